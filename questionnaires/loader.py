@@ -103,9 +103,11 @@ def _validation_problems(error: ValidationError) -> Iterator[tuple[str, str]]:
 
 
 def parse_questionnaire(data: object, *, source: Path | str = "<data>") -> Questionnaire:
-    """Validate parsed data into a `Questionnaire`, or raise `QuestionnaireFileError` with every problem."""
+    """Validate parsed data; raise `QuestionnaireFileError` listing every problem."""
     if not isinstance(data, dict):
-        raise QuestionnaireFileError(source, [("", "the file must hold a mapping at the top level")])
+        raise QuestionnaireFileError(
+            source, [("", "the file must hold a mapping at the top level")]
+        )
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as error:
@@ -154,9 +156,9 @@ def load_directories(directories: Iterable[Path | str]) -> list[LoadedQuestionna
         item = load_file(path)
         identity = (item.questionnaire.key, item.questionnaire.version)
         if identity in loaded:
+            other = loaded[identity].path
             raise QuestionnaireFileError(
-                path,
-                [("", f"key {identity[0]!r} version {identity[1]!r} is also in {loaded[identity].path}")],
+                path, [("", f"key {identity[0]!r} version {identity[1]!r} is also in {other}")]
             )
         loaded[identity] = item
     return list(loaded.values())

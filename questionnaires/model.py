@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -202,7 +209,10 @@ def _reference_problems(q: Questionnaire) -> Iterator[tuple[str, str]]:
         if bp.stage is not None and bp.stage not in stage_ids:
             yield f"{path}.stage", f"unknown stage {bp.stage!r} (known: {sorted(stage_ids)})"
         if bp.enabler is not None and bp.enabler not in enabler_ids:
-            yield f"{path}.enabler", f"unknown enabler {bp.enabler!r} (known: {sorted(enabler_ids)})"
+            yield (
+                f"{path}.enabler",
+                f"unknown enabler {bp.enabler!r} (known: {sorted(enabler_ids)})",
+            )
         if bp.domain is not None and bp.stage is not None:
             filled_cells.add((bp.domain, bp.stage))
         if bp.enabler is not None:
@@ -216,7 +226,10 @@ def _reference_problems(q: Questionnaire) -> Iterator[tuple[str, str]]:
     for domain in q.domains:
         for stage in q.stages:
             if (domain.id, stage.id) not in filled_cells:
-                yield "best_practices", f"no best practice for domain {domain.id!r}, stage {stage.id!r}"
+                yield (
+                    "best_practices",
+                    f"no best practice for domain {domain.id!r}, stage {stage.id!r}",
+                )
     for enabler in q.enablers:
         if enabler.id not in filled_enablers:
             yield "best_practices", f"no best practice for enabler {enabler.id!r}"

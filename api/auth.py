@@ -1,0 +1,234 @@
+"""Who is calling, and what they may see and do (`architecture.md`, Security model).
+
+The order of answers is fixed by `api.md`: 401 (no or a bad secret), then 404 (a path id that is
+unknown or that the principal cannot see), then 403 (visible but not allowed). Everything is
+decided here, in dependencies that run before the request body is validated, so a client
+never learns from a 422 that another organization's resource exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import BackgroundTasks, Depends, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api import repository
+from api.config import Settings
+from api.db import session_scope
+from api.deps import SessionDep, SettingsDep, get_engine
+from api.errors import Forbidden, NotFound, Unauthorized
+from api.secrets import same_secret, secret_hash
+from api.tables import AssessmentRow, OrganizationRow, RespondentRow, utcnow
+
+Action = Literal["read", "write", "manage_keys", "admin"]
+
+RIGHTS: dict[str, frozenset[Action]] = {
+    "admin": frozenset({"read", "write", "manage_keys", "admin"}),
+    "owner": frozenset({"read", "write", "manage_keys"}),
+    "editor": frozenset({"read", "write"}),
+    "reader": frozenset({"read"}),
+}
+ENV_ADMIN_ID = "admin"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The owner of the secret a request carries."""
+
+    kind: Literal["admin", "key", "respondent"]
+    id: str  # the key id, "admin" for the configured admin key, or the respondent id
+    role: str | None = None  # admin, owner, editor, reader; None for a respondent
+    organization_id: str | None = None  # None for an admin
+    assessment_id: str | None = None  # a respondent's only
+    respondent_id: str | None = None
+
+    def may(self, action: Action) -> bool:
+        return self.role is not None and action in RIGHTS[self.role]
+
+    def sees(self, organization_id: str) -> bool:
+        return self.kind == "admin" or self.organization_id == organization_id
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized("Send the secret as 'Authorization: Bearer <secret>'.")
+    return secret.strip()
+
+
+def authenticate(*, session: Session, settings: Settings, secret: str) -> Principal:
+    """The principal a secret belongs to; 401 for an unknown or revoked one."""
+    admin_key = settings.admin_key.get_secret_value() if settings.admin_key else None
+    if admin_key and same_secret(secret, secret_hash(admin_key)):
+        return Principal(kind="admin", id=ENV_ADMIN_ID, role="admin")
+    hashed = secret_hash(secret)
+    key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
+    if key is not None and key.revoked_at is None and same_secret(secret, key.secret_hash):
+        kind: Literal["admin", "key"] = "admin" if key.role == "admin" else "key"
+        return Principal(kind=kind, id=key.id, role=key.role, organization_id=key.organization_id)
+    found = repository.get_respondent_by_token_hash(session=session, token_hash=hashed)
+    if found is not None and same_secret(secret, found[0].token_hash):
+        respondent, organization_id = found
+        return Principal(
+            kind="respondent",
+            id=respondent.id,
+            organization_id=organization_id,
+            assessment_id=respondent.assessment_id,
+            respondent_id=respondent.id,
+        )
+    raise Unauthorized("Unknown or revoked secret.")
+
+
+def get_principal(
+    request: Request, session: SessionDep, settings: SettingsDep, background: BackgroundTasks
+) -> Principal:
+    principal = authenticate(session=session, settings=settings, secret=_bearer(request))
+    if principal.kind != "respondent" and principal.id != ENV_ADMIN_ID:
+        background.add_task(_record_use, get_engine(request), key_id=principal.id)
+    return principal
+
+
+def _record_use(engine: Engine, *, key_id: str) -> None:
+    # After the response, in its own transaction, at most once a minute a key: a reading
+    # request must not become a writing one, nor wait for the write lock.
+    now = utcnow()
+    for session in session_scope(engine, write=True):
+        repository.touch_api_key(
+            session=session, key_id=key_id, now=now, older_than=now - LAST_USED_RESOLUTION
+        )
+        session.commit()
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def _require(principal: Principal, action: Action) -> None:
+    if principal.kind == "respondent":
+        raise Forbidden("A respondent token may only use its own respondent's answers.")
+    if not principal.may(action):
+        needed = {"read": "any", "write": "an editor or owner", "manage_keys": "an owner"}.get(
+            action, "an admin"
+        )
+        raise Forbidden(f"This needs {needed} key; this key's role is {principal.role}.")
+
+
+def require_admin(principal: PrincipalDep) -> Principal:
+    """Admin-only endpoints (managing organizations)."""
+    _require(principal, "admin")
+    return principal
+
+
+AdminDep = Annotated[Principal, Depends(require_admin)]
+
+
+@dataclass(frozen=True)
+class OrganizationScope:
+    principal: Principal
+    organization: OrganizationRow
+
+
+@dataclass(frozen=True)
+class AssessmentScope:
+    principal: Principal
+    organization: OrganizationRow
+    assessment: AssessmentRow
+
+
+@dataclass(frozen=True)
+class RespondentScope:
+    principal: Principal
+    organization: OrganizationRow
+    assessment: AssessmentRow
+    respondent: RespondentRow
+
+
+def _visible_organization(session: Session, principal: Principal, org: str) -> OrganizationRow:
+    organization = repository.get_organization(session=session, id_or_slug=org)
+    if organization is None or not principal.sees(organization.id):
+        raise NotFound(f"No organization {org!r}.")
+    return organization
+
+
+def _visible_assessment(
+    session: Session, principal: Principal, organization: OrganizationRow, a: str
+) -> AssessmentRow:
+    assessment = repository.get_assessment(
+        session=session, organization_id=organization.id, assessment_id=a
+    )
+    if assessment is None or (principal.kind == "respondent" and principal.assessment_id != a):
+        raise NotFound(f"No assessment {a!r} in this organization.")
+    return assessment
+
+
+class OrganizationAccess:
+    """Resolves `{org}` for the principal (404), then checks it may do `action` (403)."""
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+
+    def __call__(self, org: str, principal: PrincipalDep, session: SessionDep) -> OrganizationScope:
+        organization = _visible_organization(session, principal, org)
+        _require(principal, self.action)
+        return OrganizationScope(principal, organization)
+
+
+class AssessmentAccess:
+    """Resolves `{org}` and `{a}` (404), then checks `action` (403)."""
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+
+    def __call__(
+        self, org: str, a: str, principal: PrincipalDep, session: SessionDep
+    ) -> AssessmentScope:
+        organization = _visible_organization(session, principal, org)
+        assessment = _visible_assessment(session, principal, organization, a)
+        _require(principal, self.action)
+        return AssessmentScope(principal, organization, assessment)
+
+
+class RespondentAccess:
+    """Resolves `{org}`, `{a}`, `{r}` (404); a respondent token may act on itself only (403)."""
+
+    def __init__(self, action: Action, *, respondent_may: bool) -> None:
+        self.action = action
+        self.respondent_may = respondent_may
+
+    def __call__(
+        self, org: str, a: str, r: str, principal: PrincipalDep, session: SessionDep
+    ) -> RespondentScope:
+        organization = _visible_organization(session, principal, org)
+        assessment = _visible_assessment(session, principal, organization, a)
+        respondent = repository.get_respondent(
+            session=session, assessment_id=assessment.id, respondent_id=r
+        )
+        if respondent is None:
+            raise NotFound(f"No respondent {r!r} in this assessment.")
+        if principal.kind == "respondent":
+            if not self.respondent_may or principal.respondent_id != respondent.id:
+                raise Forbidden("A respondent token may only use its own respondent's answers.")
+        else:
+            _require(principal, self.action)
+        return RespondentScope(principal, organization, assessment, respondent)
+
+
+OrganizationReader = Annotated[OrganizationScope, Depends(OrganizationAccess("read"))]
+OrganizationWriter = Annotated[OrganizationScope, Depends(OrganizationAccess("write"))]
+KeyManager = Annotated[OrganizationScope, Depends(OrganizationAccess("manage_keys"))]
+AssessmentReader = Annotated[AssessmentScope, Depends(AssessmentAccess("read"))]
+AssessmentWriter = Annotated[AssessmentScope, Depends(AssessmentAccess("write"))]
+RespondentReader = Annotated[
+    RespondentScope, Depends(RespondentAccess("read", respondent_may=True))
+]
+RespondentWriter = Annotated[
+    RespondentScope, Depends(RespondentAccess("write", respondent_may=True))
+]
+RespondentManager = Annotated[
+    RespondentScope, Depends(RespondentAccess("write", respondent_may=False))
+]

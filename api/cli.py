@@ -1,0 +1,152 @@
+"""The `opm` command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.config import get_settings
+from api.db import make_engine, session_scope
+from questionnaires import (
+    Questionnaire,
+    QuestionnaireFileError,
+    load_directories,
+    load_file,
+)
+
+app = typer.Typer(help="OPM maturity self-assessment service.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+questionnaire_app = typer.Typer(help="Questionnaire files.", no_args_is_help=True)
+org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
+key_app = typer.Typer(help="API keys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(questionnaire_app, name="questionnaire")
+app.add_typer(org_app, name="org")
+app.add_typer(key_app, name="key")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API with uvicorn (apply migrations first: `opm db upgrade`)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    if get_settings().admin_key is None:
+        typer.echo("No OPM_ADMIN_KEY set: get an admin key with `opm key create --admin`.")
+    uvicorn.run(create_app(), host=host, port=port)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply the database migrations (creates the schema on a new database)."""
+    from api.migrate import upgrade
+
+    upgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@questionnaire_app.command("validate")
+def questionnaire_validate(files: Annotated[list[Path], typer.Argument(exists=True)]) -> None:
+    """Check questionnaire files; print every problem as FILE: path: message."""
+    problems = 0
+    for path in files:
+        try:
+            loaded = load_file(path)
+        except QuestionnaireFileError as error:
+            problems += len(error.problems)
+            for line in error.lines():
+                typer.echo(line, err=True)
+        else:
+            q = loaded.questionnaire
+            typer.echo(f"{path}: ok ({q.key} {q.version}, {q.question_count} questions)")
+    if problems:
+        raise typer.Exit(code=1)
+
+
+@questionnaire_app.command("list")
+def questionnaire_list() -> None:
+    """List the questionnaires the service loads (built-in and OPM_QUESTIONNAIRE_DIRS)."""
+    from api.services.questionnaires import questionnaire_directories
+
+    directories = questionnaire_directories(get_settings().questionnaire_dirs)
+    try:
+        loaded = load_directories(directories)
+    except QuestionnaireFileError as error:
+        for line in error.lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(code=1) from None
+    for item in loaded:
+        q = item.questionnaire
+        columns = [q.key, q.version, f"{q.question_count} questions", item.content_hash[:12]]
+        typer.echo("\t".join([*columns, str(item.path)]))
+    if not loaded:
+        typer.echo("no questionnaire files found in: " + ", ".join(map(str, directories)))
+
+
+@questionnaire_app.command("schema")
+def questionnaire_schema() -> None:
+    """Print the JSON Schema of the questionnaire format (for editor completion)."""
+    typer.echo(json.dumps(Questionnaire.model_json_schema(), indent=2))
+
+
+@org_app.command("create")
+def org_create(
+    name: str,
+    slug: Annotated[str | None, typer.Option(help="URL name; made from NAME when omitted.")] = None,
+) -> None:
+    """Create an organization and print its first (owner) key, shown only once."""
+    from api.errors import AppError
+    from api.services import organizations
+
+    engine = make_engine(get_settings().database_url)
+    for session in session_scope(engine, write=True):
+        try:
+            created = organizations.create_organization(
+                session=session, name=name, slug=slug, profile=None
+            )
+        except AppError as error:
+            typer.echo(f"error: {error.detail}", err=True)
+            raise typer.Exit(code=1) from None
+        typer.echo(f"organization {created.organization.slug} ({created.organization.id})")
+        typer.echo(f"owner key (shown once): {created.secret}")
+
+
+@key_app.command("create")
+def key_create(
+    org: Annotated[str | None, typer.Option(help="Organization slug or id.")] = None,
+    role: Annotated[str, typer.Option(help="owner, editor or reader.")] = "owner",
+    name: Annotated[str, typer.Option(help="A name to tell the key apart.")] = "cli",
+    admin: Annotated[bool, typer.Option("--admin", help="An admin key (no organization).")] = False,
+) -> None:
+    """Create a key and print its secret, shown only once."""
+    from api.errors import AppError
+    from api.services import organizations
+
+    if admin == (org is not None):
+        typer.echo("error: give either --org SLUG or --admin", err=True)
+        raise typer.Exit(code=2)
+    engine = make_engine(get_settings().database_url)
+    for session in session_scope(engine, write=True):
+        try:
+            if admin:
+                created = organizations.create_admin_key(session=session, name=name)
+            else:
+                assert org is not None
+                created = organizations.create_key_for(
+                    session=session, org=org, name=name, role=role
+                )
+        except AppError as error:
+            typer.echo(f"error: {error.detail}", err=True)
+            raise typer.Exit(code=1) from None
+        typer.echo(f"{created.key.role} key {created.key.id} (shown once): {created.secret}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,42 @@
+"""Dependencies shared by the routes: settings, database session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api.config import Settings
+from api.db import session_scope
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed when the route returns, before the response.
+
+    So a response is sent only for what is stored (an acknowledged write is never lost), and a
+    request that fails saves nothing. A writing method takes the write lock up front (`api.db`).
+    """
+    for session in session_scope(get_engine(request), write=request.method not in READ_METHODS):
+        yield session
+        session.commit()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+# scope="function": the commit above runs before the response is sent, not after.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

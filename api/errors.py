@@ -1,0 +1,139 @@
+"""Application errors and their one rendering: problem details (RFC 9457) as JSON.
+
+    AppError                 any error a client caused; carries status, title, detail, errors
+    ├── BadRequest           400 malformed request (JSON that does not parse, a bad cursor)
+    ├── Unauthorized         401 no secret, an unknown or a revoked one
+    ├── Forbidden            403 a principal that can see the resource but lacks the right
+    ├── NotFound             404 unknown, or in an organization the principal cannot see
+    ├── Conflict             409 the state forbids it
+    ├── PayloadTooLarge      413 a body over the limit
+    └── Invalid              422 well-formed but invalid content, with one entry per problem
+
+Use cases raise these; `install_error_handlers` turns them, and FastAPI's own errors, into
+`application/problem+json`. Anything else is logged and answered 500 without internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("api")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class AppError(Exception):
+    status = 500
+
+    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+
+class BadRequest(AppError):
+    status = 400
+
+
+class Unauthorized(AppError):
+    status = 401
+
+
+class Forbidden(AppError):
+    status = 403
+
+
+class NotFound(AppError):
+    status = 404
+
+
+class Conflict(AppError):
+    status = 409
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+
+
+class Invalid(AppError):
+    status = 422
+
+
+def problem(
+    status: int,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    """The problem-details response for `status`, with optional extension members."""
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "errors": errors or [],
+        **extensions,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _location(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        return ".".join(parts[1:]) or parts[0]
+    return ".".join(parts)
+
+
+def _validation_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = list(exc.errors())
+    if any(d.get("type") == "json_invalid" for d in details):
+        return problem(400, "The request body is not valid JSON.")
+    errors = [
+        {
+            "field": _location(d.get("loc", ())),
+            "in": (d.get("loc") or ["body"])[0],
+            "message": d["msg"],
+        }
+        for d in details
+    ]
+    names = ", ".join(e["field"] for e in errors)
+    return problem(422, f"Invalid request: {names}.", errors)
+
+
+def _app_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return problem(exc.status, exc.detail, exc.errors, headers=headers)
+
+
+def _http_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "No such resource."
+    if exc.status_code == 405:
+        detail = "This method is not allowed on this path."
+    return problem(exc.status_code, detail, headers=dict(exc.headers) if exc.headers else None)
+
+
+def _unexpected_problem(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "An unexpected error occurred; it has been logged.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error of `app` as problem JSON."""
+    app.add_exception_handler(AppError, _app_problem)
+    app.add_exception_handler(RequestValidationError, _validation_problem)
+    app.add_exception_handler(StarletteHTTPException, _http_problem)
+    app.add_exception_handler(Exception, _unexpected_problem)

@@ -1,0 +1,117 @@
+"""`Idempotency-Key` on creating POSTs (`api.md`, Retries).
+
+A key is scoped to the principal, the method and the path and kept 24 hours. The same key
+with the same body replays the first response (status and body) and creates nothing; with
+another body it answers 422. The record is written in the same transaction as what the
+request created, so a retry never sees one without the other. Secrets are never kept: a
+replayed response carries null where the first carried a key or a token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from api import repository
+from api.auth import PrincipalDep
+from api.errors import Conflict, Invalid
+from api.tables import IdempotencyRow, utcnow
+
+KEPT_FOR = timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+SECRET_FIELDS = ("api_key", "token")
+
+Created = TypeVar("Created", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Retry:
+    principal: str
+    method: str
+    path: str
+    key: str | None
+    request_hash: str
+
+    def respond(
+        self, *, session: Session, status_code: int, create: Callable[[], Created]
+    ) -> Created | JSONResponse:
+        """Run `create` once per key: later calls with the key replay its response."""
+        if self.key is None:
+            return create()
+        now = utcnow()
+        repository.delete_idempotency_records_before(session=session, cutoff=now - KEPT_FOR)
+        record = repository.get_idempotency_record(
+            session=session,
+            principal=self.principal,
+            method=self.method,
+            path=self.path,
+            key=self.key,
+        )
+        if record is not None:
+            if record.request_hash != self.request_hash:
+                raise Invalid(
+                    "This Idempotency-Key was used with another request body.",
+                    errors=[{"field": "Idempotency-Key", "in": "header", "message": "reused"}],
+                )
+            return JSONResponse(json.loads(record.body), status_code=record.status_code)
+        created = create()
+        kept = created.model_dump(mode="json")
+        for field in SECRET_FIELDS:
+            if field in kept:
+                kept[field] = None
+        session.add(
+            IdempotencyRow(
+                principal=self.principal,
+                method=self.method,
+                path=self.path,
+                key=self.key,
+                request_hash=self.request_hash,
+                status_code=status_code,
+                body=json.dumps(kept, separators=(",", ":")),
+                created_at=now,
+            )
+        )
+        try:
+            session.flush()
+        except IntegrityError:
+            raise Conflict(
+                "A request with this Idempotency-Key is in progress; retry it to get its response."
+            ) from None
+        return created
+
+
+def _request_hash(body: bytes) -> str:
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        return hashlib.sha256(body).hexdigest()
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def get_retry(request: Request, principal: PrincipalDep) -> Retry:
+    key = request.headers.get("idempotency-key")
+    if key is not None and not 1 <= len(key) <= MAX_KEY_LENGTH:
+        raise Invalid(
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.",
+            errors=[{"field": "Idempotency-Key", "in": "header", "message": "bad length"}],
+        )
+    return Retry(
+        principal=principal.id,
+        method=request.method,
+        path=request.url.path,
+        key=key,
+        request_hash=_request_hash(await request.body()),
+    )
+
+
+RetryDep = Annotated[Retry, Depends(get_retry)]

@@ -1,0 +1,180 @@
+"""Every query of the service, next to the tables. Keyword-only functions with plain verbs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, delete, or_, text, update
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from api.pagination import cursor_position
+from api.tables import (
+    ApiKeyRow,
+    AssessmentRow,
+    IdempotencyRow,
+    OrganizationRow,
+    QuestionnaireVersionRow,
+    RespondentRow,
+)
+
+
+def ping(*, session: Session) -> None:
+    session.exec(select(text("1"))).one()
+
+
+def list_questionnaire_versions(
+    *, session: Session, key: str | None = None
+) -> list[QuestionnaireVersionRow]:
+    query = select(QuestionnaireVersionRow).order_by(
+        col(QuestionnaireVersionRow.key), col(QuestionnaireVersionRow.id)
+    )
+    if key is not None:
+        query = query.where(QuestionnaireVersionRow.key == key)
+    return list(session.exec(query))
+
+
+def get_questionnaire_version(
+    *, session: Session, key: str, version: str
+) -> QuestionnaireVersionRow | None:
+    return session.exec(
+        select(QuestionnaireVersionRow).where(
+            QuestionnaireVersionRow.key == key, QuestionnaireVersionRow.version == version
+        )
+    ).first()
+
+
+# Principals
+
+
+def get_api_key_by_hash(*, session: Session, secret_hash: str) -> ApiKeyRow | None:
+    return session.exec(select(ApiKeyRow).where(ApiKeyRow.secret_hash == secret_hash)).first()
+
+
+def touch_api_key(*, session: Session, key_id: str, now: datetime, older_than: datetime) -> None:
+    session.execute(
+        update(ApiKeyRow)
+        .where(
+            col(ApiKeyRow.id) == key_id,
+            or_(col(ApiKeyRow.last_used_at).is_(None), col(ApiKeyRow.last_used_at) < older_than),
+        )
+        .values(last_used_at=now)
+    )
+
+
+def get_respondent_by_token_hash(
+    *, session: Session, token_hash: str
+) -> tuple[RespondentRow, str] | None:
+    """The respondent holding a token, with its assessment's organization id."""
+    row = session.exec(
+        select(RespondentRow, AssessmentRow.organization_id)
+        .join(AssessmentRow, col(AssessmentRow.id) == col(RespondentRow.assessment_id))
+        .where(RespondentRow.token_hash == token_hash)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+# Lists, newest first by (created_at, id)
+
+Listed = TypeVar("Listed", OrganizationRow, ApiKeyRow, AssessmentRow, RespondentRow)
+
+
+def _newest_first(
+    session: Session,
+    query: SelectOfScalar[Listed],
+    table: type[Listed],
+    *,
+    after: list[Any] | None,
+    limit: int,
+) -> list[Listed]:
+    """Up to `limit + 1` rows after the cursor position, so the caller knows if more follow."""
+    created_at, ident = col(table.created_at), col(table.id)
+    position = cursor_position(after)
+    if position is not None:
+        query = query.where(
+            or_(created_at < position[0], and_(created_at == position[0], ident < position[1]))
+        )
+    return list(session.exec(query.order_by(created_at.desc(), ident.desc()).limit(limit + 1)))
+
+
+# Organizations and keys
+
+
+def list_organizations(
+    *, session: Session, after: list[Any] | None, limit: int
+) -> list[OrganizationRow]:
+    return _newest_first(
+        session, select(OrganizationRow), OrganizationRow, after=after, limit=limit
+    )
+
+
+def slugs_starting_with(*, session: Session, prefix: str) -> set[str]:
+    return set(
+        session.exec(
+            select(OrganizationRow.slug).where(col(OrganizationRow.slug).startswith(prefix))
+        )
+    )
+
+
+def list_api_keys(
+    *, session: Session, organization_id: str, after: list[Any] | None, limit: int
+) -> list[ApiKeyRow]:
+    query = select(ApiKeyRow).where(ApiKeyRow.organization_id == organization_id)
+    return _newest_first(session, query, ApiKeyRow, after=after, limit=limit)
+
+
+def get_api_key(*, session: Session, organization_id: str, key_id: str) -> ApiKeyRow | None:
+    return session.exec(
+        select(ApiKeyRow).where(
+            ApiKeyRow.id == key_id, ApiKeyRow.organization_id == organization_id
+        )
+    ).first()
+
+
+def get_organization(*, session: Session, id_or_slug: str) -> OrganizationRow | None:
+    column = OrganizationRow.id if id_or_slug.startswith("org_") else OrganizationRow.slug
+    return session.exec(select(OrganizationRow).where(column == id_or_slug)).first()
+
+
+# Assessments and respondents
+
+
+def get_assessment(
+    *, session: Session, organization_id: str, assessment_id: str
+) -> AssessmentRow | None:
+    return session.exec(
+        select(AssessmentRow).where(
+            AssessmentRow.id == assessment_id, AssessmentRow.organization_id == organization_id
+        )
+    ).first()
+
+
+def get_respondent(
+    *, session: Session, assessment_id: str, respondent_id: str
+) -> RespondentRow | None:
+    return session.exec(
+        select(RespondentRow).where(
+            RespondentRow.id == respondent_id, RespondentRow.assessment_id == assessment_id
+        )
+    ).first()
+
+
+# Idempotency records
+
+
+def get_idempotency_record(
+    *, session: Session, principal: str, method: str, path: str, key: str
+) -> IdempotencyRow | None:
+    return session.exec(
+        select(IdempotencyRow).where(
+            IdempotencyRow.principal == principal,
+            IdempotencyRow.method == method,
+            IdempotencyRow.path == path,
+            IdempotencyRow.key == key,
+        )
+    ).first()
+
+
+def delete_idempotency_records_before(*, session: Session, cutoff: datetime) -> None:
+    session.execute(delete(IdempotencyRow).where(col(IdempotencyRow.created_at) < cutoff))

@@ -1,0 +1,17 @@
+"""`GET /v1/me`: who the secret belongs to."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.auth import PrincipalDep
+from api.deps import SessionDep
+from api.schemas import Me
+from api.services import principals as service
+
+router = APIRouter(prefix="/v1", tags=["principals"])
+
+
+@router.get("/me", response_model=Me)
+def who_am_i(principal: PrincipalDep, session: SessionDep) -> Me:
+    return service.describe(session=session, principal=principal)

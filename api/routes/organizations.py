@@ -1,0 +1,86 @@
+"""Organizations and their keys."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from api.auth import AdminDep, KeyManager, OrganizationReader, OrganizationWriter
+from api.deps import SessionDep
+from api.idempotency import RetryDep
+from api.pagination import Page
+from api.routes.params import Cursor, Limit
+from api.schemas import (
+    KeyCreate,
+    KeyCreated,
+    KeyPublic,
+    OrganizationCreate,
+    OrganizationCreated,
+    OrganizationPublic,
+    OrganizationUpdate,
+)
+from api.services import organizations as service
+
+router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
+
+
+@router.post("", status_code=201, response_model=OrganizationCreated)
+def create_organization(
+    body: OrganizationCreate, _admin: AdminDep, session: SessionDep, retry: RetryDep
+) -> object:
+    def create() -> OrganizationCreated:
+        created = service.create_organization(
+            session=session, name=body.name, slug=body.slug, profile=body.profile
+        )
+        public = service.organization_public(created.organization)
+        return OrganizationCreated(**public.model_dump(), api_key=created.secret)
+
+    return retry.respond(session=session, status_code=201, create=create)
+
+
+@router.get("", response_model=Page[OrganizationPublic])
+def list_organizations(
+    _admin: AdminDep, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+) -> Page[OrganizationPublic]:
+    return service.list_organizations(session=session, limit=limit, cursor=cursor)
+
+
+@router.get("/{org}", response_model=OrganizationPublic)
+def get_organization(scope: OrganizationReader) -> OrganizationPublic:
+    return service.organization_public(scope.organization)
+
+
+@router.patch("/{org}", response_model=OrganizationPublic)
+def update_organization(
+    body: OrganizationUpdate, scope: OrganizationWriter, session: SessionDep
+) -> OrganizationPublic:
+    updated = service.update_organization(
+        session=session, organization=scope.organization, changes=body.model_dump()
+    )
+    return service.organization_public(updated)
+
+
+@router.post("/{org}/keys", status_code=201, response_model=KeyCreated)
+def create_key(body: KeyCreate, scope: KeyManager, session: SessionDep, retry: RetryDep) -> object:
+    def create() -> KeyCreated:
+        created = service.create_key(
+            session=session, organization=scope.organization, name=body.name, role=body.role
+        )
+        return KeyCreated(
+            **KeyPublic.model_validate(created.key).model_dump(), api_key=created.secret
+        )
+
+    return retry.respond(session=session, status_code=201, create=create)
+
+
+@router.get("/{org}/keys", response_model=Page[KeyPublic])
+def list_keys(
+    scope: KeyManager, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+) -> Page[KeyPublic]:
+    return service.list_keys(
+        session=session, organization=scope.organization, limit=limit, cursor=cursor
+    )
+
+
+@router.delete("/{org}/keys/{key_id}", status_code=204, response_class=Response)
+def revoke_key(key_id: str, scope: KeyManager, session: SessionDep) -> None:
+    service.revoke_key(session=session, organization=scope.organization, key_id=key_id)

@@ -1,0 +1,92 @@
+"""Health and questionnaire endpoints."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from api import repository
+from api.auth import PrincipalDep
+from api.deps import SessionDep
+from api.errors import problem
+from api.pagination import Page, paginate_sorted
+from api.routes.params import Cursor, Limit
+from api.schemas import Health, QuestionnaireSummary, QuestionnaireVersionPublic
+from api.services import questionnaires as service
+from questionnaires import Questionnaire
+
+router = APIRouter(prefix="/v1")
+
+
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"description": "The database is unreachable."}},
+    tags=["health"],
+)
+def health(session: SessionDep) -> Health | JSONResponse:
+    try:
+        repository.ping(session=session)
+    except SQLAlchemyError:
+        return problem(503, "The database is unreachable.", database="unreachable")
+    return Health(status="ok", database="ok")
+
+
+@router.get("/questionnaires", response_model=Page[QuestionnaireSummary], tags=["questionnaires"])
+def list_questionnaires(
+    _principal: PrincipalDep, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+) -> Page[QuestionnaireSummary]:
+    summaries = [
+        QuestionnaireSummary(
+            key=stored.key,
+            version=stored.version,
+            title=stored.questionnaire.title,
+            description=stored.questionnaire.description,
+            question_count=stored.questionnaire.question_count,
+            best_practice_count=len(stored.questionnaire.best_practices),
+        )
+        for stored in service.newest_versions(session=session)
+    ]
+    return paginate_sorted(
+        summaries, position=lambda s: [s.key], limit=limit, cursor=cursor, filters={}
+    )
+
+
+@router.get("/questionnaires/{key}", response_model=Questionnaire, tags=["questionnaires"])
+def get_newest_questionnaire(
+    _principal: PrincipalDep, session: SessionDep, key: str
+) -> Questionnaire:
+    return service.get_questionnaire(session=session, key=key).questionnaire
+
+
+@router.get(
+    "/questionnaires/{key}/versions",
+    response_model=Page[QuestionnaireVersionPublic],
+    tags=["questionnaires"],
+)
+def list_questionnaire_versions(
+    _principal: PrincipalDep,
+    session: SessionDep,
+    key: str,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[QuestionnaireVersionPublic]:
+    versions = [
+        QuestionnaireVersionPublic.model_validate(row)
+        for row in service.versions_of(session=session, key=key)
+    ]
+    return paginate_sorted(
+        versions, position=lambda v: [v.version], limit=limit, cursor=cursor, filters={"key": key}
+    )
+
+
+@router.get(
+    "/questionnaires/{key}/versions/{version}",
+    response_model=Questionnaire,
+    tags=["questionnaires"],
+)
+def get_questionnaire_version(
+    _principal: PrincipalDep, session: SessionDep, key: str, version: str
+) -> Questionnaire:
+    return service.get_questionnaire(session=session, key=key, version=version).questionnaire

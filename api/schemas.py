@@ -1,0 +1,124 @@
+"""Request and response models of the HTTP API (never the table classes)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=63)]
+Role = Literal["owner", "editor", "reader"]
+
+
+class Input(BaseModel):
+    """A request body: unknown fields are errors, so that a typo is not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: Literal["ok"]
+
+
+class QuestionnaireSummary(BaseModel):
+    key: str
+    version: str
+    title: str
+    description: str | None
+    question_count: int
+    best_practice_count: int
+
+
+class QuestionnaireVersionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    key: str
+    version: str
+    title: str
+    content_hash: str
+    loaded_at: datetime
+
+
+class QuestionnaireRef(BaseModel):
+    key: str
+    version: str
+
+
+class Me(BaseModel):
+    kind: Literal["admin", "key", "respondent"]
+    role: str | None = None
+    organization: str | None = None
+    assessment: str | None = None
+    respondent: str | None = None
+    questionnaire: QuestionnaireRef | None = None
+
+
+# Organizations and keys
+
+
+class PmoProfile(Input):
+    exists: bool
+    type: Literal["supportive", "controlling", "directive"] | None = None
+    permanence: Literal["permanent", "temporary"] | None = None
+    scope: Literal["project", "program", "portfolio", "enterprise"] | None = None
+
+    @model_validator(mode="after")
+    def _no_details_without_a_pmo(self) -> PmoProfile:
+        if not self.exists and (self.type or self.permanence or self.scope):
+            raise ValueError("type, permanence and scope describe a PMO: set exists to true")
+        return self
+
+
+class OrganizationProfile(Input):
+    industry: Annotated[str, StringConstraints(max_length=200)] | None = None
+    size: Annotated[str, StringConstraints(max_length=100)] | None = None
+    pmo: PmoProfile | None = None
+
+
+class OrganizationCreate(Input):
+    name: Name
+    slug: Slug | None = None
+    profile: OrganizationProfile | None = None
+
+
+class OrganizationUpdate(Input):
+    name: Name | None = None
+    profile: OrganizationProfile | None = None
+
+
+class OrganizationPublic(BaseModel):
+    id: str
+    slug: str
+    name: str
+    profile: OrganizationProfile
+    created_at: datetime
+
+
+class OrganizationCreated(OrganizationPublic):
+    api_key: str | None = Field(description="The first (owner) key, shown only once.")
+
+
+class KeyCreate(Input):
+    name: Name
+    role: Role
+
+
+class KeyPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+    role: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class KeyCreated(KeyPublic):
+    api_key: str | None = Field(description="The secret, shown only once.")

@@ -1,0 +1,133 @@
+"""The questionnaire registry: files on disk recorded in the database, immutable per version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from api import repository
+from api.errors import NotFound
+from api.tables import QuestionnaireVersionRow, utcnow
+from questionnaires import (
+    LoadedQuestionnaire,
+    Questionnaire,
+    builtin_directory,
+    load_directories,
+    parse_questionnaire,
+    version_precedence,
+)
+
+
+class QuestionnaireChanged(Exception):
+    """A file holds another content than the stored row of the same key and version."""
+
+
+@dataclass(frozen=True)
+class StoredQuestionnaire:
+    key: str
+    version: str
+    content_hash: str
+    questionnaire: Questionnaire
+
+
+def questionnaire_directories(extra: list[Path]) -> list[Path]:
+    """The built-in folder, then the configured ones."""
+    return [builtin_directory(), *extra]
+
+
+def register_questionnaires(*, session: Session, loaded: list[LoadedQuestionnaire]) -> int:
+    """Record every loaded file not stored yet; return how many were added.
+
+    Raises `QuestionnaireChanged`, naming the file and both hashes, when a file has the key and
+    version of a stored row but another content: a changed questionnaire needs a new version.
+    """
+    stored = {
+        (row.key, row.version): row
+        for row in repository.list_questionnaire_versions(session=session)
+    }
+    problems = [
+        f"{item.path}: {item.questionnaire.key} {item.questionnaire.version} is stored with hash "
+        f"{stored[identity].content_hash} but the file now hashes to {item.content_hash}; "
+        "give the changed questionnaire a new version"
+        for item in loaded
+        if (identity := (item.questionnaire.key, item.questionnaire.version)) in stored
+        and stored[identity].content_hash != item.content_hash
+    ]
+    if problems:
+        raise QuestionnaireChanged("\n".join(problems))
+    new = [
+        QuestionnaireVersionRow(
+            key=item.questionnaire.key,
+            version=item.questionnaire.version,
+            title=item.questionnaire.title,
+            content_hash=item.content_hash,
+            content=item.data,
+            loaded_at=utcnow(),
+        )
+        for item in loaded
+        if (item.questionnaire.key, item.questionnaire.version) not in stored
+    ]
+    session.add_all(new)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another process registered the same files at the same moment: check theirs instead.
+        session.rollback()
+        return register_questionnaires(session=session, loaded=loaded)
+    return len(new)
+
+
+def load_and_register(*, session: Session, extra_directories: list[Path]) -> int:
+    """Load every questionnaire file and record it (at start-up)."""
+    loaded = load_directories(questionnaire_directories(extra_directories))
+    return register_questionnaires(session=session, loaded=loaded)
+
+
+# Parsed questionnaires by content hash. A stored version never changes, so this cache cannot
+# make one process answer differently from another; it only saves re-validating the content.
+_parsed: dict[str, Questionnaire] = {}
+
+
+def _stored(row: QuestionnaireVersionRow) -> StoredQuestionnaire:
+    questionnaire = _parsed.get(row.content_hash)
+    if questionnaire is None:
+        questionnaire = parse_questionnaire(row.content, source=f"{row.key} {row.version}")
+        if len(_parsed) > 256:
+            _parsed.clear()
+        _parsed[row.content_hash] = questionnaire
+    return StoredQuestionnaire(
+        key=row.key, version=row.version, content_hash=row.content_hash, questionnaire=questionnaire
+    )
+
+
+def newest_versions(*, session: Session) -> list[StoredQuestionnaire]:
+    """The newest version of every key, by key."""
+    newest: dict[str, QuestionnaireVersionRow] = {}
+    for row in repository.list_questionnaire_versions(session=session):
+        current = newest.get(row.key)
+        if current is None or version_precedence(row.version) > version_precedence(current.version):
+            newest[row.key] = row
+    return [_stored(newest[key]) for key in sorted(newest)]
+
+
+def versions_of(*, session: Session, key: str) -> list[QuestionnaireVersionRow]:
+    """Every stored version of `key`, newest first; 404 when the key is unknown."""
+    rows = repository.list_questionnaire_versions(session=session, key=key)
+    if not rows:
+        raise NotFound(f"No questionnaire with key {key!r}.")
+    return sorted(rows, key=lambda row: version_precedence(row.version), reverse=True)
+
+
+def get_questionnaire(
+    *, session: Session, key: str, version: str | None = None
+) -> StoredQuestionnaire:
+    """One stored version (the newest when `version` is None); 404 when unknown."""
+    if version is None:
+        return _stored(versions_of(session=session, key=key)[0])
+    row = repository.get_questionnaire_version(session=session, key=key, version=version)
+    if row is None:
+        raise NotFound(f"No questionnaire {key!r} version {version!r}.")
+    return _stored(row)

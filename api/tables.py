@@ -1,0 +1,209 @@
+"""The database tables (SQLModel). Alembic migrations are the only way they are created.
+
+Timestamps are stored as naive UTC and read back as aware UTC on both engines. JSON values
+are stored as text: the score card snapshot must come back byte for byte, which `jsonb`
+would not do.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime, stored without zone (the same on SQLite and PostgreSQL)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class JSONText(TypeDecorator[Any]):
+    """A JSON value kept as text."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def process_result_value(self, value: str | None, dialect: sa.Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _when(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _json(*, nullable: bool = False) -> Any:
+    return Field(sa_column=sa.Column(JSONText(), nullable=nullable))
+
+
+class QuestionnaireVersionRow(SQLModel, table=True):
+    __tablename__ = "questionnaire_version"
+    __table_args__ = (sa.UniqueConstraint("key", "version", name="uq_questionnaire_key_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=63, index=True)
+    version: str = Field(max_length=64)
+    title: str
+    content_hash: str = Field(max_length=64)
+    content: dict[str, Any] = _json()  # the file as written
+    loaded_at: datetime = _when()
+
+
+class OrganizationRow(SQLModel, table=True):
+    __tablename__ = "organization"
+
+    id: str = Field(primary_key=True, max_length=40)
+    slug: str = Field(max_length=63, unique=True)
+    name: str = Field(max_length=200)
+    profile: dict[str, Any] = _json()
+    created_at: datetime = _when(index=True)
+
+
+class ApiKeyRow(SQLModel, table=True):
+    __tablename__ = "api_key"
+
+    id: str = Field(primary_key=True, max_length=40)
+    organization_id: str | None = Field(
+        default=None, foreign_key="organization.id", index=True, ondelete="CASCADE"
+    )
+    role: str = Field(max_length=16)
+    name: str = Field(max_length=200)
+    secret_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=16)
+    created_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
+    last_used_at: datetime | None = _when(nullable=True)
+
+
+class AssessmentRow(SQLModel, table=True):
+    __tablename__ = "assessment"
+    __table_args__ = (sa.Index("ix_assessment_org_created", "organization_id", "created_at", "id"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    organization_id: str = Field(foreign_key="organization.id", ondelete="CASCADE")
+    questionnaire_key: str = Field(max_length=63)
+    questionnaire_version: str = Field(max_length=64)
+    title: str = Field(max_length=200)
+    period: str | None = Field(default=None, max_length=100)
+    period_end: date | None = None
+    rigor: str = Field(max_length=16)
+    status: str = Field(max_length=16)
+    created_at: datetime = _when()
+    closed_at: datetime | None = _when(nullable=True)
+    # Set at close, never changed afterwards.
+    score_card: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    scoring_version: str | None = Field(default=None, max_length=16)
+    close_context: dict[str, Any] | None = _json(nullable=True)
+
+
+class RespondentRow(SQLModel, table=True):
+    __tablename__ = "respondent"
+
+    id: str = Field(primary_key=True, max_length=40)
+    assessment_id: str = Field(foreign_key="assessment.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    role: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _when()
+    submitted_at: datetime | None = _when(nullable=True)
+
+
+class AnswerRow(SQLModel, table=True):
+    __tablename__ = "answer"
+    __table_args__ = (
+        sa.UniqueConstraint("respondent_id", "question_id", name="uq_answer_respondent_question"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: str = Field(foreign_key="assessment.id", index=True, ondelete="CASCADE")
+    respondent_id: str = Field(foreign_key="respondent.id", ondelete="CASCADE")
+    question_id: str = Field(max_length=64)
+    value: int | None = None
+    not_applicable: bool = False
+    comment: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    evidence: list[str] = _json()
+    written_by: str = Field(max_length=40)
+    updated_at: datetime = _when()
+
+
+class AnswerHistoryRow(SQLModel, table=True):
+    """Every change of an answer, appended; never updated."""
+
+    __tablename__ = "answer_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: str = Field(foreign_key="assessment.id", index=True, ondelete="CASCADE")
+    respondent_id: str = Field(foreign_key="respondent.id", ondelete="CASCADE")
+    question_id: str = Field(max_length=64)
+    value: int | None = None
+    not_applicable: bool = False
+    comment: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    evidence: list[str] = _json()
+    written_by: str = Field(max_length=40)
+    written_at: datetime = _when()
+
+
+class TargetRow(SQLModel, table=True):
+    __tablename__ = "target"
+
+    organization_id: str = Field(
+        foreign_key="organization.id", primary_key=True, ondelete="CASCADE"
+    )
+    questionnaire_key: str = Field(primary_key=True, max_length=63)
+    domains: dict[str, int] = _json()
+    updated_at: datetime = _when()
+
+
+class IdempotencyRow(SQLModel, table=True):
+    __tablename__ = "idempotency_record"
+    __table_args__ = (
+        sa.UniqueConstraint("principal", "method", "path", "key", name="uq_idempotency_request"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    principal: str = Field(max_length=40)
+    method: str = Field(max_length=10)
+    path: str = Field(max_length=500)
+    key: str = Field(max_length=255)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    body: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    created_at: datetime = _when(index=True)
+
+
+class ShareLinkRow(SQLModel, table=True):
+    __tablename__ = "share_link"
+
+    id: str = Field(primary_key=True, max_length=40)
+    organization_id: str = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    assessment_id: str | None = Field(default=None, foreign_key="assessment.id", ondelete="CASCADE")
+    questionnaire_key: str | None = Field(default=None, max_length=63)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
