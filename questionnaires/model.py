@@ -128,17 +128,6 @@ class BestPractice(_Model):
     depends_on: list[Identifier] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _domain_and_stage_or_enabler(self) -> BestPractice:
-        staged = self.domain is not None or self.stage is not None
-        if staged and self.enabler is not None:
-            raise ValueError("a best practice has either domain and stage, or enabler, never both")
-        if not staged and self.enabler is None:
-            raise ValueError("a best practice needs domain and stage, or enabler")
-        if staged and (self.domain is None or self.stage is None):
-            raise ValueError("a domain best practice needs both domain and stage")
-        return self
-
 
 class Questionnaire(_Model):
     key: Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=63)]
@@ -204,6 +193,13 @@ def _reference_problems(q: Questionnaire) -> Iterator[tuple[str, str]]:
     filled_enablers: set[str] = set()
     for index, bp in enumerate(q.best_practices):
         path = f"best_practices.{index}"
+        staged = bp.domain is not None or bp.stage is not None
+        if staged and bp.enabler is not None:
+            yield path, "a best practice has either domain and stage, or enabler, never both"
+        elif not staged and bp.enabler is None:
+            yield path, "a best practice needs domain and stage, or enabler"
+        elif staged and (bp.domain is None or bp.stage is None):
+            yield path, "a domain best practice needs both domain and stage"
         if bp.domain is not None and bp.domain not in domain_ids:
             yield f"{path}.domain", f"unknown domain {bp.domain!r} (known: {sorted(domain_ids)})"
         if bp.stage is not None and bp.stage not in stage_ids:

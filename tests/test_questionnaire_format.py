@@ -1,0 +1,152 @@
+"""The questionnaire format: validation that reports every problem, hashes, the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from questionnaires import QuestionnaireFileError, content_hash, load_file, version_precedence
+
+from .conftest import DATA
+
+GOOD = DATA / "test-q-1.0.0.yaml"
+
+BROKEN = """\
+key: Bad Key
+version: "1.0"
+title: Broken
+colour: blue
+scale:
+  options:
+    - {value: 0, label: Never}
+    - {value: 2, label: Always}
+scoring: {attainment_threshold: 1.5, aggregation: mode}
+domains: [{id: project, name: Project}]
+stages: [{id: standardize, name: Standardize, level_name: Standardized}]
+best_practices:
+  - id: PRJ-STD-01
+    domain: project
+    stage: standardize
+    title: T
+    questions: [{id: Q1, text: A question., weight: -1}]
+"""
+
+BROKEN_REFERENCES = """\
+key: refs
+version: "1.0.0"
+title: Broken references
+scale: {options: [{value: 0, label: Never}, {value: 1, label: Always}]}
+domains: [{id: project, name: Project}, {id: program, name: Program}]
+stages: [{id: standardize, name: Standardize, level_name: Standardized}]
+enablers: [{id: structural, name: Structural}]
+best_practices:
+  - {id: A, domain: project, stage: standardize, title: A, depends_on: [B],
+     questions: [{id: Q1, text: One.}]}
+  - {id: B, domain: project, stage: measure, title: B, depends_on: [A, Z],
+     questions: [{id: Q1, text: Two.}]}
+  - {id: C, domain: project, stage: standardize, enabler: structural, title: C,
+     questions: [{id: Q3, text: Three.}]}
+"""
+
+
+def _problems(tmp_path: Path, text: str) -> list[tuple[str, str]]:
+    path = tmp_path / "q.yaml"
+    path.write_text(text)
+    with pytest.raises(QuestionnaireFileError) as error:
+        load_file(path)
+    return error.value.problems
+
+
+def test_every_field_problem_is_reported_in_one_run(tmp_path: Path) -> None:
+    where = {path for path, _ in _problems(tmp_path, BROKEN)}
+    assert {
+        "key",
+        "version",
+        "colour",
+        "scale.options",
+        "scoring.attainment_threshold",
+        "scoring.aggregation",
+        "best_practices.0.questions.0.weight",
+    } <= where
+
+
+def test_every_reference_problem_is_reported_in_one_run(tmp_path: Path) -> None:
+    messages = [f"{path}: {message}" for path, message in _problems(tmp_path, BROKEN_REFERENCES)]
+    text = "\n".join(messages)
+    assert "id 'Q1' is used more than once" in text
+    assert "best_practices.1.stage: unknown stage 'measure'" in text
+    assert "best_practices.1.depends_on.1: unknown best practice 'Z'" in text
+    assert "no best practice for domain 'program', stage 'standardize'" in text
+    assert "depends_on has a cycle" in text
+    assert "never both" in text
+
+
+def test_duplicate_yaml_keys_are_refused(tmp_path: Path) -> None:
+    text = GOOD.read_text().replace("title: Test questionnaire", "title: A\ntitle: B", 1)
+    [(_, message)] = _problems(tmp_path, text)
+    assert "duplicate key 'title'" in message
+
+
+def test_a_version_with_build_metadata_is_refused(tmp_path: Path) -> None:
+    text = GOOD.read_text().replace('version: "1.0.0"', 'version: "1.0.0+build.5"')
+    assert [path for path, _ in _problems(tmp_path, text)] == ["version"]
+
+
+def test_content_hash_is_of_the_file_as_written_not_with_defaults() -> None:
+    loaded = load_file(GOOD)
+    assert "scoring" not in loaded.data
+    assert loaded.content_hash == content_hash(loaded.data)
+    assert loaded.content_hash != content_hash(loaded.questionnaire.model_dump(mode="json"))
+
+
+def test_versions_order_by_semantic_version_precedence() -> None:
+    versions = ["1.10.0", "1.9.0", "1.0.0-rc.1", "1.0.0", "1.0.0-alpha", "1.0.0-alpha.2", "2.0.0"]
+    assert sorted(versions, key=version_precedence) == [
+        "1.0.0-alpha",
+        "1.0.0-alpha.2",
+        "1.0.0-rc.1",
+        "1.0.0",
+        "1.9.0",
+        "1.10.0",
+        "2.0.0",
+    ]
+
+
+def test_cli_validate_prints_every_problem_and_exits_non_zero(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BROKEN)
+    result = CliRunner().invoke(app, ["questionnaire", "validate", str(GOOD), str(bad)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith(str(bad))]
+    assert len(lines) >= 7
+    assert f"{bad}: colour: Extra inputs are not permitted" in lines
+
+
+def test_cli_validate_accepts_a_good_file() -> None:
+    result = CliRunner().invoke(app, ["questionnaire", "validate", str(GOOD)])
+    assert result.exit_code == 0, result.output
+    assert "ok (test-q 1.0.0, 6 questions)" in result.output
+
+
+def test_cli_schema_prints_the_json_schema_of_the_format() -> None:
+    result = CliRunner().invoke(app, ["questionnaire", "schema"])
+    schema = json.loads(result.output)
+    assert schema["title"] == "Questionnaire"
+    assert {"key", "version", "scale", "best_practices"} <= set(schema["properties"])
+
+
+def test_cli_list_shows_configured_questionnaires(monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.config import get_settings
+
+    monkeypatch.setenv("OPM_QUESTIONNAIRE_DIRS", str(DATA))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["questionnaire", "list"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "test-q\t1.10.0\t7 questions" in result.output
