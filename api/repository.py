@@ -5,18 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, or_, text, update
+from sqlalchemy import and_, delete, insert, or_, text, update
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.pagination import cursor_position
 from api.tables import (
+    AnswerHistoryRow,
+    AnswerRow,
     ApiKeyRow,
     AssessmentRow,
     IdempotencyRow,
     OrganizationRow,
     QuestionnaireVersionRow,
     RespondentRow,
+    TargetRow,
 )
 
 
@@ -178,3 +182,135 @@ def get_idempotency_record(
 
 def delete_idempotency_records_before(*, session: Session, cutoff: datetime) -> None:
     session.execute(delete(IdempotencyRow).where(col(IdempotencyRow.created_at) < cutoff))
+
+
+# Assessments
+
+
+def list_assessments(
+    *,
+    session: Session,
+    organization_id: str,
+    status: str | None,
+    questionnaire_key: str | None,
+    after: list[Any] | None,
+    limit: int,
+) -> list[AssessmentRow]:
+    query = select(AssessmentRow).where(AssessmentRow.organization_id == organization_id)
+    if status is not None:
+        query = query.where(AssessmentRow.status == status)
+    if questionnaire_key is not None:
+        query = query.where(AssessmentRow.questionnaire_key == questionnaire_key)
+    return _newest_first(session, query, AssessmentRow, after=after, limit=limit)
+
+
+def lock_assessment(*, session: Session, assessment_id: str) -> AssessmentRow | None:
+    """Re-read the assessment under a row lock (PostgreSQL); SQLite ignores FOR UPDATE."""
+    return session.exec(
+        select(AssessmentRow)
+        .where(AssessmentRow.id == assessment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def delete_assessment(*, session: Session, assessment_id: str) -> None:
+    """Delete an assessment; its respondents, answers and share links go with it (cascade)."""
+    session.execute(delete(AssessmentRow).where(col(AssessmentRow.id) == assessment_id))
+    session.expunge_all()
+
+
+# Respondents and answers
+
+
+def list_respondents(
+    *, session: Session, assessment_id: str, after: list[Any] | None, limit: int
+) -> list[RespondentRow]:
+    query = select(RespondentRow).where(RespondentRow.assessment_id == assessment_id)
+    return _newest_first(session, query, RespondentRow, after=after, limit=limit)
+
+
+def refresh_respondent(*, session: Session, respondent_id: str) -> RespondentRow:
+    return session.exec(
+        select(RespondentRow)
+        .where(RespondentRow.id == respondent_id)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def list_answers(
+    *, session: Session, assessment_id: str, respondent_ids: list[str] | None = None
+) -> list[AnswerRow]:
+    query = select(AnswerRow).where(AnswerRow.assessment_id == assessment_id)
+    if respondent_ids is not None:
+        query = query.where(col(AnswerRow.respondent_id).in_(respondent_ids))
+    return list(session.exec(query.order_by(col(AnswerRow.respondent_id), col(AnswerRow.id))))
+
+
+def replace_answers(
+    *,
+    session: Session,
+    respondent_id: str,
+    question_ids: list[str],
+    answers: list[AnswerRow],
+    history: list[AnswerHistoryRow],
+) -> None:
+    """Replace the respondent's answers to `question_ids` (three statements, whatever the count)."""
+    if question_ids:
+        session.execute(
+            delete(AnswerRow).where(
+                col(AnswerRow.respondent_id) == respondent_id,
+                col(AnswerRow.question_id).in_(question_ids),
+            )
+        )
+    if answers:
+        session.execute(insert(AnswerRow), [row.model_dump(exclude={"id"}) for row in answers])
+    if history:
+        session.execute(
+            insert(AnswerHistoryRow), [row.model_dump(exclude={"id"}) for row in history]
+        )
+
+
+# Closed assessments, score cards, targets
+
+
+def list_closed_assessment_heads(
+    *, session: Session, organization_id: str, questionnaire_key: str
+) -> list[AssessmentRow]:
+    """The organization's closed assessments of a key, without their score cards."""
+    return list(
+        session.exec(
+            select(AssessmentRow)
+            .options(defer(AssessmentRow.score_card), defer(AssessmentRow.close_context))  # type: ignore[arg-type]
+            .where(
+                AssessmentRow.organization_id == organization_id,
+                AssessmentRow.questionnaire_key == questionnaire_key,
+                AssessmentRow.status == "closed",
+            )
+        )
+    )
+
+
+def get_score_card(*, session: Session, assessment_id: str) -> str:
+    card = session.exec(
+        select(AssessmentRow.score_card).where(AssessmentRow.id == assessment_id)
+    ).one()
+    assert card is not None, "a closed assessment always has its score card"
+    return card
+
+
+def get_target(
+    *, session: Session, organization_id: str, questionnaire_key: str
+) -> TargetRow | None:
+    return session.get(TargetRow, (organization_id, questionnaire_key))
+
+
+def list_all_respondents(*, session: Session, assessment_id: str) -> list[RespondentRow]:
+    """Every respondent of an assessment, oldest first (reports, exports)."""
+    return list(
+        session.exec(
+            select(RespondentRow)
+            .where(RespondentRow.assessment_id == assessment_id)
+            .order_by(col(RespondentRow.created_at), col(RespondentRow.id))
+        )
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -122,3 +122,114 @@ class KeyPublic(BaseModel):
 
 class KeyCreated(KeyPublic):
     api_key: str | None = Field(description="The secret, shown only once.")
+
+
+# Assessments, respondents, answers
+
+Rigor = Literal["self", "facilitated", "independent"]
+MAX_COMMENT = 2000
+MAX_EVIDENCE_ITEMS = 10
+MAX_EVIDENCE_LENGTH = 500
+MAX_ANSWERS_PER_REQUEST = 1000
+
+
+class Progress(BaseModel):
+    questions: int
+    answered: int
+    not_applicable: int
+    unanswered: int
+    ratio: float
+
+
+class AssessmentCreate(Input):
+    questionnaire_key: Annotated[str, StringConstraints(min_length=1, max_length=63)]
+    questionnaire_version: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = (
+        None
+    )
+    title: Name
+    period: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    period_end: date | None = None
+    rigor: Rigor | None = None
+
+
+class AssessmentPublic(BaseModel):
+    id: str
+    organization: str
+    status: Literal["open", "closed"]
+    questionnaire: QuestionnaireRef
+    title: str
+    period: str | None
+    period_end: date | None
+    rigor: Rigor
+    created_at: datetime
+    closed_at: datetime | None
+    scoring_version: str | None
+    progress: Progress | None = Field(
+        default=None, description="Over every respondent's answers; in single reads, not lists."
+    )
+
+
+class RespondentCreate(Input):
+    name: Name
+    role: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    email: (
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$"),
+        ]
+        | None
+    ) = None
+
+
+class RespondentPublic(BaseModel):
+    id: str
+    name: str
+    role: str | None
+    email: str | None
+    created_at: datetime
+    submitted_at: datetime | None
+    progress: Progress
+
+
+class RespondentCreated(RespondentPublic):
+    token: str | None = Field(description="The invitation token, shown only once.")
+
+
+class TokenIssued(BaseModel):
+    token: str | None = Field(description="The new token, shown only once.")
+
+
+class AnswerItem(Input):
+    question_id: str
+    value: int | None = None
+    not_applicable: bool | None = None
+    comment: str | None = None
+    evidence: list[str] | None = None
+
+
+class AnswersPatch(Input):
+    answers: list[AnswerItem]
+
+
+class AnswerPublic(BaseModel):
+    question_id: str
+    value: int | None
+    not_applicable: bool
+    comment: str | None
+    evidence: list[str]
+    written_by: str
+    updated_at: datetime
+
+
+class RespondentAnswers(BaseModel):
+    answers: list[AnswerPublic]
+    progress: Progress
+
+
+class AnswersSaved(BaseModel):
+    saved: int
+    progress: Progress
+
+
+class TargetsPut(Input):
+    domains: dict[str, int] = Field(description="The target level of each domain, 1 to stages.")

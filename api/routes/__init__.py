@@ -1,5 +1,11 @@
 """The HTTP routes, one router per area."""
 
-from api.routes import me, organizations, questionnaires
+from api.routes import assessments, me, organizations, questionnaires, reports
 
-ROUTERS = [questionnaires.router, me.router, organizations.router]
+ROUTERS = [
+    questionnaires.router,
+    me.router,
+    organizations.router,
+    assessments.router,
+    reports.router,
+]

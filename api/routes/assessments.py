@@ -1,0 +1,148 @@
+"""Assessments, respondents, answers, close and report."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from api.auth import (
+    AssessmentReader,
+    AssessmentWriter,
+    OrganizationReader,
+    OrganizationWriter,
+    RespondentManager,
+    RespondentReader,
+    RespondentWriter,
+)
+from api.deps import SessionDep
+from api.idempotency import RetryDep
+from api.pagination import Page
+from api.routes.params import Cursor, Limit
+from api.schemas import (
+    AnswersPatch,
+    AnswersSaved,
+    AssessmentCreate,
+    AssessmentPublic,
+    RespondentAnswers,
+    RespondentCreate,
+    RespondentCreated,
+    RespondentPublic,
+    TokenIssued,
+)
+from api.services import answers, assessments
+
+router = APIRouter(prefix="/v1/organizations/{org}/assessments", tags=["assessments"])
+
+
+@router.post("", status_code=201, response_model=AssessmentPublic)
+def create_assessment(
+    body: AssessmentCreate, scope: OrganizationWriter, session: SessionDep, retry: RetryDep
+) -> object:
+    def create() -> AssessmentPublic:
+        assessment = assessments.create_assessment(
+            session=session, organization=scope.organization, **body.model_dump()
+        )
+        return assessments.describe_assessment(session=session, assessment=assessment)
+
+    return retry.respond(session=session, status_code=201, create=create)
+
+
+@router.get("", response_model=Page[AssessmentPublic])
+def list_assessments(
+    scope: OrganizationReader,
+    session: SessionDep,
+    status: Annotated[Literal["open", "closed"] | None, Query()] = None,
+    questionnaire: Annotated[str | None, Query(description="A questionnaire key.")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[AssessmentPublic]:
+    return assessments.list_assessments(
+        session=session,
+        organization=scope.organization,
+        status=status,
+        questionnaire=questionnaire,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@router.get("/{a}", response_model=AssessmentPublic)
+def get_assessment(scope: AssessmentReader, session: SessionDep) -> AssessmentPublic:
+    return assessments.describe_assessment(session=session, assessment=scope.assessment)
+
+
+@router.delete("/{a}", status_code=204, response_class=Response)
+def delete_assessment(scope: AssessmentWriter, session: SessionDep) -> None:
+    assessments.delete_assessment(session=session, assessment=scope.assessment)
+
+
+@router.post("/{a}/close", response_model=AssessmentPublic)
+def close_assessment(scope: AssessmentWriter, session: SessionDep) -> AssessmentPublic:
+    closed = assessments.close_assessment(
+        session=session, organization=scope.organization, assessment=scope.assessment
+    )
+    return assessments.describe_assessment(session=session, assessment=closed)
+
+
+@router.post("/{a}/respondents", status_code=201, response_model=RespondentCreated)
+def create_respondent(
+    body: RespondentCreate, scope: AssessmentWriter, session: SessionDep, retry: RetryDep
+) -> object:
+    def create() -> RespondentCreated:
+        created = assessments.create_respondent(
+            session=session, assessment=scope.assessment, **body.model_dump()
+        )
+        public = assessments.respondent_public(
+            created.respondent,
+            assessments.progress_of(
+                assessments.questionnaire_of(session=session, assessment=scope.assessment), []
+            ),
+        )
+        return RespondentCreated(**public.model_dump(), token=created.token)
+
+    return retry.respond(session=session, status_code=201, create=create)
+
+
+@router.get("/{a}/respondents", response_model=Page[RespondentPublic])
+def list_respondents(
+    scope: AssessmentReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+) -> Page[RespondentPublic]:
+    return assessments.list_respondents(
+        session=session, assessment=scope.assessment, limit=limit, cursor=cursor
+    )
+
+
+@router.post("/{a}/respondents/{r}/token", status_code=201, response_model=TokenIssued)
+def reissue_token(scope: RespondentManager, session: SessionDep, retry: RetryDep) -> object:
+    def create() -> TokenIssued:
+        return TokenIssued(
+            token=assessments.reissue_token(session=session, respondent=scope.respondent)
+        )
+
+    return retry.respond(session=session, status_code=201, create=create)
+
+
+@router.get("/{a}/respondents/{r}/answers", response_model=RespondentAnswers)
+def get_answers(scope: RespondentReader, session: SessionDep) -> RespondentAnswers:
+    return answers.respondent_answers(
+        session=session, assessment=scope.assessment, respondent=scope.respondent
+    )
+
+
+@router.patch("/{a}/respondents/{r}/answers", response_model=AnswersSaved)
+def save_answers(body: AnswersPatch, scope: RespondentWriter, session: SessionDep) -> AnswersSaved:
+    return answers.save_answers(
+        session=session,
+        assessment=scope.assessment,
+        respondent=scope.respondent,
+        items=body.answers,
+        written_by=scope.principal.id,
+    )
+
+
+@router.post("/{a}/respondents/{r}/submit", response_model=RespondentPublic)
+def submit_respondent(scope: RespondentWriter, session: SessionDep) -> RespondentPublic:
+    return assessments.submit_respondent(
+        session=session, assessment=scope.assessment, respondent=scope.respondent
+    )

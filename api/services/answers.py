@@ -1,0 +1,175 @@
+"""Answers: a respondent's batch of upserts, all or nothing (`api.md`, Answers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from api import repository
+from api.errors import Conflict, Invalid
+from api.schemas import (
+    MAX_ANSWERS_PER_REQUEST,
+    MAX_COMMENT,
+    MAX_EVIDENCE_ITEMS,
+    MAX_EVIDENCE_LENGTH,
+    AnswerItem,
+    AnswerPublic,
+    AnswersSaved,
+    RespondentAnswers,
+)
+from api.services.assessments import lock_assessment, progress_of, questionnaire_of
+from api.tables import AnswerHistoryRow, AnswerRow, AssessmentRow, RespondentRow, utcnow
+from questionnaires import Questionnaire
+
+
+def _item_problems(
+    questionnaire: Questionnaire, index: int, item: AnswerItem
+) -> list[dict[str, Any]]:
+    def problem(field: str, message: str) -> dict[str, Any]:
+        return {
+            "field": f"answers.{index}.{field}",
+            "in": "body",
+            "question_id": item.question_id,
+            "message": message,
+        }
+
+    question = questionnaire.questions.get(item.question_id)
+    if question is None:
+        return [problem("question_id", f"unknown question {item.question_id!r}")]
+    problems = []
+    if item.value is not None and item.value not in questionnaire.scale.values:
+        allowed = ", ".join(str(v) for v in sorted(questionnaire.scale.values))
+        problems.append(problem("value", f"{item.value} is not on the scale ({allowed})"))
+    if item.not_applicable:
+        if not question.allow_not_applicable:
+            problems.append(problem("not_applicable", "this question does not allow N/A"))
+        if item.value is not None:
+            problems.append(problem("value", "a value and not_applicable together: give one"))
+    if item.comment is not None and len(item.comment) > MAX_COMMENT:
+        problems.append(problem("comment", f"longer than {MAX_COMMENT} characters"))
+    evidence = item.evidence or []
+    if len(evidence) > MAX_EVIDENCE_ITEMS:
+        problems.append(problem("evidence", f"more than {MAX_EVIDENCE_ITEMS} items"))
+    for position, entry in enumerate(evidence):
+        if len(entry) > MAX_EVIDENCE_LENGTH:
+            problems.append(
+                problem(f"evidence.{position}", f"longer than {MAX_EVIDENCE_LENGTH} characters")
+            )
+    return problems
+
+
+def validate_items(questionnaire: Questionnaire, items: list[AnswerItem]) -> None:
+    """Raise one 422 naming every invalid item; nothing may be saved then."""
+    if len(items) > MAX_ANSWERS_PER_REQUEST:
+        raise Invalid(
+            f"At most {MAX_ANSWERS_PER_REQUEST} answers in one request; got {len(items)}.",
+            errors=[
+                {
+                    "field": "answers",
+                    "in": "body",
+                    "message": f"more than {MAX_ANSWERS_PER_REQUEST}",
+                }
+            ],
+        )
+    problems = [
+        p for index, item in enumerate(items) for p in _item_problems(questionnaire, index, item)
+    ]
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if item.question_id in seen:
+            problems.append(
+                {
+                    "field": f"answers.{index}.question_id",
+                    "in": "body",
+                    "question_id": item.question_id,
+                    "message": "the same question twice in one request",
+                }
+            )
+        seen.add(item.question_id)
+    if problems:
+        ids = sorted({p["question_id"] for p in problems})
+        raise Invalid(
+            f"{len(problems)} invalid answer item(s), nothing saved: {', '.join(ids)}.",
+            errors=problems,
+        )
+
+
+def _is_empty(item: AnswerItem) -> bool:
+    return item.value is None and not item.not_applicable and not item.comment and not item.evidence
+
+
+def save_answers(
+    *,
+    session: Session,
+    assessment: AssessmentRow,
+    respondent: RespondentRow,
+    items: list[AnswerItem],
+    written_by: str,
+) -> AnswersSaved:
+    """Replace each listed question's whole answer for the respondent; all or nothing.
+
+    409 when the assessment is closed or the respondent has submitted; 422 naming every
+    invalid item. Every change is appended to the answer history.
+    """
+    locked = lock_assessment(session=session, assessment=assessment, action="take answers")
+    if repository.refresh_respondent(session=session, respondent_id=respondent.id).submitted_at:
+        raise Conflict("This respondent has submitted: its answers are read-only.")
+    stored = questionnaire_of(session=session, assessment=locked)
+    validate_items(stored.questionnaire, items)
+    now = utcnow()
+    states: list[dict[str, Any]] = [
+        {
+            "assessment_id": locked.id,
+            "respondent_id": respondent.id,
+            "question_id": item.question_id,
+            "value": item.value,
+            "not_applicable": bool(item.not_applicable),
+            "comment": item.comment or None,
+            "evidence": list(item.evidence or []),
+            "written_by": written_by,
+        }
+        for item in items
+    ]
+    repository.replace_answers(
+        session=session,
+        respondent_id=respondent.id,
+        question_ids=[item.question_id for item in items],
+        answers=[
+            AnswerRow(**state, updated_at=now)
+            for state, item in zip(states, items, strict=True)
+            if not _is_empty(item)
+        ],
+        history=[AnswerHistoryRow(**state, written_at=now) for state in states],
+    )
+    rows = repository.list_answers(
+        session=session, assessment_id=locked.id, respondent_ids=[respondent.id]
+    )
+    return AnswersSaved(saved=len(items), progress=progress_of(stored, rows))
+
+
+def respondent_answers(
+    *, session: Session, assessment: AssessmentRow, respondent: RespondentRow
+) -> RespondentAnswers:
+    """The respondent's saved answers, in questionnaire order, with its progress."""
+    stored = questionnaire_of(session=session, assessment=assessment)
+    rows = repository.list_answers(
+        session=session, assessment_id=assessment.id, respondent_ids=[respondent.id]
+    )
+    order = {question_id: n for n, question_id in enumerate(stored.questionnaire.questions)}
+    rows.sort(key=lambda row: order.get(row.question_id, len(order)))
+    return RespondentAnswers(
+        answers=[
+            AnswerPublic(
+                question_id=row.question_id,
+                value=row.value,
+                not_applicable=row.not_applicable,
+                comment=row.comment,
+                evidence=row.evidence,
+                written_by=row.written_by,
+                updated_at=row.updated_at,
+            )
+            for row in rows
+        ],
+        progress=progress_of(stored, rows),
+    )

@@ -1,0 +1,190 @@
+"""Targets, baselines and the `goal` block (`api.md`, Targets and progress).
+
+For each domain with a target level: `gap_levels = max(0, goal - level)` and
+`progress = (index_now - index_baseline) / (goal - index_baseline)`, measured on the maturity
+index of `scoring.md` section 4. The baseline is the organization's first closed assessment of
+the questionnaire key in trend order. `progress` is null when either index is null, when there
+is no baseline, or when the goal is at or below the baseline index; it is not clamped (a
+decline is negative) and is rounded to 4 decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from api import repository
+from api.errors import Invalid, NotFound
+from api.services.questionnaires import get_questionnaire
+from api.tables import AssessmentRow, OrganizationRow, TargetRow, utcnow
+from scoring import ScoreCard
+
+
+class Goal(BaseModel):
+    level: int
+    gap_levels: int | None
+    progress: float | None
+
+
+class Targets(BaseModel):
+    questionnaire: str
+    domains: dict[str, int]
+    updated_at: datetime | None = None
+
+
+def trend_order(assessment: AssessmentRow) -> tuple[date, datetime, str]:
+    """Trend order, oldest first: `period_end`, else the UTC date of `closed_at`; then id."""
+    assert assessment.closed_at is not None
+    placed = assessment.period_end or assessment.closed_at.date()
+    return placed, assessment.closed_at, assessment.id
+
+
+def domain_indexes(card: ScoreCard) -> dict[str, float | None]:
+    return {domain.id: domain.index for domain in card.domains}
+
+
+def goal_blocks(
+    targets: Mapping[str, int] | None,
+    card: ScoreCard,
+    baseline: Mapping[str, float | None] | None,
+) -> dict[str, Goal]:
+    """The `goal` block of every domain with a target, for the figures of `card`."""
+    if not targets:
+        return {}
+    blocks = {}
+    for domain in card.domains:
+        if domain.id not in targets:
+            continue
+        goal = targets[domain.id]
+        base_index = baseline.get(domain.id) if baseline is not None else None
+        progress = None
+        if domain.index is not None and base_index is not None and goal > base_index:
+            progress = round((domain.index - base_index) / (goal - base_index), 4)
+        gap = None if domain.level is None else max(0, goal - domain.level)
+        blocks[domain.id] = Goal(level=goal, gap_levels=gap, progress=progress)
+    return blocks
+
+
+def first_closed(assessments: Iterable[AssessmentRow]) -> AssessmentRow | None:
+    """The baseline among closed assessments: the first in trend order."""
+    closed = [a for a in assessments if a.closed_at is not None]
+    return min(closed, key=trend_order) if closed else None
+
+
+def baseline_indexes(
+    *, session: Session, organization_id: str, questionnaire_key: str
+) -> dict[str, float | None] | None:
+    """Today's baseline: the domain indexes of the first closed assessment of the key."""
+    heads = repository.list_closed_assessment_heads(
+        session=session, organization_id=organization_id, questionnaire_key=questionnaire_key
+    )
+    first = first_closed(heads)
+    if first is None:
+        return None
+    card_text = repository.get_score_card(session=session, assessment_id=first.id)
+    return domain_indexes(ScoreCard.model_validate_json(card_text))
+
+
+def snapshot(
+    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow, card: ScoreCard
+) -> dict[str, Any]:
+    """The context in force at close, stored with the score card: profile, targets, baseline."""
+    heads = repository.list_closed_assessment_heads(
+        session=session,
+        organization_id=organization.id,
+        questionnaire_key=assessment.questionnaire_key,
+    )
+    first = first_closed([*(h for h in heads if h.id != assessment.id), assessment])
+    assert first is not None
+    if first.id == assessment.id:
+        baseline_card = card
+    else:
+        baseline_card = ScoreCard.model_validate_json(
+            repository.get_score_card(session=session, assessment_id=first.id)
+        )
+    target = repository.get_target(
+        session=session,
+        organization_id=organization.id,
+        questionnaire_key=assessment.questionnaire_key,
+    )
+    return {
+        "organization": {
+            "id": organization.id,
+            "slug": organization.slug,
+            "name": organization.name,
+            "profile": organization.profile,
+        },
+        "targets": target.domains if target is not None else None,
+        "baseline": {"assessment_id": first.id, "domains": domain_indexes(baseline_card)},
+    }
+
+
+def set_targets(
+    *,
+    session: Session,
+    organization: OrganizationRow,
+    questionnaire_key: str,
+    domains: dict[str, int],
+) -> Targets:
+    """Replace the organization's target levels for a questionnaire key.
+
+    Domains and levels are checked against the newest version: 422 for an unknown domain or a
+    level outside 1..stages.
+    """
+    try:
+        stored = get_questionnaire(session=session, key=questionnaire_key)
+    except NotFound as missing:
+        raise Invalid(
+            missing.detail,
+            errors=[{"field": "questionnaire_key", "in": "path", "message": missing.detail}],
+        ) from None
+    known = {domain.id for domain in stored.questionnaire.domains}
+    stages = len(stored.questionnaire.stages)
+    problems = [
+        {
+            "field": f"domains.{domain}",
+            "in": "body",
+            "message": f"unknown domain (known: {', '.join(sorted(known))})",
+        }
+        for domain in domains
+        if domain not in known
+    ] + [
+        {"field": f"domains.{domain}", "in": "body", "message": f"level must be 1 to {stages}"}
+        for domain, level in domains.items()
+        if domain in known and not 1 <= level <= stages
+    ]
+    if problems:
+        raise Invalid(
+            "Invalid targets: " + ", ".join(p["field"] for p in problems) + ".", errors=problems
+        )
+    row = repository.get_target(
+        session=session, organization_id=organization.id, questionnaire_key=questionnaire_key
+    )
+    if row is None:
+        row = TargetRow(
+            organization_id=organization.id,
+            questionnaire_key=questionnaire_key,
+            domains={},
+            updated_at=utcnow(),
+        )
+    row.domains = dict(domains)
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    return Targets(questionnaire=questionnaire_key, domains=row.domains, updated_at=row.updated_at)
+
+
+def get_targets(
+    *, session: Session, organization: OrganizationRow, questionnaire_key: str
+) -> Targets:
+    """The targets set for a questionnaire key; 404 when none is set."""
+    row = repository.get_target(
+        session=session, organization_id=organization.id, questionnaire_key=questionnaire_key
+    )
+    if row is None:
+        raise NotFound(f"No targets are set for {questionnaire_key!r}.")
+    return Targets(questionnaire=questionnaire_key, domains=row.domains, updated_at=row.updated_at)

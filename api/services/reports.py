@@ -1,0 +1,121 @@
+"""The report of an assessment: its score card with headers and context.
+
+A closed assessment's score card is the snapshot stored at close, spliced in byte for byte,
+with the organization and targets in force at close. An open one is scored live and marked
+provisional, with today's organization and targets.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from api import repository
+from api.schemas import OrganizationProfile
+from api.services import goals
+from api.services.assessments import (
+    assessment_public,
+    questionnaire_of,
+    scoring_answers,
+)
+from api.services.questionnaires import StoredQuestionnaire
+from api.tables import AnswerRow, AssessmentRow, OrganizationRow
+from scoring import ScoreCard, score
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a report shows, in any format."""
+
+    assessment: AssessmentRow
+    organization: dict[str, Any]  # id, slug, name, profile: at close, or today's when open
+    provisional: bool
+    card_json: str  # the score card, exactly as stored (closed) or as scored now (open)
+    card: ScoreCard
+    goals: dict[str, goals.Goal]
+    questionnaire: StoredQuestionnaire
+    answers: list[AnswerRow]  # every saved answer (for the appendix and the CSV)
+    respondent_names: dict[str, str]
+
+    def header_json(self) -> dict[str, Any]:
+        return {
+            "assessment": assessment_public(self.assessment).model_dump(
+                mode="json", exclude={"progress"}
+            ),
+            "organization": self.organization,
+            "provisional": self.provisional,
+            "goals": {domain: goal.model_dump() for domain, goal in self.goals.items()},
+        }
+
+    def to_json(self) -> str:
+        """The JSON report: headers, then the score card spliced in unchanged."""
+        headers = json.dumps(self.header_json(), separators=(",", ":"), ensure_ascii=False)
+        return headers[:-1] + ',"score_card":' + self.card_json + "}"
+
+
+def _organization_now(organization: OrganizationRow) -> dict[str, Any]:
+    return {
+        "id": organization.id,
+        "slug": organization.slug,
+        "name": organization.name,
+        "profile": OrganizationProfile.model_validate(organization.profile).model_dump(mode="json"),
+    }
+
+
+def _organization_at_close(context: dict[str, Any]) -> dict[str, Any] | None:
+    stored = context.get("organization")
+    if stored is None:
+        return None
+    profile = OrganizationProfile.model_validate(stored["profile"]).model_dump(mode="json")
+    return {"id": stored["id"], "slug": stored["slug"], "name": stored["name"], "profile": profile}
+
+
+def build_report(
+    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
+) -> Report:
+    """The report of one assessment (see the module docstring for closed and open)."""
+    stored = questionnaire_of(session=session, assessment=assessment)
+    answers = repository.list_answers(session=session, assessment_id=assessment.id)
+    respondents = repository.list_all_respondents(session=session, assessment_id=assessment.id)
+    names = {respondent.id: respondent.name for respondent in respondents}
+    if assessment.status == "closed" and assessment.score_card is not None:
+        context = assessment.close_context or {}
+        card_json = assessment.score_card
+        card = ScoreCard.model_validate_json(card_json)
+        baseline = (context.get("baseline") or {}).get("domains")
+        return Report(
+            assessment=assessment,
+            organization=_organization_at_close(context) or _organization_now(organization),
+            provisional=False,
+            card_json=card_json,
+            card=card,
+            goals=goals.goal_blocks(context.get("targets"), card, baseline),
+            questionnaire=stored,
+            answers=answers,
+            respondent_names=names,
+        )
+    card = score(stored.questionnaire, scoring_answers(answers))
+    target = repository.get_target(
+        session=session,
+        organization_id=organization.id,
+        questionnaire_key=assessment.questionnaire_key,
+    )
+    baseline = goals.baseline_indexes(
+        session=session,
+        organization_id=organization.id,
+        questionnaire_key=assessment.questionnaire_key,
+    )
+    return Report(
+        assessment=assessment,
+        organization=_organization_now(organization),
+        provisional=True,
+        card_json=card.model_dump_json(),
+        card=card,
+        goals=goals.goal_blocks(target.domains if target else None, card, baseline),
+        questionnaire=stored,
+        answers=answers,
+        respondent_names=names,
+    )
