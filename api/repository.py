@@ -314,3 +314,18 @@ def list_all_respondents(*, session: Session, assessment_id: str) -> list[Respon
             .order_by(col(RespondentRow.created_at), col(RespondentRow.id))
         )
     )
+
+
+def list_closed_assessments(
+    *, session: Session, organization_id: str, questionnaire_key: str
+) -> list[AssessmentRow]:
+    """The organization's closed assessments of a key, with their score cards (one query)."""
+    return list(
+        session.exec(
+            select(AssessmentRow).where(
+                AssessmentRow.organization_id == organization_id,
+                AssessmentRow.questionnaire_key == questionnaire_key,
+                AssessmentRow.status == "closed",
+            )
+        )
+    )

@@ -1,6 +1,6 @@
 """The HTTP routes, one router per area."""
 
-from api.routes import assessments, me, organizations, questionnaires, reports
+from api.routes import assessments, me, organizations, questionnaires, reports, trend
 
 ROUTERS = [
     questionnaires.router,
@@ -8,4 +8,5 @@ ROUTERS = [
     organizations.router,
     assessments.router,
     reports.router,
+    trend.router,
 ]

@@ -37,7 +37,10 @@ class Targets(BaseModel):
 
 
 def trend_order(assessment: AssessmentRow) -> tuple[date, datetime, str]:
-    """Trend order, oldest first: `period_end`, else the UTC date of `closed_at`; then id."""
+    """Trend order, oldest first (`api.md`, trend).
+
+    By `period_end` when set, else the UTC date of `closed_at`; then `closed_at`; then id.
+    """
     assert assessment.closed_at is not None
     placed = assessment.period_end or assessment.closed_at.date()
     return placed, assessment.closed_at, assessment.id
@@ -52,20 +55,27 @@ def goal_blocks(
     card: ScoreCard,
     baseline: Mapping[str, float | None] | None,
 ) -> dict[str, Goal]:
-    """The `goal` block of every domain with a target, for the figures of `card`."""
-    if not targets:
-        return {}
-    blocks = {}
-    for domain in card.domains:
-        if domain.id not in targets:
+    """The `goal` block of every domain of `card` with a target."""
+    return goal_blocks_from(targets, {d.id: (d.level, d.index) for d in card.domains}, baseline)
+
+
+def goal_blocks_from(
+    targets: Mapping[str, int] | None,
+    figures: Mapping[str, tuple[int | None, float | None]],
+    baseline: Mapping[str, float | None] | None,
+) -> dict[str, Goal]:
+    """The `goal` block of every domain with a target, from its (level, index) now."""
+    blocks: dict[str, Goal] = {}
+    for domain, (level, index) in figures.items():
+        if not targets or domain not in targets:
             continue
-        goal = targets[domain.id]
-        base_index = baseline.get(domain.id) if baseline is not None else None
+        goal = targets[domain]
+        base_index = baseline.get(domain) if baseline is not None else None
         progress = None
-        if domain.index is not None and base_index is not None and goal > base_index:
-            progress = round((domain.index - base_index) / (goal - base_index), 4)
-        gap = None if domain.level is None else max(0, goal - domain.level)
-        blocks[domain.id] = Goal(level=goal, gap_levels=gap, progress=progress)
+        if index is not None and base_index is not None and goal > base_index:
+            progress = round((index - base_index) / (goal - base_index), 4)
+        gap = None if level is None else max(0, goal - level)
+        blocks[domain] = Goal(level=goal, gap_levels=gap, progress=progress)
     return blocks
 
 

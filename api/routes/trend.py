@@ -1,0 +1,62 @@
+"""Over time: trend and comparison."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.auth import OrganizationReader
+from api.deps import SessionDep
+from api.services import trend
+
+router = APIRouter(prefix="/v1/organizations/{org}", tags=["over time"])
+
+TREND = """
+Closed assessments of a questionnaire key, oldest first (by `period_end` when set, else the
+UTC date of `closed_at`; then `closed_at`; then id), read from their stored score cards.
+"""
+COMPARISON = """
+The comparison of scoring.md section 8 between two closed assessments. `comparable` says
+whether both used the same questionnaire version (`same_version`) or only the best practices
+both versions share count (`shared_ids`).
+"""
+GOAL_FORMULA = """
+For each domain with a target level, a `goal` block: `{level, gap_levels, progress}` with
+`gap_levels = max(0, goal - level)` and
+`progress = (index_now - index_baseline) / (goal - index_baseline)`, on the maturity index of
+scoring.md section 4. The baseline is the organization's first closed assessment of the
+questionnaire key in trend order. `progress` is null when either index is null, when there is
+no baseline, or when the goal is at or below the baseline index; it is not clamped (a decline
+is negative) and is rounded to 4 decimals. Trend and comparison use today's targets and baseline.
+"""
+
+
+@router.get(
+    "/trend",
+    response_model=trend.Trend,
+    description=TREND + GOAL_FORMULA,
+)
+def get_trend(
+    scope: OrganizationReader,
+    session: SessionDep,
+    questionnaire: Annotated[str, Query(description="The questionnaire key.")],
+) -> trend.Trend:
+    return trend.build_trend(
+        session=session, organization=scope.organization, questionnaire_key=questionnaire
+    )
+
+
+@router.get(
+    "/compare",
+    description=COMPARISON + GOAL_FORMULA + "In a comparison, 'now' is its target side.",
+)
+def get_comparison(
+    scope: OrganizationReader,
+    session: SessionDep,
+    base: Annotated[str, Query(description="The earlier assessment's id.")],
+    target: Annotated[str, Query(description="The later assessment's id.")],
+) -> dict[str, Any]:
+    return trend.compare_assessments(
+        session=session, organization=scope.organization, base_id=base, target_id=target
+    )

@@ -1,0 +1,156 @@
+"""Over time: the trend of an organization's closed assessments, and comparing two of them.
+
+Both read only stored score cards (never answers, never rescoring), and add today's `goal`
+blocks (`api.md`, Targets and progress): "where are we against today's goal?".
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from api import repository
+from api.errors import Conflict, NotFound
+from api.services import goals
+from api.services.assessments import CLOSED, questionnaire_of
+from api.services.questionnaires import versions_of
+from api.tables import AssessmentRow, OrganizationRow
+from scoring import ScoreCard, compare
+
+
+class Figures(BaseModel):
+    attainment: float | None
+    level: int | None
+    index: float | None
+
+
+class DomainFigures(Figures):
+    goal: goals.Goal | None = None
+
+
+class TrendPoint(BaseModel):
+    assessment_id: str
+    title: str
+    period: str | None
+    period_end: date | None
+    closed_at: datetime
+    questionnaire_version: str
+    overall: Figures
+    domains: dict[str, DomainFigures]
+    enablers: dict[str, float | None]
+
+
+class Trend(BaseModel):
+    questionnaire: str
+    points: list[TrendPoint]
+
+
+def _point(
+    assessment: AssessmentRow, card: ScoreCard, goal_blocks: dict[str, goals.Goal]
+) -> TrendPoint:
+    assert assessment.closed_at is not None
+    return TrendPoint(
+        assessment_id=assessment.id,
+        title=assessment.title,
+        period=assessment.period,
+        period_end=assessment.period_end,
+        closed_at=assessment.closed_at,
+        questionnaire_version=assessment.questionnaire_version,
+        overall=Figures(
+            attainment=card.overall.attainment, level=card.overall.level, index=card.overall.index
+        ),
+        domains={
+            domain.id: DomainFigures(
+                attainment=domain.attainment,
+                level=domain.level,
+                index=domain.index,
+                goal=goal_blocks.get(domain.id),
+            )
+            for domain in card.domains
+        },
+        enablers={enabler.id: enabler.attainment for enabler in card.enablers},
+    )
+
+
+def build_trend(
+    *, session: Session, organization: OrganizationRow, questionnaire_key: str
+) -> Trend:
+    """One point per closed assessment of the key, oldest first in trend order.
+
+    A constant number of queries whatever the number of assessments; 404 for an unknown key.
+    """
+    versions_of(session=session, key=questionnaire_key)
+    closed = sorted(
+        repository.list_closed_assessments(
+            session=session, organization_id=organization.id, questionnaire_key=questionnaire_key
+        ),
+        key=goals.trend_order,
+    )
+    cards = [ScoreCard.model_validate_json(a.score_card or "") for a in closed]
+    target = repository.get_target(
+        session=session, organization_id=organization.id, questionnaire_key=questionnaire_key
+    )
+    baseline = goals.domain_indexes(cards[0]) if cards else None
+    targets = target.domains if target is not None else None
+    return Trend(
+        questionnaire=questionnaire_key,
+        points=[
+            _point(assessment, card, goals.goal_blocks(targets, card, baseline))
+            for assessment, card in zip(closed, cards, strict=True)
+        ],
+    )
+
+
+def compare_assessments(
+    *, session: Session, organization: OrganizationRow, base_id: str, target_id: str
+) -> dict[str, Any]:
+    """The comparison of `scoring.md` section 8 between two closed assessments, with goals.
+
+    404 for an assessment that is not the organization's; 409 when either is open, or when
+    they differ in questionnaire key or scoring version.
+    """
+    sides = []
+    for assessment_id in (base_id, target_id):
+        assessment = repository.get_assessment(
+            session=session, organization_id=organization.id, assessment_id=assessment_id
+        )
+        if assessment is None:
+            raise NotFound(f"No assessment {assessment_id!r} in this organization.")
+        if assessment.status != CLOSED or assessment.score_card is None:
+            raise Conflict(f"Assessment {assessment_id!r} is open: only closed ones compare.")
+        sides.append(assessment)
+    base, target = sides
+    if base.questionnaire_key != target.questionnaire_key:
+        raise Conflict("The two assessments use different questionnaires: they do not compare.")
+    if base.scoring_version != target.scoring_version:
+        raise Conflict("The two assessments were scored by different scoring versions.")
+    base_card = ScoreCard.model_validate_json(base.score_card or "")
+    target_card = ScoreCard.model_validate_json(target.score_card or "")
+    comparison = compare(
+        base_card,
+        target_card,
+        questionnaire_of(session=session, assessment=base).questionnaire,
+        questionnaire_of(session=session, assessment=target).questionnaire,
+    )
+    target_row = repository.get_target(
+        session=session, organization_id=organization.id, questionnaire_key=target.questionnaire_key
+    )
+    baseline = goals.baseline_indexes(
+        session=session, organization_id=organization.id, questionnaire_key=target.questionnaire_key
+    )
+    blocks = goals.goal_blocks_from(
+        target_row.domains if target_row is not None else None,
+        {d.id: (d.level.target, d.index.target) for d in comparison.domains},
+        baseline,
+    )
+    body: dict[str, Any] = json.loads(comparison.model_dump_json())
+    body["assessments"] = {
+        "base": {"id": base.id, "title": base.title, "period": base.period},
+        "target": {"id": target.id, "title": target.title, "period": target.period},
+    }
+    body["goals"] = {domain: block.model_dump() for domain, block in blocks.items()}
+    return body
