@@ -111,6 +111,7 @@ def org_create(
             created = organizations.create_organization(
                 session=session, name=name, slug=slug, profile=None
             )
+            session.commit()
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
@@ -142,6 +143,7 @@ def key_create(
                 created = organizations.create_key_for(
                     session=session, org=org, name=name, role=role
                 )
+            session.commit()
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
