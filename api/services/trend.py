@@ -10,7 +10,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from api import repository
@@ -19,7 +19,7 @@ from api.services import goals
 from api.services.assessments import CLOSED, questionnaire_of
 from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow
-from scoring import ScoreCard, compare
+from scoring import DomainScore, EnablerScore, Overall, ScoreCard, compare
 
 
 class Figures(BaseModel):
@@ -42,6 +42,16 @@ class TrendPoint(BaseModel):
     overall: Figures
     domains: dict[str, DomainFigures]
     enablers: dict[str, float | None]
+
+
+class CardHeadline(BaseModel):
+    """The parts of a stored score card a trend point shows (skips the per-practice detail)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    overall: Overall
+    domains: tuple[DomainScore, ...]
+    enablers: tuple[EnablerScore, ...]
 
 
 class Trend(BaseModel):
@@ -76,6 +86,10 @@ def _point(
     )
 
 
+def _figures(card: CardHeadline) -> dict[str, tuple[int | None, float | None]]:
+    return {domain.id: (domain.level, domain.index) for domain in card.domains}
+
+
 def build_trend(
     *, session: Session, organization: OrganizationRow, questionnaire_key: str
 ) -> Trend:
@@ -90,16 +104,16 @@ def build_trend(
         ),
         key=goals.trend_order,
     )
-    cards = [ScoreCard.model_validate_json(a.score_card or "") for a in closed]
+    cards = [CardHeadline.model_validate_json(a.score_card or "") for a in closed]
     target = repository.get_target(
         session=session, organization_id=organization.id, questionnaire_key=questionnaire_key
     )
-    baseline = goals.domain_indexes(cards[0]) if cards else None
+    baseline = {d.id: d.index for d in cards[0].domains} if cards else None
     targets = target.domains if target is not None else None
     return Trend(
         questionnaire=questionnaire_key,
         points=[
-            _point(assessment, card, goals.goal_blocks(targets, card, baseline))
+            _point(assessment, card, goals.goal_blocks_from(targets, _figures(card), baseline))
             for assessment, card in zip(closed, cards, strict=True)
         ],
     )
