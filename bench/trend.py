@@ -22,7 +22,7 @@ if not __package__:
     # `scoring` package: import from the project root instead.
     sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from fastapi.testclient import TestClient  # noqa: E402 - after the sys.path fix
+from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import Session
 

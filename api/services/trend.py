@@ -60,7 +60,7 @@ class Trend(BaseModel):
 
 
 def _point(
-    assessment: AssessmentRow, card: ScoreCard, goal_blocks: dict[str, goals.Goal]
+    assessment: AssessmentRow, card: CardHeadline, goal_blocks: dict[str, goals.Goal]
 ) -> TrendPoint:
     assert assessment.closed_at is not None
     return TrendPoint(
