@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import Session
 
 from api.config import get_settings
 from api.db import make_engine, session_scope
@@ -26,6 +29,16 @@ app.add_typer(db_app, name="db")
 app.add_typer(questionnaire_app, name="questionnaire")
 app.add_typer(org_app, name="org")
 app.add_typer(key_app, name="key")
+
+
+@contextmanager
+def database_session() -> Iterator[Session]:
+    """A writing session on the configured database; the engine is disposed afterwards."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        yield from session_scope(engine, write=True)
+    finally:
+        engine.dispose()
 
 
 @app.command()
@@ -105,8 +118,7 @@ def org_create(
     from api.errors import AppError
     from api.services import organizations
 
-    engine = make_engine(get_settings().database_url)
-    for session in session_scope(engine, write=True):
+    with database_session() as session:
         try:
             created = organizations.create_organization(
                 session=session, name=name, slug=slug, profile=None
@@ -115,8 +127,8 @@ def org_create(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
-        typer.echo(f"organization {created.organization.slug} ({created.organization.id})")
-        typer.echo(f"owner key (shown once): {created.secret}")
+    typer.echo(f"organization {created.organization.slug} ({created.organization.id})")
+    typer.echo(f"owner key (shown once): {created.secret}")
 
 
 @key_app.command("create")
@@ -133,8 +145,7 @@ def key_create(
     if admin == (org is not None):
         typer.echo("error: give either --org SLUG or --admin", err=True)
         raise typer.Exit(code=2)
-    engine = make_engine(get_settings().database_url)
-    for session in session_scope(engine, write=True):
+    with database_session() as session:
         try:
             if admin:
                 created = organizations.create_admin_key(session=session, name=name)
@@ -147,7 +158,7 @@ def key_create(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
-        typer.echo(f"{created.key.role} key {created.key.id} (shown once): {created.secret}")
+    typer.echo(f"{created.key.role} key {created.key.id} (shown once): {created.secret}")
 
 
 if __name__ == "__main__":
