@@ -1,0 +1,197 @@
+"""Answers, and the check that they fit the questionnaire (scoring.md section 0).
+
+`tally_answers` makes one pass over the answers, grouping the values per question, then checks
+them question by question; it collects every problem before raising, so that one error names
+them all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from questionnaires import Questionnaire
+
+__all__ = [
+    "Answer",
+    "AnswerProblem",
+    "InvalidAnswersError",
+    "Tally",
+    "tally_answers",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One respondent's answer to one question.
+
+    `value` None with `not_applicable` False is a blank: the respondent did not answer, and
+    takes no part in the question.
+    """
+
+    respondent_id: str
+    question_id: str
+    value: int | None
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerProblem:
+    """Why one answer (or one respondent's pair of answers) cannot be scored."""
+
+    respondent_id: str
+    question_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidAnswersError(ValueError):
+    """Answers that do not fit the questionnaire (section 0); `problems` names each one."""
+
+    def __init__(self, problems: Iterable[AnswerProblem]) -> None:
+        self.problems = tuple(problems)
+        listed = "; ".join(problem.message for problem in self.problems)
+        super().__init__(f"{len(self.problems)} invalid answer(s): {listed}")
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The answers, checked and grouped per question: what sections 1 and 6 need."""
+
+    values: dict[str, list[int]]  # every question, in questionnaire order: its values
+    marked_not_applicable: frozenset[str]  # the questions some respondent marked N/A
+    respondents: int  # how many gave at least one value or N/A (section 6)
+
+
+def tally_answers(questionnaire: Questionnaire, answers: Iterable[Answer]) -> Tally:
+    """Return the answers grouped per question, and how many respondents took part (section 0).
+
+    Raises `InvalidAnswersError` (a `ValueError`) naming every unknown question id, value off
+    the scale, value given together with `not_applicable`, N/A on a question that does not
+    allow it, and respondent who answered one question more than once.
+    """
+    questions = questionnaire.questions
+    # Per question: its values, and who gave them, in the same order.
+    groups: dict[str, tuple[list[int], list[str]]] = {
+        question_id: ([], []) for question_id in questions
+    }
+    # The common answer, a value without an N/A mark to a known question, takes the short
+    # way; its value is checked below, with the other values of its question, in one step.
+    others: list[Answer] = []
+    for answer in answers:
+        value = answer.value
+        if value is not None and not answer.not_applicable:
+            group = groups.get(answer.question_id)
+            if group is not None:
+                group[0].append(value)
+                group[1].append(answer.respondent_id)
+                continue
+        others.append(answer)
+
+    problems: list[AnswerProblem] = []
+    marked: dict[str, list[str]] = {}  # who marked a question N/A
+    blank: dict[str, list[str]] = {}  # who left a question blank
+    for answer in others:
+        if answer.question_id not in groups:
+            problems.append(_problem(answer, f"unknown question id {answer.question_id!r}"))
+        elif answer.value is not None:
+            problems.append(
+                _problem(answer, f"value {answer.value!r} given together with not_applicable")
+            )
+        else:
+            by = marked if answer.not_applicable else blank
+            by.setdefault(answer.question_id, []).append(answer.respondent_id)
+
+    scale_values = questionnaire.scale.values
+    responding: set[str] = set()
+    for question_id, (values, valued_by) in groups.items():
+        # A sum that is no int betrays a value such as 2.0, equal to a scale value but no int.
+        if not (scale_values.issuperset(values) and type(sum(values)) is int):
+            problems.extend(_off_the_scale(questionnaire, question_id, values, valued_by))
+        answering = valued_by
+        marked_by = marked.get(question_id)
+        if marked_by:
+            answering = valued_by + marked_by
+            if not questions[question_id].allow_not_applicable:
+                problems.extend(_not_applicable_refused(question_id, marked_by))
+        distinct = set(answering)
+        blank_by = blank.get(question_id, [])
+        if (
+            len(distinct) < len(answering)
+            or len(set(blank_by)) < len(blank_by)
+            or not distinct.isdisjoint(blank_by)
+        ):
+            problems.extend(_answered_twice(question_id, answering + blank_by))
+        responding |= distinct
+
+    if problems:
+        # Reported in questionnaire order (unknown ids last), whatever order answers came in.
+        position = {question_id: index for index, question_id in enumerate(questions)}
+        problems.sort(
+            key=lambda problem: (
+                position.get(problem.question_id, len(position)),
+                problem.question_id,
+                problem.respondent_id,
+                problem.message,
+            )
+        )
+        raise InvalidAnswersError(problems)
+    return Tally(
+        values={question_id: values for question_id, (values, _) in groups.items()},
+        marked_not_applicable=frozenset(marked),
+        respondents=len(responding),
+    )
+
+
+def _not_applicable_refused(question_id: str, marked_by: list[str]) -> list[AnswerProblem]:
+    """Return a problem for every respondent who marked N/A a question that refuses it."""
+    return [
+        AnswerProblem(
+            respondent_id=respondent_id,
+            question_id=question_id,
+            message=f"question {question_id!r} does not allow not_applicable "
+            f"(respondent {respondent_id!r})",
+        )
+        for respondent_id in sorted(set(marked_by))
+    ]
+
+
+def _off_the_scale(
+    questionnaire: Questionnaire, question_id: str, values: list[int], valued_by: list[str]
+) -> list[AnswerProblem]:
+    """Return a problem for every value of `tally` that is not on the questionnaire's scale."""
+    top = questionnaire.scale.max_value
+    return [
+        AnswerProblem(
+            respondent_id=respondent_id,
+            question_id=question_id,
+            message=f"value {value!r} is off the scale 0..{top} "
+            f"(respondent {respondent_id!r}, question {question_id!r})",
+        )
+        for value, respondent_id in zip(values, valued_by, strict=True)
+        if not isinstance(value, int) or not 0 <= value <= top
+    ]
+
+
+def _answered_twice(question_id: str, respondents: list[str]) -> list[AnswerProblem]:
+    """Return a problem for every respondent who answered `question_id` more than once."""
+    return [
+        AnswerProblem(
+            respondent_id=respondent_id,
+            question_id=question_id,
+            message=f"respondent {respondent_id!r} answered question {question_id!r} {count} times",
+        )
+        for respondent_id, count in sorted(Counter(respondents).items())
+        if count > 1
+    ]
+
+
+def _problem(answer: Answer, what: str) -> AnswerProblem:
+    return AnswerProblem(
+        respondent_id=answer.respondent_id,
+        question_id=answer.question_id,
+        message=f"{what} (respondent {answer.respondent_id!r}, question {answer.question_id!r})",
+    )

@@ -1,0 +1,249 @@
+"""scoring.md sections 3 to 5: cells, domains, levels, indexes, overall and enablers."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import Answer, ScoreCard, score
+
+from .scoring_factories import NA, answers, domain_in, practice, questionnaire
+
+STAGES = ("standardize", "measure", "control")
+LEVEL_NAMES = ["Initial", "Standardized", "Measured", "Controlled"]
+ATTAINED, UNATTAINED = 4, 0  # a one-question practice answered so
+
+
+def one_respondent(values: dict[str, int | str | None]) -> list[Answer]:
+    """One respondent answering each one-question practice `P` with `values[P]`."""
+    return answers({"ann": {f"{p}-Q1": value for p, value in values.items()}})
+
+
+def staged(*per_stage: int, **parameters: object) -> ScoreCard:
+    """One domain over STAGES; `per_stage[i]` one-question practices in stage i, all unattained."""
+    practices = [
+        practice(f"{stage[0].upper()}{n}", stage=stage)
+        for stage, count in zip(STAGES, per_stage, strict=True)
+        for n in range(1, count + 1)
+    ]
+    return score(questionnaire(*practices, stages=STAGES, **parameters), [])
+
+
+def scored(values: dict[str, int | str | None], **parameters: object) -> ScoreCard:
+    """Practices S1, S2 (standardize), M1 (measure), C1 (control) of domain project, scored."""
+    three_stages = questionnaire(
+        practice("S1", stage="standardize"),
+        practice("S2", stage="standardize"),
+        practice("M1", stage="measure"),
+        practice("C1", stage="control"),
+        stages=STAGES,
+        **parameters,
+    )
+    return score(three_stages, one_respondent(values))
+
+
+# Section 3: cells and groups
+
+
+def test_cell_attainment_is_the_share_of_its_assessed_practices_attained() -> None:
+    cell = domain_in(scored({"S1": ATTAINED, "S2": UNATTAINED})).stages[0]
+    assert (cell.practices_assessed, cell.practices_attained, cell.attainment) == (2, 1, 0.5)
+
+
+def test_cell_score_is_the_mean_of_its_practice_scores() -> None:
+    cell = domain_in(scored({"S1": 4, "S2": 1})).stages[0]
+    assert cell.score == 0.625
+
+
+def test_cell_leaves_out_practices_that_are_not_assessed() -> None:
+    cell = domain_in(scored({"S1": ATTAINED, "S2": NA})).stages[0]
+    assert (cell.practices_assessed, cell.attainment) == (1, 1.0)
+
+
+def test_cell_reaching_the_stage_threshold_is_achieved() -> None:
+    cell = domain_in(scored({"S1": ATTAINED, "S2": UNATTAINED}, stage_threshold=0.5)).stages[0]
+    assert cell.achieved is True
+
+
+def test_cell_below_the_stage_threshold_is_not_achieved() -> None:
+    cell = domain_in(scored({"S1": ATTAINED, "S2": UNATTAINED})).stages[0]
+    assert cell.achieved is False  # 0.5 < 0.8
+
+
+def test_cell_with_no_assessed_practice_is_achieved_with_null_figures() -> None:
+    cell = domain_in(scored({"S1": NA, "S2": NA})).stages[0]
+    assert cell.model_dump() == {
+        "id": "standardize",
+        "practices_assessed": 0,
+        "practices_attained": 0,
+        "attainment": None,
+        "score": None,
+        "achieved": True,
+    }
+
+
+# Section 4: domains, levels, indexes, next level
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 3])
+def test_level_counts_the_achieved_stages_from_the_first(level: int) -> None:
+    reached = ["S1", "S2", "M1", "C1"][: [0, 2, 3, 4][level]]
+    values = {p: ATTAINED if p in reached else UNATTAINED for p in ("S1", "S2", "M1", "C1")}
+    domain = domain_in(scored(values))
+    assert (domain.level, domain.level_name) == (level, LEVEL_NAMES[level])
+
+
+def test_level_stops_at_the_first_stage_not_achieved() -> None:
+    domain = domain_in(scored({"S1": UNATTAINED, "S2": UNATTAINED, "M1": 4, "C1": 4}))
+    assert domain.level == 0
+
+
+def test_a_stage_with_no_assessed_practice_does_not_block_the_level() -> None:
+    domain = domain_in(scored({"S1": NA, "S2": NA, "M1": ATTAINED, "C1": UNATTAINED}))
+    assert domain.level == 2
+
+
+def test_index_is_the_level_plus_the_attainment_of_the_next_stage() -> None:
+    domain = domain_in(scored({"S1": UNATTAINED, "S2": ATTAINED, "M1": 4, "C1": 4}))
+    assert (domain.level, domain.index) == (0, 0.5)
+
+
+def test_index_is_the_number_of_stages_at_the_top_level() -> None:
+    domain = domain_in(scored({"S1": 4, "S2": 4, "M1": 4, "C1": 4}))
+    assert (domain.level, domain.index) == (3, 3.0)
+
+
+def test_domain_figures_cover_all_its_assessed_practices() -> None:
+    domain = domain_in(scored({"S1": 4, "S2": 2, "M1": 0, "C1": NA}))
+    assert (
+        domain.practices_assessed,
+        domain.practices_attained,
+        domain.attainment,
+        domain.score,
+    ) == (3, 1, 0.3333, 0.5)
+
+
+def test_domain_with_no_assessed_practice_has_null_figures() -> None:
+    domain = domain_in(scored({"S1": NA, "S2": NA, "M1": NA, "C1": NA}))
+    assert domain.model_dump(exclude={"stages"}) == {
+        "id": "project",
+        "name": "Project",
+        "assessed": False,
+        "attainment": None,
+        "score": None,
+        "level": None,
+        "level_name": None,
+        "index": None,
+        "practices_assessed": 0,
+        "practices_attained": 0,
+        "next_level": None,
+    }
+
+
+def test_next_level_is_null_at_the_top_level() -> None:
+    assert domain_in(scored({"S1": 4, "S2": 4, "M1": 4, "C1": 4})).next_level is None
+
+
+def test_next_level_names_the_next_stage_and_its_unattained_practices_lowest_score_first() -> None:
+    next_level = domain_in(scored({"S1": 2, "S2": 1, "M1": 4, "C1": 4})).next_level
+    assert next_level is not None
+    assert next_level.model_dump() == {
+        "level": 1,
+        "stage": "standardize",
+        "needed": 2,
+        "candidates": ("S2", "S1"),
+    }
+
+
+def test_next_level_needed_is_the_fewest_practices_to_reach_the_stage_threshold() -> None:
+    card = staged(5, 1, 1)  # five practices in standardize, none attained
+    next_level = domain_in(card).next_level
+    assert next_level is not None
+    assert next_level.needed == 4  # 4 / 5 = 0.8
+
+
+def test_next_level_needed_counts_practices_already_attained() -> None:
+    practices = [practice(f"S{n}") for n in range(1, 6)]
+    five = questionnaire(*practices, stage_threshold=0.6)
+    card = score(five, answers({"ann": {"S1-Q1": 4, "S2-Q1": 1}}))
+    next_level = domain_in(card).next_level
+    assert next_level is not None
+    assert (next_level.needed, next_level.candidates) == (2, ("S3", "S4", "S5", "S2"))
+
+
+def test_next_level_candidates_with_equal_scores_keep_questionnaire_order() -> None:
+    next_level = domain_in(scored({"S1": 1, "S2": 1})).next_level
+    assert next_level is not None
+    assert next_level.candidates == ("S1", "S2")
+
+
+def test_stage_threshold_comes_from_the_questionnaire() -> None:
+    lenient = scored({"S1": ATTAINED, "S2": UNATTAINED}, stage_threshold=0.5)
+    assert domain_in(lenient).level == 1
+
+
+# Section 5: overall and enablers
+
+
+TWO_DOMAINS = questionnaire(
+    practice("A1", domain="project", stage="standardize"),
+    practice("A2", domain="project", stage="measure"),
+    practice("B1", domain="program", stage="standardize"),
+    practice("B2", domain="program", stage="measure"),
+    practice("E1", enabler="structural"),
+    practice("E2", enabler="structural"),
+    practice("E3", enabler="cultural"),
+    domains=("project", "program"),
+    stages=("standardize", "measure"),
+    enablers=("structural", "cultural"),
+)
+
+
+def test_overall_level_and_index_are_those_of_the_weakest_domain() -> None:
+    card = score(TWO_DOMAINS, one_respondent({"A1": 4, "A2": 4, "B1": 4, "B2": 0}))
+    overall = card.overall
+    assert (overall.level, overall.level_name, overall.index) == (1, "Standardized", 1.0)
+
+
+def test_overall_attainment_covers_every_domain_practice_but_no_enabler() -> None:
+    values = {"A1": 4, "A2": 4, "B1": 4, "B2": 0, "E1": 4, "E2": 4, "E3": 4}
+    overall = score(TWO_DOMAINS, one_respondent(values)).overall
+    assert (
+        overall.practices_assessed,
+        overall.practices_attained,
+        overall.attainment,
+        overall.score,
+    ) == (4, 3, 0.75, 0.75)
+
+
+def test_overall_leaves_out_domains_that_are_not_assessed() -> None:
+    values = {"A1": NA, "A2": NA, "B1": 4, "B2": 4}
+    overall = score(TWO_DOMAINS, one_respondent(values)).overall
+    assert (overall.level, overall.index) == (2, 2.0)
+
+
+def test_overall_is_null_when_no_domain_is_assessed() -> None:
+    values = {"A1": NA, "A2": NA, "B1": NA, "B2": NA, "E1": 4}
+    overall = score(TWO_DOMAINS, one_respondent(values)).overall
+    assert overall.model_dump() == {
+        "attainment": None,
+        "score": None,
+        "level": None,
+        "level_name": None,
+        "index": None,
+        "practices_assessed": 0,
+        "practices_attained": 0,
+    }
+
+
+def test_enabler_category_is_the_group_of_its_practices() -> None:
+    card = score(TWO_DOMAINS, one_respondent({"E1": 4, "E2": 2, "E3": NA}))
+    structural, cultural = card.enablers
+    assert structural.model_dump() == {
+        "id": "structural",
+        "name": "Structural",
+        "practices_assessed": 2,
+        "practices_attained": 1,
+        "attainment": 0.5,
+        "score": 0.75,
+    }
+    assert (cultural.practices_assessed, cultural.attainment, cultural.score) == (0, None, None)
