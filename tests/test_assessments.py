@@ -217,7 +217,7 @@ def test_delete_removes_an_open_assessment_and_refuses_a_closed_one(
     assert client.get("/v1/me", headers=token).status_code == 401
     with engine.connect() as connection:
         for table in ("answer", "answer_history", "respondent"):
-            count = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
+            count = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
             assert count == 0, table
     closed = new_assessment(client, owner, slug)["id"]
     _close_with_one_answer(client, owner, slug, closed)
