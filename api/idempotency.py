@@ -43,9 +43,18 @@ class Retry:
     request_hash: str
 
     def respond(
-        self, *, session: Session, status_code: int, create: Callable[[], Created]
+        self,
+        *,
+        session: Session,
+        status_code: int,
+        create: Callable[[], Created],
+        secret_fields: tuple[str, ...] = (),
     ) -> Created | JSONResponse:
-        """Run `create` once per key: later calls with the key replay its response."""
+        """Run `create` once per key: later calls with the key replay its response.
+
+        The kept response has null for `SECRET_FIELDS` and for `secret_fields`, the fields of
+        this response that carry a secret (a share link's `url` holds its token).
+        """
         if self.key is None:
             return create()
         now = utcnow()
@@ -66,7 +75,7 @@ class Retry:
             return JSONResponse(json.loads(record.body), status_code=record.status_code)
         created = create()
         kept = created.model_dump(mode="json")
-        for field in SECRET_FIELDS:
+        for field in (*SECRET_FIELDS, *secret_fields):
             if field in kept:
                 kept[field] = None
         session.add(

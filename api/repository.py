@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import and_, delete, insert, or_, text, update
 from sqlalchemy.orm import defer
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.pagination import cursor_position
@@ -20,6 +20,7 @@ from api.tables import (
     OrganizationRow,
     QuestionnaireVersionRow,
     RespondentRow,
+    ShareLinkRow,
     TargetRow,
 )
 
@@ -329,3 +330,97 @@ def list_closed_assessments(
             )
         )
     )
+
+
+# Share links and exports
+
+
+def add_share_link(*, session: Session, share_link: ShareLinkRow) -> None:
+    session.add(share_link)
+    session.flush()
+
+
+def get_share_link(*, session: Session, organization_id: str, link_id: str) -> ShareLinkRow | None:
+    return session.exec(
+        select(ShareLinkRow).where(
+            ShareLinkRow.id == link_id, ShareLinkRow.organization_id == organization_id
+        )
+    ).first()
+
+
+def get_share_link_by_hash(*, session: Session, token_hash: str) -> ShareLinkRow | None:
+    return session.exec(select(ShareLinkRow).where(ShareLinkRow.token_hash == token_hash)).first()
+
+
+def get_organization_by_id(*, session: Session, organization_id: str) -> OrganizationRow | None:
+    return session.get(OrganizationRow, organization_id)
+
+
+def list_organization_assessments(*, session: Session, organization_id: str) -> list[AssessmentRow]:
+    """Every assessment of an organization, oldest first by (created_at, id) (exports)."""
+    return list(
+        session.exec(
+            select(AssessmentRow)
+            .where(AssessmentRow.organization_id == organization_id)
+            .order_by(col(AssessmentRow.created_at), col(AssessmentRow.id))
+        )
+    )
+
+
+def list_targets(*, session: Session, organization_id: str) -> list[TargetRow]:
+    """Every target row of an organization, by questionnaire key (exports)."""
+    return list(
+        session.exec(
+            select(TargetRow)
+            .where(TargetRow.organization_id == organization_id)
+            .order_by(col(TargetRow.questionnaire_key))
+        )
+    )
+
+
+def list_answers_in_order(*, session: Session, assessment_id: str) -> list[AnswerRow]:
+    """Every answer of an assessment in the order it was stored (exports)."""
+    return list(
+        session.exec(
+            select(AnswerRow)
+            .where(AnswerRow.assessment_id == assessment_id)
+            .order_by(col(AnswerRow.id))
+        )
+    )
+
+
+def list_answer_history(*, session: Session, assessment_id: str) -> list[AnswerHistoryRow]:
+    """Every change of an assessment's answers in the order it was written (exports)."""
+    return list(
+        session.exec(
+            select(AnswerHistoryRow)
+            .where(AnswerHistoryRow.assessment_id == assessment_id)
+            .order_by(col(AnswerHistoryRow.id))
+        )
+    )
+
+
+def existing_ids(
+    *,
+    session: Session,
+    organization_ids: list[str],
+    assessment_ids: list[str],
+    respondent_ids: list[str],
+) -> list[str]:
+    """Which of these organization, assessment and respondent ids are taken already (imports)."""
+    taken: list[str] = []
+    for table, ids in (
+        (OrganizationRow, organization_ids),
+        (AssessmentRow, assessment_ids),
+        (RespondentRow, respondent_ids),
+    ):
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            taken.extend(session.exec(select(table.id).where(col(table.id).in_(chunk))))
+    return taken
+
+
+def insert_rows(*, session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    """Insert many rows of one table in one statement (imports)."""
+    if rows:
+        session.execute(insert(table), rows)

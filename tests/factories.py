@@ -77,3 +77,86 @@ def save(
     return client.patch(
         answers_path(org, assessment, respondent), json={"answers": items}, headers=headers
     )
+
+
+# Reports, share links, exports
+
+
+PMO_PROFILE = {"exists": True, "type": "supportive", "permanence": "temporary", "scope": "project"}
+
+
+def close(client: TestClient, headers: Headers, org: str, assessment: str) -> dict[str, Any]:
+    return created(
+        client.post(f"/v1/organizations/{org}/assessments/{assessment}/close", headers=headers),
+        200,
+    )
+
+
+def scored_assessment(
+    client: TestClient,
+    admin: Headers,
+    *,
+    closed: bool = True,
+    name: str = "Acme Énergie",
+    profile: dict[str, Any] | None = None,
+    second_respondent: str = "Bob",
+) -> dict[str, Any]:
+    """An organization with a test-q assessment answered by two respondents (closed by default).
+
+    Its numbers, worked by hand: PRJ-STD-01 91.67% (attained), PRJ-MEA-01 62.5%, PGM-STD-01
+    100% (attained), PGM-MEA-01 12.5%, ENB-STR-01 50%; both domains at level 1, index 1.0;
+    overall attainment 50% (2 of 4); PRJ-MEA-01-Q1 has a dispersion of 0.375.
+    """
+    body, owner = new_organization(
+        client, admin, name, profile={"industry": "Energy", "pmo": profile or PMO_PROFILE}
+    )
+    slug = body["slug"]
+    assessment = new_assessment(client, owner, slug, period="2026-Q1")["id"]
+    ann, _ = new_respondent(client, owner, slug, assessment, "Ann")
+    bob, _ = new_respondent(client, owner, slug, assessment, second_respondent)
+    saved = save(
+        client, owner, slug, assessment, ann["id"],
+        PRJ_STD_01_Q1=4, PRJ_STD_01_Q2=3, PRJ_MEA_01_Q1=1, PGM_STD_01_Q1=4, ENB_STR_01_Q1=2,
+    )  # fmt: skip
+    assert saved.status_code == 200, saved.text
+    commented = client.patch(
+        answers_path(slug, assessment, ann["id"]),
+        json={
+            "answers": [
+                {
+                    "question_id": "PGM-MEA-01-Q1",
+                    "value": 1,
+                    "comment": "<script>alert(1)</script>\nSecond line",
+                    "evidence": [
+                        "https://wiki.example.org/pmo?a=1&b=2",
+                        "javascript:alert(1)",
+                        "Board minutes 2026-03",
+                    ],
+                }
+            ]
+        },
+        headers=owner,
+    )
+    assert commented.status_code == 200, commented.text
+    saved = save(
+        client, owner, slug, assessment, bob["id"],
+        PRJ_STD_01_Q1=4, PRJ_STD_01_Q2=4, PRJ_MEA_01_Q1=4, PGM_STD_01_Q1="na", PGM_MEA_01_Q1=0,
+    )  # fmt: skip
+    assert saved.status_code == 200, saved.text
+    if closed:
+        close(client, owner, slug, assessment)
+    return {
+        "organization": body,
+        "slug": slug,
+        "owner": owner,
+        "assessment": assessment,
+        "respondents": [ann, bob],
+        "path": f"/v1/organizations/{slug}/assessments/{assessment}",
+    }
+
+
+def new_share_link(client: TestClient, headers: Headers, org: str, **fields: Any) -> dict[str, Any]:
+    payload = {"expires_in_days": 7, **fields}
+    return created(
+        client.post(f"/v1/organizations/{org}/share-links", json=payload, headers=headers)
+    )

@@ -1,6 +1,6 @@
 """The HTTP routes, one router per area."""
 
-from api.routes import assessments, me, organizations, questionnaires, reports, trend
+from api.routes import assessments, me, organizations, questionnaires, reports, shared, trend
 
 ROUTERS = [
     questionnaires.router,
@@ -9,4 +9,5 @@ ROUTERS = [
     assessments.router,
     reports.router,
     trend.router,
+    shared.router,
 ]

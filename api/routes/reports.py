@@ -1,33 +1,162 @@
-"""Reports: one assessment's report; targets."""
+"""Reports: one assessment's report (JSON, HTML, CSV) and export; the overview; targets."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Response
 
 from api.auth import AssessmentReader, OrganizationReader, OrganizationWriter
 from api.deps import SessionDep
+from api.render import csv as report_csv
+from api.render import html
 from api.schemas import TargetsPut
-from api.services import goals, reports
+from api.services import exports, goals, reports, trend
 
 router = APIRouter(prefix="/v1/organizations/{org}", tags=["reports"])
+
+ReportFormat = Literal["json", "html", "csv"]
+OFFERED: tuple[tuple[str, ReportFormat], ...] = (("text/html", "html"), ("text/csv", "csv"))
+
+
+def negotiate(accept: str | None) -> ReportFormat:
+    """The format an `Accept` header prefers among JSON, HTML and CSV; JSON on a tie or none.
+
+    A browser's `text/html,...,*/*;q=0.8` gets the page; `*/*` alone, or no header, gets JSON.
+    """
+    if not accept:
+        return "json"
+    quality: dict[str, float] = {}
+    for media_range in accept.split(","):
+        media, *params = (part.strip().lower() for part in media_range.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        quality[media] = max(q, quality.get(media, 0.0))
+
+    def weight(media: str) -> float:
+        family = media.split("/")[0] + "/*"
+        return quality.get(media, quality.get(family, quality.get("*/*", 0.0)))
+
+    best: ReportFormat = "json"
+    best_q = weight("application/json")
+    for media, name in OFFERED:
+        if weight(media) > best_q:
+            best, best_q = name, weight(media)
+    return best
 
 
 @router.get(
     "/assessments/{a}/report",
     response_class=Response,
-    responses={200: {"content": {"application/json": {}}}},
+    responses={
+        200: {
+            "content": {
+                "application/json": {},
+                "text/html": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+            }
+        }
+    },
 )
-def get_report(scope: AssessmentReader, session: SessionDep) -> Response:
+def get_report(
+    scope: AssessmentReader,
+    session: SessionDep,
+    report_format: Annotated[
+        ReportFormat | None,
+        Query(
+            alias="format",
+            description="json (default), html (the page) or csv (one row per question).",
+        ),
+    ] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
     """The score card with `assessment` and `organization` headers.
 
     For a closed assessment, `score_card` is the snapshot stored at close, byte for byte, and
     `organization` and `goals` are those in force at close. For an open one, the card is scored
-    live and `provisional` is true.
+    live and `provisional` is true. `?format=html` or `Accept: text/html` gives the report page
+    (self-contained: inline CSS and SVG, no script); `?format=csv` one row per question.
     """
-    report = reports.build_report(
+    chosen = report_format or negotiate(accept)
+    if chosen == "html":
+        page = html.report_page(
+            session=session,
+            organization=scope.organization,
+            assessment=scope.assessment,
+            shared=False,
+        )
+        response: Response = html.html_response(page)
+    else:
+        report = reports.build_report(
+            session=session, organization=scope.organization, assessment=scope.assessment
+        )
+        if chosen == "csv":
+            filename = report_csv.csv_filename(scope.organization.slug, scope.assessment.id)
+            response = Response(
+                report_csv.report_csv(report),
+                media_type="text/csv; charset=utf-8",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{filename}"',
+                    "X-Content-Type-Options": "nosniff",
+                },
+            )
+        else:
+            response = Response(report.to_json(), media_type="application/json")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@router.get(
+    "/assessments/{a}/export",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}},
+)
+def export_assessment(scope: AssessmentReader, session: SessionDep) -> Response:
+    """Everything about one assessment, to archive: the `opm export` format (`scope: assessment`).
+
+    The questionnaire version and content hash, the respondents (never their tokens), every
+    answer with comment and evidence, the answer history, and for a closed assessment the
+    stored score card (`score_card`, the snapshot text byte for byte) and close context.
+    """
+    document = exports.export_assessment(
         session=session, organization=scope.organization, assessment=scope.assessment
     )
-    return Response(report.to_json(), media_type="application/json")
+    return Response(exports.export_json(document), media_type="application/json")
+
+
+@router.get(
+    "/overview",
+    response_class=Response,
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+)
+def get_overview(
+    scope: OrganizationReader,
+    session: SessionDep,
+    questionnaire: Annotated[str, Query(description="The questionnaire key.")],
+) -> Response:
+    """The organization's overview page for a questionnaire: maturity index over time.
+
+    Overall and per domain, one point per closed assessment (the trend), with a link to each
+    report page.
+    """
+    found = trend.build_trend(
+        session=session, organization=scope.organization, questionnaire_key=questionnaire
+    )
+    base = f"/v1/organizations/{scope.organization.slug}/assessments/"
+    page = html.overview_page(
+        session=session,
+        organization=scope.organization,
+        trend=found,
+        report_url=lambda assessment_id: f"{base}{assessment_id}/report?format=html",
+        shared=False,
+    )
+    return html.html_response(page)
 
 
 @router.put("/targets/{questionnaire_key}", response_model=goals.Targets)

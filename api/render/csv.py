@@ -1,0 +1,96 @@
+"""The report as CSV: one row per question, for a spreadsheet.
+
+Columns: domain, stage, enabler, best practice (id and title), question id and text, status,
+score, responses, dispersion, then one column per respondent with that respondent's value
+(`N/A` for not applicable, empty when unanswered). UTF-8 with a byte order mark so that Excel
+reads accents; RFC 4180 quoting. A text cell that a spreadsheet would run as a formula (one
+that begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`; numbers
+are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+
+from api.services.reports import Report
+
+BOM = "\ufeff"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = (
+    "domain",
+    "stage",
+    "enabler",
+    "best_practice",
+    "best_practice_title",
+    "question_id",
+    "question_text",
+    "status",
+    "score",
+    "responses",
+    "dispersion",
+)
+
+Cell = str | int | float | None
+
+
+def safe_cell(value: Cell) -> Cell:
+    """A cell a spreadsheet shows as it is: text that looks like a formula gets a `'` first."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def respondent_headers(names: Mapping[str, str]) -> list[str]:
+    """One header per respondent (id -> name): the name, with the id where two share a name."""
+    shown = list(names.values())
+    return [
+        name if shown.count(name) == 1 else f"{name} ({respondent_id})"
+        for respondent_id, name in names.items()
+    ]
+
+
+def _rows(report: Report) -> Iterable[list[Cell]]:
+    respondents = list(report.respondent_names)  # every respondent, oldest first
+    questionnaire = report.questionnaire.questionnaire
+    values: dict[tuple[str, str], str | int] = {}
+    for answer in report.answers:
+        if answer.not_applicable:
+            values[(answer.question_id, answer.respondent_id)] = "N/A"
+        elif answer.value is not None:
+            values[(answer.question_id, answer.respondent_id)] = answer.value
+    yield [*COLUMNS, *respondent_headers(report.respondent_names)]
+    for practice in report.card.best_practices:
+        for question in practice.questions:
+            text = questionnaire.questions[question.id].text
+            yield [
+                practice.domain,
+                practice.stage,
+                practice.enabler,
+                practice.id,
+                practice.title,
+                question.id,
+                text,
+                question.status,
+                question.score,
+                question.responses,
+                question.dispersion,
+                *(values.get((question.id, respondent)) for respondent in respondents),
+            ]
+
+
+def report_csv(report: Report) -> str:
+    """The CSV text of a report, byte order mark first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    for row in _rows(report):
+        writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
+    return BOM + buffer.getvalue()
+
+
+def csv_filename(organization_slug: str, assessment_id: str) -> str:
+    """A file name made only of safe characters: `<org>-<assessment>-report.csv`."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{organization_slug}-{assessment_id}")
+    return f"{stem}-report.csv"

@@ -1,0 +1,333 @@
+"""The HTML pages: one assessment's report and an organization's overview, rendered with Jinja2.
+
+Pages are self-contained (inline CSS and SVG, no script, no font or image from anywhere) and
+are sent with a strict Content-Security-Policy. Jinja2 autoescapes everything; evidence
+becomes a link only for `http` and `https` URLs. The report layer computes nothing that
+`scoring.md` defines: it lays out the score card, the improvement path and the PMO notes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from sqlmodel import Session
+
+from api import repository
+from api.render import charts
+from api.render.improvement_path import improvement_path
+from api.render.insights import pmo_notes
+from api.services import reports
+from api.services.questionnaires import get_questionnaire
+from api.services.trend import Trend
+from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
+from questionnaires import Questionnaire
+from scoring import ScoreCard
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+RIGOR = {
+    "self": "Self-assessment",
+    "facilitated": "Facilitated",
+    "independent": "Independent (evidence checked by an outside assessor)",
+}
+LINK_SCHEMES = frozenset({"http", "https"})
+
+
+def html_response(content: str, *, status_code: int = 200, shared: bool = False) -> HTMLResponse:
+    """An HTML page with the security headers of every page (and no indexing when shared)."""
+    headers = dict(PAGE_HEADERS)
+    if shared:
+        headers["X-Robots-Tag"] = "noindex, nofollow"
+    return HTMLResponse(content, status_code=status_code, headers=headers)
+
+
+def evidence_link(evidence: str) -> str | None:
+    """The href for an evidence entry: only an absolute http or https URL becomes a link."""
+    text = evidence.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in LINK_SCHEMES and parts.netloc and not any(c.isspace() for c in text):
+        return text
+    return None
+
+
+def _when(value: datetime | date | None) -> str:
+    if value is None:
+        return charts.NONE_SHOWN
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return value.isoformat()
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("api", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["percent"] = charts.percent
+    env.filters["decimal"] = charts.decimal
+    env.filters["when"] = _when
+    env.filters["evidence_link"] = evidence_link
+    return env
+
+
+def pmo_description(profile: Mapping[str, Any] | None) -> str:
+    """The PMO profile in words: "Controlling PMO, permanent, enterprise scope"."""
+    pmo = (profile or {}).get("pmo")
+    if not pmo:
+        return "Not recorded"
+    if not pmo.get("exists"):
+        return "No PMO"
+    kind = pmo.get("type")
+    words = [f"{kind.capitalize()} PMO" if kind else "PMO"]
+    if pmo.get("permanence"):
+        words.append(pmo["permanence"])
+    if pmo.get("scope"):
+        words.append(f"{pmo['scope']} scope")
+    return ", ".join(words)
+
+
+# The report of one assessment
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    respondent: str
+    value: str
+    comment: str | None
+    evidence: tuple[str, ...]
+
+
+def _value_label(questionnaire: Questionnaire, answer: AnswerRow) -> str:
+    if answer.not_applicable:
+        return "N/A"
+    if answer.value is None:
+        return charts.NONE_SHOWN
+    labels = {option.value: option.label for option in questionnaire.scale.options}
+    return f"{answer.value} · {labels.get(answer.value, '')}".rstrip(" ·")
+
+
+def _answers_by_question(
+    report: reports.Report, order: Mapping[str, int]
+) -> dict[str, list[AnswerView]]:
+    """Each question's answers, respondents in the order they were added."""
+    views: dict[str, list[tuple[int, AnswerView]]] = defaultdict(list)
+    for answer in report.answers:
+        if answer.value is None and not (
+            answer.not_applicable or answer.comment or answer.evidence
+        ):
+            continue  # a cleared answer says nothing
+        name = report.respondent_names.get(answer.respondent_id, answer.respondent_id)
+        views[answer.question_id].append(
+            (
+                order.get(answer.respondent_id, len(order)),
+                AnswerView(
+                    respondent=name,
+                    value=_value_label(report.questionnaire.questionnaire, answer),
+                    comment=answer.comment,
+                    evidence=tuple(answer.evidence),
+                ),
+            )
+        )
+    return {
+        question: [view for _, view in sorted(items, key=lambda item: item[0])]
+        for question, items in views.items()
+    }
+
+
+def _appendix(card: ScoreCard, questionnaire: Questionnaire) -> list[dict[str, Any]]:
+    """Best practices grouped by domain and stage, then by enabler, in questionnaire order."""
+    domains = {domain.id: domain.name for domain in questionnaire.domains}
+    stages = {stage.id: stage.name for stage in questionnaire.stages}
+    enablers = {enabler.id: enabler.name for enabler in questionnaire.enablers}
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for domain in questionnaire.domains:
+        for stage in questionnaire.stages:
+            heading = f"{domain.name} · {stage.name}"
+            groups[(domain.id, stage.id)] = {"heading": heading, "practices": []}
+    for enabler in questionnaire.enablers:
+        groups[("enabler", enabler.id)] = {"heading": f"Enabler · {enabler.name}", "practices": []}
+    for practice in card.best_practices:
+        if practice.enabler is not None:
+            key = ("enabler", practice.enabler)
+        else:
+            key = (practice.domain or "", practice.stage or "")
+        if key not in groups:  # defensively: a card and questionnaire that disagree
+            label = enablers.get(key[1]) or f"{domains.get(key[0], key[0])} · {stages.get(key[1])}"
+            groups[key] = {"heading": label, "practices": []}
+        groups[key]["practices"].append(practice)
+    return [group for group in groups.values() if group["practices"]]
+
+
+def report_context(
+    report: reports.Report, respondents: list[RespondentRow], *, shared: bool
+) -> dict[str, Any]:
+    """Everything the report template shows."""
+    card = report.card
+    questionnaire = report.questionnaire.questionnaire
+    stage_labels = [charts.StageLabel(stage.id, stage.name) for stage in questionnaire.stages]
+    targets = {domain: goal.level for domain, goal in report.goals.items()}
+    questions = questionnaire.questions
+    question_practice = {
+        question.id: practice
+        for practice in questionnaire.best_practices
+        for question in practice.questions
+    }
+    order = {respondent.id: position for position, respondent in enumerate(respondents)}
+    answers = _answers_by_question(report, order)
+    profile = report.organization.get("profile") or {}
+    return {
+        "shared": shared,
+        "organization": report.organization,
+        "profile": profile,
+        "pmo": pmo_description(profile),
+        "assessment": report.assessment,
+        "rigor": RIGOR.get(report.assessment.rigor, report.assessment.rigor),
+        "provisional": report.provisional,
+        "questionnaire": questionnaire,
+        "stored": report.questionnaire,
+        "card": card,
+        "respondents": respondents,
+        "goals": report.goals,
+        "stages": {stage.id: stage for stage in questionnaire.stages},
+        "domain_names": {domain.id: domain.name for domain in card.domains},
+        "enabler_names": {enabler.id: enabler.name for enabler in card.enablers},
+        "stage_count": len(questionnaire.stages),
+        "levels_chart": charts.domain_levels("levels", card.domains, stage_labels, targets),
+        "heatmap": charts.stage_heatmap("heatmap", card.domains, stage_labels),
+        "enablers_chart": (
+            charts.enabler_bars("enablers", card.enablers) if card.enablers else None
+        ),
+        "notes": pmo_notes(profile, card, questionnaire),
+        "path": improvement_path(card, questionnaire),
+        "practice_titles": {practice.id: practice.title for practice in card.best_practices},
+        "questions": questions,
+        "question_practice": question_practice,
+        "answers": answers,
+        "appendix": _appendix(card, questionnaire),
+    }
+
+
+def render_report(report: reports.Report, respondents: list[RespondentRow], *, shared: bool) -> str:
+    """The report page of one assessment."""
+    context = report_context(report, respondents, shared=shared)
+    return environment().get_template("report.html").render(context)
+
+
+def report_page(
+    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow, shared: bool
+) -> str:
+    """Build the report of an assessment (`api.services.reports`) and render its page."""
+    report = reports.build_report(session=session, organization=organization, assessment=assessment)
+    respondents = repository.list_all_respondents(session=session, assessment_id=assessment.id)
+    return render_report(report, respondents, shared=shared)
+
+
+# The overview of an organization
+
+
+def render_overview(
+    *,
+    organization: OrganizationRow,
+    trend: Trend,
+    questionnaire: Questionnaire,
+    report_url: Callable[[str], str],
+    shared: bool,
+) -> str:
+    """The overview page: maturity index over time, overall and per domain, with links."""
+    points = trend.points
+    labels = [point.period or point.title for point in points]
+    domain_ids: list[str] = [domain.id for domain in questionnaire.domains]
+    for point in points:
+        domain_ids.extend(d for d in point.domains if d not in domain_ids)
+    names = {domain.id: domain.name for domain in questionnaire.domains}
+    series = [
+        charts.Series(
+            id="overall",
+            name="Overall",
+            values=tuple(point.overall.index for point in points),
+            overall=True,
+        ),
+        *(
+            charts.Series(
+                id=domain,
+                name=names.get(domain, domain),
+                values=tuple(
+                    point.domains[domain].index if domain in point.domains else None
+                    for point in points
+                ),
+            )
+            for domain in domain_ids
+        ),
+    ]
+    indexes = [
+        value for item in series for value in item.values if value is not None
+    ]  # an older version may have had more stages
+    maximum = max([len(questionnaire.stages), *(int(-(-value // 1)) for value in indexes)])
+    enabler_ids: list[str] = [enabler.id for enabler in questionnaire.enablers]
+    for point in points:
+        enabler_ids.extend(e for e in point.enablers if e not in enabler_ids)
+    goals = points[-1].domains if points else {}
+    context = {
+        "shared": shared,
+        "organization": organization,
+        "pmo": pmo_description(organization.profile),
+        "questionnaire": questionnaire,
+        "trend": trend,
+        "points": points,
+        "labels": labels,
+        "domain_ids": domain_ids,
+        "domain_names": names,
+        "enabler_ids": enabler_ids,
+        "enabler_names": {enabler.id: enabler.name for enabler in questionnaire.enablers},
+        "latest_goals": {d: figures.goal for d, figures in goals.items() if figures.goal},
+        "chart": charts.trend_lines("trend", labels, series, maximum) if points else None,
+        "report_url": report_url,
+    }
+    return environment().get_template("overview.html").render(context)
+
+
+def overview_page(
+    *,
+    session: Session,
+    organization: OrganizationRow,
+    trend: Trend,
+    report_url: Callable[[str], str],
+    shared: bool,
+) -> str:
+    """Render the overview of a trend, named with the newest version of its questionnaire."""
+    stored = get_questionnaire(session=session, key=trend.questionnaire)
+    return render_overview(
+        organization=organization,
+        trend=trend,
+        questionnaire=stored.questionnaire,
+        report_url=report_url,
+        shared=shared,
+    )
+
+
+def not_found_page(detail: str) -> str:
+    """A small page for a share link that is unknown, expired or revoked."""
+    return environment().get_template("not_found.html").render(detail=detail)

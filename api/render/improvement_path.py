@@ -1,0 +1,117 @@
+"""The improvement path (`architecture.md`, Reports).
+
+Per domain, what its next level needs (`next_level` of the score card); then every gap in an
+order that respects `depends_on`: repeatedly place the earliest gap, in the score card's gap
+order, whose prerequisites among the gaps are already placed. A practice therefore comes after
+the gaps it builds on, and otherwise keeps the card's order (stage, then lowest score).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from questionnaires import Questionnaire
+from scoring import Gap, ScoreCard
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    title: str
+    score: float | None
+
+
+@dataclass(frozen=True)
+class DomainStep:
+    """What one assessed domain needs for its next level; `next_level` is None at the top."""
+
+    domain_id: str
+    domain_name: str
+    level: int
+    level_name: str
+    next_level: int | None
+    next_level_name: str | None
+    stage_id: str | None
+    stage_name: str | None
+    needed: int | None
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One gap in path order, with the gaps it builds on (placed before it)."""
+
+    position: int
+    gap: Gap
+    after: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImprovementPath:
+    domains: tuple[DomainStep, ...]
+    gaps: tuple[PathStep, ...]
+
+
+def order_gaps(gaps: Sequence[Gap], depends_on: Mapping[str, Sequence[str]]) -> list[PathStep]:
+    """The gaps in path order: each time, the earliest gap whose prerequisites are placed.
+
+    Prerequisites are the gap's own `depends_on` entries that are gaps too; a prerequisite that
+    is attained (or not assessed) does not hold a practice back. Questionnaires have no
+    dependency cycle (the validator refuses one); should one slip through, the earliest
+    remaining gap is placed so that every gap is still listed once.
+    """
+    gap_ids = {gap.id for gap in gaps}
+    prerequisites = {
+        gap.id: tuple(d for d in depends_on.get(gap.id, ()) if d in gap_ids and d != gap.id)
+        for gap in gaps
+    }
+    remaining = list(gaps)
+    placed: set[str] = set()
+    steps: list[PathStep] = []
+    while remaining:
+        chosen = next(
+            (gap for gap in remaining if all(d in placed for d in prerequisites[gap.id])),
+            remaining[0],
+        )
+        remaining.remove(chosen)
+        placed.add(chosen.id)
+        steps.append(PathStep(len(steps) + 1, chosen, prerequisites[chosen.id]))
+    return steps
+
+
+def improvement_path(card: ScoreCard, questionnaire: Questionnaire) -> ImprovementPath:
+    """The improvement path of a score card, named with its questionnaire's titles."""
+    stages = {stage.id: stage for stage in questionnaire.stages}
+    practices = {practice.id: practice for practice in card.best_practices}
+    domains: list[DomainStep] = []
+    for domain in card.domains:
+        if not domain.assessed or domain.level is None:
+            continue
+        next_level = domain.next_level
+        stage = stages.get(next_level.stage) if next_level is not None else None
+        domains.append(
+            DomainStep(
+                domain_id=domain.id,
+                domain_name=domain.name,
+                level=domain.level,
+                level_name=domain.level_name or "",
+                next_level=next_level.level if next_level else None,
+                next_level_name=stage.level_name if stage else None,
+                stage_id=next_level.stage if next_level else None,
+                stage_name=stage.name if stage else None,
+                needed=next_level.needed if next_level else None,
+                candidates=tuple(
+                    Candidate(
+                        id=candidate,
+                        title=practices[candidate].title if candidate in practices else candidate,
+                        score=practices[candidate].score if candidate in practices else None,
+                    )
+                    for candidate in (next_level.candidates if next_level else ())
+                ),
+            )
+        )
+    depends_on = {
+        practice.id: tuple(practice.depends_on) for practice in questionnaire.best_practices
+    }
+    return ImprovementPath(domains=tuple(domains), gaps=tuple(order_gaps(card.gaps, depends_on)))

@@ -1,0 +1,124 @@
+"""PMO context notes: fixed rules from the organization profile (`architecture.md`).
+
+A PMO's mandate decides how much it can move OPM maturity, so a report shows, beside the
+scores, notes drawn from the organization's PMO profile. Each rule applies only where the ids
+it names exist in the questionnaire (and, for domains, where that domain was assessed):
+
+- `no_pmo`: no PMO, and the questionnaire has the `structural` enabler: its practices have no
+  natural owner; name one before improving them.
+- `temporary_pmo`: a temporary PMO: what it standardizes may leave with it; plan the hand-over
+  to a permanent owner.
+- `narrow_scope`: a PMO whose scope is narrower than an assessed domain (`program` or
+  `portfolio` assessed under a `project` PMO, `portfolio` under a `program` PMO): those
+  domains' results are outside its mandate.
+- `supportive_control`: a supportive PMO where some assessed domain's `next_level.stage` is
+  `control`: control usually needs a controlling or directive mandate.
+
+A profile without PMO information gives no note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from questionnaires import Questionnaire
+from scoring import ScoreCard
+
+STRUCTURAL = "structural"
+CONTROL = "control"
+SCOPE_RANK = {"project": 0, "program": 1, "portfolio": 2, "enterprise": 3}
+
+
+@dataclass(frozen=True)
+class ContextNote:
+    rule: str
+    title: str
+    text: str
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def pmo_notes(
+    profile: Mapping[str, Any] | None, card: ScoreCard, questionnaire: Questionnaire
+) -> list[ContextNote]:
+    """The notes that apply to this profile, card and questionnaire, in the order above."""
+    pmo = (profile or {}).get("pmo")
+    if not pmo:
+        return []
+    notes: list[ContextNote] = []
+    enablers = {enabler.id: enabler for enabler in questionnaire.enablers}
+    if not pmo.get("exists"):
+        if STRUCTURAL in enablers:
+            practices = [
+                practice.id
+                for practice in questionnaire.best_practices
+                if practice.enabler == STRUCTURAL
+            ]
+            notes.append(
+                ContextNote(
+                    rule="no_pmo",
+                    title="No PMO",
+                    text=(
+                        f"The {enablers[STRUCTURAL].name.lower()} enabler practices "
+                        f"({_names(practices)}) have no natural owner. Name one before "
+                        "improving them."
+                    ),
+                )
+            )
+        return notes
+    if pmo.get("permanence") == "temporary":
+        notes.append(
+            ContextNote(
+                rule="temporary_pmo",
+                title="Temporary PMO",
+                text=(
+                    "What a temporary PMO standardizes may leave with it. Plan the hand-over of "
+                    "its methods, tools and records to a permanent owner."
+                ),
+            )
+        )
+    scope = pmo.get("scope")
+    if scope in SCOPE_RANK:
+        wider = [
+            domain.name
+            for domain in card.domains
+            if domain.assessed and SCOPE_RANK.get(domain.id, -1) > SCOPE_RANK[scope]
+        ]
+        if wider:
+            notes.append(
+                ContextNote(
+                    rule="narrow_scope",
+                    title=f"PMO scope: {scope}",
+                    text=(
+                        f"The {_names(wider)} results lie outside the mandate of a {scope}-level "
+                        "PMO. Improving them needs an owner at that level."
+                    ),
+                )
+            )
+    if pmo.get("type") == "supportive":
+        towards_control = [
+            domain.name
+            for domain in card.domains
+            if domain.assessed
+            and domain.next_level is not None
+            and domain.next_level.stage == CONTROL
+        ]
+        if towards_control:
+            notes.append(
+                ContextNote(
+                    rule="supportive_control",
+                    title="Supportive PMO, next stage Control",
+                    text=(
+                        f"The next level of {_names(towards_control)} needs the Control stage. "
+                        "Control usually needs a controlling or directive mandate, which a "
+                        "supportive PMO does not have."
+                    ),
+                )
+            )
+    return notes

@@ -1,0 +1,135 @@
+"""Share links: creating and revoking them (a key), and the pages they open (no key)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response
+from pydantic import Field
+
+from api.auth import OrganizationWriter
+from api.deps import SessionDep, SettingsDep
+from api.errors import NotFound, problem
+from api.idempotency import RetryDep
+from api.render import html
+from api.schemas import Input
+from api.services import share_links, trend
+from api.services.share_links import ShareLinkCreated
+
+router = APIRouter(tags=["share links"])
+
+
+class ShareLinkCreate(Input):
+    assessment_id: str | None = Field(default=None, description="One report, or ...")
+    questionnaire_key: str | None = Field(
+        default=None, description="... the organization's overview for this questionnaire."
+    )
+    expires_in_days: Annotated[int, Field(ge=1, le=365, description="1 to 365 days.")]
+
+
+@router.post(
+    "/v1/organizations/{org}/share-links", status_code=201, response_model=ShareLinkCreated
+)
+def create_share_link(
+    body: ShareLinkCreate,
+    scope: OrganizationWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    retry: RetryDep,
+    request: Request,
+) -> object:
+    """A read-only link, opened in a browser without a key, to one report or to the overview.
+
+    Give `assessment_id` (an open assessment's report shows the provisional banner) or
+    `questionnaire_key` (the overview, whose links lead to the shared reports of its closed
+    assessments). The token is inside `url`, shown once: a replay of the request with the same
+    `Idempotency-Key` answers `url: null` (create another link).
+    """
+    base_url = settings.public_url or str(request.base_url)
+
+    def create() -> ShareLinkCreated:
+        return share_links.create_share_link(
+            session=session,
+            organization=scope.organization,
+            assessment_id=body.assessment_id,
+            questionnaire_key=body.questionnaire_key,
+            expires_in_days=body.expires_in_days,
+            base_url=base_url,
+        )
+
+    return retry.respond(session=session, status_code=201, create=create, secret_fields=("url",))
+
+
+@router.delete(
+    "/v1/organizations/{org}/share-links/{link_id}", status_code=204, response_class=Response
+)
+def revoke_share_link(link_id: str, scope: OrganizationWriter, session: SessionDep) -> None:
+    """Revoke a link: it answers 404 from then on."""
+    share_links.revoke_share_link(session=session, organization=scope.organization, link_id=link_id)
+
+
+def _gone(request: Request, error: NotFound) -> Response:
+    """404 as a small page for a browser, as problem JSON for anything else."""
+    if "text/html" in request.headers.get("accept", ""):
+        return html.html_response(html.not_found_page(error.detail), status_code=404, shared=True)
+    return problem(404, error.detail)
+
+
+@router.get(
+    "/v1/shared/{token}",
+    response_class=Response,
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+)
+def open_shared(token: str, request: Request, session: SessionDep) -> Response:
+    """The shared report or overview page (no key: the token is the permission)."""
+    try:
+        target = share_links.open_share_link(session=session, token=token)
+        if target.assessment is not None:
+            page = html.report_page(
+                session=session,
+                organization=target.organization,
+                assessment=target.assessment,
+                shared=True,
+            )
+        else:
+            assert target.questionnaire_key is not None
+            found = trend.build_trend(
+                session=session,
+                organization=target.organization,
+                questionnaire_key=target.questionnaire_key,
+            )
+            page = html.overview_page(
+                session=session,
+                organization=target.organization,
+                trend=found,
+                report_url=lambda assessment_id: f"{token}/assessments/{assessment_id}",
+                shared=True,
+            )
+    except NotFound as error:
+        return _gone(request, error)
+    return html.html_response(page, shared=True)
+
+
+@router.get(
+    "/v1/shared/{token}/assessments/{assessment_id}",
+    response_class=Response,
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+)
+def open_shared_report(
+    token: str, assessment_id: str, request: Request, session: SessionDep
+) -> Response:
+    """A report reached from a shared overview: a closed assessment of its questionnaire key."""
+    try:
+        target = share_links.open_share_link(session=session, token=token)
+        assessment = share_links.shared_overview_assessment(
+            session=session, target=target, assessment_id=assessment_id
+        )
+        page = html.report_page(
+            session=session,
+            organization=target.organization,
+            assessment=assessment,
+            shared=True,
+        )
+    except NotFound as error:
+        return _gone(request, error)
+    return html.html_response(page, shared=True)

@@ -1,0 +1,459 @@
+"""Export and import of an organization's data, losslessly (`opm export`, `opm import`).
+
+The document, versioned (`{"format": "opm-export", "version": 1, ...}`), holds one
+organization (id, slug, name, profile, created_at), its targets, and its assessments, each
+with its questionnaire key, version and content hash, its respondents (never a token or its
+hash), every answer with comment and evidence, the answer history, and for a closed one the
+stored score card text and close context unchanged. `score_card` is the stored snapshot as a
+string, byte for byte (parse it as JSON to read it): re-serializing it could change a byte of
+what the service promises never changes. API keys and share links are not exported: they are
+secrets.
+
+An import refuses, writing nothing, when the organization's slug or any of its ids
+(organization, assessment, respondent) exists already, when a questionnaire version it names
+is missing or has another content hash, or when the document does not hold together.
+Imported respondents get a fresh random token hash that no one knows: tokens must be
+re-issued (`POST .../respondents/{r}/token`) before anyone answers again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlmodel import Session
+
+from api import repository
+from api.errors import NotFound
+from api.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
+from api.tables import (
+    AnswerHistoryRow,
+    AnswerRow,
+    AssessmentRow,
+    OrganizationRow,
+    QuestionnaireVersionRow,
+    RespondentRow,
+    TargetRow,
+    utcnow,
+)
+
+FORMAT = "opm-export"
+VERSION = 1
+
+Advance = Callable[[], None]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrganizationPart(_Part):
+    id: str
+    slug: str
+    name: str
+    profile: dict[str, Any]
+    created_at: datetime
+
+
+class TargetPart(_Part):
+    questionnaire_key: str
+    domains: dict[str, int]
+    updated_at: datetime
+
+
+class QuestionnairePart(_Part):
+    key: str
+    version: str
+    content_hash: str
+
+
+class RespondentPart(_Part):
+    id: str
+    name: str
+    role: str | None
+    email: str | None
+    created_at: datetime
+    submitted_at: datetime | None
+
+
+class AnswerPart(_Part):
+    respondent_id: str
+    question_id: str
+    value: int | None
+    not_applicable: bool
+    comment: str | None
+    evidence: list[str]
+    written_by: str
+    updated_at: datetime
+
+
+class AnswerChangePart(_Part):
+    respondent_id: str
+    question_id: str
+    value: int | None
+    not_applicable: bool
+    comment: str | None
+    evidence: list[str]
+    written_by: str
+    written_at: datetime
+
+
+class AssessmentPart(_Part):
+    id: str
+    questionnaire: QuestionnairePart
+    title: str
+    period: str | None
+    period_end: date | None
+    rigor: str
+    status: Literal["open", "closed"]
+    created_at: datetime
+    closed_at: datetime | None
+    scoring_version: str | None
+    score_card: str | None
+    close_context: dict[str, Any] | None
+    respondents: list[RespondentPart]
+    answers: list[AnswerPart]
+    answer_history: list[AnswerChangePart]
+
+
+class ExportDocument(_Part):
+    format: Literal["opm-export"]
+    version: Literal[1]
+    exported_at: datetime
+    scope: Literal["organization", "assessment"]
+    organization: OrganizationPart
+    targets: list[TargetPart]
+    assessments: list[AssessmentPart]
+
+
+class ImportRefused(Exception):
+    """The document cannot be imported; nothing was written. `problems` says why, each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+# Export
+
+
+def _organization_part(organization: OrganizationRow) -> OrganizationPart:
+    return OrganizationPart(
+        id=organization.id,
+        slug=organization.slug,
+        name=organization.name,
+        profile=organization.profile,
+        created_at=organization.created_at,
+    )
+
+
+def _assessment_part(
+    *, session: Session, assessment: AssessmentRow, content_hashes: dict[tuple[str, str], str]
+) -> AssessmentPart:
+    identity = (assessment.questionnaire_key, assessment.questionnaire_version)
+    if identity not in content_hashes:
+        row = repository.get_questionnaire_version(
+            session=session, key=identity[0], version=identity[1]
+        )
+        content_hashes[identity] = row.content_hash if row is not None else ""
+    respondents = repository.list_all_respondents(session=session, assessment_id=assessment.id)
+    answers = repository.list_answers_in_order(session=session, assessment_id=assessment.id)
+    history = repository.list_answer_history(session=session, assessment_id=assessment.id)
+    return AssessmentPart(
+        id=assessment.id,
+        questionnaire=QuestionnairePart(
+            key=identity[0], version=identity[1], content_hash=content_hashes[identity]
+        ),
+        title=assessment.title,
+        period=assessment.period,
+        period_end=assessment.period_end,
+        rigor=assessment.rigor,
+        status="closed" if assessment.status == "closed" else "open",
+        created_at=assessment.created_at,
+        closed_at=assessment.closed_at,
+        scoring_version=assessment.scoring_version,
+        score_card=assessment.score_card,
+        close_context=assessment.close_context,
+        respondents=[
+            RespondentPart(
+                id=r.id,
+                name=r.name,
+                role=r.role,
+                email=r.email,
+                created_at=r.created_at,
+                submitted_at=r.submitted_at,
+            )
+            for r in respondents
+        ],
+        answers=[
+            AnswerPart(
+                respondent_id=a.respondent_id,
+                question_id=a.question_id,
+                value=a.value,
+                not_applicable=a.not_applicable,
+                comment=a.comment,
+                evidence=list(a.evidence),
+                written_by=a.written_by,
+                updated_at=a.updated_at,
+            )
+            for a in answers
+        ],
+        answer_history=[
+            AnswerChangePart(
+                respondent_id=h.respondent_id,
+                question_id=h.question_id,
+                value=h.value,
+                not_applicable=h.not_applicable,
+                comment=h.comment,
+                evidence=list(h.evidence),
+                written_by=h.written_by,
+                written_at=h.written_at,
+            )
+            for h in history
+        ],
+    )
+
+
+def export_organization(
+    *,
+    session: Session,
+    org: str,
+    advance: Advance | None = None,
+    total: Callable[[int], None] | None = None,
+) -> ExportDocument:
+    """Everything about an organization (by id or slug); 404 when it does not exist.
+
+    `total` is told how many assessments there are, `advance` is called after each one
+    (a progress bar).
+    """
+    organization = repository.get_organization(session=session, id_or_slug=org)
+    if organization is None:
+        raise NotFound(f"No organization {org!r}.")
+    assessments = repository.list_organization_assessments(
+        session=session, organization_id=organization.id
+    )
+    if total is not None:
+        total(len(assessments))
+    hashes: dict[tuple[str, str], str] = {}
+    parts = []
+    for assessment in assessments:
+        parts.append(
+            _assessment_part(session=session, assessment=assessment, content_hashes=hashes)
+        )
+        if advance is not None:
+            advance()
+    return ExportDocument(
+        format=FORMAT,
+        version=VERSION,
+        exported_at=utcnow(),
+        scope="organization",
+        organization=_organization_part(organization),
+        targets=[
+            TargetPart(
+                questionnaire_key=t.questionnaire_key, domains=t.domains, updated_at=t.updated_at
+            )
+            for t in repository.list_targets(session=session, organization_id=organization.id)
+        ],
+        assessments=parts,
+    )
+
+
+def export_assessment(
+    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
+) -> ExportDocument:
+    """Everything about one assessment, in the organization export format (`scope: assessment`).
+
+    With the organization's header and its targets for the assessment's questionnaire key.
+    """
+    target = repository.get_target(
+        session=session,
+        organization_id=organization.id,
+        questionnaire_key=assessment.questionnaire_key,
+    )
+    return ExportDocument(
+        format=FORMAT,
+        version=VERSION,
+        exported_at=utcnow(),
+        scope="assessment",
+        organization=_organization_part(organization),
+        targets=[
+            TargetPart(
+                questionnaire_key=target.questionnaire_key,
+                domains=target.domains,
+                updated_at=target.updated_at,
+            )
+        ]
+        if target is not None
+        else [],
+        assessments=[_assessment_part(session=session, assessment=assessment, content_hashes={})],
+    )
+
+
+def export_json(document: ExportDocument) -> str:
+    """The document as JSON text, UTF-8, indented for people who open an archive."""
+    return document.model_dump_json(indent=2) + "\n"
+
+
+# Import
+
+
+def parse_document(text: str | bytes) -> ExportDocument:
+    """The export document in `text`; `ImportRefused` naming each problem when it is not one."""
+    try:
+        return ExportDocument.model_validate_json(text)
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in item['loc']) or 'document'}: {item['msg']}"
+            for item in error.errors()[:20]
+        ]
+        raise ImportRefused(["not an opm-export version 1 document", *problems]) from None
+
+
+def _problems(session: Session, document: ExportDocument) -> list[str]:
+    problems: list[str] = []
+    organization = document.organization
+    if repository.get_organization(session=session, id_or_slug=organization.slug) is not None:
+        problems.append(f"an organization with slug {organization.slug!r} exists already")
+    assessment_ids = [a.id for a in document.assessments]
+    respondent_ids = [r.id for a in document.assessments for r in a.respondents]
+    for label, ids in (("assessment", assessment_ids), ("respondent", respondent_ids)):
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            problems.append(f"{label} ids repeated in the document: {', '.join(repeated)}")
+    taken = repository.existing_ids(
+        session=session,
+        organization_ids=[organization.id],
+        assessment_ids=assessment_ids,
+        respondent_ids=respondent_ids,
+    )
+    if taken:
+        problems.append(f"ids that exist already: {', '.join(sorted(taken))}")
+    stored: dict[tuple[str, str], QuestionnaireVersionRow | None] = {}
+    for assessment in document.assessments:
+        ref = assessment.questionnaire
+        if (ref.key, ref.version) not in stored:
+            stored[(ref.key, ref.version)] = repository.get_questionnaire_version(
+                session=session, key=ref.key, version=ref.version
+            )
+        row = stored[(ref.key, ref.version)]
+        if row is None:
+            problems.append(
+                f"assessment {assessment.id}: questionnaire {ref.key} {ref.version} is not "
+                "loaded here"
+            )
+        elif row.content_hash != ref.content_hash:
+            problems.append(
+                f"assessment {assessment.id}: questionnaire {ref.key} {ref.version} has content "
+                f"hash {row.content_hash} here but {ref.content_hash} in the document"
+            )
+        own = {r.id for r in assessment.respondents}
+        strangers = sorted(
+            (
+                {a.respondent_id for a in assessment.answers}
+                | {h.respondent_id for h in assessment.answer_history}
+            )
+            - own
+        )
+        if strangers:
+            problems.append(
+                f"assessment {assessment.id}: answers of unknown respondents {', '.join(strangers)}"
+            )
+        if (assessment.status == "closed") != (assessment.score_card is not None):
+            problems.append(f"assessment {assessment.id}: a closed one needs its score card")
+    return problems
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    organization_id: str
+    slug: str
+    assessments: int
+    respondents: int
+    answers: int
+
+
+def import_organization(
+    *, session: Session, document: ExportDocument, advance: Advance | None = None
+) -> ImportSummary:
+    """Write the document's organization and everything in it, in the caller's transaction.
+
+    Refuses (`ImportRefused`, nothing written) for the reasons in the module docstring. The
+    caller commits; `advance` is called after each assessment.
+    """
+    problems = _problems(session, document)
+    if problems:
+        raise ImportRefused(problems)
+    part = document.organization
+    session.add(
+        OrganizationRow(
+            id=part.id,
+            slug=part.slug,
+            name=part.name,
+            profile=part.profile,
+            created_at=part.created_at,
+        )
+    )
+    session.flush()
+    repository.insert_rows(
+        session=session,
+        table=TargetRow,
+        rows=[{"organization_id": part.id, **target.model_dump()} for target in document.targets],
+    )
+    respondents = answers = 0
+    for assessment in document.assessments:
+        ref = assessment.questionnaire
+        repository.insert_rows(
+            session=session,
+            table=AssessmentRow,
+            rows=[
+                {
+                    "organization_id": part.id,
+                    "questionnaire_key": ref.key,
+                    "questionnaire_version": ref.version,
+                    **assessment.model_dump(
+                        exclude={"questionnaire", "respondents", "answers", "answer_history"}
+                    ),
+                }
+            ],
+        )
+        repository.insert_rows(
+            session=session,
+            table=RespondentRow,
+            rows=[
+                {
+                    "assessment_id": assessment.id,
+                    # No one knows this token: it must be re-issued before anyone answers.
+                    "token_hash": secret_hash(new_secret(RESPONDENT_PREFIX)),
+                    **respondent.model_dump(),
+                }
+                for respondent in assessment.respondents
+            ],
+        )
+        repository.insert_rows(
+            session=session,
+            table=AnswerRow,
+            rows=[{"assessment_id": assessment.id, **a.model_dump()} for a in assessment.answers],
+        )
+        repository.insert_rows(
+            session=session,
+            table=AnswerHistoryRow,
+            rows=[
+                {"assessment_id": assessment.id, **h.model_dump()}
+                for h in assessment.answer_history
+            ],
+        )
+        respondents += len(assessment.respondents)
+        answers += len(assessment.answers)
+        if advance is not None:
+            advance()
+    session.flush()
+    return ImportSummary(
+        organization_id=part.id,
+        slug=part.slug,
+        assessments=len(document.assessments),
+        respondents=respondents,
+        answers=answers,
+    )

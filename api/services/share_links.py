@@ -1,0 +1,158 @@
+"""Share links: read-only, expiring, revocable URLs to one report or to an overview (`api.md`).
+
+A link is `/v1/shared/{token}`; the token is random (`opms_` + 32 bytes), shown once inside the
+`url`, and stored only as its SHA-256. It points either to one assessment's report (an open
+one too: its page carries the provisional banner) or, with a questionnaire key, to the
+organization's overview for that key, whose links lead to the shared reports of its closed
+assessments (`/v1/shared/{token}/assessments/{id}`). An unknown, expired or revoked token
+answers 404, never saying which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from api import repository
+from api.errors import Invalid, NotFound
+from api.secrets import SHARE_PREFIX, new_id, new_secret, secret_hash
+from api.services.questionnaires import versions_of
+from api.tables import AssessmentRow, OrganizationRow, ShareLinkRow, utcnow
+
+SHARED_PATH = "/v1/shared/"
+GONE = "This link is unknown, has expired or was revoked."
+
+
+class ShareLinkCreated(BaseModel):
+    id: str
+    url: str | None
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class SharedTarget:
+    """What a valid token opens: an organization, and one assessment or one questionnaire key."""
+
+    link: ShareLinkRow
+    organization: OrganizationRow
+    assessment: AssessmentRow | None
+    questionnaire_key: str | None
+
+
+def share_url(base_url: str, token: str) -> str:
+    return base_url.rstrip("/") + SHARED_PATH + token
+
+
+def create_share_link(
+    *,
+    session: Session,
+    organization: OrganizationRow,
+    assessment_id: str | None,
+    questionnaire_key: str | None,
+    expires_in_days: int,
+    base_url: str,
+) -> ShareLinkCreated:
+    """A new link to one assessment's report or, with `questionnaire_key`, to the overview.
+
+    422 when both or neither are given or the key is unknown; 404 for an assessment that is not
+    the organization's.
+    """
+    if (assessment_id is None) == (questionnaire_key is None):
+        raise Invalid(
+            "Give either assessment_id (one report) or questionnaire_key (the overview).",
+            errors=[
+                {
+                    "field": field,
+                    "in": "body",
+                    "message": "exactly one of assessment_id and questionnaire_key",
+                }
+                for field in ("assessment_id", "questionnaire_key")
+            ],
+        )
+    if assessment_id is not None:
+        assessment = repository.get_assessment(
+            session=session, organization_id=organization.id, assessment_id=assessment_id
+        )
+        if assessment is None:
+            raise NotFound(f"No assessment {assessment_id!r} in this organization.")
+    else:
+        assert questionnaire_key is not None
+        try:
+            versions_of(session=session, key=questionnaire_key)
+        except NotFound as missing:
+            raise Invalid(
+                missing.detail,
+                errors=[{"field": "questionnaire_key", "in": "body", "message": missing.detail}],
+            ) from None
+    token = new_secret(SHARE_PREFIX)
+    now = utcnow()
+    link = ShareLinkRow(
+        id=new_id("shl"),
+        organization_id=organization.id,
+        assessment_id=assessment_id,
+        questionnaire_key=questionnaire_key,
+        token_hash=secret_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(days=expires_in_days),
+    )
+    repository.add_share_link(session=session, share_link=link)
+    return ShareLinkCreated(id=link.id, url=share_url(base_url, token), expires_at=link.expires_at)
+
+
+def revoke_share_link(*, session: Session, organization: OrganizationRow, link_id: str) -> None:
+    """Revoke a link of the organization (404 for another's); revoking twice is harmless."""
+    link = repository.get_share_link(
+        session=session, organization_id=organization.id, link_id=link_id
+    )
+    if link is None:
+        raise NotFound(f"No share link {link_id!r} in this organization.")
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+        session.add(link)
+        session.flush()
+
+
+def open_share_link(*, session: Session, token: str) -> SharedTarget:
+    """What a token opens now; 404 when it is unknown, expired or revoked."""
+    if not token.startswith(SHARE_PREFIX):
+        raise NotFound(GONE)
+    link = repository.get_share_link_by_hash(session=session, token_hash=secret_hash(token))
+    if link is None or link.revoked_at is not None or link.expires_at <= utcnow():
+        raise NotFound(GONE)
+    organization = repository.get_organization_by_id(
+        session=session, organization_id=link.organization_id
+    )
+    if organization is None:
+        raise NotFound(GONE)
+    assessment = None
+    if link.assessment_id is not None:
+        assessment = repository.get_assessment(
+            session=session, organization_id=organization.id, assessment_id=link.assessment_id
+        )
+        if assessment is None:
+            raise NotFound(GONE)
+    return SharedTarget(link, organization, assessment, link.questionnaire_key)
+
+
+def shared_overview_assessment(
+    *, session: Session, target: SharedTarget, assessment_id: str
+) -> AssessmentRow:
+    """An assessment reached from a shared overview: a closed one of its organization and key.
+
+    404 for anything else, and for a link to a single report.
+    """
+    if target.questionnaire_key is None:
+        raise NotFound("This link opens one report only.")
+    assessment = repository.get_assessment(
+        session=session, organization_id=target.organization.id, assessment_id=assessment_id
+    )
+    if (
+        assessment is None
+        or assessment.questionnaire_key != target.questionnaire_key
+        or assessment.status != "closed"
+    ):
+        raise NotFound(f"No closed assessment {assessment_id!r} behind this link.")
+    return assessment

@@ -1,0 +1,473 @@
+"""The report page and the overview page (issue 7), and the report layer's own rules.
+
+Numbers are those of `factories.scored_assessment`, worked by hand there.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from markupsafe import Markup
+
+from api.render import charts
+from api.render.html import CONTENT_SECURITY_POLICY, evidence_link, pmo_description
+from api.render.improvement_path import improvement_path, order_gaps
+from api.render.insights import pmo_notes
+from api.routes.reports import negotiate
+from questionnaires import Questionnaire, builtin_directory, load_file
+from scoring import Answer, Gap, ScoreCard, score
+
+from .factories import (
+    Headers,
+    close,
+    new_assessment,
+    new_key,
+    new_organization,
+    new_respondent,
+    save,
+    scored_assessment,
+)
+
+DATA = Path(__file__).parent / "data"
+
+
+def page(client: TestClient, path: str, headers: Headers, **params: str) -> str:
+    response = client.get(path, headers=headers, params=params)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    return response.text
+
+
+def cell(html: str, domain: str, stage: str) -> str:
+    """The text of one heatmap cell."""
+    match = re.search(
+        rf'<g class="cell" data-domain="{domain}" data-stage="{stage}">(.*?)</g>', html, re.S
+    )
+    assert match, f"no heatmap cell {domain}/{stage}"
+    return re.sub(r"<title>.*?</title>", "", match.group(1))
+
+
+def texts(fragment: str) -> list[str]:
+    return [t for t in re.split(r"<[^>]+>", fragment) if t.strip()]
+
+
+# The report page
+
+
+def test_the_report_page_shows_the_headers_numbers_and_every_section(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    for section in (
+        'id="facts"',
+        'id="summary"',
+        'id="domains"',
+        'id="heatmap"',
+        'id="enablers"',
+        'id="context"',
+        'id="improvement-path"',
+        'id="disagreements"',
+        'id="appendix"',
+    ):
+        assert section in html
+    assert "Acme Énergie" in html
+    assert "Supportive PMO, temporary, project scope" in html
+    assert "Test questionnaire" in html and "1.0.0" in html and "2026-Q1" in html
+    assert "Self-assessment" in html
+    assert "Ann (PMO lead)" in html and "Bob (PMO lead)" in html
+    assert 'id="provisional"' not in html
+    summary = html[html.index('id="summary"') : html.index('id="domains"')]
+    assert texts(summary).count("50%") == 1  # overall attainment, 2 of 4
+    assert "2 of 4 domain best practices attained" in summary
+    assert texts(cell(html, "project", "standardize"))[:2] == ["100%", "1 of 1 · achieved ✓"]
+    assert texts(cell(html, "project", "measure")) == ["0%", "0 of 1"]
+    assert texts(cell(html, "program", "measure")) == ["0%", "0 of 1"]
+    assert "0% (0 of 1)" in html  # the structural enabler
+
+
+def test_the_improvement_path_lists_next_levels_then_gaps_in_order(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    path = html[html.index('id="improvement-path"') : html.index('id="disagreements"')]
+    assert "Project: level 1 → 2 Measured" in path
+    assert "Program: level 1 → 2 Measured" in path
+    gaps = re.findall(r'<tr data-practice="([^"]+)">', path)
+    assert gaps == ["PGM-MEA-01", "PRJ-MEA-01", "ENB-STR-01"]  # the card's gap order
+
+
+def test_disagreements_name_the_question_and_each_answer(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    part = html[html.index('id="disagreements"') : html.index('id="appendix"')]
+    assert 'data-question="PRJ-MEA-01-Q1"' in part
+    assert "Schedule variance is recorded." in part
+    assert "Ann: 1 · Initial" in part and "Bob: 4 · Fully in place" in part
+    assert "0.38" in part  # 0.375
+
+
+def test_the_appendix_lists_every_question_with_status_score_and_comments(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    appendix = html[html.index('id="appendix"') :]
+    questions = re.findall(r'<tr data-question="([^"]+)">', appendix)
+    assert questions == [
+        "PRJ-STD-01-Q1",
+        "PRJ-STD-01-Q2",
+        "PRJ-MEA-01-Q1",
+        "PGM-STD-01-Q1",
+        "PGM-MEA-01-Q1",
+        "ENB-STR-01-Q1",
+    ]
+    assert "attained · 91.7%" in appendix
+    assert "gap · 12.5%" in appendix
+    assert "Bob</strong>: N/A" in appendix
+    assert "Second line" in appendix
+
+
+def test_respondent_text_is_escaped_and_only_web_evidence_is_a_link(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="https://wiki.example.org/pmo?a=1&amp;b=2"' in html
+    assert 'href="javascript' not in html
+    assert "javascript:alert(1)" in html  # shown as text
+    assert "Board minutes 2026-03" in html
+
+
+def test_html_from_an_organization_is_escaped(client: TestClient, admin: Headers) -> None:
+    scored = scored_assessment(client, admin, name='<img src=x onerror="alert(1)">')
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    assert "<img" not in html
+    assert "&lt;img src=x" in html
+
+
+def test_the_page_is_self_contained_and_sent_with_a_strict_policy(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin)
+    response = client.get(
+        scored["path"] + "/report", headers=scored["owner"], params={"format": "html"}
+    )
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src" not in CONTENT_SECURITY_POLICY  # default-src 'none' forbids scripts
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    html = response.text
+    assert "<script" not in html and "<link" not in html and "@import" not in html
+    assert "@font-face" not in html and "url(http" not in html
+    sources = re.findall(r'\s(?:src|href)="([^"]*)"', html)
+    assert all(s == "https://wiki.example.org/pmo?a=1&amp;b=2" for s in sources), sources
+    assert html.count("<svg") >= 3
+    assert re.search(r'<svg[^>]+role="img"[^>]+aria-labelledby="heatmap-title', html)
+
+
+def test_print_css_keeps_charts_and_rows_whole_on_a4(client: TestClient, admin: Headers) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    assert "@page { size: A4;" in html
+    css = html[html.index("@media print") :]
+    kept_whole = re.search(r"([^{}]*)\{[^}]*break-inside: avoid", css)
+    assert kept_whole
+    selectors = {s.strip() for s in kept_whole.group(1).split(",")}
+    assert {"figure", "svg.chart", "tr", ".tile"} <= selectors
+
+
+def test_an_open_assessment_page_carries_the_provisional_banner(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin, closed=False)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    assert 'id="provisional"' in html
+    assert "Provisional" in html
+
+
+def test_a_browser_accept_header_gets_the_page(client: TestClient, admin: Headers) -> None:
+    scored = scored_assessment(client, admin)
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get(
+        scored["path"] + "/report", headers={**scored["owner"], "Accept": browser}
+    )
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["vary"] == "Accept"
+    plain = client.get(scored["path"] + "/report", headers={**scored["owner"], "Accept": "*/*"})
+    assert plain.headers["content-type"] == "application/json"
+
+
+def test_format_json_is_the_json_report_unchanged(client: TestClient, admin: Headers) -> None:
+    scored = scored_assessment(client, admin)
+    default = client.get(scored["path"] + "/report", headers=scored["owner"])
+    explicit = client.get(
+        scored["path"] + "/report",
+        headers={**scored["owner"], "Accept": "text/html"},
+        params={"format": "json"},
+    )
+    assert explicit.status_code == 200
+    assert explicit.content == default.content
+    assert default.json()["score_card"]["overall"]["attainment"] == 0.5
+
+
+def test_an_unknown_format_answers_422(client: TestClient, admin: Headers) -> None:
+    scored = scored_assessment(client, admin)
+    response = client.get(scored["path"] + "/report?format=pdf", headers=scored["owner"])
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_page_follows_the_access_rules(client: TestClient, admin: Headers) -> None:
+    scored = scored_assessment(client, admin)
+    path = scored["path"] + "/report?format=html"
+    assert client.get(path).status_code == 401
+    reader = new_key(client, scored["owner"], scored["slug"], "reader")
+    assert client.get(path, headers=reader).status_code == 200
+    _, stranger = new_organization(client, admin, "Other")
+    assert client.get(path, headers=stranger).status_code == 404
+
+
+def test_a_domain_with_a_target_shows_it_in_the_chart_and_table(
+    client: TestClient, admin: Headers
+) -> None:
+    body, owner = new_organization(client, admin, "Targets")
+    slug = body["slug"]
+    put = client.put(
+        f"/v1/organizations/{slug}/targets/test-q", json={"domains": {"project": 2}}, headers=owner
+    )
+    assert put.status_code == 200
+    a = new_assessment(client, owner, slug)["id"]
+    r, _ = new_respondent(client, owner, slug, a)
+    save(client, owner, slug, a, r["id"], PRJ_STD_01_Q1=4, PRJ_STD_01_Q2=4)
+    close(client, owner, slug, a)
+    html = page(client, f"/v1/organizations/{slug}/assessments/{a}/report", owner, format="html")
+    assert '<g class="target" data-domain="project">' in html
+    assert 'class="target" data-domain="program"' not in html
+    row = re.search(r'<tr data-domain="project">(.*?)</tr>', html, re.S)
+    assert row and texts(row.group(1))[5:7] == ["2", "1 level"]
+
+
+# The overview
+
+
+def test_the_overview_draws_the_trend_and_links_each_report(
+    client: TestClient, admin: Headers
+) -> None:
+    body, owner = new_organization(client, admin, "Trend")
+    slug = body["slug"]
+    closed = []
+    for period, value in (("2025", 2), ("2026", 4)):
+        a = new_assessment(client, owner, slug, period=period)["id"]
+        r, _ = new_respondent(client, owner, slug, a)
+        save(client, owner, slug, a, r["id"], PRJ_STD_01_Q1=value, PRJ_STD_01_Q2=value)
+        close(client, owner, slug, a)
+        closed.append(a)
+    still_open = new_assessment(client, owner, slug, period="2027")["id"]
+    html = page(client, f"/v1/organizations/{slug}/overview", owner, questionnaire="test-q")
+    assert re.findall(r'<tr data-assessment="([^"]+)">', html) == closed
+    for a in closed:
+        assert f'href="/v1/organizations/{slug}/assessments/{a}/report?format=html"' in html
+    assert still_open not in html
+    assert re.search(r'<svg[^>]+aria-labelledby="trend-title', html)
+    overall = re.findall(r'<circle class="point" data-series="overall"', html)
+    assert len(overall) == 2
+    assert "project: 2025 0.00, 2026 1.00" in html.replace("Project", "project")
+
+
+def test_the_overview_needs_a_known_questionnaire(client: TestClient, admin: Headers) -> None:
+    body, owner = new_organization(client, admin, "Nothing")
+    path = f"/v1/organizations/{body['slug']}/overview"
+    assert client.get(path, headers=owner).status_code == 422
+    assert client.get(path, headers=owner, params={"questionnaire": "nope"}).status_code == 404
+    html = page(client, path, owner, questionnaire="test-q")
+    assert "No assessment of this questionnaire is closed yet." in html
+
+
+# The report layer's rules
+
+
+def _gap(identifier: str, score_value: float = 0.5) -> Gap:
+    return Gap(
+        id=identifier, title=identifier, domain="d", stage="s", enabler=None, score=score_value
+    )
+
+
+def test_a_gap_comes_after_the_gaps_it_builds_on() -> None:
+    gaps = [_gap("C"), _gap("A"), _gap("B"), _gap("D")]
+    steps = order_gaps(gaps, {"C": ["B"], "B": ["A"], "D": []})
+    assert [step.gap.id for step in steps] == ["A", "B", "C", "D"]
+    assert [step.after for step in steps] == [(), ("A",), ("B",), ()]
+
+
+def test_the_earliest_placeable_gap_goes_first() -> None:
+    # C waits for B; A and D keep the card's order around them.
+    gaps = [_gap("C"), _gap("A"), _gap("D"), _gap("B")]
+    steps = order_gaps(gaps, {"C": ["B"]})
+    assert [step.gap.id for step in steps] == ["A", "D", "B", "C"]
+
+
+def test_an_attained_prerequisite_does_not_hold_a_gap_back() -> None:
+    steps = order_gaps([_gap("B"), _gap("C")], {"B": ["A"], "C": ["B"]})
+    assert [step.gap.id for step in steps] == ["B", "C"]
+    assert steps[0].after == ()
+
+
+def _quick() -> Questionnaire:
+    return load_file(builtin_directory() / "opm3-quick-1.0.0.yaml").questionnaire
+
+
+def _test_q() -> Questionnaire:
+    return load_file(DATA / "test-q-1.0.0.yaml").questionnaire
+
+
+def _card(questionnaire: Questionnaire, values: dict[str, int | str]) -> ScoreCard:
+    """A card for one respondent's answers: a value, or "na" for not applicable."""
+    return score(
+        questionnaire,
+        [
+            Answer("r", q, None, True) if v == "na" else Answer("r", q, int(v))
+            for q, v in values.items()
+        ],
+    )
+
+
+def _project_at_level_two(questionnaire: Questionnaire) -> ScoreCard:
+    values = {
+        question.id: 4
+        for practice in questionnaire.best_practices
+        if practice.domain == "project" and practice.stage in ("standardize", "measure")
+        for question in practice.questions
+    }
+    return _card(questionnaire, values)
+
+
+def test_the_improvement_path_names_what_each_domain_needs() -> None:
+    questionnaire = _quick()
+    path = improvement_path(_project_at_level_two(questionnaire), questionnaire)
+    project = path.domains[0]
+    assert (project.domain_id, project.level, project.next_level) == ("project", 2, 3)
+    assert (project.stage_id, project.next_level_name, project.needed) == (
+        "control",
+        "Controlled",
+        1,
+    )
+    assert [c.id for c in project.candidates] == ["Q-PRJ-CTL"]
+
+
+def test_no_pmo_note_names_the_structural_practices() -> None:
+    questionnaire = _test_q()
+    card = _card(questionnaire, {"PRJ-STD-01-Q1": 4})
+    notes = pmo_notes({"pmo": {"exists": False}}, card, questionnaire)
+    assert [note.rule for note in notes] == ["no_pmo"]
+    assert "ENB-STR-01" in notes[0].text
+
+
+def test_no_pmo_note_needs_a_structural_enabler_in_the_questionnaire() -> None:
+    questionnaire = _test_q().model_copy(update={"enablers": []})
+    card = _card(_test_q(), {"PRJ-STD-01-Q1": 4})
+    assert pmo_notes({"pmo": {"exists": False}}, card, questionnaire) == []
+
+
+def test_a_temporary_pmo_gets_the_hand_over_note() -> None:
+    questionnaire = _test_q()
+    card = _card(questionnaire, {"PRJ-STD-01-Q1": 4})
+    profile = {"pmo": {"exists": True, "permanence": "temporary"}}
+    assert [note.rule for note in pmo_notes(profile, card, questionnaire)] == ["temporary_pmo"]
+
+
+def test_a_project_pmo_is_told_which_assessed_domains_lie_outside_its_mandate() -> None:
+    questionnaire = _test_q()
+    profile = {"pmo": {"exists": True, "scope": "project"}}
+    # Unanswered questions count (score 0): program is out of the picture only when N/A.
+    only_project = _card(questionnaire, {"PGM-STD-01-Q1": "na", "PGM-MEA-01-Q1": "na"})
+    assert not only_project.domains[1].assessed
+    assert pmo_notes(profile, only_project, questionnaire) == []
+    both = _card(questionnaire, {"PRJ-STD-01-Q1": 4, "PGM-STD-01-Q1": 2})
+    notes = pmo_notes(profile, both, questionnaire)
+    assert [note.rule for note in notes] == ["narrow_scope"]
+    assert "Program" in notes[0].text and "Project" not in notes[0].text
+    wide = {"pmo": {"exists": True, "scope": "program"}}
+    assert pmo_notes(wide, both, questionnaire) == []
+
+
+def test_a_supportive_pmo_is_told_that_control_needs_a_stronger_mandate() -> None:
+    questionnaire = _quick()
+    card = _project_at_level_two(questionnaire)
+    supportive = {"pmo": {"exists": True, "type": "supportive"}}
+    notes = pmo_notes(supportive, card, questionnaire)
+    assert [note.rule for note in notes] == ["supportive_control"]
+    assert "Project" in notes[0].text
+    controlling = {"pmo": {"exists": True, "type": "controlling"}}
+    assert pmo_notes(controlling, card, questionnaire) == []
+    # test-q has no control stage: the rule names an id it lacks, so it never applies there.
+    small = _test_q()
+    assert pmo_notes(supportive, _card(small, {"PRJ-STD-01-Q1": 4}), small) == []
+
+
+def test_no_pmo_information_gives_no_note() -> None:
+    questionnaire = _test_q()
+    card = _card(questionnaire, {"PRJ-STD-01-Q1": 4})
+    assert pmo_notes({}, card, questionnaire) == []
+    assert pmo_notes(None, card, questionnaire) == []
+    assert pmo_description(None) == "Not recorded"
+    assert pmo_description({"pmo": {"exists": False}}) == "No PMO"
+
+
+@pytest.mark.parametrize(
+    ("evidence", "href"),
+    [
+        ("https://example.org/a?b=1", "https://example.org/a?b=1"),
+        ("HTTP://example.org", "HTTP://example.org"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,<b>x</b>", None),
+        ("//example.org/x", None),
+        ("https://exa mple.org", None),
+        ("Board minutes, March", None),
+        ("https://[::1", None),
+    ],
+)
+def test_only_http_and_https_evidence_becomes_a_link(evidence: str, href: str | None) -> None:
+    assert evidence_link(evidence) == href
+
+
+@pytest.mark.parametrize(
+    ("accept", "chosen"),
+    [
+        (None, "json"),
+        ("*/*", "json"),
+        ("application/json", "json"),
+        ("text/html", "html"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
+        ("application/json, text/html", "json"),
+        ("text/html;q=0.5, application/json", "json"),
+        ("text/*", "html"),
+        ("text/csv", "csv"),
+        ("image/png", "json"),
+    ],
+)
+def test_the_accept_header_chooses_the_format(accept: str | None, chosen: str) -> None:
+    assert negotiate(accept) == chosen
+
+
+def test_numbers_are_shown_as_the_card_has_them() -> None:
+    assert charts.percent(0.4167) == "41.7%"
+    assert charts.percent(0.75) == "75%"
+    assert charts.percent(1.0) == "100%"
+    assert charts.percent(None) == charts.NONE_SHOWN
+    assert charts.decimal(1.6) == "1.60"
+
+
+def test_chart_labels_are_escaped() -> None:
+    enabler = _card(_test_q(), {"ENB-STR-01-Q1": 4}).enablers[0]
+    chart = charts.enabler_bars("e", [enabler.model_copy(update={"name": "<b>&</b>"})])
+    assert isinstance(chart, Markup)
+    assert "<b>" not in chart and "&lt;b&gt;&amp;&lt;/b&gt;" in chart
