@@ -10,6 +10,7 @@ answers({"ann": {"P1-Q1": 4, "P1-Q2": NA}, "bob": {"P1-Q1": BLANK}})
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from questionnaires import Questionnaire
@@ -17,6 +18,7 @@ from scoring import Answer, BestPracticeScore, DomainScore, QuestionScore, Score
 
 NA = "N/A"  # an answer marked not applicable
 BLANK = None  # an answer left blank (no value, not N/A)
+Values = Mapping[str, int | str | None]  # a value, NA or BLANK by question (or practice) id
 
 LEVEL_NAMES = {
     "standardize": "Standardized",
@@ -87,7 +89,7 @@ def questionnaire(
     )
 
 
-def answers(by_respondent: dict[str, dict[str, int | str | None]]) -> list[Answer]:
+def answers(by_respondent: Mapping[str, Values]) -> list[Answer]:
     """Answers from `{respondent: {question: value | NA | BLANK}}`."""
     return [
         Answer(respondent, question_id, None, not_applicable=True)

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from scoring import Answer, ScoreCard, score
 
-from .scoring_factories import NA, answers, domain_in, practice, questionnaire
+from .scoring_factories import NA, Values, answers, domain_in, practice, questionnaire
 
 STAGES = ("standardize", "measure", "control")
 LEVEL_NAMES = ["Initial", "Standardized", "Measured", "Controlled"]
 ATTAINED, UNATTAINED = 4, 0  # a one-question practice answered so
 
 
-def one_respondent(values: dict[str, int | str | None]) -> list[Answer]:
+def one_respondent(values: Values) -> list[Answer]:
     """One respondent answering each one-question practice `P` with `values[P]`."""
     return answers({"ann": {f"{p}-Q1": value for p, value in values.items()}})
 
 
-def staged(*per_stage: int, **parameters: object) -> ScoreCard:
+def staged(*per_stage: int, **parameters: Any) -> ScoreCard:
     """One domain over STAGES; `per_stage[i]` one-question practices in stage i, all unattained."""
     practices = [
         practice(f"{stage[0].upper()}{n}", stage=stage)
@@ -28,7 +30,7 @@ def staged(*per_stage: int, **parameters: object) -> ScoreCard:
     return score(questionnaire(*practices, stages=STAGES, **parameters), [])
 
 
-def scored(values: dict[str, int | str | None], **parameters: object) -> ScoreCard:
+def scored(values: Values, **parameters: Any) -> ScoreCard:
     """Practices S1, S2 (standardize), M1 (measure), C1 (control) of domain project, scored."""
     three_stages = questionnaire(
         practice("S1", stage="standardize"),
@@ -216,13 +218,13 @@ def test_overall_attainment_covers_every_domain_practice_but_no_enabler() -> Non
 
 
 def test_overall_leaves_out_domains_that_are_not_assessed() -> None:
-    values = {"A1": NA, "A2": NA, "B1": 4, "B2": 4}
+    values: Values = {"A1": NA, "A2": NA, "B1": 4, "B2": 4}
     overall = score(TWO_DOMAINS, one_respondent(values)).overall
     assert (overall.level, overall.index) == (2, 2.0)
 
 
 def test_overall_is_null_when_no_domain_is_assessed() -> None:
-    values = {"A1": NA, "A2": NA, "B1": NA, "B2": NA, "E1": 4}
+    values: Values = {"A1": NA, "A2": NA, "B1": NA, "B2": NA, "E1": 4}
     overall = score(TWO_DOMAINS, one_respondent(values)).overall
     assert overall.model_dump() == {
         "attainment": None,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from scoring import QuestionScore, score
 
-from .scoring_factories import BLANK, NA, answers, practice, question_in, questionnaire
+from .scoring_factories import BLANK, NA, Values, answers, practice, question_in, questionnaire
 
 
-def scored(values: dict[str, int | str | None], **parameters: object) -> QuestionScore:
+def scored(values: Values, **parameters: Any) -> QuestionScore:
     """Question Q of a one-question questionnaire, each respondent giving `values[respondent]`."""
     single = questionnaire(practice("P", "Q"), **parameters)
     card = score(
@@ -78,7 +80,7 @@ def test_question_marked_not_applicable_by_every_respondent_has_no_score() -> No
 
 
 @pytest.mark.parametrize("values", [{}, {"ann": BLANK}], ids=["no answer", "blank"])
-def test_unanswered_question_scores_zero(values: dict[str, int | str | None]) -> None:
+def test_unanswered_question_scores_zero(values: Values) -> None:
     assert scored(values).model_dump() == {
         "id": "Q",
         "status": "unanswered",

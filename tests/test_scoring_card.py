@@ -1,0 +1,429 @@
+"""scoring.md sections 6 and 7: gaps, disagreements, completeness, and the card as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import pydantic
+import pytest
+
+import questionnaires
+from scoring import SCORING_VERSION, ScoreCard, score
+
+from .scoring_factories import BLANK, NA, Values, answers, practice, questionnaire
+
+DATA = Path(__file__).parent / "data"
+
+
+def example_card() -> ScoreCard:
+    """The card of tests/data/test-q-1.0.0.yaml answered by two respondents, worked by hand."""
+    example = questionnaires.load_file(DATA / "test-q-1.0.0.yaml").questionnaire
+    return score(
+        example,
+        answers(
+            {
+                "ann": {
+                    "PRJ-STD-01-Q1": 4,
+                    "PRJ-STD-01-Q2": 3,
+                    "PRJ-MEA-01-Q1": 2,
+                    "PGM-STD-01-Q1": NA,
+                    "PGM-MEA-01-Q1": NA,
+                    "ENB-STR-01-Q1": 4,
+                },
+                "bob": {
+                    "PRJ-STD-01-Q1": 2,
+                    "PRJ-STD-01-Q2": 3,
+                    "PRJ-MEA-01-Q1": BLANK,
+                    "PGM-STD-01-Q1": NA,
+                    "ENB-STR-01-Q1": 3,
+                },
+            }
+        ),
+    )
+
+
+EXAMPLE_CARD = {
+    "scoring_version": "1",
+    "questionnaire": {"key": "test-q", "version": "1.0.0"},
+    "parameters": {"attainment_threshold": 0.75, "stage_threshold": 0.8, "aggregation": "mean"},
+    "respondents": 2,
+    "completeness": {
+        "questions": 6,
+        "answered": 4,
+        "not_applicable": 2,
+        "unanswered": 0,
+        "ratio": 1.0,
+    },
+    "overall": {
+        "attainment": 0.5,
+        "score": 0.625,
+        "level": 1,
+        "level_name": "Standardized",
+        "index": 1.0,
+        "practices_assessed": 2,
+        "practices_attained": 1,
+    },
+    "domains": [
+        {
+            "id": "project",
+            "name": "Project",
+            "assessed": True,
+            "attainment": 0.5,
+            "score": 0.625,
+            "level": 1,
+            "level_name": "Standardized",
+            "index": 1.0,
+            "practices_assessed": 2,
+            "practices_attained": 1,
+            "next_level": {
+                "level": 2,
+                "stage": "measure",
+                "needed": 1,
+                "candidates": ["PRJ-MEA-01"],
+            },
+            "stages": [
+                {
+                    "id": "standardize",
+                    "practices_assessed": 1,
+                    "practices_attained": 1,
+                    "attainment": 1.0,
+                    "score": 0.75,
+                    "achieved": True,
+                },
+                {
+                    "id": "measure",
+                    "practices_assessed": 1,
+                    "practices_attained": 0,
+                    "attainment": 0.0,
+                    "score": 0.5,
+                    "achieved": False,
+                },
+            ],
+        },
+        {
+            "id": "program",
+            "name": "Program",
+            "assessed": False,
+            "attainment": None,
+            "score": None,
+            "level": None,
+            "level_name": None,
+            "index": None,
+            "practices_assessed": 0,
+            "practices_attained": 0,
+            "next_level": None,
+            "stages": [
+                {
+                    "id": stage,
+                    "practices_assessed": 0,
+                    "practices_attained": 0,
+                    "attainment": None,
+                    "score": None,
+                    "achieved": True,
+                }
+                for stage in ("standardize", "measure")
+            ],
+        },
+    ],
+    "enablers": [
+        {
+            "id": "structural",
+            "name": "Structural",
+            "practices_assessed": 1,
+            "practices_attained": 1,
+            "attainment": 1.0,
+            "score": 0.875,
+        }
+    ],
+    "best_practices": [
+        {
+            "id": "PRJ-STD-01",
+            "title": "Project method standardized",
+            "domain": "project",
+            "stage": "standardize",
+            "enabler": None,
+            "assessed": True,
+            "score": 0.75,
+            "attained": True,
+            "questions": [
+                {
+                    "id": "PRJ-STD-01-Q1",
+                    "status": "answered",
+                    "score": 0.75,
+                    "dispersion": 0.25,
+                    "responses": 2,
+                },
+                {
+                    "id": "PRJ-STD-01-Q2",
+                    "status": "answered",
+                    "score": 0.75,
+                    "dispersion": 0.0,
+                    "responses": 2,
+                },
+            ],
+        },
+        {
+            "id": "PRJ-MEA-01",
+            "title": "Project measures collected",
+            "domain": "project",
+            "stage": "measure",
+            "enabler": None,
+            "assessed": True,
+            "score": 0.5,
+            "attained": False,
+            "questions": [
+                {
+                    "id": "PRJ-MEA-01-Q1",
+                    "status": "answered",
+                    "score": 0.5,
+                    "dispersion": 0.0,
+                    "responses": 1,
+                }
+            ],
+        },
+        {
+            "id": "PGM-STD-01",
+            "title": "Program method standardized",
+            "domain": "program",
+            "stage": "standardize",
+            "enabler": None,
+            "assessed": False,
+            "score": None,
+            "attained": None,
+            "questions": [
+                {
+                    "id": "PGM-STD-01-Q1",
+                    "status": "not_applicable",
+                    "score": None,
+                    "dispersion": None,
+                    "responses": 0,
+                }
+            ],
+        },
+        {
+            "id": "PGM-MEA-01",
+            "title": "Program benefits measured",
+            "domain": "program",
+            "stage": "measure",
+            "enabler": None,
+            "assessed": False,
+            "score": None,
+            "attained": None,
+            "questions": [
+                {
+                    "id": "PGM-MEA-01-Q1",
+                    "status": "not_applicable",
+                    "score": None,
+                    "dispersion": None,
+                    "responses": 0,
+                }
+            ],
+        },
+        {
+            "id": "ENB-STR-01",
+            "title": "An office owns the method",
+            "domain": None,
+            "stage": None,
+            "enabler": "structural",
+            "assessed": True,
+            "score": 0.875,
+            "attained": True,
+            "questions": [
+                {
+                    "id": "ENB-STR-01-Q1",
+                    "status": "answered",
+                    "score": 0.875,
+                    "dispersion": 0.125,
+                    "responses": 2,
+                }
+            ],
+        },
+    ],
+    "gaps": [
+        {
+            "id": "PRJ-MEA-01",
+            "title": "Project measures collected",
+            "domain": "project",
+            "stage": "measure",
+            "enabler": None,
+            "score": 0.5,
+        }
+    ],
+    "disagreements": [{"id": "PRJ-STD-01-Q1", "dispersion": 0.25, "responses": 2}],
+}
+
+
+# Section 7: the card
+
+
+def test_example_card_is_the_one_worked_by_hand() -> None:
+    assert json.loads(example_card().model_dump_json()) == EXAMPLE_CARD
+
+
+def test_card_json_keys_come_in_the_order_of_the_spec() -> None:
+    written = json.loads(example_card().model_dump_json())
+    assert list(written) == list(EXAMPLE_CARD)
+    assert list(written["domains"][0]) == list(EXAMPLE_CARD["domains"][0])  # type: ignore[index]
+    assert list(written["best_practices"][0]) == [
+        "id",
+        "title",
+        "domain",
+        "stage",
+        "enabler",
+        "assessed",
+        "score",
+        "attained",
+        "questions",
+    ]
+
+
+def test_card_json_writes_nulls_rather_than_leaving_keys_out() -> None:
+    assert '"next_level":null' in example_card().model_dump_json()
+
+
+def test_card_rounds_every_float_to_four_decimals() -> None:
+    thirds = questionnaire(practice("P1"), practice("P2"), practice("P3"))
+    card = score(thirds, answers({"ann": {"P1-Q1": 4, "P2-Q1": 1, "P3-Q1": 0}}))
+    assert (card.overall.attainment, card.overall.score) == (0.3333, 0.4167)
+
+
+def test_card_round_trips_through_its_json() -> None:
+    written = example_card().model_dump_json()
+    assert ScoreCard.model_validate_json(written).model_dump_json() == written
+
+
+def test_same_input_gives_the_same_card_byte_for_byte() -> None:
+    assert example_card().model_dump_json() == example_card().model_dump_json()
+
+
+def test_card_is_frozen() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        example_card().respondents = 3  # type: ignore[misc]
+
+
+def test_card_records_its_scoring_version() -> None:
+    assert example_card().scoring_version == SCORING_VERSION == "1"
+
+
+def test_card_records_the_questionnaires_parameters() -> None:
+    tuned = questionnaire(
+        practice("P"), attainment_threshold=0.6, stage_threshold=0.5, aggregation="min"
+    )
+    assert score(tuned, []).parameters.model_dump() == {
+        "attainment_threshold": 0.6,
+        "stage_threshold": 0.5,
+        "aggregation": "min",
+    }
+
+
+# Section 6: gaps
+
+
+GAPS = questionnaire(
+    practice("PRJ-MEA", domain="project", stage="measure"),
+    practice("PGM-STD", domain="program", stage="standardize"),
+    practice("PRJ-STD-A", domain="project", stage="standardize"),
+    practice("PRJ-STD-B", domain="project", stage="standardize"),
+    practice("PGM-MEA", domain="program", stage="measure"),
+    practice("CUL", enabler="cultural"),
+    practice("STR-A", enabler="structural"),
+    practice("STR-B", enabler="structural"),
+    domains=("project", "program"),
+    stages=("standardize", "measure"),
+    enablers=("structural", "cultural"),
+)
+
+
+def gap_ids(values: Values) -> list[str]:
+    """The ids of the gaps when each one-question practice P is answered `values[P]`."""
+    card = score(GAPS, answers({"ann": {f"{p}-Q1": value for p, value in values.items()}}))
+    return [gap.id for gap in card.gaps]
+
+
+def test_gaps_are_the_assessed_practices_not_attained() -> None:
+    everything_else_attained = {p.id: 4 for p in GAPS.best_practices}
+    assert gap_ids({**everything_else_attained, "PRJ-MEA": 2, "PGM-MEA": NA}) == ["PRJ-MEA"]
+
+
+def test_gaps_order_domain_practices_by_stage_then_lowest_score_then_domain() -> None:
+    values = {"PRJ-MEA": 1, "PGM-STD": 2, "PRJ-STD-A": 2, "PRJ-STD-B": 1, "PGM-MEA": 1}
+    enablers_attained = {"CUL": 4, "STR-A": 4, "STR-B": 4}
+    assert gap_ids({**values, **enablers_attained}) == [
+        "PRJ-STD-B",  # standardize, 0.25
+        "PRJ-STD-A",  # standardize, 0.5, project before program
+        "PGM-STD",  # standardize, 0.5
+        "PRJ-MEA",  # measure, 0.25, project before program
+        "PGM-MEA",  # measure, 0.25
+    ]
+
+
+def test_gaps_list_enabler_practices_last_by_enabler_then_lowest_score() -> None:
+    domains_attained = {"PRJ-MEA": 4, "PGM-STD": 4, "PRJ-STD-A": 4, "PRJ-STD-B": 4, "PGM-MEA": 4}
+    values = {"CUL": 0, "STR-A": 2, "STR-B": 1}
+    assert gap_ids({**domains_attained, **values, "PGM-MEA": 0}) == [
+        "PGM-MEA",
+        "STR-B",
+        "STR-A",
+        "CUL",
+    ]
+
+
+def test_gaps_with_equal_scores_keep_questionnaire_order() -> None:
+    others_attained = {p.id: 4 for p in GAPS.best_practices}
+    tied = {"PRJ-STD-A": 1, "PRJ-STD-B": 1}
+    assert gap_ids({**others_attained, **tied}) == ["PRJ-STD-A", "PRJ-STD-B"]
+
+
+# Section 6: disagreements
+
+
+def disagreements(values: Mapping[str, Values]) -> list[tuple[str, float, int]]:
+    """The disagreements of practices P1, P2, P3 (one question each) answered so."""
+    card = score(questionnaire(practice("P1"), practice("P2"), practice("P3")), answers(values))
+    return [(d.id, d.dispersion, d.responses) for d in card.disagreements]
+
+
+def test_disagreement_threshold_is_reached_at_a_dispersion_of_a_quarter() -> None:
+    # normalized 0.25 and 0.75: population standard deviation 0.25
+    assert disagreements({"ann": {"P1-Q1": 1}, "bob": {"P1-Q1": 3}}) == [("P1-Q1", 0.25, 2)]
+
+
+def test_dispersion_below_a_quarter_is_no_disagreement() -> None:
+    assert disagreements({"ann": {"P1-Q1": 1}, "bob": {"P1-Q1": 2}}) == []
+
+
+def test_disagreements_need_two_responses() -> None:
+    assert disagreements({"ann": {"P1-Q1": 0}, "bob": {"P1-Q1": NA}}) == []
+
+
+def test_disagreements_come_highest_dispersion_first_ties_in_questionnaire_order() -> None:
+    values = {
+        "ann": {"P1-Q1": 1, "P2-Q1": 0, "P3-Q1": 1},
+        "bob": {"P1-Q1": 3, "P2-Q1": 4, "P3-Q1": 3},
+    }
+    assert disagreements(values) == [("P2-Q1", 0.5, 2), ("P1-Q1", 0.25, 2), ("P3-Q1", 0.25, 2)]
+
+
+# Section 6: completeness and respondents
+
+
+def test_completeness_counts_questions_by_status() -> None:
+    three = questionnaire(practice("P1"), practice("P2"), practice("P3"), practice("P4"))
+    card = score(three, answers({"ann": {"P1-Q1": 2, "P2-Q1": NA, "P3-Q1": BLANK}}))
+    assert card.completeness.model_dump() == {
+        "questions": 4,
+        "answered": 1,
+        "not_applicable": 1,
+        "unanswered": 2,
+        "ratio": 0.5,
+    }
+
+
+def test_respondents_are_those_who_gave_a_value_or_a_not_applicable_mark() -> None:
+    three = questionnaire(practice("P1"), practice("P2"))
+    given = answers(
+        {"ann": {"P1-Q1": 2}, "bob": {"P2-Q1": NA}, "cid": {"P1-Q1": BLANK, "P2-Q1": BLANK}}
+    )
+    assert score(three, given).respondents == 2
