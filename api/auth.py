@@ -22,6 +22,7 @@ from api.db import session_scope
 from api.deps import SessionDep, SettingsDep, get_engine
 from api.errors import Forbidden, NotFound, Unauthorized
 from api.secrets import same_secret, secret_hash
+from api.services.assessments import ensure_not_submitted, ensure_open
 from api.tables import AssessmentRow, OrganizationRow, RespondentRow, utcnow
 
 Action = Literal["read", "write", "manage_keys", "admin"]
@@ -179,10 +180,15 @@ class OrganizationAccess:
 
 
 class AssessmentAccess:
-    """Resolves `{org}` and `{a}` (404), then checks `action` (403)."""
+    """Resolves `{org}` and `{a}` (404), checks `action` (403), then the state (409).
 
-    def __init__(self, action: Action) -> None:
+    `open_to` names what a closed assessment cannot do; the use case checks it again under
+    the assessment's lock, this early check only keeps the order of answers of `api.md`.
+    """
+
+    def __init__(self, action: Action, *, open_to: str | None = None) -> None:
         self.action = action
+        self.open_to = open_to
 
     def __call__(
         self, org: str, a: str, principal: PrincipalDep, session: SessionDep
@@ -190,15 +196,22 @@ class AssessmentAccess:
         organization = _visible_organization(session, principal, org)
         assessment = _visible_assessment(session, principal, organization, a)
         _require(principal, self.action)
+        if self.open_to is not None:
+            ensure_open(assessment, self.open_to)
         return AssessmentScope(principal, organization, assessment)
 
 
 class RespondentAccess:
-    """Resolves `{org}`, `{a}`, `{r}` (404); a respondent token may act on itself only (403)."""
+    """Resolves `{org}`, `{a}`, `{r}` (404); a respondent token may act on itself only (403).
 
-    def __init__(self, action: Action, *, respondent_may: bool) -> None:
+    With `answering`, a closed assessment or a submitted respondent answers 409 here already
+    (checked again under the lock by the use case).
+    """
+
+    def __init__(self, action: Action, *, respondent_may: bool, answering: bool = False) -> None:
         self.action = action
         self.respondent_may = respondent_may
+        self.answering = answering
 
     def __call__(
         self, org: str, a: str, r: str, principal: PrincipalDep, session: SessionDep
@@ -215,6 +228,9 @@ class RespondentAccess:
                 raise Forbidden("A respondent token may only use its own respondent's answers.")
         else:
             _require(principal, self.action)
+        if self.answering:
+            ensure_open(assessment, "take answers")
+            ensure_not_submitted(respondent)
         return RespondentScope(principal, organization, assessment, respondent)
 
 
@@ -228,6 +244,12 @@ RespondentReader = Annotated[
 ]
 RespondentWriter = Annotated[
     RespondentScope, Depends(RespondentAccess("write", respondent_may=True))
+]
+Answerer = Annotated[
+    RespondentScope, Depends(RespondentAccess("write", respondent_may=True, answering=True))
+]
+RespondentInviter = Annotated[
+    AssessmentScope, Depends(AssessmentAccess("write", open_to="take new respondents"))
 ]
 RespondentManager = Annotated[
     RespondentScope, Depends(RespondentAccess("write", respondent_may=False))

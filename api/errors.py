@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 logger = logging.getLogger("api")
 
 PROBLEM_JSON = "application/problem+json"
+MALFORMED_JSON = "malformed_json"  # set in the request state by `api.middleware.RequestBody`
 
 
 class AppError(Exception):
@@ -93,10 +94,11 @@ def _location(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts)
 
 
-def _validation_problem(_request: Request, exc: Exception) -> JSONResponse:
+def _validation_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     details = list(exc.errors())
-    if any(d.get("type") == "json_invalid" for d in details):
+    malformed = getattr(request.state, MALFORMED_JSON, False)
+    if malformed or any(d.get("type") == "json_invalid" for d in details):
         return problem(400, "The request body is not valid JSON.")
     errors = [
         {

@@ -304,3 +304,42 @@ def test_answer_history_keeps_every_change(
         (3, owner_key),
         (None, respondent["id"]),
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b'{"answers": "not a list"}', b'{"answers": [{"question_id": "NOPE"}]}'],
+    ids=["malformed", "wrong-shape", "invalid-item"],
+)
+def test_writes_to_a_closed_assessment_answer_409_before_any_body_problem(
+    client: TestClient, org: tuple[str, Headers], body: bytes
+) -> None:
+    slug, owner = org
+    a = new_assessment(client, owner, slug)["id"]
+    respondent, token = new_respondent(client, owner, slug, a)
+    save(client, owner, slug, a, respondent["id"], PRJ_STD_01_Q1=2)
+    client.post(_path(slug, a, "/close"), headers=owner)
+    headers = {**token, "content-type": "application/json"}
+    response = client.patch(answers_path(slug, a, respondent["id"]), content=body, headers=headers)
+    assert response.status_code == 409
+    invite = client.post(
+        _path(slug, a, "/respondents"),
+        content=body,
+        headers={**owner, "content-type": "application/json"},
+    )
+    assert invite.status_code == 409
+
+
+def test_a_submitted_respondent_answers_409_before_any_body_problem(
+    client: TestClient, org: tuple[str, Headers]
+) -> None:
+    slug, owner = org
+    a = new_assessment(client, owner, slug)["id"]
+    respondent, token = new_respondent(client, owner, slug, a)
+    client.post(_path(slug, a, f"/respondents/{respondent['id']}/submit"), headers=token)
+    response = client.patch(
+        answers_path(slug, a, respondent["id"]),
+        content=b"{not json",
+        headers={**token, "content-type": "application/json"},
+    )
+    assert response.status_code == 409

@@ -190,3 +190,10 @@ def test_a_changed_file_with_an_old_version_refuses_to_start(
     message = str(refused.value)
     assert str(changed) in message
     assert message.count("hash") >= 2
+
+
+def test_malformed_json_without_a_secret_answers_401_first(client: TestClient) -> None:
+    response = client.post(
+        "/v1/organizations", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 401

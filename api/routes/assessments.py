@@ -7,10 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from api.auth import (
+    Answerer,
     AssessmentReader,
     AssessmentWriter,
     OrganizationReader,
     OrganizationWriter,
+    RespondentInviter,
     RespondentManager,
     RespondentReader,
     RespondentWriter,
@@ -87,7 +89,7 @@ def close_assessment(scope: AssessmentWriter, session: SessionDep) -> Assessment
 
 @router.post("/{a}/respondents", status_code=201, response_model=RespondentCreated)
 def create_respondent(
-    body: RespondentCreate, scope: AssessmentWriter, session: SessionDep, retry: RetryDep
+    body: RespondentCreate, scope: RespondentInviter, session: SessionDep, retry: RetryDep
 ) -> object:
     def create() -> RespondentCreated:
         created = assessments.create_respondent(
@@ -131,7 +133,7 @@ def get_answers(scope: RespondentReader, session: SessionDep) -> RespondentAnswe
 
 
 @router.patch("/{a}/respondents/{r}/answers", response_model=AnswersSaved)
-def save_answers(body: AnswersPatch, scope: RespondentWriter, session: SessionDep) -> AnswersSaved:
+def save_answers(body: AnswersPatch, scope: Answerer, session: SessionDep) -> AnswersSaved:
     return answers.save_answers(
         session=session,
         assessment=scope.assessment,

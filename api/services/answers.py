@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Conflict, Invalid
+from api.errors import Invalid
 from api.schemas import (
     MAX_ANSWERS_PER_REQUEST,
     MAX_COMMENT,
@@ -18,7 +18,12 @@ from api.schemas import (
     AnswersSaved,
     RespondentAnswers,
 )
-from api.services.assessments import lock_assessment, progress_of, questionnaire_of
+from api.services.assessments import (
+    ensure_not_submitted,
+    lock_assessment,
+    progress_of,
+    questionnaire_of,
+)
 from api.tables import AnswerHistoryRow, AnswerRow, AssessmentRow, RespondentRow, utcnow
 from questionnaires import Questionnaire
 
@@ -113,8 +118,9 @@ def save_answers(
     invalid item. Every change is appended to the answer history.
     """
     locked = lock_assessment(session=session, assessment=assessment, action="take answers")
-    if repository.refresh_respondent(session=session, respondent_id=respondent.id).submitted_at:
-        raise Conflict("This respondent has submitted: its answers are read-only.")
+    ensure_not_submitted(
+        repository.refresh_respondent(session=session, respondent_id=respondent.id)
+    )
     stored = questionnaire_of(session=session, assessment=locked)
     validate_items(stored.questionnaire, items)
     now = utcnow()

@@ -138,6 +138,18 @@ def describe_assessment(*, session: Session, assessment: AssessmentRow) -> Asses
     return assessment_public(assessment, progress_of(stored, rows))
 
 
+def ensure_open(assessment: AssessmentRow, action: str) -> None:
+    """409 for a closed assessment: its answers, respondents and score card are frozen."""
+    if assessment.status == CLOSED:
+        raise Conflict(f"The assessment is closed: it cannot {action}.")
+
+
+def ensure_not_submitted(respondent: RespondentRow) -> None:
+    """409 for a respondent who has submitted: its answers are read-only."""
+    if respondent.submitted_at is not None:
+        raise Conflict("This respondent has submitted: its answers are read-only.")
+
+
 def lock_assessment(*, session: Session, assessment: AssessmentRow, action: str) -> AssessmentRow:
     """Take the assessment's write lock, re-read it, and refuse (409) when it is closed.
 
@@ -148,8 +160,7 @@ def lock_assessment(*, session: Session, assessment: AssessmentRow, action: str)
     locked = repository.lock_assessment(session=session, assessment_id=assessment.id)
     if locked is None:
         raise NotFound(f"No assessment {assessment.id!r} in this organization.")
-    if locked.status == CLOSED:
-        raise Conflict(f"The assessment is closed: it cannot {action}.")
+    ensure_open(locked, action)
     return locked
 
 
@@ -263,8 +274,7 @@ def submit_respondent(
     """Mark the respondent's answers as final: read-only from then on (409 on a second submit)."""
     lock_assessment(session=session, assessment=assessment, action="take submissions")
     locked = repository.refresh_respondent(session=session, respondent_id=respondent.id)
-    if locked.submitted_at is not None:
-        raise Conflict("This respondent has already submitted.")
+    ensure_not_submitted(locked)
     locked.submitted_at = utcnow()
     session.add(locked)
     session.flush()
