@@ -7,7 +7,10 @@ times, in the same run:
 
 - `score(questionnaire, answers)`, median of 200 runs or more;
 - the floor: one plain Python pass over the same answers summing normalized values per question;
-- `score` on the answers of 100 respondents (16,000 answers).
+- `score` on the answers of 100 respondents (16,000 answers);
+- `score` on the answers of 1 respondent (160 answers): near enough the fixed cost of a card,
+  which does not depend on the number of answers (160 question entries, 60 best practices,
+  their gaps and disagreements, validated into Pydantic models).
 
 Targets: score within 5x the floor; 4x the answers costs at most 4.4x the time (linear).
 """
@@ -124,12 +127,14 @@ def main() -> None:
     questionnaire = build_questionnaire()
     answers = build_answers(questionnaire, 25)
     many_answers = build_answers(questionnaire, 100)
+    one_answer_each = build_answers(questionnaire, 1)
     assert len(answers) == 4_000
     assert len(many_answers) == 16_000
 
     scoring_time = median_seconds(lambda: score(questionnaire, answers), RUNS)
     floor_time = median_seconds(lambda: floor_pass(questionnaire, answers), RUNS)
     many_time = median_seconds(lambda: score(questionnaire, many_answers), RUNS)
+    fixed_time = median_seconds(lambda: score(questionnaire, one_answer_each), RUNS)
     floor_ratio = scoring_time / floor_time
     linear_ratio = many_time / scoring_time
 
@@ -148,6 +153,7 @@ def main() -> None:
         f"100 / 25 respondents: {linear_ratio:.2f}x "
         f"(target <= {LINEAR_RATIO_TARGET}x: {verdict(linear_ratio <= LINEAR_RATIO_TARGET)})"
     )
+    print(f"score, 1 respondent ({len(one_answer_each):,} answers):     {fixed_time * 1e3:8.3f} ms")
 
 
 if __name__ == "__main__":

@@ -162,7 +162,7 @@ def _not_applicable_refused(question_id: str, marked_by: list[str]) -> list[Answ
 def _off_the_scale(
     questionnaire: Questionnaire, question_id: str, values: list[int], valued_by: list[str]
 ) -> list[AnswerProblem]:
-    """Return a problem for every value of `tally` that is not on the questionnaire's scale."""
+    """Return a problem for every value that is not on the questionnaire's scale."""
     top = questionnaire.scale.max_value
     return [
         AnswerProblem(
