@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from api.app import create_app
@@ -28,13 +30,24 @@ DATA = Path(__file__).parent / "data"
 ADMIN_KEY = "test-admin-secret-0123456789abcdef0123456789"
 
 
-def reset_postgres(url: str) -> None:
-    """Drop everything in the database's public schema."""
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+@contextmanager
+def scratch_postgres(name: str) -> Iterator[str]:
+    """A new, empty database on the server of OPM_TEST_POSTGRES_URL, dropped afterwards.
+
+    Named after this process, so that two runs of the suite on one server never meet.
+    """
+    assert POSTGRES_URL is not None
+    database = f"opm_{name}_{os.getpid()}"
+    server = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+            connection.execute(text(f"CREATE DATABASE {database}"))
+        yield make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        server.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -45,11 +58,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
-    assert POSTGRES_URL is not None
-    reset_postgres(POSTGRES_URL)
-    upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+def postgres_migrated() -> Iterator[str]:
+    with scratch_postgres("test") as url:
+        upgrade(url)
+        yield url
 
 
 def _empty_postgres(url: str) -> None:

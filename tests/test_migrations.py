@@ -8,17 +8,14 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import api.tables  # noqa: F401 - the models to compare with
 from api.db import make_engine
 from api.migrate import downgrade, upgrade
 
-from .conftest import ENGINES, POSTGRES_URL
-
-MIGRATION_DATABASE = "opm_migration_test"
+from .conftest import ENGINES, scratch_postgres
 
 
 @pytest.fixture(params=ENGINES)
@@ -27,18 +24,8 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
-    assert POSTGRES_URL is not None
-    server = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {MIGRATION_DATABASE} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {MIGRATION_DATABASE}"))
-    try:
-        url = make_url(POSTGRES_URL).set(database=MIGRATION_DATABASE)
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {MIGRATION_DATABASE} WITH (FORCE)"))
-        server.dispose()
+    with scratch_postgres("migrations") as url:
+        yield url
 
 
 def _tables(url: str) -> set[str]:
