@@ -15,7 +15,7 @@ from markupsafe import Markup
 from api.render import charts
 from api.render.html import CONTENT_SECURITY_POLICY, evidence_link, pmo_description
 from api.render.improvement_path import improvement_path, order_gaps
-from api.render.insights import pmo_notes
+from api.render.insights import at_a_glance, pmo_notes
 from api.routes.reports import negotiate
 from questionnaires import Questionnaire, builtin_directory, load_file
 from scoring import Answer, Gap, ScoreCard, score
@@ -109,7 +109,7 @@ def test_disagreements_name_the_question_and_each_answer(
     part = html[html.index('id="disagreements"') : html.index('id="appendix"')]
     assert 'data-question="PRJ-MEA-01-Q1"' in part
     assert "Schedule variance is recorded." in part
-    assert "Ann: 1 · Initial" in part and "Bob: 4 · Fully in place" in part
+    assert "Ann</strong>: 1 · Initial" in part and "Bob</strong>: 4 · Fully in place" in part
     assert "0.38" in part  # 0.375
 
 
@@ -171,7 +171,14 @@ def test_the_page_is_self_contained_and_sent_with_a_strict_policy(
     sources = re.findall(r'\s(?:src|href)="([^"]*)"', html)
     assert all(s == "https://wiki.example.org/pmo?a=1&amp;b=2" for s in sources), sources
     assert html.count("<svg") >= 3
-    assert re.search(r'<svg[^>]+role="img"[^>]+aria-labelledby="heatmap-title', html)
+    assert re.search(r'<svg[^>]+role="img"[^>]+aria-labelledby="chart-heatmap-title', html)
+
+
+def test_every_id_on_the_page_is_unique(client: TestClient, admin: Headers) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
 def test_print_css_keeps_charts_and_rows_whole_on_a4(client: TestClient, admin: Headers) -> None:
@@ -253,7 +260,7 @@ def test_a_domain_with_a_target_shows_it_in_the_chart_and_table(
     assert '<g class="target" data-domain="project">' in html
     assert 'class="target" data-domain="program"' not in html
     row = re.search(r'<tr data-domain="project">(.*?)</tr>', html, re.S)
-    assert row and texts(row.group(1))[5:7] == ["2", "1 level"]
+    assert row and texts(row.group(1))[5:7] == ["2", "1 level to go"]
 
 
 # The overview
@@ -277,7 +284,7 @@ def test_the_overview_draws_the_trend_and_links_each_report(
     for a in closed:
         assert f'href="/v1/organizations/{slug}/assessments/{a}/report?format=html"' in html
     assert still_open not in html
-    assert re.search(r'<svg[^>]+aria-labelledby="trend-title', html)
+    assert re.search(r'<svg[^>]+aria-labelledby="chart-trend-title', html)
     overall = re.findall(r'<circle class="point" data-series="overall"', html)
     assert len(overall) == 2
     assert "project: 2025 0.00, 2026 1.00" in html.replace("Project", "project")
@@ -420,6 +427,28 @@ def test_no_pmo_information_gives_no_note() -> None:
     assert pmo_notes(None, card, questionnaire) == []
     assert pmo_description(None) == "Not recorded"
     assert pmo_description({"pmo": {"exists": False}}) == "No PMO"
+
+
+def test_at_a_glance_names_the_weakest_domain_and_its_next_step() -> None:
+    questionnaire = _quick()
+    card = _project_at_level_two(questionnaire)
+    stages = {stage.id: stage.name for stage in questionnaire.stages}
+    sentences = at_a_glance(card, {}, stages)
+    assert sentences[0].startswith("The overall level is 0 (Initial), set by Program and ")
+    assert sentences[1] == (
+        "To raise it to level 1: Program needs 1 more Standardize best practice attained; "
+        "Portfolio needs 1 more Standardize best practice attained."
+    )
+    assert sentences[-1].startswith(f"{len(card.gaps)} assessed best practices are not attained")
+
+
+def test_the_summary_says_how_many_targets_are_reached(client: TestClient, admin: Headers) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    glance = html[html.index('id="glance"') : html.index('id="domains"')]
+    assert "The overall level is 1 (Standardized), set by Project and Program" in glance
+    assert "respondents disagree on 1 question." in glance
+    assert "with a target" not in glance  # no target set
 
 
 @pytest.mark.parametrize(

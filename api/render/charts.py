@@ -111,8 +111,8 @@ def domain_levels(
     body: list[str] = []
     for index, stage in enumerate(stages):
         body.append(
-            f'<text x="{x(index + 0.5):.1f}" y="16" text-anchor="middle" class="axis" '
-            f'fill="{MUTED}" font-size="12">{_t(_clip(stage.name, 18))}</text>'
+            f'<text x="{x(index + 0.5):.1f}" y="16" text-anchor="middle" '
+            f'fill="{MUTED}" font-size="12">{_t(_clip(stage.name, 22))}</text>'
         )
     for level in range(count + 1):
         body.append(
@@ -287,13 +287,37 @@ class Series:
     overall: bool = False
 
 
+def _spread_labels(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Label positions as close to `wanted` as can be with at least `gap` between them."""
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    placed = [0.0] * len(wanted)
+    floor = low
+    for i in order:
+        placed[i] = max(wanted[i], floor)
+        floor = placed[i] + gap
+    overflow = (placed[order[-1]] - high) if order else 0
+    if overflow > 0:  # push the stack back up from the bottom edge
+        for i in order:
+            placed[i] -= overflow
+    return placed
+
+
 def trend_lines(
     chart_id: str, labels: Sequence[str], series: Sequence[Series], maximum: int
 ) -> Markup:
-    """Maturity index over time, one line per series (overall drawn thicker), 0..maximum."""
-    left, right, top, bottom = 44, WIDTH - 24, 56, 250
+    """Maturity index over time, one line per series, 0..maximum; the last value labelled.
+
+    The overall line is drawn last, dark and dashed, so that the domain line it coincides
+    with (the weakest) still shows between its dashes.
+    """
+    left, right, top, bottom = 44, WIDTH - 150, 56, 250
     height = bottom + 44
     count = len(labels)
+    colours = {
+        item.id: OVERALL_COLOUR if item.overall else SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        for i, item in enumerate(s for s in series if not s.overall)
+    }
+    colours.update({item.id: OVERALL_COLOUR for item in series if item.overall})
 
     def x(position: int) -> float:
         if count == 1:
@@ -303,14 +327,17 @@ def trend_lines(
     def y(value: float) -> float:
         return bottom - (bottom - top) * value / maximum
 
+    def stroke(item: Series) -> str:
+        if item.overall:
+            return f'stroke="{OVERALL_COLOUR}" stroke-width="3.5" stroke-dasharray="9 6"'
+        return f'stroke="{colours[item.id]}" stroke-width="2.5"'
+
     body: list[str] = []
     for position, item in enumerate(series):
-        colour = OVERALL_COLOUR if item.overall else SERIES_COLOURS[position % len(SERIES_COLOURS)]
         lx = left + 150 * position
         body.append(
-            f'<line x1="{lx}" y1="14" x2="{lx + 22}" y2="14" stroke="{colour}" '
-            f'stroke-width="{4 if item.overall else 2.5}"/>'
-            f'<text x="{lx + 28}" y="18" fill="{INK}" font-size="12">{_t(_clip(item.name, 18))}'
+            f'<line x1="{lx}" y1="14" x2="{lx + 26}" y2="14" {stroke(item)}/>'
+            f'<text x="{lx + 32}" y="18" fill="{INK}" font-size="12">{_t(_clip(item.name, 18))}'
             "</text>"
         )
     for level in range(maximum + 1):
@@ -325,36 +352,34 @@ def trend_lines(
             f'font-size="12">{_t(_clip(label, 16))}</text>'
         )
     summary: list[str] = []
-    ordered = sorted(series, key=lambda item: item.overall)  # overall drawn last, on top
-    for item in ordered:
-        colour = (
-            OVERALL_COLOUR
-            if item.overall
-            else SERIES_COLOURS[list(series).index(item) % len(SERIES_COLOURS)]
-        )
+    ends: list[tuple[Series, float, float]] = []
+    for item in sorted(series, key=lambda item: item.overall):  # overall drawn last, on top
         points = [(x(p), y(v), v, p) for p, v in enumerate(item.values) if v is not None]
         if len(points) > 1:
             path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _, _ in points)
             body.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" '
-                f'stroke-width="{4 if item.overall else 2.5}" stroke-linejoin="round"/>'
+                f'<polyline points="{path}" fill="none" {stroke(item)} stroke-linejoin="round"/>'
             )
         for px, py, value, p in points:
             body.append(
                 f'<circle class="point" data-series="{_t(item.id)}" cx="{px:.1f}" cy="{py:.1f}" '
-                f'r="{5 if item.overall else 4}" fill="{colour}" stroke="#ffffff" '
+                f'r="{5 if item.overall else 4}" fill="{colours[item.id]}" stroke="#ffffff" '
                 'stroke-width="1.5">'
                 f"<title>{_t(item.name)}, {_t(labels[p])}: index {decimal(value)}</title></circle>"
             )
-        if item.overall and points:
-            px, py, value, _ = points[-1]
-            body.append(
-                f'<text x="{px:.1f}" y="{py - 10:.1f}" text-anchor="middle" fill="{INK}" '
-                f'font-size="12" font-weight="700">{decimal(value)}</text>'
-            )
+        if points:
+            ends.append((item, points[-1][1], points[-1][2]))
         values = ", ".join(
             f"{labels[p]} {decimal(v)}" for p, v in enumerate(item.values) if v is not None
         )
         summary.append(f"{item.name}: {values or 'no value'}")
+    label_y = _spread_labels([end[1] + 4 for end in ends], 15, top - 4, bottom + 4)
+    last_x = x(count - 1) if count else right
+    for (item, _, value), ly in zip(ends, label_y, strict=True):
+        body.append(
+            f'<text class="end-label" x="{last_x + 12:.1f}" y="{ly:.1f}" fill="{colours[item.id]}" '
+            f'font-size="12" font-weight="{700 if item.overall else 600}">'
+            f"{decimal(value)} {_t(_clip(item.name, 12))}</text>"
+        )
     desc = f"Maturity index (0 to {maximum}) per assessment, oldest first. " + "; ".join(summary)
     return _svg(chart_id, height, "Maturity index over time", desc + ".", body)

@@ -23,7 +23,7 @@ from sqlmodel import Session
 from api import repository
 from api.render import charts
 from api.render.improvement_path import improvement_path
-from api.render.insights import pmo_notes
+from api.render.insights import at_a_glance, pmo_notes
 from api.services import reports
 from api.services.questionnaires import get_questionnaire
 from api.services.trend import Trend
@@ -215,12 +215,15 @@ def report_context(
         "domain_names": {domain.id: domain.name for domain in card.domains},
         "enabler_names": {enabler.id: enabler.name for enabler in card.enablers},
         "stage_count": len(questionnaire.stages),
-        "levels_chart": charts.domain_levels("levels", card.domains, stage_labels, targets),
-        "heatmap": charts.stage_heatmap("heatmap", card.domains, stage_labels),
+        "levels_chart": charts.domain_levels("chart-levels", card.domains, stage_labels, targets),
+        "heatmap": charts.stage_heatmap("chart-heatmap", card.domains, stage_labels),
         "enablers_chart": (
-            charts.enabler_bars("enablers", card.enablers) if card.enablers else None
+            charts.enabler_bars("chart-enablers", card.enablers) if card.enablers else None
         ),
         "notes": pmo_notes(profile, card, questionnaire),
+        "glance": at_a_glance(
+            card, report.goals, {stage.id: stage.name for stage in questionnaire.stages}
+        ),
         "path": improvement_path(card, questionnaire),
         "practice_titles": {practice.id: practice.title for practice in card.best_practices},
         "questions": questions,
@@ -303,7 +306,7 @@ def render_overview(
         "enabler_ids": enabler_ids,
         "enabler_names": {enabler.id: enabler.name for enabler in questionnaire.enablers},
         "latest_goals": {d: figures.goal for d, figures in goals.items() if figures.goal},
-        "chart": charts.trend_lines("trend", labels, series, maximum) if points else None,
+        "chart": charts.trend_lines("chart-trend", labels, series, maximum) if points else None,
         "report_url": report_url,
     }
     return environment().get_template("overview.html").render(context)

@@ -122,3 +122,52 @@ def pmo_notes(
                 )
             )
     return notes
+
+
+def at_a_glance(
+    card: ScoreCard, goals: Mapping[str, Any], stage_names: Mapping[str, str]
+) -> list[str]:
+    """A few sentences for the top of the page, read straight from the score card.
+
+    Which assessed domains hold the overall level down (those at the lowest level), what the
+    next level of each of them needs, how many domains meet their target, and how many gaps
+    and disagreements there are. Nothing is computed that the card does not say.
+    """
+    sentences: list[str] = []
+    assessed = [domain for domain in card.domains if domain.assessed]
+    level = card.overall.level
+    if level is not None and assessed:
+        weakest = [domain for domain in assessed if domain.level == level]
+        sentences.append(
+            f"The overall level is {level} ({card.overall.level_name}), set by "
+            f"{_names([domain.name for domain in weakest])}: an organization is as mature as "
+            "its weakest domain."
+        )
+        needs = [
+            f"{domain.name} needs {domain.next_level.needed} more "
+            f"{stage_names.get(domain.next_level.stage, domain.next_level.stage)} best "
+            f"practice{'' if domain.next_level.needed == 1 else 's'} attained"
+            for domain in weakest
+            if domain.next_level is not None
+        ]
+        if needs:
+            sentences.append(f"To raise it to level {level + 1}: " + "; ".join(needs) + ".")
+    targeted = [domain for domain in assessed if domain.id in goals]
+    if targeted:
+        met = [d for d in targeted if getattr(goals[d.id], "gap_levels", None) == 0]
+        sentences.append(f"{len(met)} of {len(targeted)} domains with a target have reached it.")
+    gaps, disagreements = len(card.gaps), len(card.disagreements)
+    sentences.append(
+        (
+            f"{gaps} assessed best practice{' is' if gaps == 1 else 's are'} not attained"
+            if gaps
+            else "Every assessed best practice is attained"
+        )
+        + (
+            f"; respondents disagree on {disagreements} question"
+            f"{'' if disagreements == 1 else 's'}."
+            if disagreements
+            else "."
+        )
+    )
+    return sentences
