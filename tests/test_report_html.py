@@ -130,7 +130,7 @@ def test_the_appendix_lists_every_question_with_status_score_and_comments(
     ]
     assert "attained · 91.7%" in appendix
     assert "gap · 12.5%" in appendix
-    assert "Bob</strong>: N/A" in appendix
+    assert '<span class="given">Bob <strong>N/A</strong></span>' in appendix
     assert "Second line" in appendix
 
 

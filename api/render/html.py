@@ -115,7 +115,8 @@ def pmo_description(profile: Mapping[str, Any] | None) -> str:
 @dataclass(frozen=True)
 class AnswerView:
     respondent: str
-    value: str
+    value: str  # "3 · Largely in place", "N/A"
+    short: str  # "3", "N/A"
     comment: str | None
     evidence: tuple[str, ...]
 
@@ -146,6 +147,13 @@ def _answers_by_question(
                 AnswerView(
                     respondent=name,
                     value=_value_label(report.questionnaire.questionnaire, answer),
+                    short=(
+                        "N/A"
+                        if answer.not_applicable
+                        else charts.NONE_SHOWN
+                        if answer.value is None
+                        else str(answer.value)
+                    ),
                     comment=answer.comment,
                     evidence=tuple(answer.evidence),
                 ),
