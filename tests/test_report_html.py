@@ -500,3 +500,14 @@ def test_chart_labels_are_escaped() -> None:
     chart = charts.enabler_bars("e", [enabler.model_copy(update={"name": "<b>&</b>"})])
     assert isinstance(chart, Markup)
     assert "<b>" not in chart and "&lt;b&gt;&amp;&lt;/b&gt;" in chart
+
+
+def test_a_domain_that_is_not_assessed_is_said_so_in_the_charts() -> None:
+    questionnaire = _test_q()
+    card = _card(questionnaire, {"PGM-STD-01-Q1": "na", "PGM-MEA-01-Q1": "na"})
+    stages = [charts.StageLabel(stage.id, stage.name) for stage in questionnaire.stages]
+    levels = charts.domain_levels("l", card.domains, stages, {"program": 2})
+    assert "Program: not assessed, target level 2" in levels
+    heatmap = charts.stage_heatmap("h", card.domains, stages)
+    assert "Program, Standardize: not assessed" in heatmap
+    assert 'fill="url(#h-none)"' in heatmap
