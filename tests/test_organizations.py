@@ -233,3 +233,10 @@ def test_cli_creates_an_admin_key_that_works(
     assert org.exit_code == 0, org.output
     owner = org.output.strip().rsplit(" ", 1)[-1]
     assert client.get("/v1/organizations/beta-ltd", headers=bearer(owner)).status_code == 200
+
+
+def test_a_slug_made_from_a_name_keeps_accented_letters(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    body, _ = new_organization(client, admin, "Acme Énergie Société")
+    assert body["slug"] == "acme-energie-societe"

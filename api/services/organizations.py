@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,8 +47,12 @@ def organization_public(row: OrganizationRow) -> OrganizationPublic:
 
 
 def slug_from(name: str) -> str:
-    """A slug made from a name: lower case letters and digits joined by single hyphens."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:55].strip("-")
+    """A slug made from a name: lower case letters and digits joined by single hyphens.
+
+    Accents are dropped from their letters first ("Énergie" gives "energie", not "nergie").
+    """
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:55].strip("-")
     return slug or "org"
 
 
