@@ -82,7 +82,7 @@ def get_respondent_by_token_hash(
 
 # Lists, newest first by (created_at, id)
 
-Listed = TypeVar("Listed", OrganizationRow, ApiKeyRow, AssessmentRow, RespondentRow)
+Listed = TypeVar("Listed", OrganizationRow, ApiKeyRow, AssessmentRow, RespondentRow, ShareLinkRow)
 
 
 def _newest_first(
@@ -346,6 +346,13 @@ def get_share_link(*, session: Session, organization_id: str, link_id: str) -> S
             ShareLinkRow.id == link_id, ShareLinkRow.organization_id == organization_id
         )
     ).first()
+
+
+def list_share_links(
+    *, session: Session, organization_id: str, after: list[Any] | None, limit: int
+) -> list[ShareLinkRow]:
+    query = select(ShareLinkRow).where(ShareLinkRow.organization_id == organization_id)
+    return _newest_first(session, query, ShareLinkRow, after=after, limit=limit)
 
 
 def get_share_link_by_hash(*, session: Session, token_hash: str) -> ShareLinkRow | None:

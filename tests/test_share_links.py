@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -279,3 +280,20 @@ def test_a_revoked_overview_link_closes_its_reports_too(
         headers=overview.owner,
     )
     assert client.get(report).status_code == 404
+
+
+def test_share_links_are_listed_without_their_tokens(client: TestClient, admin: Headers) -> None:
+    org, owner = new_organization(client, admin)
+    a = new_assessment(client, owner, org["slug"])["id"]
+    path = f"/v1/organizations/{org['slug']}/share-links"
+    first = client.post(path, json={"assessment_id": a, "expires_in_days": 7}, headers=owner).json()
+    second = client.post(
+        path, json={"questionnaire_key": "test-q", "expires_in_days": 30}, headers=owner
+    ).json()
+    client.delete(f"{path}/{first['id']}", headers=owner)
+    listed = client.get(path, headers=owner).json()
+    assert [link["id"] for link in listed["items"]] == [second["id"], first["id"]]
+    assert listed["items"][1]["revoked_at"] is not None
+    assert listed["items"][0]["questionnaire_key"] == "test-q"
+    token = second["url"].rsplit("/", 1)[-1]
+    assert token not in json.dumps(listed)

@@ -7,14 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response
 from pydantic import Field
 
-from api.auth import OrganizationWriter
+from api.auth import OrganizationReader, OrganizationWriter
 from api.deps import SessionDep, SettingsDep
 from api.errors import NotFound, problem
 from api.idempotency import RetryDep
+from api.pagination import Page
 from api.render import html
+from api.routes.params import Cursor, Limit
 from api.schemas import Input
 from api.services import share_links, trend
-from api.services.share_links import ShareLinkCreated
+from api.services.share_links import ShareLinkCreated, ShareLinkPublic
 
 router = APIRouter(tags=["share links"])
 
@@ -58,6 +60,16 @@ def create_share_link(
         )
 
     return retry.respond(session=session, status_code=201, create=create, secret_fields=("url",))
+
+
+@router.get("/v1/organizations/{org}/share-links", response_model=Page[ShareLinkPublic])
+def list_share_links(
+    scope: OrganizationReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+) -> Page[ShareLinkPublic]:
+    """The organization's share links, to find one to revoke (tokens are never listed)."""
+    return share_links.list_share_links(
+        session=session, organization=scope.organization, limit=limit, cursor=cursor
+    )
 
 
 @router.delete(

@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from api import repository
 from api.errors import Invalid, NotFound
+from api.pagination import Page, decode_cursor, keyset_page
 from api.secrets import SHARE_PREFIX, new_id, new_secret, secret_hash
 from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow, ShareLinkRow, utcnow
@@ -30,6 +31,19 @@ class ShareLinkCreated(BaseModel):
     id: str
     url: str | None
     expires_at: datetime
+
+
+class ShareLinkPublic(BaseModel):
+    """A share link as listed: never its token (shown once, in the created link's url)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    assessment_id: str | None
+    questionnaire_key: str | None
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,20 @@ def create_share_link(
     )
     repository.add_share_link(session=session, share_link=link)
     return ShareLinkCreated(id=link.id, url=share_url(base_url, token), expires_at=link.expires_at)
+
+
+def list_share_links(
+    *, session: Session, organization: OrganizationRow, limit: int, cursor: str | None
+) -> Page[ShareLinkPublic]:
+    """The organization's share links, newest first, expired and revoked ones included."""
+    filters = {"organization": organization.id}
+    rows = repository.list_share_links(
+        session=session,
+        organization_id=organization.id,
+        after=decode_cursor(cursor, filters),
+        limit=limit,
+    )
+    return keyset_page(rows, limit=limit, filters=filters, convert=ShareLinkPublic.model_validate)
 
 
 def revoke_share_link(*, session: Session, organization: OrganizationRow, link_id: str) -> None:
