@@ -9,9 +9,6 @@ page must show the score card's numbers. Screenshots land in `tests/artifacts/` 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +17,13 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 
-from api.app import create_app
 from api.config import Settings
 from api.migrate import upgrade
 from api.render.charts import decimal, percent
 
 from .conftest import ADMIN_KEY, DATA
+from .live_server import serve
 
 pytestmark = pytest.mark.browser
 
@@ -47,34 +43,14 @@ DOMAIN_BASE = {"project": 3.7, "program": 2.9, "portfolio": 2.2}
 STAGE_STEP = 0.8
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app, served by uvicorn in a background thread on a migrated SQLite file."""
     database_url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'opm.db'}"
     upgrade(database_url)
     settings = Settings(database_url=database_url, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA])
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:  # waits for start-up (migrated, questionnaires registered)
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(settings) as url:
+        yield url
 
 
 def _value(
