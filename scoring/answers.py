@@ -1,14 +1,14 @@
 """Answers, and the check that they fit the questionnaire (scoring.md section 0).
 
 `tally_answers` makes one pass over the answers, grouping the values per question, then checks
-them question by question; it collects every problem before raising, so that one error names
-them all.
+them question by question. Answers that break a rule are rare: only then does it go through
+them again, slowly, to collect every problem before raising, so that one error names them all.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from questionnaires import Questionnaire
@@ -61,7 +61,8 @@ class InvalidAnswersError(ValueError):
 class Tally:
     """The answers, checked and grouped per question: what sections 1 and 6 need."""
 
-    values: dict[str, list[int]]  # every question, in questionnaire order: its values
+    values: dict[str, Collection[int]]  # every question, in questionnaire order: its values
+    totals: dict[str, int]  # every question: the sum of its values, exact
     marked_not_applicable: frozenset[str]  # the questions some respondent marked N/A
     respondents: int  # how many gave at least one value or N/A (section 6)
 
@@ -73,77 +74,119 @@ def tally_answers(questionnaire: Questionnaire, answers: Iterable[Answer]) -> Ta
     the scale, value given together with `not_applicable`, N/A on a question that does not
     allow it, and respondent who answered one question more than once.
     """
+    answers = list(answers)
+    tally = _tally_valid(questionnaire, answers)
+    if tally is None:
+        problems = _problems(questionnaire, answers)
+        assert problems, "answers refused by the fast way must break some rule"
+        raise InvalidAnswersError(problems)
+    return tally
+
+
+def _tally_valid(questionnaire: Questionnaire, answers: list[Answer]) -> Tally | None:
+    """Return the tally of `answers`, or None if any of them breaks a rule of section 0.
+
+    The fast way for answers that fit, as they nearly always do: one pass groups the values
+    per question, keyed by respondent, and the rules are checked on the groups. It only tells
+    whether every answer fits; `_problems` then names the ones that do not.
+    """
+    questions = questionnaire.questions
+    # Per question: each respondent's value. A respondent's second value to one question
+    # would replace the first: counting the values at the end tells.
+    valued: dict[str, dict[str, int]] = {question_id: {} for question_id in questions}
+    others: list[Answer] = []
+    for answer in answers:
+        value = answer.value
+        if value is not None and not answer.not_applicable:
+            by_respondent = valued.get(answer.question_id)
+            if by_respondent is not None:
+                by_respondent[answer.respondent_id] = value
+                continue
+        others.append(answer)
+    if sum(map(len, valued.values())) != len(answers) - len(others):
+        return None  # a respondent gave one question two values
+
+    # N/A marks and blanks: to a known question, without a value, once per respondent.
+    marked: set[str] = set()  # the questions some respondent marked N/A
+    marking: set[str] = set()  # who marked some question N/A
+    seen: dict[str, set[str]] = {}  # per question: who marked it N/A or left it blank
+    for answer in others:
+        question_id, respondent_id = answer.question_id, answer.respondent_id
+        by_respondent = valued.get(question_id)
+        if by_respondent is None or answer.value is not None or respondent_id in by_respondent:
+            return None
+        seen_by = seen.setdefault(question_id, set())
+        if respondent_id in seen_by:
+            return None
+        seen_by.add(respondent_id)
+        if answer.not_applicable:
+            if not questions[question_id].allow_not_applicable:
+                return None
+            marked.add(question_id)
+            marking.add(respondent_id)
+
+    scale_values = questionnaire.scale.values
+    totals: dict[str, int] = {}
+    for question_id, by_respondent in valued.items():
+        values = by_respondent.values()
+        total = sum(values)
+        # A sum that is no int betrays a value such as 2.0, equal to a scale value but no int.
+        if not (scale_values.issuperset(values) and type(total) is int):
+            return None
+        totals[question_id] = total
+    return Tally(
+        values={question_id: values.values() for question_id, values in valued.items()},
+        totals=totals,
+        marked_not_applicable=frozenset(marked),
+        respondents=len(marking.union(*valued.values())),
+    )
+
+
+def _problems(questionnaire: Questionnaire, answers: list[Answer]) -> list[AnswerProblem]:
+    """Return every answer that breaks a rule of section 0, in questionnaire order."""
     questions = questionnaire.questions
     # Per question: its values, and who gave them, in the same order.
     groups: dict[str, tuple[list[int], list[str]]] = {
         question_id: ([], []) for question_id in questions
     }
-    # The common answer, a value without an N/A mark to a known question, takes the short
-    # way; its value is checked below, with the other values of its question, in one step.
-    others: list[Answer] = []
-    for answer in answers:
-        value = answer.value
-        if value is not None and not answer.not_applicable:
-            group = groups.get(answer.question_id)
-            if group is not None:
-                group[0].append(value)
-                group[1].append(answer.respondent_id)
-                continue
-        others.append(answer)
-
     problems: list[AnswerProblem] = []
     marked: dict[str, list[str]] = {}  # who marked a question N/A
     blank: dict[str, list[str]] = {}  # who left a question blank
-    for answer in others:
-        if answer.question_id not in groups:
+    for answer in answers:
+        group = groups.get(answer.question_id)
+        if group is None:
             problems.append(_problem(answer, f"unknown question id {answer.question_id!r}"))
-        elif answer.value is not None:
+        elif answer.value is None:
+            by = marked if answer.not_applicable else blank
+            by.setdefault(answer.question_id, []).append(answer.respondent_id)
+        elif answer.not_applicable:
             problems.append(
                 _problem(answer, f"value {answer.value!r} given together with not_applicable")
             )
         else:
-            by = marked if answer.not_applicable else blank
-            by.setdefault(answer.question_id, []).append(answer.respondent_id)
+            group[0].append(answer.value)
+            group[1].append(answer.respondent_id)
 
-    scale_values = questionnaire.scale.values
-    responding: set[str] = set()
     for question_id, (values, valued_by) in groups.items():
-        # A sum that is no int betrays a value such as 2.0, equal to a scale value but no int.
-        if not (scale_values.issuperset(values) and type(sum(values)) is int):
-            problems.extend(_off_the_scale(questionnaire, question_id, values, valued_by))
-        answering = valued_by
-        marked_by = marked.get(question_id)
-        if marked_by:
-            answering = valued_by + marked_by
-            if not questions[question_id].allow_not_applicable:
-                problems.extend(_not_applicable_refused(question_id, marked_by))
-        distinct = set(answering)
-        blank_by = blank.get(question_id, [])
-        if (
-            len(distinct) < len(answering)
-            or len(set(blank_by)) < len(blank_by)
-            or not distinct.isdisjoint(blank_by)
-        ):
-            problems.extend(_answered_twice(question_id, answering + blank_by))
-        responding |= distinct
-
-    if problems:
-        # Reported in questionnaire order (unknown ids last), whatever order answers came in.
-        position = {question_id: index for index, question_id in enumerate(questions)}
-        problems.sort(
-            key=lambda problem: (
-                position.get(problem.question_id, len(position)),
-                problem.question_id,
-                problem.respondent_id,
-                problem.message,
-            )
+        problems.extend(_off_the_scale(questionnaire, question_id, values, valued_by))
+        marked_by = marked.get(question_id, [])
+        if marked_by and not questions[question_id].allow_not_applicable:
+            problems.extend(_not_applicable_refused(question_id, marked_by))
+        problems.extend(
+            _answered_twice(question_id, valued_by + marked_by + blank.get(question_id, []))
         )
-        raise InvalidAnswersError(problems)
-    return Tally(
-        values={question_id: values for question_id, (values, _) in groups.items()},
-        marked_not_applicable=frozenset(marked),
-        respondents=len(responding),
+
+    # Reported in questionnaire order (unknown ids last), whatever order answers came in.
+    position = {question_id: index for index, question_id in enumerate(questions)}
+    problems.sort(
+        key=lambda problem: (
+            position.get(problem.question_id, len(position)),
+            problem.question_id,
+            problem.respondent_id,
+            problem.message,
+        )
     )
+    return problems
 
 
 def _not_applicable_refused(question_id: str, marked_by: list[str]) -> list[AnswerProblem]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from operator import mul
+from operator import itemgetter, mul
 from typing import Any, NamedTuple
 
 from questionnaires import BestPractice, Questionnaire
@@ -58,7 +58,7 @@ def _score_questions(tally: Tally, top: int, aggregation: str) -> _ScoredQuestio
                 "responses": 0,
             }
             continue
-        total = sum(values)
+        total = tally.totals[question_id]
         if aggregation == "mean":
             aggregate = total / (count * top)
         elif aggregation == "median":
@@ -76,27 +76,21 @@ def _score_questions(tally: Tally, top: int, aggregation: str) -> _ScoredQuestio
             count * top
         )
         scores[question_id] = aggregate
-        card: dict[str, Any] = {
+        cards[question_id] = card = {
             "id": question_id,
             "status": "answered",
             "score": rounded(aggregate),
             "dispersion": rounded(dispersion),
             "responses": count,
         }
-        cards[question_id] = card
         if count >= 2 and reaches(dispersion, DISAGREEMENT_THRESHOLD):
-            disagreements.append(card)
+            disagreements.append(
+                {"id": question_id, "dispersion": card["dispersion"], "responses": count}
+            )
     # Highest dispersion first, as the card shows it (rounded); the sort is stable, so ties
     # keep questionnaire order.
-    disagreements.sort(key=lambda card: -card["dispersion"])
-    return _ScoredQuestions(
-        scores=scores,
-        cards=cards,
-        disagreements=[
-            {"id": card["id"], "dispersion": card["dispersion"], "responses": card["responses"]}
-            for card in disagreements
-        ],
-    )
+    disagreements.sort(key=itemgetter("dispersion"), reverse=True)
+    return _ScoredQuestions(scores=scores, cards=cards, disagreements=disagreements)
 
 
 def _score_practice(
