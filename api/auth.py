@@ -8,6 +8,8 @@ never learns from a 422 that another organization's resource exists.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Literal
@@ -21,8 +23,12 @@ from api.config import Settings
 from api.db import session_scope
 from api.deps import SessionDep, SettingsDep, get_engine
 from api.errors import Forbidden, NotFound, Unauthorized
-from api.secrets import same_secret, secret_hash
+from api.schemas import SLUG_PATTERN
+from api.secrets import is_id, same_secret, secret_hash
 from api.services.assessments import ensure_not_submitted, ensure_open
+from api.services.organizations import get_key
+from api.services.questionnaires import versions_of
+from api.services.share_links import get_share_link
 from api.tables import AssessmentRow, OrganizationRow, RespondentRow, utcnow
 
 Action = Literal["read", "write", "manage_keys", "admin"]
@@ -35,6 +41,7 @@ RIGHTS: dict[str, frozenset[Action]] = {
 }
 ENV_ADMIN_ID = "admin"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+SLUG = re.compile(SLUG_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,11 @@ class RespondentScope:
 
 
 def _visible_organization(session: Session, principal: Principal, org: str) -> OrganizationRow:
-    organization = repository.get_organization(session=session, id_or_slug=org)
+    organization = (
+        repository.get_organization(session=session, id_or_slug=org)
+        if is_id(org, "org") or SLUG.match(org)
+        else None
+    )
     if organization is None or not principal.sees(organization.id):
         raise NotFound(f"No organization {org!r}.")
     return organization
@@ -159,22 +170,34 @@ def _visible_organization(session: Session, principal: Principal, org: str) -> O
 def _visible_assessment(
     session: Session, principal: Principal, organization: OrganizationRow, a: str
 ) -> AssessmentRow:
-    assessment = repository.get_assessment(
-        session=session, organization_id=organization.id, assessment_id=a
+    assessment = (
+        repository.get_assessment(session=session, organization_id=organization.id, assessment_id=a)
+        if is_id(a, "asm")
+        else None
     )
     if assessment is None or (principal.kind == "respondent" and principal.assessment_id != a):
         raise NotFound(f"No assessment {a!r} in this organization.")
     return assessment
 
 
+# Resolves a path id below the organization (a key, a share link, a questionnaire key):
+# raises NotFound when it is not there.
+ChildResolver = Callable[[Session, OrganizationRow, Mapping[str, str]], object]
+
+
 class OrganizationAccess:
-    """Resolves `{org}` for the principal (404), then checks it may do `action` (403)."""
+    """Resolves `{org}` and any id below it for the principal (404), then checks `action` (403)."""
 
-    def __init__(self, action: Action) -> None:
+    def __init__(self, action: Action, *, child: ChildResolver | None = None) -> None:
         self.action = action
+        self.child = child
 
-    def __call__(self, org: str, principal: PrincipalDep, session: SessionDep) -> OrganizationScope:
+    def __call__(
+        self, org: str, principal: PrincipalDep, session: SessionDep, request: Request
+    ) -> OrganizationScope:
         organization = _visible_organization(session, principal, org)
+        if self.child is not None:
+            self.child(session, organization, request.path_params)
         _require(principal, self.action)
         return OrganizationScope(principal, organization)
 
@@ -218,8 +241,10 @@ class RespondentAccess:
     ) -> RespondentScope:
         organization = _visible_organization(session, principal, org)
         assessment = _visible_assessment(session, principal, organization, a)
-        respondent = repository.get_respondent(
-            session=session, assessment_id=assessment.id, respondent_id=r
+        respondent = (
+            repository.get_respondent(session=session, assessment_id=assessment.id, respondent_id=r)
+            if is_id(r, "rsp")
+            else None
         )
         if respondent is None:
             raise NotFound(f"No respondent {r!r} in this assessment.")
@@ -237,6 +262,42 @@ class RespondentAccess:
 OrganizationReader = Annotated[OrganizationScope, Depends(OrganizationAccess("read"))]
 OrganizationWriter = Annotated[OrganizationScope, Depends(OrganizationAccess("write"))]
 KeyManager = Annotated[OrganizationScope, Depends(OrganizationAccess("manage_keys"))]
+KeyRevoker = Annotated[
+    OrganizationScope,
+    Depends(
+        OrganizationAccess(
+            "manage_keys",
+            child=lambda session, organization, path: get_key(
+                session=session, organization=organization, key_id=path["key_id"]
+            ),
+        )
+    ),
+]
+ShareLinkRevoker = Annotated[
+    OrganizationScope,
+    Depends(
+        OrganizationAccess(
+            "write",
+            child=lambda session, organization, path: get_share_link(
+                session=session, organization=organization, link_id=path["link_id"]
+            ),
+        )
+    ),
+]
+
+
+def _known_questionnaire(
+    session: Session, _organization: OrganizationRow, path: Mapping[str, str]
+) -> object:
+    return versions_of(session=session, key=path["questionnaire_key"])
+
+
+TargetsReader = Annotated[
+    OrganizationScope, Depends(OrganizationAccess("read", child=_known_questionnaire))
+]
+TargetsWriter = Annotated[
+    OrganizationScope, Depends(OrganizationAccess("write", child=_known_questionnaire))
+]
 AssessmentReader = Annotated[AssessmentScope, Depends(AssessmentAccess("read"))]
 AssessmentWriter = Annotated[AssessmentScope, Depends(AssessmentAccess("write"))]
 RespondentReader = Annotated[

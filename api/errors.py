@@ -9,12 +9,15 @@
     ├── PayloadTooLarge      413 a body over the limit
     └── Invalid              422 well-formed but invalid content, with one entry per problem
 
+A database that cannot be reached answers 503.
+
 Use cases raise these; `install_error_handlers` turns them, and FastAPI's own errors, into
 `application/problem+json`. Anything else is logged and answered 500 without internals.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -22,6 +25,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger("api")
@@ -67,6 +71,13 @@ class Invalid(AppError):
     status = 422
 
 
+class ProblemResponse(JSONResponse):
+    """Problem JSON, ASCII-only: a problem may quote client input, whatever it holds."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 def problem(
     status: int,
     detail: str,
@@ -84,7 +95,7 @@ def problem(
         "errors": errors or [],
         **extensions,
     }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return ProblemResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _location(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -128,6 +139,11 @@ def _http_problem(_request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, detail, headers=dict(exc.headers) if exc.headers else None)
 
 
+def _database_problem(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return problem(503, "The database is unavailable; try again shortly.")
+
+
 def _unexpected_problem(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(500, "An unexpected error occurred; it has been logged.")
@@ -138,4 +154,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_problem)
     app.add_exception_handler(RequestValidationError, _validation_problem)
     app.add_exception_handler(StarletteHTTPException, _http_problem)
+    # A lost connection, a server that is down, a lock held too long: not the client's doing.
+    app.add_exception_handler(OperationalError, _database_problem)
+    app.add_exception_handler(InterfaceError, _database_problem)
     app.add_exception_handler(Exception, _unexpected_problem)

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from api import repository
 from api.auth import PrincipalDep
+from api.deps import SessionDep
 from api.errors import Conflict, Invalid
 from api.tables import IdempotencyRow, utcnow
 
@@ -99,15 +100,33 @@ class Retry:
         return created
 
 
-def _request_hash(body: bytes) -> str:
+async def request_hash(request: Request) -> str:
+    """SHA-256 of the body as canonical JSON (key order does not matter), else of its bytes."""
+    body = await request.body()
     try:
         canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
-    except ValueError:
+    except (ValueError, RecursionError):
         return hashlib.sha256(body).hexdigest()
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-async def get_retry(request: Request, principal: PrincipalDep) -> Retry:
+def _canonical_path(request: Request, session: Session) -> str:
+    """The path with the organization named by its id, so a slug and an id are one path."""
+    path = request.url.path
+    org = request.path_params.get("org")
+    if org is not None and not org.startswith("org_"):
+        organization = repository.get_organization(session=session, id_or_slug=org)
+        if organization is not None:
+            path = path.replace(f"/organizations/{org}", f"/organizations/{organization.id}", 1)
+    return path
+
+
+def get_retry(
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    body_hash: Annotated[str, Depends(request_hash)],
+) -> Retry:
     key = request.headers.get("idempotency-key")
     if key is not None and not 1 <= len(key) <= MAX_KEY_LENGTH:
         raise Invalid(
@@ -117,9 +136,9 @@ async def get_retry(request: Request, principal: PrincipalDep) -> Retry:
     return Retry(
         principal=principal.id,
         method=request.method,
-        path=request.url.path,
+        path=_canonical_path(request, session) if key is not None else request.url.path,
         key=key,
-        request_hash=_request_hash(await request.body()),
+        request_hash=body_hash,
     )
 
 

@@ -54,7 +54,7 @@ class RequestBody:
         if body and _is_json(headers.get(b"content-type", b"")):
             try:
                 json.loads(body)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested too deep to read
                 scope.setdefault("state", {})[MALFORMED_JSON] = True
                 body = b"null"
         replayed = False

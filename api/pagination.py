@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -98,17 +98,18 @@ def keyset_page(
     return Page[T](items=[convert(row) for row in page], next_cursor=next_cursor)
 
 
-def cursor_position(after: list[Any] | None) -> tuple[datetime, Any] | None:
+def cursor_position(after: list[Any] | None) -> tuple[datetime, str] | None:
     """The (created_at, id) a keyset cursor points after; 422 when it is not one."""
     if after is None:
         return None
     try:
-        created_at = datetime.fromisoformat(after[0])
-        if created_at.tzinfo is None or len(after) != 2:
+        created_at, ident = after
+        moment = datetime.fromisoformat(created_at)
+        if moment.tzinfo is None or not isinstance(ident, str):
             raise ValueError
-    except (ValueError, TypeError, IndexError):
+        return moment.astimezone(UTC), ident
+    except (ValueError, TypeError, OverflowError):
         raise Invalid(
             "cursor is not one this service made",
             errors=[{"field": "cursor", "in": "query", "message": "unknown cursor"}],
         ) from None
-    return created_at, after[1]

@@ -5,19 +5,70 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _iso_date(value: object) -> date:
+    """Only an ISO date string (YYYY-MM-DD) is a date here, never a number or a timestamp."""
+    if not isinstance(value, str):
+        raise ValueError("a date is written as a string, YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("a date is written YYYY-MM-DD") from None
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=63)]
 Role = Literal["owner", "editor", "reader"]
 
 
+def _unstorable(value: object) -> str | None:
+    """Why a piece of text cannot be stored as it is, or None when it can."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "text must not contain the NUL character"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "text must be valid Unicode (no lone surrogate)"
+        return None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        return next((reason for item in value if (reason := _unstorable(item))), None)
+    return None
+
+
 class Input(BaseModel):
-    """A request body: unknown fields are errors, so that a typo is not silently dropped."""
+    """A request body: unknown fields are errors, so that a typo is not silently dropped.
+
+    Every text in it must be storable as it is on both engines: PostgreSQL refuses NUL, and
+    a lone surrogate cannot be encoded at all.
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _storable_text(cls, value: object) -> object:
+        reason = _unstorable(value)
+        if reason is not None:
+            raise ValueError(reason)
+        return value
 
 
 class Health(BaseModel):
@@ -148,7 +199,7 @@ class AssessmentCreate(Input):
     )
     title: Name
     period: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
-    period_end: date | None = None
+    period_end: IsoDate | None = None
     rigor: Rigor | None = None
 
 
@@ -201,7 +252,7 @@ class TokenIssued(BaseModel):
 
 class AnswerItem(Input):
     question_id: str
-    value: int | None = None
+    value: StrictInt | None = None
     not_applicable: bool | None = None
     comment: str | None = None
     evidence: list[str] | None = None
@@ -232,4 +283,6 @@ class AnswersSaved(BaseModel):
 
 
 class TargetsPut(Input):
-    domains: dict[str, int] = Field(description="The target level of each domain, 1 to stages.")
+    domains: dict[str, StrictInt] = Field(
+        description="The target level of each domain, 1 to stages."
+    )

@@ -261,7 +261,7 @@ def test_targets_are_checked_against_the_newest_version(client: TestClient, admi
     unknown = client.put(
         f"/v1/organizations/{org['slug']}/targets/nope", json={"domains": {}}, headers=owner
     )
-    assert unknown.status_code == 422
+    assert unknown.status_code == 404
 
 
 def test_trend_of_an_unknown_questionnaire_answers_404(client: TestClient, admin: Headers) -> None:

@@ -170,15 +170,23 @@ def test_an_unknown_questionnaire_key_answers_422(client: TestClient, admin: Hea
     assert response.status_code == 422
 
 
-def test_another_organizations_assessment_answers_404(client: TestClient, admin: Headers) -> None:
+def test_another_organizations_assessment_is_unknown_content(
+    client: TestClient, admin: Headers
+) -> None:
     scored = scored_assessment(client, admin)
     other, owner = new_organization(client, admin, "Other")
-    response = client.post(
-        f"/v1/organizations/{other['slug']}/share-links",
-        json={"assessment_id": scored["assessment"], "expires_in_days": 3},
-        headers=owner,
+    path = f"/v1/organizations/{other['slug']}/share-links"
+    foreign = client.post(
+        path, json={"assessment_id": scored["assessment"], "expires_in_days": 3}, headers=owner
     )
-    assert response.status_code == 404
+    unknown = client.post(
+        path, json={"assessment_id": "asm_" + "0" * 20, "expires_in_days": 3}, headers=owner
+    )
+    assert (foreign.status_code, unknown.status_code) == (422, 422)
+    assert foreign.json()["errors"][0]["field"] == "assessment_id"
+    assert foreign.json()["detail"].replace(scored["assessment"], "x") == unknown.json()[
+        "detail"
+    ].replace("asm_" + "0" * 20, "x")
 
 
 def test_who_may_create_and_revoke_links(client: TestClient, admin: Headers) -> None:

@@ -119,7 +119,9 @@ def list_respondents(
 def reissue_token(scope: RespondentManager, session: SessionDep, retry: RetryDep) -> object:
     def create() -> TokenIssued:
         return TokenIssued(
-            token=assessments.reissue_token(session=session, respondent=scope.respondent)
+            token=assessments.reissue_token(
+                session=session, assessment=scope.assessment, respondent=scope.respondent
+            )
         )
 
     return retry.respond(session=session, status_code=201, create=create)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.auth import AdminDep, KeyManager, OrganizationReader, OrganizationWriter
+from api.auth import AdminDep, KeyManager, KeyRevoker, OrganizationReader, OrganizationWriter
 from api.deps import SessionDep
 from api.idempotency import RetryDep
 from api.pagination import Page
@@ -82,5 +82,5 @@ def list_keys(
 
 
 @router.delete("/{org}/keys/{key_id}", status_code=204, response_class=Response)
-def revoke_key(key_id: str, scope: KeyManager, session: SessionDep) -> None:
+def revoke_key(key_id: str, scope: KeyRevoker, session: SessionDep) -> None:
     service.revoke_key(session=session, organization=scope.organization, key_id=key_id)

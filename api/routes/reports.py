@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 
-from api.auth import AssessmentReader, OrganizationReader, OrganizationWriter
+from api.auth import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
 from api.deps import SessionDep
 from api.render import csv as report_csv
 from api.render import html
@@ -161,7 +161,7 @@ def get_overview(
 
 @router.put("/targets/{questionnaire_key}", response_model=goals.Targets)
 def put_targets(
-    questionnaire_key: str, body: TargetsPut, scope: OrganizationWriter, session: SessionDep
+    questionnaire_key: str, body: TargetsPut, scope: TargetsWriter, session: SessionDep
 ) -> goals.Targets:
     """Set the target level per domain; checked against the newest questionnaire version."""
     return goals.set_targets(
@@ -173,9 +173,7 @@ def put_targets(
 
 
 @router.get("/targets/{questionnaire_key}", response_model=goals.Targets)
-def get_targets(
-    questionnaire_key: str, scope: OrganizationReader, session: SessionDep
-) -> goals.Targets:
+def get_targets(questionnaire_key: str, scope: TargetsReader, session: SessionDep) -> goals.Targets:
     return goals.get_targets(
         session=session, organization=scope.organization, questionnaire_key=questionnaire_key
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
-from pydantic import Field
+from pydantic import Field, StrictInt
 
-from api.auth import OrganizationReader, OrganizationWriter
+from api.auth import OrganizationReader, OrganizationWriter, ShareLinkRevoker
 from api.deps import SessionDep, SettingsDep
 from api.errors import NotFound, problem
 from api.idempotency import RetryDep
@@ -26,7 +26,7 @@ class ShareLinkCreate(Input):
     questionnaire_key: str | None = Field(
         default=None, description="... the organization's overview for this questionnaire."
     )
-    expires_in_days: Annotated[int, Field(ge=1, le=365, description="1 to 365 days.")]
+    expires_in_days: Annotated[StrictInt, Field(ge=1, le=365, description="1 to 365 days.")]
 
 
 @router.post(
@@ -75,7 +75,7 @@ def list_share_links(
 @router.delete(
     "/v1/organizations/{org}/share-links/{link_id}", status_code=204, response_class=Response
 )
-def revoke_share_link(link_id: str, scope: OrganizationWriter, session: SessionDep) -> None:
+def revoke_share_link(link_id: str, scope: ShareLinkRevoker, session: SessionDep) -> None:
     """Revoke a link: it answers 404 from then on."""
     share_links.revoke_share_link(session=session, organization=scope.organization, link_id=link_id)
 

@@ -219,8 +219,13 @@ def create_respondent(
     return CreatedRespondent(respondent=respondent, token=token)
 
 
-def reissue_token(*, session: Session, respondent: RespondentRow) -> str:
-    """A new token for the respondent; the old one answers 401 from then on."""
+def reissue_token(*, session: Session, assessment: AssessmentRow, respondent: RespondentRow) -> str:
+    """A new token for the respondent; the old one answers 401 from then on.
+
+    409 once the assessment is closed: its respondents are frozen with it (the organization's
+    keys still read their answers).
+    """
+    lock_assessment(session=session, assessment=assessment, action="issue tokens")
     token = new_secret(RESPONDENT_PREFIX)
     respondent.token_hash = secret_hash(token)
     session.add(respondent)

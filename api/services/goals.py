@@ -143,15 +143,9 @@ def set_targets(
     """Replace the organization's target levels for a questionnaire key.
 
     Domains and levels are checked against the newest version: 422 for an unknown domain or a
-    level outside 1..stages.
+    level outside 1..stages; 404 for an unknown questionnaire key.
     """
-    try:
-        stored = get_questionnaire(session=session, key=questionnaire_key)
-    except NotFound as missing:
-        raise Invalid(
-            missing.detail,
-            errors=[{"field": "questionnaire_key", "in": "path", "message": missing.detail}],
-        ) from None
+    stored = get_questionnaire(session=session, key=questionnaire_key)  # 404 when unknown
     known = {domain.id for domain in stored.questionnaire.domains}
     stages = len(stored.questionnaire.stages)
     problems = [

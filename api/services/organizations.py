@@ -18,7 +18,7 @@ from api.schemas import (
     OrganizationProfile,
     OrganizationPublic,
 )
-from api.secrets import KEY_PREFIX, new_id, new_secret, secret_hash, shown_prefix
+from api.secrets import KEY_PREFIX, is_id, new_id, new_secret, secret_hash, shown_prefix
 from api.tables import ApiKeyRow, OrganizationRow, utcnow
 
 ORGANIZATION_ROLES = ("owner", "editor", "reader")
@@ -170,10 +170,20 @@ def list_keys(
 
 def revoke_key(*, session: Session, organization: OrganizationRow, key_id: str) -> None:
     """Revoke a key of the organization: it answers 401 from then on. Revoking twice is fine."""
-    key = repository.get_api_key(session=session, organization_id=organization.id, key_id=key_id)
-    if key is None:
-        raise NotFound(f"No key {key_id!r} in this organization.")
+    key = get_key(session=session, organization=organization, key_id=key_id)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.add(key)
         session.flush()
+
+
+def get_key(*, session: Session, organization: OrganizationRow, key_id: str) -> ApiKeyRow:
+    """A key of the organization; 404 for an unknown one or another organization's."""
+    key = (
+        repository.get_api_key(session=session, organization_id=organization.id, key_id=key_id)
+        if is_id(key_id, "key")
+        else None
+    )
+    if key is None:
+        raise NotFound(f"No key {key_id!r} in this organization.")
+    return key

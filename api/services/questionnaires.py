@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,10 @@ from questionnaires import (
     parse_questionnaire,
     version_precedence,
 )
+from questionnaires.model import KEY_PATTERN, VERSION_PATTERN
+
+KEY = re.compile(KEY_PATTERN)
+VERSION = re.compile(VERSION_PATTERN)
 
 
 class QuestionnaireChanged(Exception):
@@ -115,7 +120,9 @@ def newest_versions(*, session: Session) -> list[StoredQuestionnaire]:
 
 def versions_of(*, session: Session, key: str) -> list[QuestionnaireVersionRow]:
     """Every stored version of `key`, newest first; 404 when the key is unknown."""
-    rows = repository.list_questionnaire_versions(session=session, key=key)
+    rows = (
+        repository.list_questionnaire_versions(session=session, key=key) if KEY.match(key) else []
+    )
     if not rows:
         raise NotFound(f"No questionnaire with key {key!r}.")
     return sorted(rows, key=lambda row: version_precedence(row.version), reverse=True)
@@ -127,7 +134,11 @@ def get_questionnaire(
     """One stored version (the newest when `version` is None); 404 when unknown."""
     if version is None:
         return _stored(versions_of(session=session, key=key)[0])
-    row = repository.get_questionnaire_version(session=session, key=key, version=version)
+    row = (
+        repository.get_questionnaire_version(session=session, key=key, version=version)
+        if KEY.match(key) and VERSION.match(version)
+        else None
+    )
     if row is None:
         raise NotFound(f"No questionnaire {key!r} version {version!r}.")
     return _stored(row)

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from api import repository
 from api.errors import Invalid, NotFound
 from api.pagination import Page, decode_cursor, keyset_page
-from api.secrets import SHARE_PREFIX, new_id, new_secret, secret_hash
+from api.secrets import SHARE_PREFIX, is_id, new_id, new_secret, secret_hash
 from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow, ShareLinkRow, utcnow
 
@@ -87,11 +87,20 @@ def create_share_link(
             ],
         )
     if assessment_id is not None:
-        assessment = repository.get_assessment(
-            session=session, organization_id=organization.id, assessment_id=assessment_id
+        assessment = (
+            repository.get_assessment(
+                session=session, organization_id=organization.id, assessment_id=assessment_id
+            )
+            if is_id(assessment_id, "asm")
+            else None
         )
         if assessment is None:
-            raise NotFound(f"No assessment {assessment_id!r} in this organization.")
+            # A reference in the body, not a path id: invalid content (422), like an unknown
+            # questionnaire; it says no more about another organization's ids than a 404.
+            detail = f"No assessment {assessment_id!r} in this organization."
+            raise Invalid(
+                detail, errors=[{"field": "assessment_id", "in": "body", "message": detail}]
+            )
     else:
         assert questionnaire_key is not None
         try:
@@ -130,13 +139,23 @@ def list_share_links(
     return keyset_page(rows, limit=limit, filters=filters, convert=ShareLinkPublic.model_validate)
 
 
-def revoke_share_link(*, session: Session, organization: OrganizationRow, link_id: str) -> None:
-    """Revoke a link of the organization (404 for another's); revoking twice is harmless."""
-    link = repository.get_share_link(
-        session=session, organization_id=organization.id, link_id=link_id
+def get_share_link(
+    *, session: Session, organization: OrganizationRow, link_id: str
+) -> ShareLinkRow:
+    """A share link of the organization; 404 for an unknown one or another organization's."""
+    link = (
+        repository.get_share_link(session=session, organization_id=organization.id, link_id=link_id)
+        if is_id(link_id, "shl")
+        else None
     )
     if link is None:
         raise NotFound(f"No share link {link_id!r} in this organization.")
+    return link
+
+
+def revoke_share_link(*, session: Session, organization: OrganizationRow, link_id: str) -> None:
+    """Revoke a link of the organization (404 for another's); revoking twice is harmless."""
+    link = get_share_link(session=session, organization=organization, link_id=link_id)
     if link.revoked_at is None:
         link.revoked_at = utcnow()
         session.add(link)

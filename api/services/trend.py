@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from api import repository
 from api.errors import Conflict, NotFound
+from api.secrets import is_id
 from api.services import goals
 from api.services.assessments import CLOSED, questionnaire_of
 from api.services.questionnaires import versions_of
@@ -129,14 +130,19 @@ def compare_assessments(
     """
     sides = []
     for assessment_id in (base_id, target_id):
-        assessment = repository.get_assessment(
-            session=session, organization_id=organization.id, assessment_id=assessment_id
+        assessment = (
+            repository.get_assessment(
+                session=session, organization_id=organization.id, assessment_id=assessment_id
+            )
+            if is_id(assessment_id, "asm")
+            else None
         )
         if assessment is None:
             raise NotFound(f"No assessment {assessment_id!r} in this organization.")
-        if assessment.status != CLOSED or assessment.score_card is None:
-            raise Conflict(f"Assessment {assessment_id!r} is open: only closed ones compare.")
         sides.append(assessment)
+    for assessment in sides:
+        if assessment.status != CLOSED or assessment.score_card is None:
+            raise Conflict(f"Assessment {assessment.id!r} is open: only closed ones compare.")
     base, target = sides
     if base.questionnaire_key != target.questionnaire_key:
         raise Conflict("The two assessments use different questionnaires: they do not compare.")
