@@ -92,16 +92,9 @@ def create_respondent(
     body: RespondentCreate, scope: RespondentInviter, session: SessionDep, retry: RetryDep
 ) -> object:
     def create() -> RespondentCreated:
-        created = assessments.create_respondent(
+        return assessments.invite_respondent(
             session=session, assessment=scope.assessment, **body.model_dump()
         )
-        public = assessments.respondent_public(
-            created.respondent,
-            assessments.progress_of(
-                assessments.questionnaire_of(session=session, assessment=scope.assessment), []
-            ),
-        )
-        return RespondentCreated(**public.model_dump(), token=created.token)
 
     return retry.respond(session=session, status_code=201, create=create)
 

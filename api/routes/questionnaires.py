@@ -10,7 +10,7 @@ from api import repository
 from api.auth import PrincipalDep
 from api.deps import SessionDep
 from api.errors import problem
-from api.pagination import Page, paginate_sorted
+from api.pagination import Page
 from api.routes.params import Cursor, Limit
 from api.schemas import Health, QuestionnaireSummary, QuestionnaireVersionPublic
 from api.services import questionnaires as service
@@ -37,20 +37,7 @@ def health(session: SessionDep) -> Health | JSONResponse:
 def list_questionnaires(
     _principal: PrincipalDep, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[QuestionnaireSummary]:
-    summaries = [
-        QuestionnaireSummary(
-            key=stored.key,
-            version=stored.version,
-            title=stored.questionnaire.title,
-            description=stored.questionnaire.description,
-            question_count=stored.questionnaire.question_count,
-            best_practice_count=len(stored.questionnaire.best_practices),
-        )
-        for stored in service.newest_versions(session=session)
-    ]
-    return paginate_sorted(
-        summaries, position=lambda s: [s.key], limit=limit, cursor=cursor, filters={}
-    )
+    return service.list_newest(session=session, limit=limit, cursor=cursor)
 
 
 @router.get("/questionnaires/{key}", response_model=Questionnaire, tags=["questionnaires"])
@@ -72,13 +59,7 @@ def list_questionnaire_versions(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[QuestionnaireVersionPublic]:
-    versions = [
-        QuestionnaireVersionPublic.model_validate(row)
-        for row in service.versions_of(session=session, key=key)
-    ]
-    return paginate_sorted(
-        versions, position=lambda v: [v.version], limit=limit, cursor=cursor, filters={"key": key}
-    )
+    return service.list_versions(session=session, key=key, limit=limit, cursor=cursor)
 
 
 @router.get(

@@ -17,7 +17,13 @@ from sqlmodel import Session
 from api import repository
 from api.errors import Conflict, Invalid, NotFound
 from api.pagination import Page, decode_cursor, keyset_page
-from api.schemas import AssessmentPublic, Progress, QuestionnaireRef, RespondentPublic
+from api.schemas import (
+    AssessmentPublic,
+    Progress,
+    QuestionnaireRef,
+    RespondentCreated,
+    RespondentPublic,
+)
 from api.secrets import RESPONDENT_PREFIX, new_id, new_secret, secret_hash
 from api.services import goals
 from api.services.questionnaires import StoredQuestionnaire, get_questionnaire
@@ -217,6 +223,18 @@ def create_respondent(
     session.add(respondent)
     session.flush()
     return CreatedRespondent(respondent=respondent, token=token)
+
+
+def invite_respondent(
+    *, session: Session, assessment: AssessmentRow, name: str, role: str | None, email: str | None
+) -> RespondentCreated:
+    """`create_respondent`, as the API shows it: with its (empty) progress and its token."""
+    created = create_respondent(
+        session=session, assessment=assessment, name=name, role=role, email=email
+    )
+    progress = progress_of(questionnaire_of(session=session, assessment=assessment), [])
+    public = respondent_public(created.respondent, progress)
+    return RespondentCreated(**public.model_dump(), token=created.token)
 
 
 def reissue_token(*, session: Session, assessment: AssessmentRow, respondent: RespondentRow) -> str:

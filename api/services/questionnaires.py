@@ -11,6 +11,8 @@ from sqlmodel import Session
 
 from api import repository
 from api.errors import NotFound
+from api.pagination import Page, paginate_sorted
+from api.schemas import QuestionnaireSummary, QuestionnaireVersionPublic
 from api.tables import QuestionnaireVersionRow, utcnow
 from questionnaires import (
     LoadedQuestionnaire,
@@ -142,3 +144,34 @@ def get_questionnaire(
     if row is None:
         raise NotFound(f"No questionnaire {key!r} version {version!r}.")
     return _stored(row)
+
+
+def list_newest(*, session: Session, limit: int, cursor: str | None) -> Page[QuestionnaireSummary]:
+    """The newest version of every key, by key, a page at a time."""
+    summaries = [
+        QuestionnaireSummary(
+            key=stored.key,
+            version=stored.version,
+            title=stored.questionnaire.title,
+            description=stored.questionnaire.description,
+            question_count=stored.questionnaire.question_count,
+            best_practice_count=len(stored.questionnaire.best_practices),
+        )
+        for stored in newest_versions(session=session)
+    ]
+    return paginate_sorted(
+        summaries, position=lambda s: [s.key], limit=limit, cursor=cursor, filters={}
+    )
+
+
+def list_versions(
+    *, session: Session, key: str, limit: int, cursor: str | None
+) -> Page[QuestionnaireVersionPublic]:
+    """Every version of `key` with its content hash, newest first; 404 for an unknown key."""
+    versions = [
+        QuestionnaireVersionPublic.model_validate(row)
+        for row in versions_of(session=session, key=key)
+    ]
+    return paginate_sorted(
+        versions, position=lambda v: [v.version], limit=limit, cursor=cursor, filters={"key": key}
+    )
