@@ -225,3 +225,13 @@ def test_a_database_that_went_away_answers_503(client: TestClient, world: dict[s
         client.app.state.engine.dispose()  # type: ignore[attr-defined]
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_filter_that_cannot_be_a_questionnaire_key_answers_422(
+    client: TestClient, world: dict[str, Any]
+) -> None:
+    response = client.get(
+        f"/v1/organizations/{world['slug']}/assessments?questionnaire=%00", headers=world["owner"]
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "questionnaire"

@@ -33,6 +33,7 @@ from api.schemas import (
     TokenIssued,
 )
 from api.services import answers, assessments
+from questionnaires.model import KEY_PATTERN
 
 router = APIRouter(prefix="/v1/organizations/{org}/assessments", tags=["assessments"])
 
@@ -55,7 +56,9 @@ def list_assessments(
     scope: OrganizationReader,
     session: SessionDep,
     status: Annotated[Literal["open", "closed"] | None, Query()] = None,
-    questionnaire: Annotated[str | None, Query(description="A questionnaire key.")] = None,
+    questionnaire: Annotated[
+        str | None, Query(description="A questionnaire key.", pattern=KEY_PATTERN, max_length=63)
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AssessmentPublic]:
