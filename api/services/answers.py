@@ -165,17 +165,6 @@ def respondent_answers(
     order = {question_id: n for n, question_id in enumerate(stored.questionnaire.questions)}
     rows.sort(key=lambda row: order.get(row.question_id, len(order)))
     return RespondentAnswers(
-        answers=[
-            AnswerPublic(
-                question_id=row.question_id,
-                value=row.value,
-                not_applicable=row.not_applicable,
-                comment=row.comment,
-                evidence=row.evidence,
-                written_by=row.written_by,
-                updated_at=row.updated_at,
-            )
-            for row in rows
-        ],
+        answers=[AnswerPublic.model_validate(row, from_attributes=True) for row in rows],
         progress=progress_of(stored, rows),
     )

@@ -177,43 +177,9 @@ def _assessment_part(
         scoring_version=assessment.scoring_version,
         score_card=assessment.score_card,
         close_context=assessment.close_context,
-        respondents=[
-            RespondentPart(
-                id=r.id,
-                name=r.name,
-                role=r.role,
-                email=r.email,
-                created_at=r.created_at,
-                submitted_at=r.submitted_at,
-            )
-            for r in respondents
-        ],
-        answers=[
-            AnswerPart(
-                respondent_id=a.respondent_id,
-                question_id=a.question_id,
-                value=a.value,
-                not_applicable=a.not_applicable,
-                comment=a.comment,
-                evidence=list(a.evidence),
-                written_by=a.written_by,
-                updated_at=a.updated_at,
-            )
-            for a in answers
-        ],
-        answer_history=[
-            AnswerChangePart(
-                respondent_id=h.respondent_id,
-                question_id=h.question_id,
-                value=h.value,
-                not_applicable=h.not_applicable,
-                comment=h.comment,
-                evidence=list(h.evidence),
-                written_by=h.written_by,
-                written_at=h.written_at,
-            )
-            for h in history
-        ],
+        respondents=[RespondentPart.model_validate(r, from_attributes=True) for r in respondents],
+        answers=[AnswerPart.model_validate(a, from_attributes=True) for a in answers],
+        answer_history=[AnswerChangePart.model_validate(h, from_attributes=True) for h in history],
     )
 
 
