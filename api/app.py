@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url)
         app.state.engine = engine
         try:
-            for session in session_scope(engine, write=True):
+            with session_scope(engine, write=True) as session:
                 added = load_and_register(
                     session=session, extra_directories=settings.questionnaire_dirs
                 )

@@ -106,7 +106,7 @@ def _record_use(engine: Engine, *, key_id: str) -> None:
     # After the response, in its own transaction, at most once a minute a key: a reading
     # request must not become a writing one, nor wait for the write lock.
     now = utcnow()
-    for session in session_scope(engine, write=True):
+    with session_scope(engine, write=True) as session:
         repository.touch_api_key(
             session=session, key_id=key_id, now=now, older_than=now - LAST_USED_RESOLUTION
         )

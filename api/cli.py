@@ -34,11 +34,12 @@ app.add_typer(key_app, name="key")
 
 
 @contextmanager
-def database_session() -> Iterator[Session]:
-    """A writing session on the configured database; the engine is disposed afterwards."""
+def database_session(*, write: bool = True) -> Iterator[Session]:
+    """A session on the configured database; the engine is disposed afterwards."""
     engine = make_engine(get_settings().database_url)
     try:
-        yield from session_scope(engine, write=True)
+        with session_scope(engine, write=write) as session:
+            yield session
     finally:
         engine.dispose()
 
@@ -168,15 +169,11 @@ def key_create(
 
 @contextmanager
 def _reading_session() -> Iterator[Session]:
-    """A reading session that sees one snapshot of the database; the engine is disposed after."""
-    engine = make_engine(get_settings().database_url)
-    try:
-        for session in session_scope(engine, write=False):
-            if engine.dialect.name == "postgresql":  # SQLite's read transaction is a snapshot
-                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            yield session
-    finally:
-        engine.dispose()
+    """A reading session that sees one snapshot of the database."""
+    with database_session(write=False) as session:
+        if session.get_bind().dialect.name == "postgresql":  # SQLite's read is a snapshot
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield session
 
 
 def _progress(label: str) -> Progress:

@@ -10,6 +10,7 @@ in between, which a busy timeout cannot cure.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -57,6 +58,7 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
+@contextmanager
 def session_scope(engine: Engine, *, write: bool) -> Iterator[Session]:
     """A session bound to `engine`, closed (and rolled back if not committed) at the end."""
     with Session(writer(engine) if write else engine, expire_on_commit=False) as session:

@@ -31,7 +31,7 @@ def get_session(request: Request) -> Iterator[Session]:
     So a response is sent only for what is stored (an acknowledged write is never lost), and a
     request that fails saves nothing. A writing method takes the write lock up front (`api.db`).
     """
-    for session in session_scope(get_engine(request), write=request.method not in READ_METHODS):
+    with session_scope(get_engine(request), write=request.method not in READ_METHODS) as session:
         yield session
         session.commit()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from .factories import (
     Headers,
@@ -343,3 +343,24 @@ def test_a_submitted_respondent_answers_409_before_any_body_problem(
         headers={**token, "content-type": "application/json"},
     )
     assert response.status_code == 409
+
+
+def test_the_json_report_of_a_closed_assessment_reads_no_answers(
+    client: TestClient, org: tuple[str, Headers], engine: Engine
+) -> None:
+    slug, owner = org
+    a = new_assessment(client, owner, slug)["id"]
+    _close_with_one_answer(client, owner, slug, a)
+    client.get(_path(slug, a, "/report"), headers=owner)  # the key's use is recorded once
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement.lower())
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(_path(slug, a, "/report"), headers=owner).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements
+    assert not [s for s in statements if "from answer" in s or "from respondent" in s]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
@@ -62,3 +64,19 @@ def test_a_failed_request_is_not_kept(client: TestClient, admin: Headers) -> Non
     assert conflict.status_code == 409
     fixed = client.post("/v1/organizations", json={"name": "X", "slug": "taken"}, headers=headers)
     assert fixed.status_code == 409
+
+
+def test_a_key_is_forgotten_after_24_hours(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    headers = {**admin, "Idempotency-Key": "daily"}
+    first = client.post("/v1/organizations", json={"name": "Acme"}, headers=headers)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE idempotency_record SET created_at = :then"),
+            {"then": datetime(2000, 1, 1)},
+        )
+    again = client.post("/v1/organizations", json={"name": "Acme"}, headers=headers)
+    assert again.status_code == 201
+    assert again.json()["id"] != first.json()["id"]
+    assert again.json()["api_key"] is not None

@@ -240,3 +240,14 @@ def test_a_slug_made_from_a_name_keeps_accented_letters(
 ) -> None:
     body, _ = new_organization(client, admin, "Acme Énergie Société")
     assert body["slug"] == "acme-energie-societe"
+
+
+def test_a_key_records_when_it_was_last_used(client: TestClient, admin: dict[str, str]) -> None:
+    body, owner = new_organization(client, admin)
+    reader = new_key(client, owner, body["slug"], "reader")
+    keys = client.get(f"/v1/organizations/{body['slug']}/keys", headers=owner).json()["items"]
+    assert keys[0]["last_used_at"] is None
+    client.get(f"/v1/organizations/{body['slug']}", headers=reader)
+    keys = client.get(f"/v1/organizations/{body['slug']}/keys", headers=owner).json()["items"]
+    assert keys[0]["role"] == "reader"
+    assert keys[0]["last_used_at"] is not None

@@ -20,7 +20,6 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlmodel import Session
 
-from api import repository
 from api.render import charts
 from api.render.improvement_path import improvement_path
 from api.render.insights import at_a_glance, pmo_notes
@@ -241,9 +240,9 @@ def report_context(
     }
 
 
-def render_report(report: reports.Report, respondents: list[RespondentRow], *, shared: bool) -> str:
-    """The report page of one assessment."""
-    context = report_context(report, respondents, shared=shared)
+def render_report(report: reports.Report, *, shared: bool) -> str:
+    """The report page of one assessment (a report built `with_answers`)."""
+    context = report_context(report, report.respondents, shared=shared)
     return environment().get_template("report.html").render(context)
 
 
@@ -251,9 +250,10 @@ def report_page(
     *, session: Session, organization: OrganizationRow, assessment: AssessmentRow, shared: bool
 ) -> str:
     """Build the report of an assessment (`api.services.reports`) and render its page."""
-    report = reports.build_report(session=session, organization=organization, assessment=assessment)
-    respondents = repository.list_all_respondents(session=session, assessment_id=assessment.id)
-    return render_report(report, respondents, shared=shared)
+    report = reports.build_report(
+        session=session, organization=organization, assessment=assessment, with_answers=True
+    )
+    return render_report(report, shared=shared)
 
 
 # The overview of an organization

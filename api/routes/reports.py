@@ -94,7 +94,10 @@ def get_report(
         response: Response = html.html_response(page)
     else:
         report = reports.build_report(
-            session=session, organization=scope.organization, assessment=scope.assessment
+            session=session,
+            organization=scope.organization,
+            assessment=scope.assessment,
+            with_answers=chosen == "csv",
         )
         if chosen == "csv":
             filename = report_csv.csv_filename(scope.organization.slug, scope.assessment.id)

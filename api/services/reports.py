@@ -22,7 +22,7 @@ from api.services.assessments import (
     scoring_answers,
 )
 from api.services.questionnaires import StoredQuestionnaire
-from api.tables import AnswerRow, AssessmentRow, OrganizationRow
+from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
 from scoring import ScoreCard, score
 
 
@@ -37,8 +37,15 @@ class Report:
     card: ScoreCard
     goals: dict[str, goals.Goal]
     questionnaire: StoredQuestionnaire
-    answers: list[AnswerRow]  # every saved answer (for the appendix and the CSV)
-    respondent_names: dict[str, str]
+    # Every saved answer and every respondent, oldest first: for the page and the CSV. Built
+    # without them (`with_answers=False`), a closed assessment's report reads neither.
+    answers: list[AnswerRow]
+    respondents: list[RespondentRow]
+
+    @property
+    def respondent_names(self) -> dict[str, str]:
+        """Each respondent's name by id, oldest respondent first."""
+        return {respondent.id: respondent.name for respondent in self.respondents}
 
     def header_json(self) -> dict[str, Any]:
         return {
@@ -74,14 +81,31 @@ def _organization_at_close(context: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def build_report(
-    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
+    *,
+    session: Session,
+    organization: OrganizationRow,
+    assessment: AssessmentRow,
+    with_answers: bool,
 ) -> Report:
-    """The report of one assessment (see the module docstring for closed and open)."""
+    """The report of one assessment (see the module docstring for closed and open).
+
+    `with_answers` also reads every answer and respondent (the page and the CSV show them);
+    an open assessment's answers are read in any case, to score them.
+    """
     stored = questionnaire_of(session=session, assessment=assessment)
-    answers = repository.list_answers(session=session, assessment_id=assessment.id)
-    respondents = repository.list_all_respondents(session=session, assessment_id=assessment.id)
-    names = {respondent.id: respondent.name for respondent in respondents}
-    if assessment.status == "closed" and assessment.score_card is not None:
+    closed = assessment.status == "closed" and assessment.score_card is not None
+    answers = (
+        repository.list_answers(session=session, assessment_id=assessment.id)
+        if with_answers or not closed
+        else []
+    )
+    respondents = (
+        repository.list_all_respondents(session=session, assessment_id=assessment.id)
+        if with_answers
+        else []
+    )
+    if closed:
+        assert assessment.score_card is not None
         context = assessment.close_context or {}
         card_json = assessment.score_card
         card = ScoreCard.model_validate_json(card_json)
@@ -95,7 +119,7 @@ def build_report(
             goals=goals.goal_blocks(context.get("targets"), card, baseline),
             questionnaire=stored,
             answers=answers,
-            respondent_names=names,
+            respondents=respondents,
         )
     card = score(stored.questionnaire, scoring_answers(answers))
     target = repository.get_target(
@@ -117,5 +141,5 @@ def build_report(
         goals=goals.goal_blocks(target.domains if target else None, card, baseline),
         questionnaire=stored,
         answers=answers,
-        respondent_names=names,
+        respondents=respondents,
     )
