@@ -6,7 +6,6 @@ Numbers are those of `factories.scored_assessment`, worked by hand there.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,6 +19,7 @@ from api.routes.reports import negotiate
 from questionnaires import Questionnaire, builtin_directory, load_file
 from scoring import Answer, Gap, ScoreCard, score
 
+from ..samples import DATA
 from .factories import (
     Headers,
     close,
@@ -30,8 +30,6 @@ from .factories import (
     save,
     scored_assessment,
 )
-
-DATA = Path(__file__).parent / "data"
 
 
 def page(client: TestClient, path: str, headers: Headers, **params: str) -> str:

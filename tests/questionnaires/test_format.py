@@ -1,39 +1,14 @@
-"""The questionnaire format: validation that reports every problem, hashes, the command line."""
+"""The questionnaire format: validation that reports every problem, hashes, versions."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from api.cli import app
 from questionnaires import QuestionnaireFileError, content_hash, load_file, version_precedence
 
-from .conftest import DATA
-
-GOOD = DATA / "test-q-1.0.0.yaml"
-
-BROKEN = """\
-key: Bad Key
-version: "1.0"
-title: Broken
-colour: blue
-scale:
-  options:
-    - {value: 0, label: Never}
-    - {value: 2, label: Always}
-scoring: {attainment_threshold: 1.5, aggregation: mode}
-domains: [{id: project, name: Project}]
-stages: [{id: standardize, name: Standardize, level_name: Standardized}]
-best_practices:
-  - id: PRJ-STD-01
-    domain: project
-    stage: standardize
-    title: T
-    questions: [{id: Q1, text: A question., weight: -1}]
-"""
+from ..samples import BROKEN, GOOD
 
 BROKEN_REFERENCES = """\
 key: refs
@@ -114,39 +89,3 @@ def test_versions_order_by_semantic_version_precedence() -> None:
         "1.10.0",
         "2.0.0",
     ]
-
-
-def test_cli_validate_prints_every_problem_and_exits_non_zero(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(BROKEN)
-    result = CliRunner().invoke(app, ["questionnaire", "validate", str(GOOD), str(bad)])
-    assert result.exit_code == 1
-    lines = [line for line in result.output.splitlines() if line.startswith(str(bad))]
-    assert len(lines) >= 7
-    assert f"{bad}: colour: Extra inputs are not permitted" in lines
-
-
-def test_cli_validate_accepts_a_good_file() -> None:
-    result = CliRunner().invoke(app, ["questionnaire", "validate", str(GOOD)])
-    assert result.exit_code == 0, result.output
-    assert "ok (test-q 1.0.0, 6 questions)" in result.output
-
-
-def test_cli_schema_prints_the_json_schema_of_the_format() -> None:
-    result = CliRunner().invoke(app, ["questionnaire", "schema"])
-    schema = json.loads(result.output)
-    assert schema["title"] == "Questionnaire"
-    assert {"key", "version", "scale", "best_practices"} <= set(schema["properties"])
-
-
-def test_cli_list_shows_configured_questionnaires(monkeypatch: pytest.MonkeyPatch) -> None:
-    from api.config import get_settings
-
-    monkeypatch.setenv("OPM_QUESTIONNAIRE_DIRS", str(DATA))
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(app, ["questionnaire", "list"])
-    finally:
-        get_settings.cache_clear()
-    assert result.exit_code == 0, result.output
-    assert "test-q\t1.10.0\t7 questions" in result.output

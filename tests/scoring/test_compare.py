@@ -10,7 +10,7 @@ import pytest
 from questionnaires import Questionnaire
 from scoring import Comparison, ScoreCard, compare, score
 
-from .scoring_factories import NA, Values, answers, practice, questionnaire
+from .factories import NA, Values, answers, practice, questionnaire
 
 STAGES = ("standardize", "measure")
 

@@ -8,7 +8,7 @@ import pytest
 
 from scoring import QuestionScore, score
 
-from .scoring_factories import BLANK, NA, Values, answers, practice, question_in, questionnaire
+from .factories import BLANK, NA, Values, answers, practice, question_in, questionnaire
 
 
 def scored(values: Values, **parameters: Any) -> QuestionScore:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 FORBIDDEN = {"fastapi", "sqlalchemy", "sqlmodel", "starlette"}
 
 

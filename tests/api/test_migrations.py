@@ -15,7 +15,7 @@ import api.tables  # noqa: F401 - the models to compare with
 from api.db import make_engine
 from api.migrate import downgrade, upgrade
 
-from .conftest import ENGINES, scratch_postgres
+from .databases import ENGINES, scratch_postgres
 
 
 @pytest.fixture(params=ENGINES)

@@ -27,19 +27,11 @@ from api.tables import AnswerHistoryRow, AnswerRow
 from questionnaires import load_file
 from scoring import Answer, score
 
-from .conftest import DATA
+from ..samples import DATA, TEST_Q_QUESTIONS
 from .factories import Headers, answers_path, bearer
 from .live_server import serve
 
 TIMEOUT = httpx.Timeout(60.0)
-QUESTIONS = [
-    "PRJ-STD-01-Q1",
-    "PRJ-STD-01-Q2",
-    "PRJ-MEA-01-Q1",
-    "PGM-STD-01-Q1",
-    "PGM-MEA-01-Q1",
-    "ENB-STR-01-Q1",
-]
 QUESTIONNAIRE = load_file(DATA / "test-q-1.0.0.yaml").questionnaire
 
 
@@ -139,8 +131,8 @@ READERS = 4
 def _cells(thread: int) -> tuple[int, list[str]]:
     """The respondent a writer thread writes for, and its questions (no two threads share one)."""
     if thread < RESPONDENTS:
-        return thread, QUESTIONS[:3]
-    return thread - RESPONDENTS, QUESTIONS[3:]
+        return thread, TEST_Q_QUESTIONS[:3]
+    return thread - RESPONDENTS, TEST_Q_QUESTIONS[3:]
 
 
 def _item(question: str, thread: int, round_: int) -> dict[str, Any]:
@@ -259,7 +251,7 @@ def test_a_close_racing_with_answer_writes_keeps_every_acknowledged_answer(
             # Two threads a respondent, each with its own half of the questions. Each writes
             # until it meets the close (409), then once more after the close's response.
             respondent, token = world["respondents"][thread // 2]
-            questions = QUESTIONS[:3] if thread % 2 == 0 else QUESTIONS[3:]
+            questions = TEST_Q_QUESTIONS[:3] if thread % 2 == 0 else TEST_Q_QUESTIONS[3:]
             with httpx.Client(base_url=base, timeout=TIMEOUT) as client:
 
                 def write(round_: int) -> int:
@@ -350,7 +342,7 @@ def test_a_close_racing_with_answer_writes_keeps_every_acknowledged_answer(
             for question in practice["questions"]
         }
         assert responses == {
-            q: sum(1 for (_, question) in acknowledged if question == q) for q in QUESTIONS
+            q: sum(1 for (_, question) in acknowledged if question == q) for q in TEST_Q_QUESTIONS
         }
         answers = [Answer(r, q, value, False) for (r, q), value in acknowledged.items()]
         assert card == json.loads(score(QUESTIONNAIRE, answers).model_dump_json())

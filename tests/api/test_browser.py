@@ -22,7 +22,8 @@ from api.config import Settings
 from api.migrate import upgrade
 from api.render.charts import decimal, percent
 
-from .conftest import ADMIN_KEY, DATA
+from ..samples import DATA
+from .databases import ADMIN_KEY
 from .live_server import serve
 
 pytestmark = pytest.mark.browser

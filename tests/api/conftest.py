@@ -7,47 +7,20 @@ after the test.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
-from sqlmodel import SQLModel
+from sqlalchemy import Engine
 
 from api.app import create_app
 from api.config import Settings
-from api.db import make_engine
 from api.migrate import upgrade
 
-POSTGRES_URL = os.environ.get("OPM_TEST_POSTGRES_URL")
-ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
-DATA = Path(__file__).parent / "data"
-ADMIN_KEY = "test-admin-secret-0123456789abcdef0123456789"
-
-
-@contextmanager
-def scratch_postgres(name: str) -> Iterator[str]:
-    """A new, empty database on the server of OPM_TEST_POSTGRES_URL, dropped afterwards.
-
-    Named after this process, so that two runs of the suite on one server never meet.
-    """
-    assert POSTGRES_URL is not None
-    database = f"opm_{name}_{os.getpid()}"
-    server = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-            connection.execute(text(f"CREATE DATABASE {database}"))
-        yield make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        server.dispose()
+from ..samples import DATA
+from .databases import ADMIN_KEY, ENGINES, empty_postgres, scratch_postgres
 
 
 @pytest.fixture(scope="session")
@@ -64,16 +37,6 @@ def postgres_migrated() -> Iterator[str]:
         yield url
 
 
-def _empty_postgres(url: str) -> None:
-    import api.tables  # noqa: F401 - the tables to empty
-
-    names = ", ".join(table.name for table in SQLModel.metadata.sorted_tables)
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-
-
 @pytest.fixture(params=ENGINES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty database of each engine under test."""
@@ -86,7 +49,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         try:
             yield url
         finally:
-            _empty_postgres(url)
+            empty_postgres(url)
 
 
 @pytest.fixture

@@ -28,7 +28,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.config import Settings
 
-from .conftest import ADMIN_KEY, DATA, ENGINES, _empty_postgres
+from ..samples import DATA
+from .databases import ADMIN_KEY, ENGINES, empty_postgres
 from .factories import (
     Headers,
     bearer,
@@ -261,7 +262,7 @@ def world(
             yield build_world(client, bearer(ADMIN_KEY))
     finally:
         if request.param == "postgresql":
-            _empty_postgres(url)
+            empty_postgres(url)
 
 
 # Filling an endpoint: path parameters, required query parameters, a valid body

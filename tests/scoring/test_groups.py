@@ -8,7 +8,7 @@ import pytest
 
 from scoring import Answer, ScoreCard, score
 
-from .scoring_factories import NA, Values, answers, domain_in, practice, questionnaire
+from .factories import NA, Values, answers, domain_in, practice, questionnaire
 
 STAGES = ("standardize", "measure", "control")
 LEVEL_NAMES = ["Initial", "Standardized", "Measured", "Controlled"]

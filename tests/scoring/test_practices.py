@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scoring import score
 
-from .scoring_factories import (
+from .factories import (
     NA,
     answers,
     practice,

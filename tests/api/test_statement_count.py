@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
+from ..samples import TEST_Q_QUESTIONS
 from .factories import (
     Headers,
     answers_path,
@@ -28,15 +29,6 @@ from .factories import (
     new_organization,
     new_respondent,
 )
-
-QUESTIONS = [
-    "PRJ-STD-01-Q1",
-    "PRJ-STD-01-Q2",
-    "PRJ-MEA-01-Q1",
-    "PGM-STD-01-Q1",
-    "PGM-MEA-01-Q1",
-    "ENB-STR-01-Q1",
-]
 
 
 class StatementLog:
@@ -166,7 +158,7 @@ def _answered(
     people = []
     for n in range(respondents):
         respondent, _token = new_respondent(client, owner, slug, a, f"Respondent {n}")
-        created(_patch(client, owner, slug, a, respondent["id"], _items(QUESTIONS, n)), 200)
+        created(_patch(client, owner, slug, a, respondent["id"], _items(TEST_Q_QUESTIONS, n)), 200)
         people.append(respondent["id"])
     return a, people
 

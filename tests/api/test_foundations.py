@@ -12,7 +12,7 @@ from api.app import create_app
 from api.config import Settings
 from api.services.questionnaires import QuestionnaireChanged
 
-from .conftest import DATA
+from ..samples import DATA
 
 
 def test_health_answers_ok_without_a_secret(client: TestClient) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from scoring import Answer, InvalidAnswersError, score
 
-from .scoring_factories import BLANK, NA, answers, practice, question, questionnaire
+from .factories import BLANK, NA, answers, practice, question, questionnaire
 
 QUESTIONNAIRE = questionnaire(
     practice("P1", question("P1-Q1"), question("P1-Q2", allow_not_applicable=True))

@@ -24,7 +24,8 @@ from api.cli import app as cli
 from api.config import Settings, get_settings
 from api.db import make_engine
 
-from .conftest import ADMIN_KEY, DATA
+from ..samples import DATA
+from .databases import ADMIN_KEY
 from .factories import (
     Headers,
     bearer,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 
 import pydantic
 import pytest
@@ -12,9 +11,8 @@ import pytest
 import questionnaires
 from scoring import SCORING_VERSION, ScoreCard, score
 
-from .scoring_factories import BLANK, NA, Values, answers, practice, questionnaire
-
-DATA = Path(__file__).parent / "data"
+from ..samples import DATA
+from .factories import BLANK, NA, Values, answers, practice, questionnaire
 
 
 def example_card() -> ScoreCard:
