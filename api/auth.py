@@ -81,7 +81,7 @@ def authenticate(*, session: Session, settings: Settings, secret: str) -> Princi
         kind: Literal["admin", "key"] = "admin" if key.role == "admin" else "key"
         return Principal(kind=kind, id=key.id, role=key.role, organization_id=key.organization_id)
     found = repository.get_respondent_by_token_hash(session=session, token_hash=hashed)
-    if found is not None and same_secret(secret, found[0].token_hash):
+    if found is not None and same_secret(secret, found[0].token_hash or ""):
         respondent, organization_id = found
         return Principal(
             kind="respondent",

@@ -112,6 +112,10 @@ class AssessmentRow(SQLModel, table=True):
     period_end: date | None = None
     rigor: str = Field(max_length=16)
     status: str = Field(max_length=16)
+    # The domain ids the assessment covers, in questionnaire order (scoring.md section 0).
+    scope: list[str] = _json()
+    # The closed assessment whose respondents and answers this one was seeded from.
+    seeded_from: str | None = Field(default=None, max_length=40)
     created_at: datetime = _when()
     closed_at: datetime | None = _when(nullable=True)
     # Set at close, never changed afterwards.
@@ -128,7 +132,8 @@ class RespondentRow(SQLModel, table=True):
     name: str = Field(max_length=200)
     role: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320)
-    token_hash: str = Field(max_length=64, unique=True)
+    # Null for a respondent seeded from another assessment until a token is issued.
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = _when()
     submitted_at: datetime | None = _when(nullable=True)
 

@@ -109,6 +109,7 @@ def create_assessment(
         period_end=period_end,
         rigor=rigor or "self",
         status=OPEN,
+        scope=[domain.id for domain in stored.questionnaire.domains],
         created_at=utcnow(),
     )
     session.add(assessment)

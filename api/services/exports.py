@@ -109,6 +109,9 @@ class AssessmentPart(_Part):
     period_end: date | None
     rigor: str
     status: Literal["open", "closed"]
+    # Absent from documents made before scopes existed: those assessments cover every domain.
+    scope: list[str] | None = None
+    seeded_from: str | None = None
     created_at: datetime
     closed_at: datetime | None
     scoring_version: str | None
@@ -332,6 +335,12 @@ def _problems(session: Session, document: ExportDocument) -> list[str]:
     return problems
 
 
+def _every_domain(session: Session, ref: QuestionnairePart) -> list[str]:
+    row = repository.get_questionnaire_version(session=session, key=ref.key, version=ref.version)
+    assert row is not None  # checked by _problems
+    return [domain["id"] for domain in row.content["domains"]]
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     organization_id: str
@@ -382,6 +391,7 @@ def import_organization(
                     **assessment.model_dump(
                         exclude={"questionnaire", "respondents", "answers", "answer_history"}
                     ),
+                    "scope": assessment.scope or _every_domain(session, ref),
                 }
             ],
         )
