@@ -10,10 +10,11 @@ from fastapi import FastAPI
 
 from api.config import Settings, get_settings
 from api.db import make_engine, session_scope
-from api.errors import install_error_handlers
-from api.middleware import RequestBody
+from api.errors import StartupRefused, install_error_handlers
+from api.middleware import RequestBody, StartupRefusals
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
+from questionnaires import QuestionnaireFileError
 
 logger = logging.getLogger("api")
 
@@ -36,9 +37,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         try:
             with session_scope(engine, write=True) as session:
-                added = load_and_register(
-                    session=session, extra_directories=settings.questionnaire_dirs
-                )
+                try:
+                    added = load_and_register(
+                        session=session, extra_directories=settings.questionnaire_dirs
+                    )
+                except QuestionnaireFileError as error:
+                    raise StartupRefused(str(error)) from None
                 session.commit()
                 logger.info("questionnaires registered: %d new", added)
             if settings.admin_key is None:
@@ -60,4 +64,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
+    app.add_middleware(StartupRefusals)
     return app

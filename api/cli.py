@@ -16,10 +16,12 @@ from sqlmodel import Session
 from api.config import get_settings
 from api.db import make_engine, session_scope
 from questionnaires import (
+    LoadedQuestionnaire,
     Questionnaire,
     QuestionnaireFileError,
     load_directories,
     load_file,
+    short_form_problems,
 )
 
 app = typer.Typer(help="OPM maturity self-assessment service.", no_args_is_help=True)
@@ -70,20 +72,46 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 
 @questionnaire_app.command("validate")
 def questionnaire_validate(files: Annotated[list[Path], typer.Argument(exists=True)]) -> None:
-    """Check questionnaire files; print every problem as FILE: path: message."""
+    """Check questionnaire files; print every problem as FILE: path: message.
+
+    A short form (`subset_of`) is also checked against its full questionnaire when that file is
+    given too.
+    """
     problems = 0
+    loaded: list[LoadedQuestionnaire] = []
     for path in files:
         try:
-            loaded = load_file(path)
+            loaded.append(load_file(path))
         except QuestionnaireFileError as error:
             problems += len(error.problems)
             for line in error.lines():
                 typer.echo(line, err=True)
-        else:
-            q = loaded.questionnaire
-            typer.echo(f"{path}: ok ({q.key} {q.version}, {q.question_count} questions)")
+    by_identity = {(item.questionnaire.key, item.questionnaire.version): item for item in loaded}
+    for item in loaded:
+        broken, note = _short_form_check(item, by_identity)
+        problems += len(broken)
+        for line in broken:
+            typer.echo(line, err=True)
+        if not broken:
+            q = item.questionnaire
+            typer.echo(f"{item.path}: ok ({q.key} {q.version}, {q.question_count} questions{note})")
     if problems:
         raise typer.Exit(code=1)
+
+
+def _short_form_check(
+    item: LoadedQuestionnaire, given: dict[tuple[str, str], LoadedQuestionnaire]
+) -> tuple[list[str], str]:
+    """The broken promises of a short form whose full file is `given`, and a note for its line."""
+    promise = item.questionnaire.subset_of
+    if promise is None:
+        return [], ""
+    full = given.get((promise.key, promise.version))
+    if full is None:
+        return [], f"; short form of {promise.key} {promise.version}, give its file to check"
+    broken = short_form_problems(item.questionnaire, full.questionnaire)
+    lines = QuestionnaireFileError(item.path, broken).lines() if broken else []
+    return lines, f"; keeps its promise to {promise.key} {promise.version}"
 
 
 @questionnaire_app.command("list")

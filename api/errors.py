@@ -13,6 +13,9 @@ A database that cannot be reached answers 503.
 
 Use cases raise these; `install_error_handlers` turns them, and FastAPI's own errors, into
 `application/problem+json`. Anything else is logged and answered 500 without internals.
+
+`StartupRefused` stands apart: it stops the service at start-up (a changed or broken
+questionnaire file), with its message alone, and is never a request's answer.
 """
 
 from __future__ import annotations
@@ -32,6 +35,13 @@ logger = logging.getLogger("api")
 
 PROBLEM_JSON = "application/problem+json"
 MALFORMED_JSON = "malformed_json"  # set in the request state by `api.middleware.RequestBody`
+
+
+class StartupRefused(Exception):
+    """A reason the service must not start; its message alone tells the operator what to do.
+
+    Not a client's error: it stops the start (`api.middleware.StartupRefusals`), never a request.
+    """
 
 
 class AppError(Exception):

@@ -23,8 +23,10 @@ from questionnaires.model import (
     ScaleOption,
     ScoringParameters,
     Stage,
+    SubsetOf,
     version_precedence,
 )
+from questionnaires.short_form import short_form_problems
 
 __all__ = [
     "BestPractice",
@@ -38,11 +40,13 @@ __all__ = [
     "ScaleOption",
     "ScoringParameters",
     "Stage",
+    "SubsetOf",
     "builtin_directory",
     "content_hash",
     "load_directories",
     "load_file",
     "parse_questionnaire",
     "questionnaire_files",
+    "short_form_problems",
     "version_precedence",
 ]
