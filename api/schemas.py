@@ -201,6 +201,16 @@ class AssessmentCreate(Input):
     period: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     period_end: IsoDate | None = None
     rigor: Rigor | None = None
+    scope: list[Annotated[str, StringConstraints(max_length=63)]] | None = Field(
+        default=None,
+        max_length=20,
+        description="The domain ids the assessment covers; every domain when not given.",
+    )
+    seed_from: Annotated[str, StringConstraints(max_length=40)] | None = Field(
+        default=None,
+        description="A closed assessment of the same organization, on the same questionnaire "
+        "key, a short form of it or its full form, whose respondents and answers are copied.",
+    )
 
 
 class AssessmentPublic(BaseModel):
@@ -212,6 +222,10 @@ class AssessmentPublic(BaseModel):
     period: str | None
     period_end: date | None
     rigor: Rigor
+    scope: list[str] = Field(description="The domain ids the assessment covers.")
+    seeded_from: str | None = Field(
+        description="The closed assessment whose respondents and answers were copied into it."
+    )
     created_at: datetime
     closed_at: datetime | None
     scoring_version: str | None

@@ -36,7 +36,7 @@ from scoring.card import (
     ScoreCard,
     StageScore,
 )
-from scoring.card_v1 import ScoreCardV1
+from scoring.card_v1 import DomainScoreV1, EnablerScoreV1, GapV1, ScoreCardV1
 from scoring.compare import (
     BestPracticeChanges,
     Change,
@@ -50,7 +50,7 @@ from scoring.compare import (
     compare,
     related,
 )
-from scoring.engine import in_scope, score
+from scoring.engine import in_scope, practices_in_scope, score
 from scoring.rescore import AnyCard, current, read_card, rescore
 
 __all__ = [
@@ -67,9 +67,12 @@ __all__ = [
     "Disagreement",
     "DomainChange",
     "DomainScore",
+    "DomainScoreV1",
     "EnablerChange",
     "EnablerScore",
+    "EnablerScoreV1",
     "Gap",
+    "GapV1",
     "InvalidAnswersError",
     "LevelChange",
     "NextLevel",
@@ -86,6 +89,7 @@ __all__ = [
     "compare",
     "current",
     "in_scope",
+    "practices_in_scope",
     "read_card",
     "related",
     "rescore",

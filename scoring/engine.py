@@ -22,7 +22,7 @@ from scoring.card import SCORING_VERSION, ScoreCard
 from scoring.maturity import NOT_ASSESSED, PracticeOutcome, assess_maturity, credit
 from scoring.precision import reaches, rounded, short_of_one
 
-__all__ = ["DISAGREEMENT_THRESHOLD", "in_scope", "score"]
+__all__ = ["DISAGREEMENT_THRESHOLD", "in_scope", "practices_in_scope", "score"]
 
 DISAGREEMENT_THRESHOLD = 0.25
 
@@ -165,6 +165,22 @@ def in_scope(questionnaire: Questionnaire, scope: Collection[str] | None) -> tup
     return tuple(domain for domain in domain_ids if domain in given)
 
 
+def practices_in_scope(
+    questionnaire: Questionnaire, domains: Collection[str]
+) -> list[BestPractice]:
+    """Return the best practices of the domains in scope, and every enabler practice (section 0).
+
+    In questionnaire order; `domains` as `in_scope` returns them.
+    """
+    if len(domains) == len(questionnaire.domains):
+        return questionnaire.best_practices
+    return [
+        practice
+        for practice in questionnaire.best_practices
+        if practice.domain is None or practice.domain in domains
+    ]
+
+
 def score(
     questionnaire: Questionnaire,
     answers: Iterable[Answer],
@@ -179,15 +195,10 @@ def score(
     Blank answers (no value, not N/A) are allowed and take no part.
     """
     domains = in_scope(questionnaire, scope)
+    practices = practices_in_scope(questionnaire, domains)
     if len(domains) == len(questionnaire.domains):
-        practices = questionnaire.best_practices
         tally = tally_answers(questionnaire, answers)
     else:
-        practices = [
-            practice
-            for practice in questionnaire.best_practices
-            if practice.domain is None or practice.domain in domains
-        ]
         questions = {question.id: question for p in practices for question in p.questions}
         tally = tally_answers(questionnaire, answers, questions=questions)
     parameters = questionnaire.scoring
