@@ -19,6 +19,8 @@ from api.errors import Conflict, Invalid, NotFound
 from api.pagination import Page, decode_cursor, keyset_page
 from api.schemas import (
     AssessmentPublic,
+    AssessmentQuestionnaire,
+    DomainInScope,
     Progress,
     QuestionnaireRef,
     RespondentCreated,
@@ -90,6 +92,33 @@ def progress_of(
         not_applicable=not_applicable,
         unanswered=len(questions) - answered - not_applicable,
         ratio=rounded((answered + not_applicable) / len(questions)),
+    )
+
+
+def assessment_questionnaire(
+    *, session: Session, assessment: AssessmentRow
+) -> AssessmentQuestionnaire:
+    """What the assessment's respondents answer: its questionnaire version, scoped (`api.md`).
+
+    Best practices of domains outside the scope are left out, and so are `depends_on` links
+    to them; each domain says whether it is in scope.
+    """
+    questionnaire = questionnaire_of(session=session, assessment=assessment).questionnaire
+    practices = practices_in_scope(questionnaire, assessment.scope)
+    kept = {practice.id for practice in practices}
+    return AssessmentQuestionnaire(
+        **questionnaire.model_dump(exclude={"domains", "best_practices"}),
+        scope=assessment.scope,
+        domains=[
+            DomainInScope(**domain.model_dump(), in_scope=domain.id in assessment.scope)
+            for domain in questionnaire.domains
+        ],
+        best_practices=[
+            practice.model_copy(
+                update={"depends_on": [link for link in practice.depends_on if link in kept]}
+            )
+            for practice in practices
+        ],
     )
 
 
