@@ -76,6 +76,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
         engine.dispose()
 
 
+ORGANIZATION, ASSESSMENT = "org_00000000000000000001", "asm_00000000000000000001"
 V1_CARD = (DATA / "cards" / "test-q-1.0.0-scoring-v1.json").read_text()
 
 
@@ -119,7 +120,7 @@ def _insert_a_version_1_assessment(url: str) -> None:
         (
             "INSERT INTO assessment (id, organization_id, questionnaire_key, questionnaire_version,"
             " title, period, period_end, rigor, status, created_at, closed_at, score_card,"
-            " scoring_version, close_context) VALUES ('asm_00000000000000000001', 'org_00000000000000000001', 'test-q', '1.0.0',"
+            " scoring_version, close_context) VALUES (:a, :org, 'test-q', '1.0.0',"
             " '2025', '2025', :end, 'self', 'closed', :when, :when, :card, '1', :context)",
             {
                 "end": date(2025, 6, 30),
@@ -135,9 +136,9 @@ def _insert_a_version_1_assessment(url: str) -> None:
         ),
         (
             "INSERT INTO answer (assessment_id, respondent_id, question_id, value, not_applicable,"
-            " evidence, written_by, updated_at) VALUES ('asm_00000000000000000001', 'rsp_00000000000000000001', 'PRJ-STD-01-Q1', 4,"
+            " evidence, written_by, updated_at) VALUES (:a, :r, 'PRJ-STD-01-Q1', 4,"
             " :no, '[]', 'admin', :when)",
-            {"no": False, "when": when},
+            {"a": ASSESSMENT, "r": "rsp_00000000000000000001", "no": False, "when": when},
         ),
     ]
     try:
