@@ -22,8 +22,8 @@ from questionnaires.model import (
     Scale,
     ScaleOption,
     ScoringParameters,
+    ShortFormOf,
     Stage,
-    SubsetOf,
     version_precedence,
 )
 from questionnaires.short_form import short_form_problems
@@ -39,8 +39,8 @@ __all__ = [
     "Scale",
     "ScaleOption",
     "ScoringParameters",
+    "ShortFormOf",
     "Stage",
-    "SubsetOf",
     "builtin_directory",
     "content_hash",
     "load_directories",

@@ -42,8 +42,8 @@ __all__ = [
     "Scale",
     "ScaleOption",
     "ScoringParameters",
+    "ShortFormOf",
     "Stage",
-    "SubsetOf",
     "version_precedence",
 ]
 
@@ -146,7 +146,7 @@ class ScoringParameters(_Model):
         return credit_floor
 
 
-class SubsetOf(_Model):
+class ShortFormOf(_Model):
     """The full questionnaire a short form keeps its promise to (`questionnaire-format.md`)."""
 
     key: Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=63)] = Field(
@@ -250,7 +250,7 @@ class Questionnaire(_Model):
     scoring: ScoringParameters = Field(
         default_factory=ScoringParameters, description="Scoring parameters; optional."
     )
-    subset_of: SubsetOf | None = Field(
+    subset_of: ShortFormOf | None = Field(
         default=None,
         description="Short forms only: the full questionnaire version whose best practice ids, "
         "question ids, placement, texts and scale this one keeps.",

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from questionnaires import (
     Questionnaire,
     QuestionnaireFileError,
-    SubsetOf,
+    ShortFormOf,
     content_hash,
     load_file,
     version_precedence,
@@ -144,7 +144,7 @@ def test_a_negative_credit_floor_is_refused_by_name(tmp_path: Path) -> None:
 
 def test_subset_of_names_a_key_and_a_version() -> None:
     short_form = Questionnaire.model_validate(yaml.safe_load(SHORT_FORM))
-    assert short_form.subset_of == SubsetOf(key="test-q", version="1.0.0")
+    assert short_form.subset_of == ShortFormOf(key="test-q", version="1.0.0")
 
 
 def test_subset_of_refuses_unknown_keys_and_a_malformed_version(tmp_path: Path) -> None:
@@ -171,7 +171,7 @@ def test_the_schema_describes_every_field_of_the_public_classes() -> None:
         "Scale",
         "ScaleOption",
         "ScoringParameters",
-        "SubsetOf",
+        "ShortFormOf",
         "Domain",
         "Stage",
         "Enabler",
