@@ -123,6 +123,8 @@ def _insert_a_version_1_assessment(url: str) -> None:
             " scoring_version, close_context) VALUES (:a, :org, 'test-q', '1.0.0',"
             " '2025', '2025', :end, 'self', 'closed', :when, :when, :card, '1', :context)",
             {
+                "a": ASSESSMENT,
+                "org": ORGANIZATION,
                 "end": date(2025, 6, 30),
                 "when": when,
                 "card": V1_CARD,
