@@ -22,6 +22,7 @@ from api import repository
 from api.config import Settings
 from api.db import session_scope
 from api.deps import SessionDep, SettingsDep, get_engine
+from api.enums import KeyRole, PrincipalKind
 from api.errors import Forbidden, NotFound, Unauthorized
 from api.schemas import SLUG_PATTERN
 from api.secrets import is_id, same_secret, secret_hash
@@ -33,11 +34,11 @@ from api.tables import AssessmentRow, OrganizationRow, RespondentRow, utcnow
 
 Action = Literal["read", "write", "manage_keys", "admin"]
 
-RIGHTS: dict[str, frozenset[Action]] = {
-    "admin": frozenset({"read", "write", "manage_keys", "admin"}),
-    "owner": frozenset({"read", "write", "manage_keys"}),
-    "editor": frozenset({"read", "write"}),
-    "reader": frozenset({"read"}),
+RIGHTS: dict[KeyRole, frozenset[Action]] = {
+    KeyRole.ADMIN: frozenset({"read", "write", "manage_keys", "admin"}),
+    KeyRole.OWNER: frozenset({"read", "write", "manage_keys"}),
+    KeyRole.EDITOR: frozenset({"read", "write"}),
+    KeyRole.READER: frozenset({"read"}),
 }
 ENV_ADMIN_ID = "admin"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -48,9 +49,9 @@ SLUG = re.compile(SLUG_PATTERN)
 class Principal:
     """The owner of the secret a request carries."""
 
-    kind: Literal["admin", "key", "respondent"]
+    kind: PrincipalKind
     id: str  # the key id, "admin" for the configured admin key, or the respondent id
-    role: str | None = None  # admin, owner, editor, reader; None for a respondent
+    role: KeyRole | None = None  # None for a respondent
     organization_id: str | None = None  # None for an admin
     assessment_id: str | None = None  # a respondent's only
     respondent_id: str | None = None
@@ -59,7 +60,7 @@ class Principal:
         return self.role is not None and action in RIGHTS[self.role]
 
     def sees(self, organization_id: str) -> bool:
-        return self.kind == "admin" or self.organization_id == organization_id
+        return self.kind == PrincipalKind.ADMIN or self.organization_id == organization_id
 
 
 def _bearer(request: Request) -> str:
@@ -74,17 +75,17 @@ def authenticate(*, session: Session, settings: Settings, secret: str) -> Princi
     """The principal a secret belongs to; 401 for an unknown or revoked one."""
     admin_key = settings.admin_key.get_secret_value() if settings.admin_key else None
     if admin_key and same_secret(secret, secret_hash(admin_key)):
-        return Principal(kind="admin", id=ENV_ADMIN_ID, role="admin")
+        return Principal(kind=PrincipalKind.ADMIN, id=ENV_ADMIN_ID, role=KeyRole.ADMIN)
     hashed = secret_hash(secret)
     key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
     if key is not None and key.revoked_at is None and same_secret(secret, key.secret_hash):
-        kind: Literal["admin", "key"] = "admin" if key.role == "admin" else "key"
+        kind = PrincipalKind.ADMIN if key.role == KeyRole.ADMIN else PrincipalKind.KEY
         return Principal(kind=kind, id=key.id, role=key.role, organization_id=key.organization_id)
     found = repository.get_respondent_by_token_hash(session=session, token_hash=hashed)
     if found is not None and same_secret(secret, found[0].token_hash or ""):
         respondent, organization_id = found
         return Principal(
-            kind="respondent",
+            kind=PrincipalKind.RESPONDENT,
             id=respondent.id,
             organization_id=organization_id,
             assessment_id=respondent.assessment_id,
@@ -97,7 +98,7 @@ def get_principal(
     request: Request, session: SessionDep, settings: SettingsDep, background: BackgroundTasks
 ) -> Principal:
     principal = authenticate(session=session, settings=settings, secret=_bearer(request))
-    if principal.kind != "respondent" and principal.id != ENV_ADMIN_ID:
+    if principal.kind != PrincipalKind.RESPONDENT and principal.id != ENV_ADMIN_ID:
         background.add_task(_record_use, get_engine(request), key_id=principal.id)
     return principal
 
@@ -117,7 +118,7 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 def _require(principal: Principal, action: Action) -> None:
-    if principal.kind == "respondent":
+    if principal.kind == PrincipalKind.RESPONDENT:
         raise Forbidden("A respondent token may only use its own respondent's answers.")
     if not principal.may(action):
         needed = {"read": "any", "write": "an editor or owner", "manage_keys": "an owner"}.get(
@@ -175,7 +176,9 @@ def _visible_assessment(
         if is_id(a, "asm")
         else None
     )
-    if assessment is None or (principal.kind == "respondent" and principal.assessment_id != a):
+    if assessment is None or (
+        principal.kind == PrincipalKind.RESPONDENT and principal.assessment_id != a
+    ):
         raise NotFound(f"No assessment {a!r} in this organization.")
     return assessment
 
@@ -248,7 +251,7 @@ class RespondentAccess:
         )
         if respondent is None:
             raise NotFound(f"No respondent {r!r} in this assessment.")
-        if principal.kind == "respondent":
+        if principal.kind == PrincipalKind.RESPONDENT:
             if not self.respondent_may or principal.respondent_id != respondent.id:
                 raise Forbidden("A respondent token may only use its own respondent's answers.")
         else:

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from api.config import get_settings
 from api.db import make_engine, session_scope
+from api.enums import ORGANIZATION_ROLES, KeyRole
 from questionnaires import (
     Questionnaire,
     QuestionnaireFileError,
@@ -137,7 +138,7 @@ def org_create(
 @key_app.command("create")
 def key_create(
     org: Annotated[str | None, typer.Option(help="Organization slug or id.")] = None,
-    role: Annotated[str, typer.Option(help="owner, editor or reader.")] = "owner",
+    role: Annotated[str, typer.Option(help=", ".join(ORGANIZATION_ROLES) + ".")] = KeyRole.OWNER,
     name: Annotated[str, typer.Option(help="A name to tell the key apart.")] = "cli",
     admin: Annotated[bool, typer.Option("--admin", help="An admin key (no organization).")] = False,
 ) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from api.enums import AssessmentStatus
 from api.pagination import cursor_position
 from api.tables import (
     AnswerHistoryRow,
@@ -192,7 +193,7 @@ def list_assessments(
     *,
     session: Session,
     organization_id: str,
-    status: str | None,
+    status: AssessmentStatus | None,
     questionnaire_key: str | None,
     after: list[Any] | None,
     limit: int,
@@ -286,7 +287,7 @@ def list_closed_assessment_heads(
             .where(
                 AssessmentRow.organization_id == organization_id,
                 AssessmentRow.questionnaire_key == questionnaire_key,
-                AssessmentRow.status == "closed",
+                AssessmentRow.status == AssessmentStatus.CLOSED,
             )
         )
     )
@@ -326,7 +327,7 @@ def list_closed_assessments(
             select(AssessmentRow).where(
                 AssessmentRow.organization_id == organization_id,
                 AssessmentRow.questionnaire_key == questionnaire_key,
-                AssessmentRow.status == "closed",
+                AssessmentRow.status == AssessmentStatus.CLOSED,
             )
         )
     )

@@ -6,15 +6,19 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     StrictInt,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
+
+from api.enums import ORGANIZATION_ROLES, AssessmentStatus, KeyRole, PrincipalKind, Rigor
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -33,7 +37,19 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=63)]
-Role = Literal["owner", "editor", "reader"]
+
+
+def _organization_role(role: KeyRole) -> KeyRole:
+    if role not in ORGANIZATION_ROLES:
+        raise ValueError(f"an organization key's role is {', '.join(ORGANIZATION_ROLES)}")
+    return role
+
+
+OrganizationRole = Annotated[
+    KeyRole,
+    AfterValidator(_organization_role),
+    WithJsonSchema({"type": "string", "enum": [role.value for role in ORGANIZATION_ROLES]}),
+]
 
 
 def _unstorable(value: object) -> str | None:
@@ -101,8 +117,8 @@ class QuestionnaireRef(BaseModel):
 
 
 class Me(BaseModel):
-    kind: Literal["admin", "key", "respondent"]
-    role: str | None = None
+    kind: PrincipalKind
+    role: KeyRole | None = None
     organization: str | None = None
     assessment: str | None = None
     respondent: str | None = None
@@ -156,7 +172,7 @@ class OrganizationCreated(OrganizationPublic):
 
 class KeyCreate(Input):
     name: Name
-    role: Role
+    role: OrganizationRole
 
 
 class KeyPublic(BaseModel):
@@ -164,7 +180,7 @@ class KeyPublic(BaseModel):
 
     id: str
     name: str
-    role: str
+    role: KeyRole
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
@@ -177,7 +193,6 @@ class KeyCreated(KeyPublic):
 
 # Assessments, respondents, answers
 
-Rigor = Literal["self", "facilitated", "independent"]
 MAX_COMMENT = 2000
 MAX_EVIDENCE_ITEMS = 10
 MAX_EVIDENCE_LENGTH = 500
@@ -206,7 +221,7 @@ class AssessmentCreate(Input):
 class AssessmentPublic(BaseModel):
     id: str
     organization: str
-    status: Literal["open", "closed"]
+    status: AssessmentStatus
     questionnaire: QuestionnaireRef
     title: str
     period: str | None

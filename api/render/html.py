@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlmodel import Session
 
+from api.enums import Rigor
 from api.render import charts
 from api.render.improvement_path import improvement_path
 from api.render.insights import at_a_glance, pmo_notes
@@ -41,9 +42,9 @@ PAGE_HEADERS = {
     "Cache-Control": "no-store",
 }
 RIGOR = {
-    "self": "Self-assessment",
-    "facilitated": "Facilitated",
-    "independent": "Independent (evidence checked by an outside assessor)",
+    Rigor.SELF: "Self-assessment",
+    Rigor.FACILITATED: "Facilitated",
+    Rigor.INDEPENDENT: "Independent (evidence checked by an outside assessor)",
 }
 LINK_SCHEMES = frozenset({"http", "https"})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -18,6 +18,7 @@ from api.auth import (
     RespondentWriter,
 )
 from api.deps import SessionDep
+from api.enums import AssessmentStatus
 from api.idempotency import RetryDep
 from api.pagination import Page
 from api.routes.params import Cursor, Limit
@@ -55,7 +56,7 @@ def create_assessment(
 def list_assessments(
     scope: OrganizationReader,
     session: SessionDep,
-    status: Annotated[Literal["open", "closed"] | None, Query()] = None,
+    status: Annotated[AssessmentStatus | None, Query()] = None,
     questionnaire: Annotated[
         str | None, Query(description="A questionnaire key.", pattern=KEY_PATTERN, max_length=63)
     ] = None,

@@ -15,6 +15,7 @@ from datetime import date
 from sqlmodel import Session
 
 from api import repository
+from api.enums import AssessmentStatus, Rigor
 from api.errors import Conflict, Invalid, NotFound
 from api.pagination import Page, decode_cursor, keyset_page
 from api.schemas import (
@@ -29,8 +30,6 @@ from api.services import goals
 from api.services.questionnaires import StoredQuestionnaire, get_questionnaire
 from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow, utcnow
 from scoring import SCORING_VERSION, Answer, ScoreCard, score
-
-OPEN, CLOSED = "open", "closed"
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def create_assessment(
     title: str,
     period: str | None,
     period_end: date | None,
-    rigor: str | None,
+    rigor: Rigor | None,
 ) -> AssessmentRow:
     """A new open assessment pinned to a questionnaire version (the newest when none is named)."""
     try:
@@ -107,8 +106,8 @@ def create_assessment(
         title=title,
         period=period or None,
         period_end=period_end,
-        rigor=rigor or "self",
-        status=OPEN,
+        rigor=rigor or Rigor.SELF,
+        status=AssessmentStatus.OPEN,
         scope=[domain.id for domain in stored.questionnaire.domains],
         created_at=utcnow(),
     )
@@ -121,7 +120,7 @@ def list_assessments(
     *,
     session: Session,
     organization: OrganizationRow,
-    status: str | None,
+    status: AssessmentStatus | None,
     questionnaire: str | None,
     limit: int,
     cursor: str | None,
@@ -147,7 +146,7 @@ def describe_assessment(*, session: Session, assessment: AssessmentRow) -> Asses
 
 def ensure_open(assessment: AssessmentRow, action: str) -> None:
     """409 for a closed assessment: its answers, respondents and score card are frozen."""
-    if assessment.status == CLOSED:
+    if assessment.status == AssessmentStatus.CLOSED:
         raise Conflict(f"The assessment is closed: it cannot {action}.")
 
 
@@ -191,7 +190,7 @@ def close_assessment(
     stored = questionnaire_of(session=session, assessment=locked)
     card: ScoreCard = score(stored.questionnaire, scoring_answers(rows))
     now = utcnow()
-    locked.status = CLOSED
+    locked.status = AssessmentStatus.CLOSED
     locked.closed_at = now
     locked.score_card = card.model_dump_json()
     locked.scoring_version = SCORING_VERSION

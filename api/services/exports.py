@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlmodel import Session
 
 from api import repository
+from api.enums import AssessmentStatus, Rigor
 from api.errors import NotFound
 from api.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
 from api.tables import (
@@ -107,8 +108,8 @@ class AssessmentPart(_Part):
     title: str
     period: str | None
     period_end: date | None
-    rigor: str
-    status: Literal["open", "closed"]
+    rigor: Rigor
+    status: AssessmentStatus
     # Absent from documents made before scopes existed: those assessments cover every domain.
     scope: list[str] | None = None
     seeded_from: str | None = None
@@ -174,7 +175,7 @@ def _assessment_part(
         period=assessment.period,
         period_end=assessment.period_end,
         rigor=assessment.rigor,
-        status="closed" if assessment.status == "closed" else "open",
+        status=assessment.status,
         created_at=assessment.created_at,
         closed_at=assessment.closed_at,
         scoring_version=assessment.scoring_version,
@@ -330,7 +331,7 @@ def _problems(session: Session, document: ExportDocument) -> list[str]:
             problems.append(
                 f"assessment {assessment.id}: answers of unknown respondents {', '.join(strangers)}"
             )
-        if (assessment.status == "closed") != (assessment.score_card is not None):
+        if (assessment.status == AssessmentStatus.CLOSED) != (assessment.score_card is not None):
             problems.append(f"assessment {assessment.id}: a closed one needs its score card")
     return problems
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api import repository
+from api.enums import ORGANIZATION_ROLES, KeyRole
 from api.errors import Conflict, Invalid, NotFound
 from api.pagination import Page, decode_cursor, keyset_page
 from api.schemas import (
@@ -20,8 +21,6 @@ from api.schemas import (
 )
 from api.secrets import KEY_PREFIX, is_id, new_id, new_secret, secret_hash, shown_prefix
 from api.tables import ApiKeyRow, OrganizationRow, utcnow
-
-ORGANIZATION_ROLES = ("owner", "editor", "reader")
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ def create_organization(
     except IntegrityError:
         raise Conflict(f"The slug {organization.slug!r} is taken.") from None
     created = _create_key(
-        session, organization_id=organization.id, name="first owner key", role="owner"
+        session, organization_id=organization.id, name="first owner key", role=KeyRole.OWNER
     )
     return CreatedOrganization(organization=organization, secret=created.secret)
 
@@ -115,7 +114,7 @@ def update_organization(
 
 
 def _create_key(
-    session: Session, *, organization_id: str | None, name: str, role: str
+    session: Session, *, organization_id: str | None, name: str, role: KeyRole
 ) -> CreatedKey:
     secret = new_secret(KEY_PREFIX)
     key = ApiKeyRow(
@@ -135,13 +134,16 @@ def _create_key(
 def create_key(
     *, session: Session, organization: OrganizationRow, name: str, role: str
 ) -> CreatedKey:
-    """A new key of the organization; its secret is returned here and never again."""
+    """A new key of the organization; its secret is returned here and never again.
+
+    422 for a role that is not an organization key's (`ORGANIZATION_ROLES`).
+    """
     if role not in ORGANIZATION_ROLES:
         raise Invalid(
             f"role must be one of {', '.join(ORGANIZATION_ROLES)}",
             errors=[{"field": "role", "in": "body", "message": "unknown role"}],
         )
-    return _create_key(session, organization_id=organization.id, name=name, role=role)
+    return _create_key(session, organization_id=organization.id, name=name, role=KeyRole(role))
 
 
 def create_key_for(*, session: Session, org: str, name: str, role: str) -> CreatedKey:
@@ -154,7 +156,7 @@ def create_key_for(*, session: Session, org: str, name: str, role: str) -> Creat
 
 def create_admin_key(*, session: Session, name: str) -> CreatedKey:
     """A new admin key (no organization): manages organizations, acts as any owner."""
-    return _create_key(session, organization_id=None, name=name, role="admin")
+    return _create_key(session, organization_id=None, name=name, role=KeyRole.ADMIN)
 
 
 def list_keys(

@@ -6,13 +6,18 @@ from sqlmodel import Session
 
 from api import repository
 from api.auth import Principal
+from api.enums import PrincipalKind
 from api.schemas import Me, QuestionnaireRef
 
 
 def describe(*, session: Session, principal: Principal) -> Me:
     """The principal, with the respondent's questionnaire so a token holder can find its way."""
     questionnaire = None
-    if principal.kind == "respondent" and principal.assessment_id and principal.organization_id:
+    if (
+        principal.kind == PrincipalKind.RESPONDENT
+        and principal.assessment_id
+        and principal.organization_id
+    ):
         assessment = repository.get_assessment(
             session=session,
             organization_id=principal.organization_id,

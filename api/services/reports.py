@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from api import repository
+from api.enums import AssessmentStatus
 from api.schemas import OrganizationProfile
 from api.services import goals
 from api.services.assessments import (
@@ -93,7 +94,7 @@ def build_report(
     an open assessment's answers are read in any case, to score them.
     """
     stored = questionnaire_of(session=session, assessment=assessment)
-    closed = assessment.status == "closed" and assessment.score_card is not None
+    closed = assessment.status == AssessmentStatus.CLOSED and assessment.score_card is not None
     answers = (
         repository.list_answers(session=session, assessment_id=assessment.id)
         if with_answers or not closed

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from api import repository
+from api.enums import AssessmentStatus
 from api.errors import Invalid, NotFound
 from api.pagination import Page, decode_cursor, keyset_page
 from api.secrets import SHARE_PREFIX, is_id, new_id, new_secret, secret_hash
@@ -199,7 +200,7 @@ def shared_overview_assessment(
     if (
         assessment is None
         or assessment.questionnaire_key != target.questionnaire_key
-        or assessment.status != "closed"
+        or assessment.status != AssessmentStatus.CLOSED
     ):
         raise NotFound(f"No closed assessment {assessment_id!r} behind this link.")
     return assessment

@@ -14,10 +14,11 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from api import repository
+from api.enums import AssessmentStatus
 from api.errors import Conflict, NotFound
 from api.secrets import is_id
 from api.services import goals
-from api.services.assessments import CLOSED, questionnaire_of
+from api.services.assessments import questionnaire_of
 from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow
 from scoring import DomainScore, EnablerScore, Overall, ScoreCard, compare
@@ -141,7 +142,7 @@ def compare_assessments(
             raise NotFound(f"No assessment {assessment_id!r} in this organization.")
         sides.append(assessment)
     for assessment in sides:
-        if assessment.status != CLOSED or assessment.score_card is None:
+        if assessment.status != AssessmentStatus.CLOSED or assessment.score_card is None:
             raise Conflict(f"Assessment {assessment.id!r} is open: only closed ones compare.")
     base, target = sides
     if base.questionnaire_key != target.questionnaire_key:
