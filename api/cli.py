@@ -131,8 +131,8 @@ def org_create(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
-    typer.echo(f"organization {created.organization.slug} ({created.organization.id})")
-    typer.echo(f"owner key (shown once): {created.secret}")
+    typer.echo(f"organization {created.slug} ({created.id})")
+    typer.echo(f"owner key (shown once): {created.api_key}")
 
 
 @key_app.command("create")
@@ -162,7 +162,7 @@ def key_create(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
-    typer.echo(f"{created.key.role} key {created.key.id} (shown once): {created.secret}")
+    typer.echo(f"{created.role} key {created.id} (shown once): {created.api_key}")
 
 
 # Export and import

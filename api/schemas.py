@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from api.enums import ORGANIZATION_ROLES, AssessmentStatus, KeyRole, PrincipalKind, Rigor
+from scoring import Comparison, DomainScore, EnablerScore, Overall
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -297,7 +298,196 @@ class AnswersSaved(BaseModel):
     progress: Progress
 
 
+# Targets, trend and comparison (`api.md`, Targets and progress)
+
+
 class TargetsPut(Input):
     domains: dict[str, StrictInt] = Field(
         description="The target level of each domain, 1 to stages."
     )
+
+
+class Goal(BaseModel):
+    level: int
+    gap_levels: int | None
+    progress: float | None
+
+
+class Targets(BaseModel):
+    questionnaire: str
+    domains: dict[str, int]
+    updated_at: datetime | None = None
+
+
+class Figures(BaseModel):
+    attainment: float | None
+    level: int | None
+    index: float | None
+
+
+class DomainFigures(Figures):
+    goal: Goal | None = None
+
+
+class TrendPoint(BaseModel):
+    assessment_id: str
+    title: str
+    period: str | None
+    period_end: date | None
+    closed_at: datetime
+    questionnaire_version: str
+    overall: Figures
+    domains: dict[str, DomainFigures]
+    enablers: dict[str, float | None]
+
+
+class CardHeadline(BaseModel):
+    """The parts of a stored score card a trend point shows (skips the per-practice detail)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    overall: Overall
+    domains: tuple[DomainScore, ...]
+    enablers: tuple[EnablerScore, ...]
+
+
+class Trend(BaseModel):
+    questionnaire: str
+    points: list[TrendPoint]
+
+
+class ComparedAssessment(BaseModel):
+    id: str
+    title: str
+    period: str | None
+
+
+class ComparedAssessments(BaseModel):
+    base: ComparedAssessment
+    target: ComparedAssessment
+
+
+class ComparisonReport(Comparison):
+    """The comparison of two closed assessments (`scoring.md` section 8), named, with goals."""
+
+    assessments: ComparedAssessments
+    goals: dict[str, Goal]
+
+
+# Share links
+
+
+class ShareLinkCreate(Input):
+    assessment_id: str | None = Field(default=None, description="One report, or ...")
+    questionnaire_key: str | None = Field(
+        default=None, description="... the organization's overview for this questionnaire."
+    )
+    expires_in_days: Annotated[StrictInt, Field(ge=1, le=365, description="1 to 365 days.")]
+
+
+class ShareLinkCreated(BaseModel):
+    id: str
+    url: str | None
+    expires_at: datetime
+
+
+class ShareLinkPublic(BaseModel):
+    """A share link as listed: never its token (shown once, in the created link's url)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    assessment_id: str | None
+    questionnaire_key: str | None
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+# The export document (`opm export`, `GET .../assessments/{a}/export`)
+
+
+class _ExportPart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrganizationPart(_ExportPart):
+    id: str
+    slug: str
+    name: str
+    profile: dict[str, Any]
+    created_at: datetime
+
+
+class TargetPart(_ExportPart):
+    questionnaire_key: str
+    domains: dict[str, int]
+    updated_at: datetime
+
+
+class QuestionnairePart(_ExportPart):
+    key: str
+    version: str
+    content_hash: str
+
+
+class RespondentPart(_ExportPart):
+    id: str
+    name: str
+    role: str | None
+    email: str | None
+    created_at: datetime
+    submitted_at: datetime | None
+
+
+class AnswerPart(_ExportPart):
+    respondent_id: str
+    question_id: str
+    value: int | None
+    not_applicable: bool
+    comment: str | None
+    evidence: list[str]
+    written_by: str
+    updated_at: datetime
+
+
+class AnswerChangePart(_ExportPart):
+    respondent_id: str
+    question_id: str
+    value: int | None
+    not_applicable: bool
+    comment: str | None
+    evidence: list[str]
+    written_by: str
+    written_at: datetime
+
+
+class AssessmentPart(_ExportPart):
+    id: str
+    questionnaire: QuestionnairePart
+    title: str
+    period: str | None
+    period_end: date | None
+    rigor: Rigor
+    status: AssessmentStatus
+    # Absent from documents made before scopes existed: those assessments cover every domain.
+    scope: list[str] | None = None
+    seeded_from: str | None = None
+    created_at: datetime
+    closed_at: datetime | None
+    scoring_version: str | None
+    score_card: str | None
+    close_context: dict[str, Any] | None
+    respondents: list[RespondentPart]
+    answers: list[AnswerPart]
+    answer_history: list[AnswerChangePart]
+
+
+class ExportDocument(_ExportPart):
+    format: Literal["opm-export"]
+    version: Literal[1]
+    exported_at: datetime
+    scope: Literal["organization", "assessment"]
+    organization: OrganizationPart
+    targets: list[TargetPart]
+    assessments: list[AssessmentPart]

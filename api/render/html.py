@@ -24,9 +24,9 @@ from api.enums import Rigor
 from api.render import charts
 from api.render.improvement_path import improvement_path
 from api.render.insights import at_a_glance, pmo_notes
+from api.schemas import Trend
 from api.services import reports
 from api.services.questionnaires import get_questionnaire
-from api.services.trend import Trend
 from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
 from questionnaires import Questionnaire
 from scoring import ScoreCard

@@ -10,7 +10,7 @@ from api.auth import AssessmentReader, OrganizationReader, TargetsReader, Target
 from api.deps import SessionDep
 from api.render import csv as report_csv
 from api.render import html
-from api.schemas import TargetsPut
+from api.schemas import Targets, TargetsPut
 from api.services import exports, goals, reports, trend
 
 router = APIRouter(prefix="/v1/organizations/{org}", tags=["reports"])
@@ -162,10 +162,10 @@ def get_overview(
     return html.html_response(page)
 
 
-@router.put("/targets/{questionnaire_key}", response_model=goals.Targets)
+@router.put("/targets/{questionnaire_key}", response_model=Targets)
 def put_targets(
     questionnaire_key: str, body: TargetsPut, scope: TargetsWriter, session: SessionDep
-) -> goals.Targets:
+) -> Targets:
     """Set the target level per domain; checked against the newest questionnaire version."""
     return goals.set_targets(
         session=session,
@@ -175,8 +175,8 @@ def put_targets(
     )
 
 
-@router.get("/targets/{questionnaire_key}", response_model=goals.Targets)
-def get_targets(questionnaire_key: str, scope: TargetsReader, session: SessionDep) -> goals.Targets:
+@router.get("/targets/{questionnaire_key}", response_model=Targets)
+def get_targets(questionnaire_key: str, scope: TargetsReader, session: SessionDep) -> Targets:
     return goals.get_targets(
         session=session, organization=scope.organization, questionnaire_key=questionnaire_key
     )

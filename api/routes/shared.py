@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Request, Response
-from pydantic import Field, StrictInt
+from fastapi.responses import JSONResponse
 
 from api.auth import OrganizationReader, OrganizationWriter, ShareLinkRevoker
 from api.deps import SessionDep, SettingsDep
@@ -14,19 +12,10 @@ from api.idempotency import RetryDep
 from api.pagination import Page
 from api.render import html
 from api.routes.params import Cursor, Limit
-from api.schemas import Input
+from api.schemas import ShareLinkCreate, ShareLinkCreated, ShareLinkPublic
 from api.services import share_links, trend
-from api.services.share_links import ShareLinkCreated, ShareLinkPublic
 
 router = APIRouter(tags=["share links"])
-
-
-class ShareLinkCreate(Input):
-    assessment_id: str | None = Field(default=None, description="One report, or ...")
-    questionnaire_key: str | None = Field(
-        default=None, description="... the organization's overview for this questionnaire."
-    )
-    expires_in_days: Annotated[StrictInt, Field(ge=1, le=365, description="1 to 365 days.")]
 
 
 @router.post(
@@ -39,7 +28,7 @@ def create_share_link(
     settings: SettingsDep,
     retry: RetryDep,
     request: Request,
-) -> object:
+) -> ShareLinkCreated | JSONResponse:
     """A read-only link, opened in a browser without a key, to one report or to the overview.
 
     Give `assessment_id` (an open assessment's report shows the provisional banner) or

@@ -24,6 +24,7 @@ from api.schemas import (
     QuestionnaireRef,
     RespondentCreated,
     RespondentPublic,
+    TokenIssued,
 )
 from api.secrets import RESPONDENT_PREFIX, new_id, new_secret, secret_hash
 from api.services import goals
@@ -237,7 +238,9 @@ def invite_respondent(
     return RespondentCreated(**public.model_dump(), token=created.token)
 
 
-def reissue_token(*, session: Session, assessment: AssessmentRow, respondent: RespondentRow) -> str:
+def reissue_token(
+    *, session: Session, assessment: AssessmentRow, respondent: RespondentRow
+) -> TokenIssued:
     """A new token for the respondent; the old one answers 401 from then on.
 
     409 once the assessment is closed: its respondents are frozen with it (the organization's
@@ -248,7 +251,7 @@ def reissue_token(*, session: Session, assessment: AssessmentRow, respondent: Re
     respondent.token_hash = secret_hash(token)
     session.add(respondent)
     session.flush()
-    return token
+    return TokenIssued(token=token)
 
 
 def respondent_public(row: RespondentRow, progress: Progress) -> RespondentPublic:

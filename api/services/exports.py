@@ -20,15 +20,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from api import repository
-from api.enums import AssessmentStatus, Rigor
+from api.enums import AssessmentStatus
 from api.errors import NotFound
+from api.schemas import (
+    AnswerChangePart,
+    AnswerPart,
+    AssessmentPart,
+    ExportDocument,
+    OrganizationPart,
+    QuestionnairePart,
+    RespondentPart,
+    TargetPart,
+)
 from api.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
 from api.tables import (
     AnswerHistoryRow,
@@ -45,92 +53,6 @@ FORMAT = "opm-export"
 VERSION = 1
 
 Advance = Callable[[], None]
-
-
-class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class OrganizationPart(_Part):
-    id: str
-    slug: str
-    name: str
-    profile: dict[str, Any]
-    created_at: datetime
-
-
-class TargetPart(_Part):
-    questionnaire_key: str
-    domains: dict[str, int]
-    updated_at: datetime
-
-
-class QuestionnairePart(_Part):
-    key: str
-    version: str
-    content_hash: str
-
-
-class RespondentPart(_Part):
-    id: str
-    name: str
-    role: str | None
-    email: str | None
-    created_at: datetime
-    submitted_at: datetime | None
-
-
-class AnswerPart(_Part):
-    respondent_id: str
-    question_id: str
-    value: int | None
-    not_applicable: bool
-    comment: str | None
-    evidence: list[str]
-    written_by: str
-    updated_at: datetime
-
-
-class AnswerChangePart(_Part):
-    respondent_id: str
-    question_id: str
-    value: int | None
-    not_applicable: bool
-    comment: str | None
-    evidence: list[str]
-    written_by: str
-    written_at: datetime
-
-
-class AssessmentPart(_Part):
-    id: str
-    questionnaire: QuestionnairePart
-    title: str
-    period: str | None
-    period_end: date | None
-    rigor: Rigor
-    status: AssessmentStatus
-    # Absent from documents made before scopes existed: those assessments cover every domain.
-    scope: list[str] | None = None
-    seeded_from: str | None = None
-    created_at: datetime
-    closed_at: datetime | None
-    scoring_version: str | None
-    score_card: str | None
-    close_context: dict[str, Any] | None
-    respondents: list[RespondentPart]
-    answers: list[AnswerPart]
-    answer_history: list[AnswerChangePart]
-
-
-class ExportDocument(_Part):
-    format: Literal["opm-export"]
-    version: Literal[1]
-    exported_at: datetime
-    scope: Literal["organization", "assessment"]
-    organization: OrganizationPart
-    targets: list[TargetPart]
-    assessments: list[AssessmentPart]
 
 
 class ImportRefused(Exception):

@@ -14,26 +14,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from api import repository
 from api.errors import Invalid, NotFound
+from api.schemas import Goal, Targets
 from api.services.questionnaires import get_questionnaire
 from api.tables import AssessmentRow, OrganizationRow, TargetRow, utcnow
 from scoring import ScoreCard
-
-
-class Goal(BaseModel):
-    level: int
-    gap_levels: int | None
-    progress: float | None
-
-
-class Targets(BaseModel):
-    questionnaire: str
-    domains: dict[str, int]
-    updated_at: datetime | None = None
 
 
 def trend_order(assessment: AssessmentRow) -> tuple[date, datetime, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -15,24 +14,14 @@ from api.enums import ORGANIZATION_ROLES, KeyRole
 from api.errors import Conflict, Invalid, NotFound
 from api.pagination import Page, decode_cursor, keyset_page
 from api.schemas import (
+    KeyCreated,
     KeyPublic,
+    OrganizationCreated,
     OrganizationProfile,
     OrganizationPublic,
 )
 from api.secrets import KEY_PREFIX, is_id, new_id, new_secret, secret_hash, shown_prefix
 from api.tables import ApiKeyRow, OrganizationRow, utcnow
-
-
-@dataclass(frozen=True)
-class CreatedOrganization:
-    organization: OrganizationRow
-    secret: str  # its first owner key
-
-
-@dataclass(frozen=True)
-class CreatedKey:
-    key: ApiKeyRow
-    secret: str
 
 
 def organization_public(row: OrganizationRow) -> OrganizationPublic:
@@ -65,7 +54,7 @@ def _free_slug(session: Session, name: str) -> str:
 
 def create_organization(
     *, session: Session, name: str, slug: str | None, profile: OrganizationProfile | None
-) -> CreatedOrganization:
+) -> OrganizationCreated:
     """A new organization with its first key, an owner key; 409 when the slug is taken."""
     if (
         slug is not None
@@ -87,7 +76,9 @@ def create_organization(
     created = _create_key(
         session, organization_id=organization.id, name="first owner key", role=KeyRole.OWNER
     )
-    return CreatedOrganization(organization=organization, secret=created.secret)
+    return OrganizationCreated(
+        **organization_public(organization).model_dump(), api_key=created.api_key
+    )
 
 
 def list_organizations(
@@ -115,7 +106,7 @@ def update_organization(
 
 def _create_key(
     session: Session, *, organization_id: str | None, name: str, role: KeyRole
-) -> CreatedKey:
+) -> KeyCreated:
     secret = new_secret(KEY_PREFIX)
     key = ApiKeyRow(
         id=new_id("key"),
@@ -128,12 +119,12 @@ def _create_key(
     )
     session.add(key)
     session.flush()
-    return CreatedKey(key=key, secret=secret)
+    return KeyCreated(**KeyPublic.model_validate(key).model_dump(), api_key=secret)
 
 
 def create_key(
     *, session: Session, organization: OrganizationRow, name: str, role: str
-) -> CreatedKey:
+) -> KeyCreated:
     """A new key of the organization; its secret is returned here and never again.
 
     422 for a role that is not an organization key's (`ORGANIZATION_ROLES`).
@@ -146,7 +137,7 @@ def create_key(
     return _create_key(session, organization_id=organization.id, name=name, role=KeyRole(role))
 
 
-def create_key_for(*, session: Session, org: str, name: str, role: str) -> CreatedKey:
+def create_key_for(*, session: Session, org: str, name: str, role: str) -> KeyCreated:
     """`create_key` for an organization named by id or slug (the command line)."""
     organization = repository.get_organization(session=session, id_or_slug=org)
     if organization is None:
@@ -154,7 +145,7 @@ def create_key_for(*, session: Session, org: str, name: str, role: str) -> Creat
     return create_key(session=session, organization=organization, name=name, role=role)
 
 
-def create_admin_key(*, session: Session, name: str) -> CreatedKey:
+def create_admin_key(*, session: Session, name: str) -> KeyCreated:
     """A new admin key (no organization): manages organizations, acts as any owner."""
     return _create_key(session, organization_id=None, name=name, role=KeyRole.ADMIN)
 

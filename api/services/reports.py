@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from api import repository
 from api.enums import AssessmentStatus
-from api.schemas import OrganizationProfile
+from api.schemas import Goal, OrganizationProfile
 from api.services import goals
 from api.services.assessments import (
     assessment_public,
@@ -36,7 +36,7 @@ class Report:
     provisional: bool
     card_json: str  # the score card, exactly as stored (closed) or as scored now (open)
     card: ScoreCard
-    goals: dict[str, goals.Goal]
+    goals: dict[str, Goal]
     questionnaire: StoredQuestionnaire
     # Every saved answer and every respondent, oldest first: for the page and the CSV. Built
     # without them (`with_answers=False`), a closed assessment's report reads neither.

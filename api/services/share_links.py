@@ -11,40 +11,21 @@ answers 404, never saying which.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from api import repository
 from api.enums import AssessmentStatus
 from api.errors import Invalid, NotFound
 from api.pagination import Page, decode_cursor, keyset_page
+from api.schemas import ShareLinkCreated, ShareLinkPublic
 from api.secrets import SHARE_PREFIX, is_id, new_id, new_secret, secret_hash
 from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow, ShareLinkRow, utcnow
 
 SHARED_PATH = "/v1/shared/"
 GONE = "This link is unknown, has expired or was revoked."
-
-
-class ShareLinkCreated(BaseModel):
-    id: str
-    url: str | None
-    expires_at: datetime
-
-
-class ShareLinkPublic(BaseModel):
-    """A share link as listed: never its token (shown once, in the created link's url)."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    assessment_id: str | None
-    questionnaire_key: str | None
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
 
 
 @dataclass(frozen=True)

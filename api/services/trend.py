@@ -6,63 +6,32 @@ blocks (`api.md`, Targets and progress): "where are we against today's goal?".
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from api import repository
 from api.enums import AssessmentStatus
 from api.errors import Conflict, NotFound
+from api.schemas import (
+    CardHeadline,
+    ComparedAssessment,
+    ComparedAssessments,
+    ComparisonReport,
+    DomainFigures,
+    Figures,
+    Goal,
+    Trend,
+    TrendPoint,
+)
 from api.secrets import is_id
 from api.services import goals
 from api.services.assessments import questionnaire_of
 from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow
-from scoring import DomainScore, EnablerScore, Overall, ScoreCard, compare
-
-
-class Figures(BaseModel):
-    attainment: float | None
-    level: int | None
-    index: float | None
-
-
-class DomainFigures(Figures):
-    goal: goals.Goal | None = None
-
-
-class TrendPoint(BaseModel):
-    assessment_id: str
-    title: str
-    period: str | None
-    period_end: date | None
-    closed_at: datetime
-    questionnaire_version: str
-    overall: Figures
-    domains: dict[str, DomainFigures]
-    enablers: dict[str, float | None]
-
-
-class CardHeadline(BaseModel):
-    """The parts of a stored score card a trend point shows (skips the per-practice detail)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    overall: Overall
-    domains: tuple[DomainScore, ...]
-    enablers: tuple[EnablerScore, ...]
-
-
-class Trend(BaseModel):
-    questionnaire: str
-    points: list[TrendPoint]
+from scoring import ScoreCard, compare
 
 
 def _point(
-    assessment: AssessmentRow, card: CardHeadline, goal_blocks: dict[str, goals.Goal]
+    assessment: AssessmentRow, card: CardHeadline, goal_blocks: dict[str, Goal]
 ) -> TrendPoint:
     assert assessment.closed_at is not None
     return TrendPoint(
@@ -123,7 +92,7 @@ def build_trend(
 
 def compare_assessments(
     *, session: Session, organization: OrganizationRow, base_id: str, target_id: str
-) -> dict[str, Any]:
+) -> ComparisonReport:
     """The comparison of `scoring.md` section 8 between two closed assessments, with goals.
 
     404 for an assessment that is not the organization's; 409 when either is open, or when
@@ -168,10 +137,11 @@ def compare_assessments(
         {d.id: (d.level.target, d.index.target) for d in comparison.domains},
         baseline,
     )
-    body: dict[str, Any] = json.loads(comparison.model_dump_json())
-    body["assessments"] = {
-        "base": {"id": base.id, "title": base.title, "period": base.period},
-        "target": {"id": target.id, "title": target.title, "period": target.period},
-    }
-    body["goals"] = {domain: block.model_dump() for domain, block in blocks.items()}
-    return body
+    return ComparisonReport(
+        **dict(comparison),
+        assessments=ComparedAssessments(
+            base=ComparedAssessment(id=base.id, title=base.title, period=base.period),
+            target=ComparedAssessment(id=target.id, title=target.title, period=target.period),
+        ),
+        goals=blocks,
+    )
