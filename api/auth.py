@@ -8,7 +8,6 @@ never learns from a 422 that another organization's resource exists.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,10 +22,10 @@ from api.config import Settings
 from api.db import session_scope
 from api.deps import SessionDep, SettingsDep, get_engine
 from api.enums import KeyRole, PrincipalKind
-from api.errors import Forbidden, NotFound, Unauthorized
-from api.schemas import SLUG_PATTERN
-from api.secrets import is_id, same_secret, secret_hash
+from api.errors import Forbidden, Unauthorized
+from api.secrets import same_secret, secret_hash
 from api.services.assessments import ensure_not_submitted, ensure_open
+from api.services.lookup import get_or_not_found
 from api.services.organizations import get_key
 from api.services.questionnaires import versions_of
 from api.services.share_links import get_share_link
@@ -42,7 +41,6 @@ RIGHTS: dict[KeyRole, frozenset[Action]] = {
 }
 ENV_ADMIN_ID = "admin"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-SLUG = re.compile(SLUG_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -158,29 +156,24 @@ class RespondentScope:
 
 
 def _visible_organization(session: Session, principal: Principal, org: str) -> OrganizationRow:
-    organization = (
-        repository.get_organization(session=session, id_or_slug=org)
-        if is_id(org, "org") or SLUG.match(org)
-        else None
-    )
-    if organization is None or not principal.sees(organization.id):
-        raise NotFound(f"No organization {org!r}.")
-    return organization
+    def visible() -> OrganizationRow | None:
+        found = repository.get_organization(session=session, id_or_slug=org)
+        return found if found is not None and principal.sees(found.id) else None
+
+    return get_or_not_found("org", org, visible, missing=f"No organization {org!r}.")
 
 
 def _visible_assessment(
     session: Session, principal: Principal, organization: OrganizationRow, a: str
 ) -> AssessmentRow:
-    assessment = (
-        repository.get_assessment(session=session, organization_id=organization.id, assessment_id=a)
-        if is_id(a, "asm")
-        else None
-    )
-    if assessment is None or (
-        principal.kind == PrincipalKind.RESPONDENT and principal.assessment_id != a
-    ):
-        raise NotFound(f"No assessment {a!r} in this organization.")
-    return assessment
+    def visible() -> AssessmentRow | None:
+        if principal.kind == PrincipalKind.RESPONDENT and principal.assessment_id != a:
+            return None
+        return repository.get_assessment(
+            session=session, organization_id=organization.id, assessment_id=a
+        )
+
+    return get_or_not_found("asm", a, visible, missing=f"No assessment {a!r} in this organization.")
 
 
 # Resolves a path id below the organization (a key, a share link, a questionnaire key):
@@ -244,13 +237,14 @@ class RespondentAccess:
     ) -> RespondentScope:
         organization = _visible_organization(session, principal, org)
         assessment = _visible_assessment(session, principal, organization, a)
-        respondent = (
-            repository.get_respondent(session=session, assessment_id=assessment.id, respondent_id=r)
-            if is_id(r, "rsp")
-            else None
+        respondent = get_or_not_found(
+            "rsp",
+            r,
+            lambda: repository.get_respondent(
+                session=session, assessment_id=assessment.id, respondent_id=r
+            ),
+            missing=f"No respondent {r!r} in this assessment.",
         )
-        if respondent is None:
-            raise NotFound(f"No respondent {r!r} in this assessment.")
         if principal.kind == PrincipalKind.RESPONDENT:
             if not self.respondent_may or principal.respondent_id != respondent.id:
                 raise Forbidden("A respondent token may only use its own respondent's answers.")

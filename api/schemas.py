@@ -159,11 +159,18 @@ class OrganizationUpdate(Input):
     profile: OrganizationProfile | None = None
 
 
-class OrganizationPublic(BaseModel):
+class OrganizationSummary(BaseModel):
+    """An organization as reports name it: today's, or as stored in a close context."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     slug: str
     name: str
     profile: OrganizationProfile
+
+
+class OrganizationPublic(OrganizationSummary):
     created_at: datetime
 
 
@@ -440,7 +447,7 @@ class RespondentPart(_ExportPart):
     submitted_at: datetime | None
 
 
-class AnswerPart(_ExportPart):
+class _AnswerStatePart(_ExportPart):
     respondent_id: str
     question_id: str
     value: int | None
@@ -448,17 +455,13 @@ class AnswerPart(_ExportPart):
     comment: str | None
     evidence: list[str]
     written_by: str
+
+
+class AnswerPart(_AnswerStatePart):
     updated_at: datetime
 
 
-class AnswerChangePart(_ExportPart):
-    respondent_id: str
-    question_id: str
-    value: int | None
-    not_applicable: bool
-    comment: str | None
-    evidence: list[str]
-    written_by: str
+class AnswerChangePart(_AnswerStatePart):
     written_at: datetime
 
 

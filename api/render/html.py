@@ -205,7 +205,7 @@ def report_context(
     }
     order = {respondent.id: position for position, respondent in enumerate(respondents)}
     answers = _answers_by_question(report, order)
-    profile = report.organization.get("profile") or {}
+    profile = report.organization.profile.model_dump(mode="json")
     return {
         "shared": shared,
         "organization": report.organization,

@@ -45,17 +45,16 @@ def list_organizations(
 
 @router.get("/{org}", response_model=OrganizationPublic)
 def get_organization(scope: OrganizationReader) -> OrganizationPublic:
-    return service.organization_public(scope.organization)
+    return OrganizationPublic.model_validate(scope.organization)
 
 
 @router.patch("/{org}", response_model=OrganizationPublic)
 def update_organization(
     body: OrganizationUpdate, scope: OrganizationWriter, session: SessionDep
 ) -> OrganizationPublic:
-    updated = service.update_organization(
+    return service.update_organization(
         session=session, organization=scope.organization, changes=body.model_dump()
     )
-    return service.organization_public(updated)
 
 
 @router.post("/{org}/keys", status_code=201, response_model=KeyCreated)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Invalid
+from api.errors import Invalid, field_problem
 from api.schemas import (
     MAX_ANSWERS_PER_REQUEST,
     MAX_COMMENT,
@@ -32,12 +32,7 @@ def _item_problems(
     questionnaire: Questionnaire, index: int, item: AnswerItem
 ) -> list[dict[str, Any]]:
     def problem(field: str, message: str) -> dict[str, Any]:
-        return {
-            "field": f"answers.{index}.{field}",
-            "in": "body",
-            "question_id": item.question_id,
-            "message": message,
-        }
+        return field_problem(f"answers.{index}.{field}", message, question_id=item.question_id)
 
     question = questionnaire.questions.get(item.question_id)
     if question is None:
@@ -67,15 +62,10 @@ def _item_problems(
 def validate_items(questionnaire: Questionnaire, items: list[AnswerItem]) -> None:
     """Raise one 422 naming every invalid item; nothing may be saved then."""
     if len(items) > MAX_ANSWERS_PER_REQUEST:
-        raise Invalid(
-            f"At most {MAX_ANSWERS_PER_REQUEST} answers in one request; got {len(items)}.",
-            errors=[
-                {
-                    "field": "answers",
-                    "in": "body",
-                    "message": f"more than {MAX_ANSWERS_PER_REQUEST}",
-                }
-            ],
+        raise Invalid.field(
+            "answers",
+            f"more than {MAX_ANSWERS_PER_REQUEST}",
+            detail=f"At most {MAX_ANSWERS_PER_REQUEST} answers in one request; got {len(items)}.",
         )
     problems = [
         p for index, item in enumerate(items) for p in _item_problems(questionnaire, index, item)
@@ -84,12 +74,11 @@ def validate_items(questionnaire: Questionnaire, items: list[AnswerItem]) -> Non
     for index, item in enumerate(items):
         if item.question_id in seen:
             problems.append(
-                {
-                    "field": f"answers.{index}.question_id",
-                    "in": "body",
-                    "question_id": item.question_id,
-                    "message": "the same question twice in one request",
-                }
+                field_problem(
+                    f"answers.{index}.question_id",
+                    "the same question twice in one request",
+                    question_id=item.question_id,
+                )
             )
         seen.add(item.question_id)
     if problems:

@@ -28,6 +28,7 @@ from api.schemas import (
 )
 from api.secrets import RESPONDENT_PREFIX, new_id, new_secret, secret_hash
 from api.services import goals
+from api.services.lookup import get_or_not_found
 from api.services.questionnaires import StoredQuestionnaire, get_questionnaire
 from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow, utcnow
 from scoring import SCORING_VERSION, Answer, ScoreCard, score
@@ -71,6 +72,20 @@ def assessment_public(row: AssessmentRow, progress: Progress | None = None) -> A
     )
 
 
+def get_assessment(
+    *, session: Session, organization: OrganizationRow, assessment_id: str
+) -> AssessmentRow:
+    """An assessment of the organization; 404 for an unknown one or another organization's."""
+    return get_or_not_found(
+        "asm",
+        assessment_id,
+        lambda: repository.get_assessment(
+            session=session, organization_id=organization.id, assessment_id=assessment_id
+        ),
+        missing=f"No assessment {assessment_id!r} in this organization.",
+    )
+
+
 def questionnaire_of(*, session: Session, assessment: AssessmentRow) -> StoredQuestionnaire:
     """The questionnaire version the assessment is pinned to."""
     return get_questionnaire(
@@ -96,9 +111,7 @@ def create_assessment(
         )
     except NotFound as missing:
         field = "questionnaire_version" if questionnaire_version else "questionnaire_key"
-        raise Invalid(
-            missing.detail, errors=[{"field": field, "in": "body", "message": missing.detail}]
-        ) from None
+        raise Invalid.field(field, missing.detail) from None
     assessment = AssessmentRow(
         id=new_id("asm"),
         organization_id=organization.id,

@@ -26,7 +26,6 @@ from sqlmodel import Session
 
 from api import repository
 from api.enums import AssessmentStatus
-from api.errors import NotFound
 from api.schemas import (
     AnswerChangePart,
     AnswerPart,
@@ -38,6 +37,7 @@ from api.schemas import (
     TargetPart,
 )
 from api.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
+from api.services.organizations import get_organization
 from api.tables import (
     AnswerHistoryRow,
     AnswerRow,
@@ -64,16 +64,6 @@ class ImportRefused(Exception):
 
 
 # Export
-
-
-def _organization_part(organization: OrganizationRow) -> OrganizationPart:
-    return OrganizationPart(
-        id=organization.id,
-        slug=organization.slug,
-        name=organization.name,
-        profile=organization.profile,
-        created_at=organization.created_at,
-    )
 
 
 def _assessment_part(
@@ -121,9 +111,7 @@ def export_organization(
     `total` is told how many assessments there are, `advance` is called after each one
     (a progress bar).
     """
-    organization = repository.get_organization(session=session, id_or_slug=org)
-    if organization is None:
-        raise NotFound(f"No organization {org!r}.")
+    organization = get_organization(session=session, org=org)
     assessments = repository.list_organization_assessments(
         session=session, organization_id=organization.id
     )
@@ -142,7 +130,7 @@ def export_organization(
         version=VERSION,
         exported_at=utcnow(),
         scope="organization",
-        organization=_organization_part(organization),
+        organization=OrganizationPart.model_validate(organization, from_attributes=True),
         targets=[
             TargetPart(
                 questionnaire_key=t.questionnaire_key, domains=t.domains, updated_at=t.updated_at
@@ -170,7 +158,7 @@ def export_assessment(
         version=VERSION,
         exported_at=utcnow(),
         scope="assessment",
-        organization=_organization_part(organization),
+        organization=OrganizationPart.model_validate(organization, from_attributes=True),
         targets=[
             TargetPart(
                 questionnaire_key=target.questionnaire_key,

@@ -17,8 +17,8 @@ from typing import Any
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Invalid, NotFound
-from api.schemas import Goal, Targets
+from api.errors import Invalid, NotFound, field_problem
+from api.schemas import Goal, OrganizationSummary, Targets
 from api.services.questionnaires import get_questionnaire
 from api.tables import AssessmentRow, OrganizationRow, TargetRow, utcnow
 from scoring import ScoreCard
@@ -110,12 +110,7 @@ def snapshot(
         questionnaire_key=assessment.questionnaire_key,
     )
     return {
-        "organization": {
-            "id": organization.id,
-            "slug": organization.slug,
-            "name": organization.name,
-            "profile": organization.profile,
-        },
+        "organization": OrganizationSummary.model_validate(organization).model_dump(mode="json"),
         "targets": target.domains if target is not None else None,
         "baseline": {"assessment_id": first.id, "domains": domain_indexes(baseline_card)},
     }
@@ -137,15 +132,11 @@ def set_targets(
     known = {domain.id for domain in stored.questionnaire.domains}
     stages = len(stored.questionnaire.stages)
     problems = [
-        {
-            "field": f"domains.{domain}",
-            "in": "body",
-            "message": f"unknown domain (known: {', '.join(sorted(known))})",
-        }
+        field_problem(f"domains.{domain}", f"unknown domain (known: {', '.join(sorted(known))})")
         for domain in domains
         if domain not in known
     ] + [
-        {"field": f"domains.{domain}", "in": "body", "message": f"level must be 1 to {stages}"}
+        field_problem(f"domains.{domain}", f"level must be 1 to {stages}")
         for domain, level in domains.items()
         if domain in known and not 1 <= level <= stages
     ]

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from api import repository
 from api.enums import ORGANIZATION_ROLES, KeyRole
-from api.errors import Conflict, Invalid, NotFound
+from api.errors import Conflict, Invalid
 from api.pagination import Page, decode_cursor, keyset_page
 from api.schemas import (
     KeyCreated,
@@ -20,18 +20,9 @@ from api.schemas import (
     OrganizationProfile,
     OrganizationPublic,
 )
-from api.secrets import KEY_PREFIX, is_id, new_id, new_secret, secret_hash, shown_prefix
+from api.secrets import KEY_PREFIX, new_id, new_secret, secret_hash, shown_prefix
+from api.services.lookup import get_or_not_found
 from api.tables import ApiKeyRow, OrganizationRow, utcnow
-
-
-def organization_public(row: OrganizationRow) -> OrganizationPublic:
-    return OrganizationPublic(
-        id=row.id,
-        slug=row.slug,
-        name=row.name,
-        profile=OrganizationProfile.model_validate(row.profile),
-        created_at=row.created_at,
-    )
 
 
 def slug_from(name: str) -> str:
@@ -77,7 +68,7 @@ def create_organization(
         session, organization_id=organization.id, name="first owner key", role=KeyRole.OWNER
     )
     return OrganizationCreated(
-        **organization_public(organization).model_dump(), api_key=created.api_key
+        **OrganizationPublic.model_validate(organization).model_dump(), api_key=created.api_key
     )
 
 
@@ -86,12 +77,12 @@ def list_organizations(
 ) -> Page[OrganizationPublic]:
     after = decode_cursor(cursor, {})
     rows = repository.list_organizations(session=session, after=after, limit=limit)
-    return keyset_page(rows, limit=limit, filters={}, convert=organization_public)
+    return keyset_page(rows, limit=limit, filters={}, convert=OrganizationPublic.model_validate)
 
 
 def update_organization(
     *, session: Session, organization: OrganizationRow, changes: dict[str, Any]
-) -> OrganizationRow:
+) -> OrganizationPublic:
     """Apply the fields given (null means "not given"); the profile is replaced whole."""
     if changes.get("name") is not None:
         organization.name = changes["name"]
@@ -101,7 +92,7 @@ def update_organization(
         )
     session.add(organization)
     session.flush()
-    return organization
+    return OrganizationPublic.model_validate(organization)
 
 
 def _create_key(
@@ -130,18 +121,15 @@ def create_key(
     422 for a role that is not an organization key's (`ORGANIZATION_ROLES`).
     """
     if role not in ORGANIZATION_ROLES:
-        raise Invalid(
-            f"role must be one of {', '.join(ORGANIZATION_ROLES)}",
-            errors=[{"field": "role", "in": "body", "message": "unknown role"}],
+        raise Invalid.field(
+            "role", "unknown role", detail=f"role must be one of {', '.join(ORGANIZATION_ROLES)}"
         )
     return _create_key(session, organization_id=organization.id, name=name, role=KeyRole(role))
 
 
 def create_key_for(*, session: Session, org: str, name: str, role: str) -> KeyCreated:
     """`create_key` for an organization named by id or slug (the command line)."""
-    organization = repository.get_organization(session=session, id_or_slug=org)
-    if organization is None:
-        raise NotFound(f"No organization {org!r}.")
+    organization = get_organization(session=session, org=org)
     return create_key(session=session, organization=organization, name=name, role=role)
 
 
@@ -161,6 +149,16 @@ def list_keys(
     return keyset_page(rows, limit=limit, filters=filters, convert=KeyPublic.model_validate)
 
 
+def get_organization(*, session: Session, org: str) -> OrganizationRow:
+    """An organization named by id or slug (the command line, exports); 404 when unknown."""
+    return get_or_not_found(
+        "org",
+        org,
+        lambda: repository.get_organization(session=session, id_or_slug=org),
+        missing=f"No organization {org!r}.",
+    )
+
+
 def revoke_key(*, session: Session, organization: OrganizationRow, key_id: str) -> None:
     """Revoke a key of the organization: it answers 401 from then on. Revoking twice is fine."""
     key = get_key(session=session, organization=organization, key_id=key_id)
@@ -172,11 +170,11 @@ def revoke_key(*, session: Session, organization: OrganizationRow, key_id: str) 
 
 def get_key(*, session: Session, organization: OrganizationRow, key_id: str) -> ApiKeyRow:
     """A key of the organization; 404 for an unknown one or another organization's."""
-    key = (
-        repository.get_api_key(session=session, organization_id=organization.id, key_id=key_id)
-        if is_id(key_id, "key")
-        else None
+    return get_or_not_found(
+        "key",
+        key_id,
+        lambda: repository.get_api_key(
+            session=session, organization_id=organization.id, key_id=key_id
+        ),
+        missing=f"No key {key_id!r} in this organization.",
     )
-    if key is None:
-        raise NotFound(f"No key {key_id!r} in this organization.")
-    return key

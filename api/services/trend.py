@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from api import repository
 from api.enums import AssessmentStatus
-from api.errors import Conflict, NotFound
+from api.errors import Conflict
 from api.schemas import (
     CardHeadline,
     ComparedAssessment,
@@ -22,9 +22,8 @@ from api.schemas import (
     Trend,
     TrendPoint,
 )
-from api.secrets import is_id
 from api.services import goals
-from api.services.assessments import questionnaire_of
+from api.services.assessments import get_assessment, questionnaire_of
 from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow
 from scoring import ScoreCard, compare
@@ -98,22 +97,13 @@ def compare_assessments(
     404 for an assessment that is not the organization's; 409 when either is open, or when
     they differ in questionnaire key or scoring version.
     """
-    sides = []
-    for assessment_id in (base_id, target_id):
-        assessment = (
-            repository.get_assessment(
-                session=session, organization_id=organization.id, assessment_id=assessment_id
-            )
-            if is_id(assessment_id, "asm")
-            else None
-        )
-        if assessment is None:
-            raise NotFound(f"No assessment {assessment_id!r} in this organization.")
-        sides.append(assessment)
-    for assessment in sides:
+    base, target = (
+        get_assessment(session=session, organization=organization, assessment_id=assessment_id)
+        for assessment_id in (base_id, target_id)
+    )
+    for assessment in (base, target):
         if assessment.status != AssessmentStatus.CLOSED or assessment.score_card is None:
             raise Conflict(f"Assessment {assessment.id!r} is open: only closed ones compare.")
-    base, target = sides
     if base.questionnaire_key != target.questionnaire_key:
         raise Conflict("The two assessments use different questionnaires: they do not compare.")
     if base.scoring_version != target.scoring_version:
