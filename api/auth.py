@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy import Engine
@@ -23,6 +23,7 @@ from api.db import session_scope
 from api.deps import SessionDep, SettingsDep, get_engine
 from api.enums import KeyRole, PrincipalKind
 from api.errors import Forbidden, Unauthorized
+from api.principals import Action, Principal
 from api.secrets import same_secret, secret_hash
 from api.services.assessments import ensure_not_submitted, ensure_open
 from api.services.lookup import get_or_not_found
@@ -31,34 +32,8 @@ from api.services.questionnaires import versions_of
 from api.services.share_links import get_share_link
 from api.tables import AssessmentRow, OrganizationRow, RespondentRow, utcnow
 
-Action = Literal["read", "write", "manage_keys", "admin"]
-
-RIGHTS: dict[KeyRole, frozenset[Action]] = {
-    KeyRole.ADMIN: frozenset({"read", "write", "manage_keys", "admin"}),
-    KeyRole.OWNER: frozenset({"read", "write", "manage_keys"}),
-    KeyRole.EDITOR: frozenset({"read", "write"}),
-    KeyRole.READER: frozenset({"read"}),
-}
-ENV_ADMIN_ID = "admin"
+ENV_ADMIN_ID = "admin"  # the id of the principal holding the configured admin key
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The owner of the secret a request carries."""
-
-    kind: PrincipalKind
-    id: str  # the key id, "admin" for the configured admin key, or the respondent id
-    role: KeyRole | None = None  # None for a respondent
-    organization_id: str | None = None  # None for an admin
-    assessment_id: str | None = None  # a respondent's only
-    respondent_id: str | None = None
-
-    def may(self, action: Action) -> bool:
-        return self.role is not None and action in RIGHTS[self.role]
-
-    def sees(self, organization_id: str) -> bool:
-        return self.kind == PrincipalKind.ADMIN or self.organization_id == organization_id
 
 
 def _bearer(request: Request) -> str:

@@ -27,6 +27,12 @@ from api.services.assessments import (
 from api.tables import AnswerHistoryRow, AnswerRow, AssessmentRow, RespondentRow, utcnow
 from questionnaires import Questionnaire
 
+__all__ = [
+    "respondent_answers",
+    "save_answers",
+    "validate_items",
+]
+
 
 def _item_problems(
     questionnaire: Questionnaire, index: int, item: AnswerItem

@@ -33,6 +33,29 @@ from api.services.questionnaires import StoredQuestionnaire, get_questionnaire
 from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow, utcnow
 from scoring import SCORING_VERSION, Answer, ScoreCard, score
 
+__all__ = [
+    "CreatedRespondent",
+    "assessment_public",
+    "close_assessment",
+    "create_assessment",
+    "create_respondent",
+    "delete_assessment",
+    "describe_assessment",
+    "ensure_not_submitted",
+    "ensure_open",
+    "get_assessment",
+    "invite_respondent",
+    "list_assessments",
+    "list_respondents",
+    "lock_assessment",
+    "progress_of",
+    "questionnaire_of",
+    "reissue_token",
+    "respondent_public",
+    "scoring_answers",
+    "submit_respondent",
+]
+
 
 @dataclass(frozen=True)
 class CreatedRespondent:

@@ -49,6 +49,18 @@ from api.tables import (
     utcnow,
 )
 
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "ImportRefused",
+    "ImportSummary",
+    "export_assessment",
+    "export_json",
+    "export_organization",
+    "import_organization",
+    "parse_document",
+]
+
 FORMAT = "opm-export"
 VERSION = 1
 

@@ -23,6 +23,18 @@ from api.services.questionnaires import get_questionnaire
 from api.tables import AssessmentRow, OrganizationRow, TargetRow, utcnow
 from scoring import ScoreCard
 
+__all__ = [
+    "baseline_indexes",
+    "domain_indexes",
+    "first_closed",
+    "get_targets",
+    "goal_blocks",
+    "goal_blocks_from",
+    "set_targets",
+    "snapshot",
+    "trend_order",
+]
+
 
 def trend_order(assessment: AssessmentRow) -> tuple[date, datetime, str]:
     """Trend order, oldest first (`api.md`, trend).

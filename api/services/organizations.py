@@ -24,6 +24,20 @@ from api.secrets import KEY_PREFIX, new_id, new_secret, secret_hash, shown_prefi
 from api.services.lookup import get_or_not_found
 from api.tables import ApiKeyRow, OrganizationRow, utcnow
 
+__all__ = [
+    "create_admin_key",
+    "create_key",
+    "create_key_for",
+    "create_organization",
+    "get_key",
+    "get_organization",
+    "list_keys",
+    "list_organizations",
+    "revoke_key",
+    "slug_from",
+    "update_organization",
+]
+
 
 def slug_from(name: str) -> str:
     """A slug made from a name: lower case letters and digits joined by single hyphens.

@@ -5,9 +5,13 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from api import repository
-from api.auth import Principal
 from api.enums import PrincipalKind
+from api.principals import Principal
 from api.schemas import Me, QuestionnaireRef
+
+__all__ = [
+    "describe",
+]
 
 
 def describe(*, session: Session, principal: Principal) -> Me:

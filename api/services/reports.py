@@ -26,6 +26,11 @@ from api.services.questionnaires import StoredQuestionnaire
 from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
 from scoring import ScoreCard, score
 
+__all__ = [
+    "Report",
+    "build_report",
+]
+
 
 @dataclass(frozen=True)
 class Report:

@@ -26,6 +26,17 @@ from api.services.lookup import get_or_not_found
 from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow, ShareLinkRow, utcnow
 
+__all__ = [
+    "SharedTarget",
+    "create_share_link",
+    "get_share_link",
+    "list_share_links",
+    "open_share_link",
+    "revoke_share_link",
+    "share_url",
+    "shared_overview_assessment",
+]
+
 SHARED_PATH = "/v1/shared/"
 GONE = "This link is unknown, has expired or was revoked."
 

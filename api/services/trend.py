@@ -28,6 +28,11 @@ from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow
 from scoring import ScoreCard, compare
 
+__all__ = [
+    "build_trend",
+    "compare_assessments",
+]
+
 
 def _point(
     assessment: AssessmentRow, card: CardHeadline, goal_blocks: dict[str, Goal]
