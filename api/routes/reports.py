@@ -84,33 +84,27 @@ def get_report(
     (self-contained: inline CSS and SVG, no script); `?format=csv` one row per question.
     """
     chosen = report_format or negotiate(accept)
+    report = reports.build_report(
+        session=session,
+        organization=scope.organization,
+        assessment=scope.assessment,
+        with_answers=chosen != "json",
+    )
+    response: Response
     if chosen == "html":
-        page = html.report_page(
-            session=session,
-            organization=scope.organization,
-            assessment=scope.assessment,
-            shared=False,
+        response = html.html_response(html.render_report(report, shared=False))
+    elif chosen == "csv":
+        filename = report_csv.csv_filename(scope.organization.slug, scope.assessment.id)
+        response = Response(
+            report_csv.report_csv(report),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "X-Content-Type-Options": "nosniff",
+            },
         )
-        response: Response = html.html_response(page)
     else:
-        report = reports.build_report(
-            session=session,
-            organization=scope.organization,
-            assessment=scope.assessment,
-            with_answers=chosen == "csv",
-        )
-        if chosen == "csv":
-            filename = report_csv.csv_filename(scope.organization.slug, scope.assessment.id)
-            response = Response(
-                report_csv.report_csv(report),
-                media_type="text/csv; charset=utf-8",
-                headers={
-                    "Content-Disposition": f'attachment; filename="{filename}"',
-                    "X-Content-Type-Options": "nosniff",
-                },
-            )
-        else:
-            response = Response(report.to_json(), media_type="application/json")
+        response = Response(report.to_json(), media_type="application/json")
     response.headers["Vary"] = "Accept"
     return response
 
@@ -148,14 +142,12 @@ def get_overview(
     Overall and per domain, one point per closed assessment (the trend), with a link to each
     report page.
     """
-    found = trend.build_trend(
+    overview = trend.build_overview(
         session=session, organization=scope.organization, questionnaire_key=questionnaire
     )
     base = f"/v1/organizations/{scope.organization.slug}/assessments/"
-    page = html.overview_page(
-        session=session,
-        organization=scope.organization,
-        trend=found,
+    page = html.render_overview(
+        overview,
         report_url=lambda assessment_id: f"{base}{assessment_id}/report?format=html",
         shared=False,
     )

@@ -13,7 +13,7 @@ from api.pagination import Page
 from api.render import html
 from api.routes.params import Cursor, Limit
 from api.schemas import ShareLinkCreate, ShareLinkCreated, ShareLinkPublic
-from api.services import share_links, trend
+from api.services import reports, share_links, trend
 
 router = APIRouter(tags=["share links"])
 
@@ -86,23 +86,22 @@ def open_shared(token: str, request: Request, session: SessionDep) -> Response:
     try:
         target = share_links.open_share_link(session=session, token=token)
         if target.assessment is not None:
-            page = html.report_page(
+            report = reports.build_report(
                 session=session,
                 organization=target.organization,
                 assessment=target.assessment,
-                shared=True,
+                with_answers=True,
             )
+            page = html.render_report(report, shared=True)
         else:
             assert target.questionnaire_key is not None
-            found = trend.build_trend(
+            overview = trend.build_overview(
                 session=session,
                 organization=target.organization,
                 questionnaire_key=target.questionnaire_key,
             )
-            page = html.overview_page(
-                session=session,
-                organization=target.organization,
-                trend=found,
+            page = html.render_overview(
+                overview,
                 report_url=lambda assessment_id: f"{token}/assessments/{assessment_id}",
                 shared=True,
             )
@@ -125,12 +124,13 @@ def open_shared_report(
         assessment = share_links.shared_overview_assessment(
             session=session, target=target, assessment_id=assessment_id
         )
-        page = html.report_page(
+        report = reports.build_report(
             session=session,
             organization=target.organization,
             assessment=assessment,
-            shared=True,
+            with_answers=True,
         )
+        page = html.render_report(report, shared=True)
     except NotFound as error:
         return _gone(request, error)
     return html.html_response(page, shared=True)

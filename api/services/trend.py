@@ -6,6 +6,8 @@ blocks (`api.md`, Targets and progress): "where are we against today's goal?".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from api import repository
@@ -24,11 +26,14 @@ from api.schemas import (
 )
 from api.services import goals
 from api.services.assessments import get_assessment, questionnaire_of
-from api.services.questionnaires import versions_of
+from api.services.questionnaires import get_questionnaire, versions_of
 from api.tables import AssessmentRow, OrganizationRow
+from questionnaires import Questionnaire
 from scoring import ScoreCard, compare
 
 __all__ = [
+    "Overview",
+    "build_overview",
     "build_trend",
     "compare_assessments",
 ]
@@ -59,6 +64,16 @@ def _point(
         },
         enablers={enabler.id: enabler.attainment for enabler in card.enablers},
     )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What an organization's overview page shows: the trend of a questionnaire key, named
+    with that key's newest questionnaire version."""
+
+    organization: OrganizationRow
+    trend: Trend
+    questionnaire: Questionnaire
 
 
 def _figures(card: CardHeadline) -> dict[str, tuple[int | None, float | None]]:
@@ -92,6 +107,17 @@ def build_trend(
             for assessment, card in zip(closed, cards, strict=True)
         ],
     )
+
+
+def build_overview(
+    *, session: Session, organization: OrganizationRow, questionnaire_key: str
+) -> Overview:
+    """The trend of the key (`build_trend`, 404 for an unknown key) and its newest version."""
+    found = build_trend(
+        session=session, organization=organization, questionnaire_key=questionnaire_key
+    )
+    newest = get_questionnaire(session=session, key=questionnaire_key)
+    return Overview(organization=organization, trend=found, questionnaire=newest.questionnaire)
 
 
 def compare_assessments(
