@@ -431,6 +431,14 @@ def test_practices_of_a_domain_outside_either_scope_are_in_no_list() -> None:
     }
 
 
+def test_cards_of_one_smaller_scope_compare_its_domains_only() -> None:
+    base = scoped({"PA": 4}, ("project",))
+    target = scoped({"PA": 4, "PB": 4}, ("project",))
+    comparison = compare(base, target, TWO_DOMAINS, TWO_DOMAINS)
+    assert (comparison.comparable, comparison.scope) == ("same_version", ("project",))
+    assert [domain.id for domain in comparison.domains] == ["project"]
+
+
 def test_enablers_compare_whatever_the_scopes() -> None:
     (structural,) = across_scopes().enablers
     assert structural.attainment.model_dump() == {"base": 1.0, "target": 1.0, "delta": 0.0}

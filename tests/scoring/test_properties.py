@@ -536,3 +536,4 @@ def test_a_card_compared_with_itself_changes_nothing(scenario: Scenario) -> None
     assert all(change.delta in (None, 0.0) for change in changes)
     assert all(not ids for ids in comparison.best_practices.model_dump().values())
     assert comparison.scope == card.scope
+    assert [domain.id for domain in comparison.domains] == list(card.scope)
