@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from api.config import get_settings
 from api.db import make_engine, session_scope
+from api.enums import ORGANIZATION_ROLES, KeyRole
 from questionnaires import (
     LoadedQuestionnaire,
     Questionnaire,
@@ -158,14 +159,14 @@ def org_create(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
-    typer.echo(f"organization {created.organization.slug} ({created.organization.id})")
-    typer.echo(f"owner key (shown once): {created.secret}")
+    typer.echo(f"organization {created.slug} ({created.id})")
+    typer.echo(f"owner key (shown once): {created.api_key}")
 
 
 @key_app.command("create")
 def key_create(
     org: Annotated[str | None, typer.Option(help="Organization slug or id.")] = None,
-    role: Annotated[str, typer.Option(help="owner, editor or reader.")] = "owner",
+    role: Annotated[str, typer.Option(help=", ".join(ORGANIZATION_ROLES) + ".")] = KeyRole.OWNER,
     name: Annotated[str, typer.Option(help="A name to tell the key apart.")] = "cli",
     admin: Annotated[bool, typer.Option("--admin", help="An admin key (no organization).")] = False,
 ) -> None:
@@ -189,7 +190,7 @@ def key_create(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
-    typer.echo(f"{created.key.role} key {created.key.id} (shown once): {created.secret}")
+    typer.echo(f"{created.role} key {created.id} (shown once): {created.api_key}")
 
 
 # Export and import

@@ -26,6 +26,20 @@ from questionnaires import (
 )
 from questionnaires.model import KEY_PATTERN, VERSION_PATTERN
 
+__all__ = [
+    "QuestionnaireChanged",
+    "StoredQuestionnaire",
+    "get_questionnaire",
+    "list_newest",
+    "list_versions",
+    "load_and_register",
+    "newest_versions",
+    "questionnaire_directories",
+    "register_questionnaires",
+    "versions_of",
+]
+
+
 KEY = re.compile(KEY_PATTERN)
 VERSION = re.compile(VERSION_PATTERN)
 
