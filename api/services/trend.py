@@ -178,11 +178,12 @@ def compare_assessments(
     baseline = goals.baseline_indexes(
         session=session, organization_id=organization.id, questionnaire_key=target.questionnaire_key
     )
-    blocks = goals.goal_blocks_from(
-        target_row.domains if target_row is not None else None,
-        {d.id: (d.level.target, d.index.target) for d in comparison.domains},
-        baseline,
-    )
+    targets = target_row.domains if target_row is not None else {}
+    # "Now" is the target side; a targeted domain the comparison leaves out (outside a
+    # side's scope) still gets its goal block, with nothing to measure.
+    now: dict[str, tuple[int | None, float | None]] = dict.fromkeys(targets, (None, None))
+    now.update({d.id: (d.level.target, d.index.target) for d in comparison.domains})
+    blocks = goals.goal_blocks_from(targets, now, baseline)
     return ComparisonReport(
         **dict(comparison),
         assessments=ComparedAssessments(
