@@ -78,7 +78,9 @@ def source(sqlite_template: Path, tmp_path: Path) -> Iterator[Source]:
             headers=owner,
         )
         assert targets.status_code == 200
-        still_open = new_assessment(client, owner, slug, title="Running", rigor="facilitated")
+        still_open = new_assessment(
+            client, owner, slug, title="Running", rigor="facilitated", scope=["project"]
+        )
         r, token = new_respondent(client, owner, slug, still_open["id"], "Cleo")
         save(client, owner, slug, still_open["id"], r["id"], PRJ_STD_01_Q1=1)
         save(client, owner, slug, still_open["id"], r["id"], PRJ_STD_01_Q1=2, ENB_STR_01_Q1=3)
@@ -122,6 +124,10 @@ def test_an_organization_round_trips_losslessly(
     assert "tokens must be re-issued" in imported.stdout
     second = export_file(monkeypatch, database_url, source.slug, tmp_path / "second.json")
     assert without_time_of_export(second) == without_time_of_export(first)
+    assert sorted(a["scope"] for a in first["assessments"]) == [
+        ["project"],
+        ["project", "program"],
+    ]
 
 
 def test_an_imported_report_is_the_same_byte_for_byte(
