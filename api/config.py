@@ -7,8 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIN_ADMIN_KEY_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -20,7 +22,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: sqlite:///./opm.db or postgresql+psycopg://user@host/db",
     )
     admin_key: SecretStr | None = Field(
-        default=None, description="A bootstrap admin secret (admin keys can also be created)."
+        default=None,
+        description=(
+            "Bootstrap admin secrets, separated by commas so that one can be rotated without "
+            "downtime, each at least 32 characters (admin keys can also be created)."
+        ),
     )
     questionnaire_dirs: Annotated[list[Path], NoDecode] = Field(
         default_factory=list,
@@ -32,6 +38,25 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="Largest request body.")
 
+    @field_validator("admin_key")
+    @classmethod
+    def _strong_admin_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        keys = _admin_keys(value)
+        if not keys:
+            return None
+        if any(len(key) < MIN_ADMIN_KEY_LENGTH for key in keys):
+            raise ValueError(
+                f"each admin key must be at least {MIN_ADMIN_KEY_LENGTH} characters long "
+                "(make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return value
+
+    def admin_secrets(self) -> list[str]:
+        """The admin secrets in force: several while one is being rotated."""
+        return _admin_keys(self.admin_key) if self.admin_key is not None else []
+
     @field_validator("questionnaire_dirs", mode="before")
     @classmethod
     def _split_paths(cls, value: object) -> object:
@@ -40,7 +65,24 @@ class Settings(BaseSettings):
         return value
 
 
+def _admin_keys(value: SecretStr) -> list[str]:
+    return [key.strip() for key in value.get_secret_value().split(",") if key.strip()]
+
+
+def configuration_problem(error: ValidationError) -> str:
+    """One line naming each bad variable and why, never the value (it may be a secret)."""
+    problems = []
+    for detail in error.errors(include_input=False, include_url=False):
+        name = "OPM_" + str(detail["loc"][0]).upper() if detail["loc"] else "OPM_*"
+        message = detail["msg"].removeprefix("Value error, ")
+        problems.append(f"{name}: {message}")
+    return "configuration error: " + "; ".join(problems)
+
+
 @lru_cache
 def get_settings() -> Settings:
-    """The settings of this process, read once."""
-    return Settings()
+    """The settings of this process, read once; a bad one ends the process with one line."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SystemExit(configuration_problem(error)) from None
