@@ -12,6 +12,7 @@ from api.config import Settings, get_settings
 from api.db import make_engine, session_scope
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
+from api.hosts import AllowedHosts
 from api.middleware import RequestBody
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
@@ -60,7 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
-    # The last added runs first: every answer, a refusal too, gets the security headers.
+    # The last added runs first: the host is checked before the body is read, and every
+    # answer, a refusal too, gets the security headers.
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AllowedHosts, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
     return app

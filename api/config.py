@@ -7,10 +7,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_ADMIN_KEY_LENGTH = 32
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class Settings(BaseSettings):
@@ -34,7 +35,13 @@ class Settings(BaseSettings):
     )
     public_url: str = Field(
         default="",
+        pattern=r"^(https?://[^/?#\s]+[^?#\s]*)?$",
         description="Base URL of share links (https://opm.example.org); default: the request's.",
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(LOOPBACK_HOSTS),
+        min_length=1,
+        description="Host names the service answers for, separated by commas ('*.example.org').",
     )
     max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="Largest request body.")
 
@@ -56,6 +63,26 @@ class Settings(BaseSettings):
     def admin_secrets(self) -> list[str]:
         """The admin secrets in force: several while one is being rotated."""
         return _admin_keys(self.admin_key) if self.admin_key is not None else []
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _named_hosts_for_links(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        for host in value:
+            if "*" in host and host != "*" and not (host.startswith("*.") and "*" not in host[1:]):
+                raise ValueError(f"{host!r}: a wildcard is written '*' or '*.example.org'")
+        if any(host.startswith("*") for host in value) and not info.data.get("public_url"):
+            raise ValueError(
+                "a wildcard host needs OPM_PUBLIC_URL, so that share links do not follow "
+                "the Host header"
+            )
+        return value
 
     @field_validator("questionnaire_dirs", mode="before")
     @classmethod
