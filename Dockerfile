@@ -27,4 +27,6 @@ USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8000
 
-CMD ["sh", "-c", "opm db upgrade && exec uvicorn --factory api.app:create_app --host 0.0.0.0 --port 8000 --proxy-headers"]
+# `opm serve`: uvicorn without its access log, which would write share-link tokens (the app
+# logs each request itself, secrets cut to their prefix).
+CMD ["sh", "-c", "opm db upgrade && exec opm serve --host 0.0.0.0 --port 8000"]

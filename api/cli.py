@@ -56,7 +56,8 @@ def serve(
 
     if get_settings().admin_key is None:
         typer.echo("No OPM_ADMIN_KEY set: get an admin key with `opm key create --admin`.")
-    uvicorn.run(create_app(), host=host, port=port)
+    # Our own request log (`api.request_log`) replaces uvicorn's, which writes secret paths.
+    uvicorn.run(create_app(), host=host, port=port, access_log=False)
 
 
 @db_app.command("upgrade")

@@ -30,6 +30,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.request_log import redacted_path, request_id
+
 logger = logging.getLogger("api")
 
 PROBLEM_JSON = "application/problem+json"
@@ -156,12 +158,24 @@ def _allowed_methods(request: Request) -> list[str]:
 
 
 def _database_problem(request: Request, exc: Exception) -> JSONResponse:
-    logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    logger.error(
+        "database unavailable: request id=%s method=%s path=%s: %s",
+        request_id(request.scope),
+        request.method,
+        redacted_path(request.scope),
+        exc,  # the statement without its parameters: the engine hides them (`api.db`)
+    )
     return problem(503, "The database is unavailable; try again shortly.")
 
 
 def _unexpected_problem(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    logger.error(
+        "unexpected error: request id=%s method=%s path=%s",
+        request_id(request.scope),
+        request.method,
+        redacted_path(request.scope),
+        exc_info=exc,
+    )
     return problem(500, "An unexpected error occurred; it has been logged.")
 
 
