@@ -69,6 +69,42 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     typer.echo(f"database at {revision}")
 
 
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write the copy.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Copy the SQLite database, live, into FILE: one consistent snapshot (PostgreSQL: pg_dump)."""
+    from api import backup
+
+    try:
+        source = backup.backup(database_url=get_settings().database_url, target=file, force=force)
+    except backup.BackupRefused as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"backed up {source} to {file}")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A backup.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a database that holds data.")
+    ] = False,
+) -> None:
+    """Replace the SQLite database with a backup; refused if it holds data, unless --force."""
+    from api import backup
+
+    try:
+        revision = backup.restore(
+            database_url=get_settings().database_url, source=file, force=force
+        )
+    except backup.BackupRefused as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"restored {file} (schema {revision}); now run `opm db upgrade`")
+
+
 @questionnaire_app.command("validate")
 def questionnaire_validate(files: Annotated[list[Path], typer.Argument(exists=True)]) -> None:
     """Check questionnaire files; print every problem as FILE: path: message."""
