@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,12 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 
-test: lint
+# Chromium first: a machine without it installs it (root) or stops here, before anything runs.
+test: chromium lint
 	$(BIN)/pytest
+
+chromium:
+	tools/ensure-chromium
 
 format: install
 	$(BIN)/ruff check --fix .
