@@ -44,6 +44,16 @@ def database_session(*, write: bool = True) -> Iterator[Session]:
         engine.dispose()
 
 
+def _ensure_writable(database_url: str) -> None:
+    """Stop with one line when the SQLite database cannot be written (a mount's ownership)."""
+    from api.data_folder import unwritable_database
+
+    problem = unwritable_database(database_url)
+    if problem is not None:
+        typer.echo(problem, err=True)
+        raise typer.Exit(code=1)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -54,7 +64,9 @@ def serve(
 
     from api.app import create_app
 
-    if get_settings().admin_key is None:
+    settings = get_settings()
+    _ensure_writable(settings.database_url)
+    if settings.admin_key is None:
         typer.echo("No OPM_ADMIN_KEY set: get an admin key with `opm key create --admin`.")
     # Our own request log (`api.request_log`) replaces uvicorn's, which writes secret paths.
     uvicorn.run(create_app(), host=host, port=port, access_log=False)
@@ -65,7 +77,9 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply the database migrations (creates the schema on a new database)."""
     from api.migrate import upgrade
 
-    upgrade(get_settings().database_url, revision)
+    database_url = get_settings().database_url
+    _ensure_writable(database_url)
+    upgrade(database_url, revision)
     typer.echo(f"database at {revision}")
 
 
