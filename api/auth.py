@@ -206,18 +206,23 @@ class AssessmentAccess:
 
     `open_to` names what a closed assessment cannot do; the use case checks it again under
     the assessment's lock, this early check only keeps the order of answers of `api.md`.
+    With `respondent_may`, a respondent token of this assessment may too (its questionnaire).
     """
 
-    def __init__(self, action: Action, *, open_to: str | None = None) -> None:
+    def __init__(
+        self, action: Action, *, open_to: str | None = None, respondent_may: bool = False
+    ) -> None:
         self.action = action
         self.open_to = open_to
+        self.respondent_may = respondent_may
 
     def __call__(
         self, org: str, a: str, principal: PrincipalDep, session: SessionDep
     ) -> AssessmentScope:
         organization = _visible_organization(session, principal, org)
         assessment = _visible_assessment(session, principal, organization, a)
-        _require(principal, self.action)
+        if not (self.respondent_may and principal.kind == "respondent"):
+            _require(principal, self.action)
         if self.open_to is not None:
             ensure_open(assessment, self.open_to)
         return AssessmentScope(principal, organization, assessment)
@@ -299,6 +304,9 @@ TargetsWriter = Annotated[
 ]
 AssessmentReader = Annotated[AssessmentScope, Depends(AssessmentAccess("read"))]
 AssessmentWriter = Annotated[AssessmentScope, Depends(AssessmentAccess("write"))]
+QuestionnaireReader = Annotated[
+    AssessmentScope, Depends(AssessmentAccess("read", respondent_may=True))
+]
 RespondentReader = Annotated[
     RespondentScope, Depends(RespondentAccess("read", respondent_may=True))
 ]

@@ -17,6 +17,16 @@ from pydantic import (
     model_validator,
 )
 
+from questionnaires import (
+    BestPractice,
+    Domain,
+    Enabler,
+    Scale,
+    ScoringParameters,
+    ShortFormOf,
+    Stage,
+)
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
@@ -108,6 +118,11 @@ class Me(BaseModel):
     assessment: str | None = None
     respondent: str | None = None
     questionnaire: QuestionnaireRef | None = None
+    organization_name: str | None = Field(default=None, description="A respondent's only.")
+    assessment_title: str | None = Field(default=None, description="A respondent's only.")
+    scope: list[str] | None = Field(
+        default=None, description="The domains a respondent's assessment covers."
+    )
 
 
 # Organizations and keys
@@ -202,6 +217,42 @@ class AssessmentCreate(Input):
     period: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     period_end: IsoDate | None = None
     rigor: Rigor | None = None
+    scope: list[Annotated[str, StringConstraints(max_length=63)]] | None = Field(
+        default=None,
+        max_length=20,
+        description="The domain ids the assessment covers; every domain when not given.",
+    )
+    seed_from: Annotated[str, StringConstraints(max_length=40)] | None = Field(
+        default=None,
+        description="A closed assessment of the same organization, on the same questionnaire "
+        "key, a short form of it or its full form, whose respondents and answers are copied.",
+    )
+
+
+class DomainInScope(Domain):
+    in_scope: bool = Field(description="Whether the assessment covers this domain.")
+
+
+class AssessmentQuestionnaire(BaseModel):
+    """What a respondent answers: the assessment's questionnaire version, scoped.
+
+    Best practices of domains outside the scope are left out, with `depends_on` links to
+    them; each domain says whether it is in scope.
+    """
+
+    key: str
+    version: str
+    title: str
+    description: str | None
+    language: str
+    scale: Scale
+    scoring: ScoringParameters
+    subset_of: ShortFormOf | None
+    scope: list[str]
+    domains: list[DomainInScope]
+    stages: list[Stage]
+    enablers: list[Enabler]
+    best_practices: list[BestPractice]
 
 
 class AssessmentPublic(BaseModel):
@@ -213,6 +264,10 @@ class AssessmentPublic(BaseModel):
     period: str | None
     period_end: date | None
     rigor: Rigor
+    scope: list[str] = Field(description="The domain ids the assessment covers.")
+    seeded_from: str | None = Field(
+        description="The closed assessment whose respondents and answers were copied into it."
+    )
     created_at: datetime
     closed_at: datetime | None
     scoring_version: str | None

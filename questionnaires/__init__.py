@@ -22,6 +22,7 @@ from questionnaires.model import (
     Scale,
     ScaleOption,
     ScoringParameters,
+    ShortFormOf,
     Stage,
     version_precedence,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "Scale",
     "ScaleOption",
     "ScoringParameters",
+    "ShortFormOf",
     "Stage",
     "builtin_directory",
     "content_hash",

@@ -92,6 +92,12 @@ class ScoringParameters(_Model):
     attainment_threshold: float = Field(default=0.75, gt=0, le=1)
     stage_threshold: float = Field(default=0.8, gt=0, le=1)
     aggregation: Literal["mean", "median", "min"] = "mean"
+    credit_floor: float = Field(default=0, ge=0, lt=1)
+
+
+class ShortFormOf(_Model):
+    key: Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=63)]
+    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN, max_length=64)]
 
 
 class Domain(_Model):
@@ -137,6 +143,7 @@ class Questionnaire(_Model):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
     scale: Scale
     scoring: ScoringParameters = Field(default_factory=ScoringParameters)
+    subset_of: ShortFormOf | None = None
     domains: list[Domain] = Field(min_length=1)
     stages: list[Stage] = Field(min_length=1)
     enablers: list[Enabler] = Field(default_factory=list)

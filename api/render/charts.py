@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from markupsafe import Markup, escape
 
-from scoring import DomainScore, EnablerScore
+from scoring import DomainScore, DomainScoreV1, EnablerScore, EnablerScoreV1
 
 WIDTH = 760
 LABEL_WIDTH = 170
@@ -91,7 +91,7 @@ class StageLabel:
 
 def domain_levels(
     chart_id: str,
-    domains: Sequence[DomainScore],
+    domains: Sequence[DomainScore | DomainScoreV1],
     stages: Sequence[StageLabel],
     targets: Mapping[str, int],
 ) -> Markup:
@@ -169,7 +169,7 @@ def domain_levels(
 
 
 def stage_heatmap(
-    chart_id: str, domains: Sequence[DomainScore], stages: Sequence[StageLabel]
+    chart_id: str, domains: Sequence[DomainScore | DomainScoreV1], stages: Sequence[StageLabel]
 ) -> Markup:
     """Attainment per domain and stage (the OPM3 picture), with the numbers in each cell."""
     left, top = LABEL_WIDTH, 34
@@ -235,7 +235,7 @@ def stage_heatmap(
     return _svg(chart_id, height, "Attainment by domain and stage", desc + ".", body)
 
 
-def enabler_bars(chart_id: str, enablers: Sequence[EnablerScore]) -> Markup:
+def enabler_bars(chart_id: str, enablers: Sequence[EnablerScore | EnablerScoreV1]) -> Markup:
     """Attainment per organizational enabler category, on 0 to 100%."""
     left, right, top, row = LABEL_WIDTH, WIDTH - 150, 24, 40
     span = right - left

@@ -28,7 +28,7 @@ from api.services.questionnaires import get_questionnaire
 from api.services.trend import Trend
 from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
 from questionnaires import Questionnaire
-from scoring import ScoreCard
+from scoring import AnyCard
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
@@ -164,7 +164,7 @@ def _answers_by_question(
     }
 
 
-def _appendix(card: ScoreCard, questionnaire: Questionnaire) -> list[dict[str, Any]]:
+def _appendix(card: AnyCard, questionnaire: Questionnaire) -> list[dict[str, Any]]:
     """Best practices grouped by domain and stage, then by enabler, in questionnaire order."""
     domains = {domain.id: domain.name for domain in questionnaire.domains}
     stages = {stage.id: stage.name for stage in questionnaire.stages}

@@ -12,6 +12,7 @@ from api.auth import (
     AssessmentWriter,
     OrganizationReader,
     OrganizationWriter,
+    QuestionnaireReader,
     RespondentInviter,
     RespondentManager,
     RespondentReader,
@@ -26,6 +27,7 @@ from api.schemas import (
     AnswersSaved,
     AssessmentCreate,
     AssessmentPublic,
+    AssessmentQuestionnaire,
     RespondentAnswers,
     RespondentCreate,
     RespondentCreated,
@@ -75,6 +77,13 @@ def list_assessments(
 @router.get("/{a}", response_model=AssessmentPublic)
 def get_assessment(scope: AssessmentReader, session: SessionDep) -> AssessmentPublic:
     return assessments.describe_assessment(session=session, assessment=scope.assessment)
+
+
+@router.get("/{a}/questionnaire", response_model=AssessmentQuestionnaire)
+def get_assessment_questionnaire(
+    scope: QuestionnaireReader, session: SessionDep
+) -> AssessmentQuestionnaire:
+    return assessments.assessment_questionnaire(session=session, assessment=scope.assessment)
 
 
 @router.delete("/{a}", status_code=204, response_class=Response)

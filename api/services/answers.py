@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlmodel import Session
@@ -23,13 +24,14 @@ from api.services.assessments import (
     lock_assessment,
     progress_of,
     questionnaire_of,
+    questions_in_scope,
 )
 from api.tables import AnswerHistoryRow, AnswerRow, AssessmentRow, RespondentRow, utcnow
-from questionnaires import Questionnaire
+from questionnaires import Question, Questionnaire
 
 
 def _item_problems(
-    questionnaire: Questionnaire, index: int, item: AnswerItem
+    questionnaire: Questionnaire, questions: Mapping[str, Question], index: int, item: AnswerItem
 ) -> list[dict[str, Any]]:
     def problem(field: str, message: str) -> dict[str, Any]:
         return {
@@ -39,8 +41,10 @@ def _item_problems(
             "message": message,
         }
 
-    question = questionnaire.questions.get(item.question_id)
+    question = questions.get(item.question_id)
     if question is None:
+        if item.question_id in questionnaire.questions:
+            return [problem("question_id", "outside this assessment's scope")]
         return [problem("question_id", f"unknown question {item.question_id!r}")]
     problems = []
     if item.value is not None and item.value not in questionnaire.scale.values:
@@ -64,8 +68,13 @@ def _item_problems(
     return problems
 
 
-def validate_items(questionnaire: Questionnaire, items: list[AnswerItem]) -> None:
-    """Raise one 422 naming every invalid item; nothing may be saved then."""
+def validate_items(
+    questionnaire: Questionnaire, questions: Mapping[str, Question], items: list[AnswerItem]
+) -> None:
+    """Raise one 422 naming every invalid item; nothing may be saved then.
+
+    `questions` are those of the assessment's scope: another domain's answer 422 too.
+    """
     if len(items) > MAX_ANSWERS_PER_REQUEST:
         raise Invalid(
             f"At most {MAX_ANSWERS_PER_REQUEST} answers in one request; got {len(items)}.",
@@ -78,7 +87,9 @@ def validate_items(questionnaire: Questionnaire, items: list[AnswerItem]) -> Non
             ],
         )
     problems = [
-        p for index, item in enumerate(items) for p in _item_problems(questionnaire, index, item)
+        p
+        for index, item in enumerate(items)
+        for p in _item_problems(questionnaire, questions, index, item)
     ]
     seen: set[str] = set()
     for index, item in enumerate(items):
@@ -122,7 +133,9 @@ def save_answers(
         repository.refresh_respondent(session=session, respondent_id=respondent.id)
     )
     stored = questionnaire_of(session=session, assessment=locked)
-    validate_items(stored.questionnaire, items)
+    validate_items(
+        stored.questionnaire, questions_in_scope(stored.questionnaire, locked.scope), items
+    )
     now = utcnow()
     states: list[dict[str, Any]] = [
         {
@@ -151,7 +164,9 @@ def save_answers(
     rows = repository.list_answers(
         session=session, assessment_id=locked.id, respondent_ids=[respondent.id]
     )
-    return AnswersSaved(saved=len(items), progress=progress_of(stored, rows))
+    return AnswersSaved(
+        saved=len(items), progress=progress_of(stored.questionnaire, locked.scope, rows)
+    )
 
 
 def respondent_answers(
@@ -166,5 +181,5 @@ def respondent_answers(
     rows.sort(key=lambda row: order.get(row.question_id, len(order)))
     return RespondentAnswers(
         answers=[AnswerPublic.model_validate(row, from_attributes=True) for row in rows],
-        progress=progress_of(stored, rows),
+        progress=progress_of(stored.questionnaire, assessment.scope, rows),
     )

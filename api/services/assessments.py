@@ -19,16 +19,27 @@ from api.errors import Conflict, Invalid, NotFound
 from api.pagination import Page, decode_cursor, keyset_page
 from api.schemas import (
     AssessmentPublic,
+    AssessmentQuestionnaire,
+    DomainInScope,
     Progress,
     QuestionnaireRef,
     RespondentCreated,
     RespondentPublic,
 )
-from api.secrets import RESPONDENT_PREFIX, new_id, new_secret, secret_hash
+from api.secrets import RESPONDENT_PREFIX, is_id, new_id, new_secret, secret_hash
 from api.services import goals
 from api.services.questionnaires import StoredQuestionnaire, get_questionnaire
-from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow, utcnow
-from scoring import SCORING_VERSION, Answer, ScoreCard, score
+from api.tables import (
+    AnswerHistoryRow,
+    AnswerRow,
+    AssessmentRow,
+    OrganizationRow,
+    RespondentRow,
+    utcnow,
+)
+from questionnaires import Question, Questionnaire
+from scoring import SCORING_VERSION, Answer, ScoreCard, in_scope, practices_in_scope, related, score
+from scoring.precision import rounded
 
 OPEN, CLOSED = "open", "closed"
 
@@ -46,10 +57,69 @@ def scoring_answers(rows: Iterable[AnswerRow]) -> list[Answer]:
     ]
 
 
-def progress_of(stored: StoredQuestionnaire, rows: Iterable[AnswerRow]) -> Progress:
-    """Questions counted by status (`api.md`, progress): the score card's completeness."""
-    completeness = score(stored.questionnaire, scoring_answers(rows)).completeness
-    return Progress.model_validate(completeness.model_dump())
+def questions_in_scope(questionnaire: Questionnaire, scope: Iterable[str]) -> dict[str, Question]:
+    """The questions an assessment of this scope asks, by id, in questionnaire order."""
+    return {
+        question.id: question
+        for practice in practices_in_scope(questionnaire, list(scope))
+        for question in practice.questions
+    }
+
+
+def progress_of(
+    questionnaire: Questionnaire, scope: Iterable[str], rows: Iterable[AnswerRow]
+) -> Progress:
+    """In-scope questions counted by status (`api.md`, progress; scoring.md sections 1 and 6).
+
+    A question is answered when some answer gives it a value, else not applicable when some
+    answer marks it so, else unanswered: the score card's completeness, without scoring.
+    """
+    valued: set[str] = set()
+    marked: set[str] = set()
+    for row in rows:
+        if row.value is not None:
+            valued.add(row.question_id)
+        elif row.not_applicable:
+            marked.add(row.question_id)
+    questions = questions_in_scope(questionnaire, scope)
+    answered = sum(1 for question_id in questions if question_id in valued)
+    not_applicable = sum(
+        1 for question_id in questions if question_id in marked and question_id not in valued
+    )
+    return Progress(
+        questions=len(questions),
+        answered=answered,
+        not_applicable=not_applicable,
+        unanswered=len(questions) - answered - not_applicable,
+        ratio=rounded((answered + not_applicable) / len(questions)),
+    )
+
+
+def assessment_questionnaire(
+    *, session: Session, assessment: AssessmentRow
+) -> AssessmentQuestionnaire:
+    """What the assessment's respondents answer: its questionnaire version, scoped (`api.md`).
+
+    Best practices of domains outside the scope are left out, and so are `depends_on` links
+    to them; each domain says whether it is in scope.
+    """
+    questionnaire = questionnaire_of(session=session, assessment=assessment).questionnaire
+    practices = practices_in_scope(questionnaire, assessment.scope)
+    kept = {practice.id for practice in practices}
+    return AssessmentQuestionnaire(
+        **questionnaire.model_dump(exclude={"domains", "best_practices"}),
+        scope=assessment.scope,
+        domains=[
+            DomainInScope(**domain.model_dump(), in_scope=domain.id in assessment.scope)
+            for domain in questionnaire.domains
+        ],
+        best_practices=[
+            practice.model_copy(
+                update={"depends_on": [link for link in practice.depends_on if link in kept]}
+            )
+            for practice in practices
+        ],
+    )
 
 
 def assessment_public(row: AssessmentRow, progress: Progress | None = None) -> AssessmentPublic:
@@ -64,6 +134,8 @@ def assessment_public(row: AssessmentRow, progress: Progress | None = None) -> A
         period=row.period,
         period_end=row.period_end,
         rigor=row.rigor,
+        scope=row.scope,
+        seeded_from=row.seeded_from,
         created_at=row.created_at,
         closed_at=row.closed_at,
         scoring_version=row.scoring_version,
@@ -88,8 +160,15 @@ def create_assessment(
     period: str | None,
     period_end: date | None,
     rigor: str | None,
+    scope: list[str] | None,
+    seed_from: str | None,
 ) -> AssessmentRow:
-    """A new open assessment pinned to a questionnaire version (the newest when none is named)."""
+    """A new open assessment pinned to a questionnaire version (the newest when none is named).
+
+    `scope` lists the domains it covers (every domain when None; 422 when empty, unknown or
+    repeated). With `seed_from`, the respondents and answers of that closed assessment are
+    copied in (`seed_assessment`).
+    """
     try:
         stored = get_questionnaire(
             session=session, key=questionnaire_key, version=questionnaire_version
@@ -109,12 +188,146 @@ def create_assessment(
         period_end=period_end,
         rigor=rigor or "self",
         status=OPEN,
-        scope=[domain.id for domain in stored.questionnaire.domains],
+        scope=_scope(stored.questionnaire, scope),
         created_at=utcnow(),
+    )
+    source = _seed_source(session, organization, seed_from, stored.questionnaire)
+    session.add(assessment)
+    session.flush()
+    if source is not None:
+        seed_assessment(
+            session=session,
+            assessment=assessment,
+            questionnaire=stored.questionnaire,
+            source=source,
+        )
+    return assessment
+
+
+def _scope(questionnaire: Questionnaire, scope: list[str] | None) -> list[str]:
+    """The scope as stored: domain ids in questionnaire order; 422 naming what is wrong."""
+    try:
+        return list(in_scope(questionnaire, scope))
+    except ValueError as wrong:
+        raise Invalid(
+            f"Invalid scope: {wrong}.",
+            errors=[{"field": "scope", "in": "body", "message": str(wrong)}],
+        ) from None
+
+
+@dataclass(frozen=True)
+class SeedSource:
+    assessment: AssessmentRow
+    questionnaire: Questionnaire
+
+
+def _seed_source(
+    session: Session,
+    organization: OrganizationRow,
+    seed_from: str | None,
+    questionnaire: Questionnaire,
+) -> SeedSource | None:
+    """The closed assessment to seed from; one 422 for unknown, foreign, open or unrelated."""
+    if seed_from is None:
+        return None
+    source = (
+        repository.get_assessment(
+            session=session, organization_id=organization.id, assessment_id=seed_from
+        )
+        if is_id(seed_from, "asm")
+        else None
+    )
+    source_questionnaire = (
+        None
+        if source is None
+        else questionnaire_of(session=session, assessment=source).questionnaire
+    )
+    if (
+        source is None
+        or source.status != CLOSED
+        or source_questionnaire is None
+        or not related(source_questionnaire, questionnaire)
+    ):
+        message = (
+            f"{seed_from!r} cannot seed this assessment: name a closed assessment of this "
+            "organization on the same questionnaire, a short form of it or its full form."
+        )
+        raise Invalid(message, errors=[{"field": "seed_from", "in": "body", "message": message}])
+    return SeedSource(assessment=source, questionnaire=source_questionnaire)
+
+
+def seed_assessment(
+    *,
+    session: Session,
+    assessment: AssessmentRow,
+    questionnaire: Questionnaire,
+    source: SeedSource,
+) -> None:
+    """Copy the source's respondents and the answers the new assessment accepts as they are.
+
+    Each respondent (name, role, email; not submitted; no token until one is issued) and each
+    of its answers to a question of the new assessment's scope: a value only when both scales
+    have the same values, N/A only where the new question allows it (`api.md`, seed_from).
+    Answers keep who wrote them; the history records their arrival.
+    """
+    assessment.seeded_from = source.assessment.id
+    same_scale = questionnaire.scale.values == source.questionnaire.scale.values
+    accepting = questions_in_scope(questionnaire, assessment.scope)
+    now = utcnow()
+    respondent_ids: dict[str, str] = {}
+    respondents = repository.list_all_respondents(
+        session=session, assessment_id=source.assessment.id
+    )
+    for respondent in respondents:
+        respondent_ids[respondent.id] = new_id("rsp")
+    repository.insert_rows(
+        session=session,
+        table=RespondentRow,
+        rows=[
+            {
+                "id": respondent_ids[respondent.id],
+                "assessment_id": assessment.id,
+                "name": respondent.name,
+                "role": respondent.role,
+                "email": respondent.email,
+                "token_hash": None,
+                "created_at": now,
+                "submitted_at": None,
+            }
+            for respondent in respondents
+        ],
+    )
+    states = []
+    for answer in repository.list_answers(session=session, assessment_id=source.assessment.id):
+        question = accepting.get(answer.question_id)
+        if question is None:
+            continue
+        value = answer.value if same_scale else None
+        not_applicable = answer.not_applicable and question.allow_not_applicable
+        if value is None and not not_applicable and not answer.comment and not answer.evidence:
+            continue
+        states.append(
+            {
+                "assessment_id": assessment.id,
+                "respondent_id": respondent_ids[answer.respondent_id],
+                "question_id": answer.question_id,
+                "value": value,
+                "not_applicable": not_applicable,
+                "comment": answer.comment,
+                "evidence": answer.evidence,
+                "written_by": answer.written_by,
+            }
+        )
+    repository.insert_rows(
+        session=session, table=AnswerRow, rows=[{**state, "updated_at": now} for state in states]
+    )
+    repository.insert_rows(
+        session=session,
+        table=AnswerHistoryRow,
+        rows=[{**state, "written_at": now} for state in states],
     )
     session.add(assessment)
     session.flush()
-    return assessment
 
 
 def list_assessments(
@@ -142,7 +355,7 @@ def describe_assessment(*, session: Session, assessment: AssessmentRow) -> Asses
     """The assessment with its progress over every respondent's answers."""
     rows = repository.list_answers(session=session, assessment_id=assessment.id)
     stored = questionnaire_of(session=session, assessment=assessment)
-    return assessment_public(assessment, progress_of(stored, rows))
+    return assessment_public(assessment, progress_of(stored.questionnaire, assessment.scope, rows))
 
 
 def ensure_open(assessment: AssessmentRow, action: str) -> None:
@@ -189,14 +402,14 @@ def close_assessment(
     if not any(row.value is not None or row.not_applicable for row in rows):
         raise Conflict("Nothing was answered yet: there is nothing to score.")
     stored = questionnaire_of(session=session, assessment=locked)
-    card: ScoreCard = score(stored.questionnaire, scoring_answers(rows))
+    card: ScoreCard = score(stored.questionnaire, scoring_answers(rows), locked.scope)
     now = utcnow()
     locked.status = CLOSED
     locked.closed_at = now
     locked.score_card = card.model_dump_json()
     locked.scoring_version = SCORING_VERSION
     locked.close_context = goals.snapshot(
-        session=session, organization=organization, assessment=locked, card=card
+        session=session, organization=organization, assessment=locked
     )
     session.add(locked)
     session.flush()
@@ -233,7 +446,8 @@ def invite_respondent(
     created = create_respondent(
         session=session, assessment=assessment, name=name, role=role, email=email
     )
-    progress = progress_of(questionnaire_of(session=session, assessment=assessment), [])
+    stored = questionnaire_of(session=session, assessment=assessment)
+    progress = progress_of(stored.questionnaire, assessment.scope, [])
     public = respondent_public(created.respondent, progress)
     return RespondentCreated(**public.model_dump(), token=created.token)
 
@@ -288,7 +502,9 @@ def list_respondents(
         rows,
         limit=limit,
         filters=filters,
-        convert=lambda row: respondent_public(row, progress_of(stored, by_respondent[row.id])),
+        convert=lambda row: respondent_public(
+            row, progress_of(stored.questionnaire, assessment.scope, by_respondent[row.id])
+        ),
     )
 
 
@@ -305,6 +521,5 @@ def submit_respondent(
     rows = repository.list_answers(
         session=session, assessment_id=assessment.id, respondent_ids=[locked.id]
     )
-    return respondent_public(
-        locked, progress_of(questionnaire_of(session=session, assessment=assessment), rows)
-    )
+    stored = questionnaire_of(session=session, assessment=assessment)
+    return respondent_public(locked, progress_of(stored.questionnaire, assessment.scope, rows))

@@ -23,7 +23,7 @@ from api.services.assessments import (
 )
 from api.services.questionnaires import StoredQuestionnaire
 from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
-from scoring import ScoreCard, score
+from scoring import AnyCard, read_card, score
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Report:
     organization: dict[str, Any]  # id, slug, name, profile: at close, or today's when open
     provisional: bool
     card_json: str  # the score card, exactly as stored (closed) or as scored now (open)
-    card: ScoreCard
+    card: AnyCard  # a stored card of an older scoring version stays as it was
     goals: dict[str, goals.Goal]
     questionnaire: StoredQuestionnaire
     # Every saved answer and every respondent, oldest first: for the page and the CSV. Built
@@ -108,7 +108,7 @@ def build_report(
         assert assessment.score_card is not None
         context = assessment.close_context or {}
         card_json = assessment.score_card
-        card = ScoreCard.model_validate_json(card_json)
+        card = read_card(card_json)
         baseline = (context.get("baseline") or {}).get("domains")
         return Report(
             assessment=assessment,
@@ -121,7 +121,7 @@ def build_report(
             answers=answers,
             respondents=respondents,
         )
-    card = score(stored.questionnaire, scoring_answers(answers))
+    card = score(stored.questionnaire, scoring_answers(answers), assessment.scope)
     target = repository.get_target(
         session=session,
         organization_id=organization.id,

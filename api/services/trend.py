@@ -1,7 +1,8 @@
 """Over time: the trend of an organization's closed assessments, and comparing two of them.
 
-Both read only stored score cards (never answers, never rescoring), and add today's `goal`
-blocks (`api.md`, Targets and progress): "where are we against today's goal?".
+Both read only stored score cards (never answers), rescore those of an older scoring
+version, and add today's `goal` blocks (`api.md`, Targets and progress): "where are we against
+today's goal?".
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from api import repository
@@ -18,19 +19,26 @@ from api.errors import Conflict, NotFound
 from api.secrets import is_id
 from api.services import goals
 from api.services.assessments import CLOSED, questionnaire_of
+from api.services.cards import CardReader, Headline
 from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow
-from scoring import DomainScore, EnablerScore, Overall, ScoreCard, compare
+from scoring import compare, read_card, related
 
 
 class Figures(BaseModel):
     attainment: float | None
+    progress: float | None
     level: int | None
     index: float | None
 
 
 class DomainFigures(Figures):
     goal: goals.Goal | None = None
+
+
+class EnablerFigures(BaseModel):
+    attainment: float | None
+    progress: float | None
 
 
 class TrendPoint(BaseModel):
@@ -40,19 +48,12 @@ class TrendPoint(BaseModel):
     period_end: date | None
     closed_at: datetime
     questionnaire_version: str
+    scoring_version: str
+    rescored: bool
+    scope: list[str]
     overall: Figures
     domains: dict[str, DomainFigures]
-    enablers: dict[str, float | None]
-
-
-class CardHeadline(BaseModel):
-    """The parts of a stored score card a trend point shows (skips the per-practice detail)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    overall: Overall
-    domains: tuple[DomainScore, ...]
-    enablers: tuple[EnablerScore, ...]
+    enablers: dict[str, EnablerFigures]
 
 
 class Trend(BaseModel):
@@ -61,9 +62,10 @@ class Trend(BaseModel):
 
 
 def _point(
-    assessment: AssessmentRow, card: CardHeadline, goal_blocks: dict[str, goals.Goal]
+    assessment: AssessmentRow, card: Headline, goal_blocks: dict[str, goals.Goal]
 ) -> TrendPoint:
-    assert assessment.closed_at is not None
+    assert assessment.closed_at is not None and assessment.scoring_version is not None
+    overall = card.overall
     return TrendPoint(
         assessment_id=assessment.id,
         title=assessment.title,
@@ -71,24 +73,30 @@ def _point(
         period_end=assessment.period_end,
         closed_at=assessment.closed_at,
         questionnaire_version=assessment.questionnaire_version,
+        scoring_version=assessment.scoring_version,
+        rescored=CardReader.rescored(assessment),
+        scope=list(card.scope),
         overall=Figures(
-            attainment=card.overall.attainment, level=card.overall.level, index=card.overall.index
+            attainment=overall.attainment,
+            progress=overall.progress,
+            level=overall.level,
+            index=overall.index,
         ),
         domains={
             domain.id: DomainFigures(
                 attainment=domain.attainment,
+                progress=domain.progress,
                 level=domain.level,
                 index=domain.index,
                 goal=goal_blocks.get(domain.id),
             )
             for domain in card.domains
         },
-        enablers={enabler.id: enabler.attainment for enabler in card.enablers},
+        enablers={
+            enabler.id: EnablerFigures(attainment=enabler.attainment, progress=enabler.progress)
+            for enabler in card.enablers
+        },
     )
-
-
-def _figures(card: CardHeadline) -> dict[str, tuple[int | None, float | None]]:
-    return {domain.id: (domain.level, domain.index) for domain in card.domains}
 
 
 def build_trend(
@@ -96,7 +104,8 @@ def build_trend(
 ) -> Trend:
     """One point per closed assessment of the key, oldest first in trend order.
 
-    A constant number of queries whatever the number of assessments; 404 for an unknown key.
+    Cards of an older scoring version are rescored (`api.services.cards`). A constant number
+    of queries whatever the number of assessments; 404 for an unknown key.
     """
     versions_of(session=session, key=questionnaire_key)
     closed = sorted(
@@ -105,16 +114,27 @@ def build_trend(
         ),
         key=goals.trend_order,
     )
-    cards = [CardHeadline.model_validate_json(a.score_card or "") for a in closed]
+    reader = CardReader(session)
+    cards = [reader.headline(assessment) for assessment in closed]
     target = repository.get_target(
         session=session, organization_id=organization.id, questionnaire_key=questionnaire_key
     )
-    baseline = {d.id: d.index for d in cards[0].domains} if cards else None
+    baseline: dict[str, float | None] = {}
+    for card in cards:  # each domain's first assessed index, in trend order
+        for domain in card.domains:
+            if domain.assessed:
+                baseline.setdefault(domain.id, domain.index)
     targets = target.domains if target is not None else None
     return Trend(
         questionnaire=questionnaire_key,
         points=[
-            _point(assessment, card, goals.goal_blocks_from(targets, _figures(card), baseline))
+            _point(
+                assessment,
+                card,
+                goals.goal_blocks_from(
+                    targets, {d.id: (d.level, d.index) for d in card.domains}, baseline
+                ),
+            )
             for assessment, card in zip(closed, cards, strict=True)
         ],
     )
@@ -126,7 +146,9 @@ def compare_assessments(
     """The comparison of `scoring.md` section 8 between two closed assessments, with goals.
 
     404 for an assessment that is not the organization's; 409 when either is open, or when
-    they differ in questionnaire key or scoring version.
+    their questionnaires are unrelated (neither the same key nor a short form of the other).
+    A card of an older scoring version is rescored with the credit floor of the newest
+    version of its questionnaire key.
     """
     sides = []
     for assessment_id in (base_id, target_id):
@@ -144,17 +166,20 @@ def compare_assessments(
         if assessment.status != CLOSED or assessment.score_card is None:
             raise Conflict(f"Assessment {assessment.id!r} is open: only closed ones compare.")
     base, target = sides
-    if base.questionnaire_key != target.questionnaire_key:
-        raise Conflict("The two assessments use different questionnaires: they do not compare.")
-    if base.scoring_version != target.scoring_version:
-        raise Conflict("The two assessments were scored by different scoring versions.")
-    base_card = ScoreCard.model_validate_json(base.score_card or "")
-    target_card = ScoreCard.model_validate_json(target.score_card or "")
+    base_questionnaire = questionnaire_of(session=session, assessment=base).questionnaire
+    target_questionnaire = questionnaire_of(session=session, assessment=target).questionnaire
+    if not related(base_questionnaire, target_questionnaire):
+        raise Conflict(
+            "The two assessments use unrelated questionnaires (neither the same key nor a short "
+            "form of the other): they do not compare."
+        )
+    older = base if CardReader.rescored(base) else target
     comparison = compare(
-        base_card,
-        target_card,
-        questionnaire_of(session=session, assessment=base).questionnaire,
-        questionnaire_of(session=session, assessment=target).questionnaire,
+        read_card(base.score_card or ""),
+        read_card(target.score_card or ""),
+        base_questionnaire,
+        target_questionnaire,
+        credit_floor=CardReader(session).credit_floor(older.questionnaire_key),
     )
     target_row = repository.get_target(
         session=session, organization_id=organization.id, questionnaire_key=target.questionnaire_key

@@ -115,6 +115,7 @@ def test_a_questionnaire_is_served_whole(client: TestClient, admin: dict[str, st
         "attainment_threshold": 0.75,
         "stage_threshold": 0.8,
         "aggregation": "mean",
+        "credit_floor": 0.0,
     }
     assert [bp["id"] for bp in body["best_practices"]][:2] == ["PRJ-STD-01", "PRJ-MEA-01"]
 

@@ -44,8 +44,11 @@ ORG_PREFIX = "/v1/organizations/{org}"
 ADMIN_ONLY = frozenset({"/v1/organizations"})
 ANSWERS = ORG_PREFIX + "/assessments/{a}/respondents/{r}/answers"
 SUBMIT = ORG_PREFIX + "/assessments/{a}/respondents/{r}/submit"
-# What a respondent token may do, on its own respondent's paths only (`api.md`).
-RESPONDENT_OWN = frozenset({("GET", ANSWERS), ("PATCH", ANSWERS), ("POST", SUBMIT)})
+QUESTIONNAIRE = ORG_PREFIX + "/assessments/{a}/questionnaire"
+# What a respondent token may do: its own respondent's paths, its assessment's questionnaire.
+RESPONDENT_OWN = frozenset(
+    {("GET", ANSWERS), ("PATCH", ANSWERS), ("POST", SUBMIT), ("GET", QUESTIONNAIRE)}
+)
 ID_PARAMS = ("a", "r", "key_id", "share_link")  # ids that must belong to their parent
 
 
