@@ -58,7 +58,7 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         admin_key=ADMIN_KEY,
         questionnaire_dirs=[DATA],
-        allowed_hosts=["testserver"],
+        allowed_hosts=["testserver", "127.0.0.1"],  # TestClient, and the live server
     )
 
 

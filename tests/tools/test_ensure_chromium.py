@@ -77,8 +77,9 @@ def test_a_failed_install_stops_with_the_command_to_run(tmp_path: Path) -> None:
 
 def test_make_test_checks_chromium_before_running_anything() -> None:
     planned = subprocess.run(
-        ["make", "--dry-run", "--always-make", "test"],
+        ["make", "--no-print-directory", "--dry-run", "--always-make", "test"],
         cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("MAKE")},
         capture_output=True,
         text=True,
         check=True,
