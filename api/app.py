@@ -10,13 +10,14 @@ from fastapi import FastAPI
 
 from api.config import Settings, get_settings
 from api.db import make_engine, session_scope
-from api.errors import install_error_handlers
+from api.errors import StartupRefused, install_error_handlers
 from api.headers import SecurityHeaders
 from api.hosts import AllowedHosts
-from api.middleware import RequestBody
+from api.middleware import RequestBody, StartupRefusals
 from api.request_log import RequestLog, configure_logging
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
+from questionnaires import QuestionnaireFileError
 
 logger = logging.getLogger("api")
 
@@ -40,9 +41,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         try:
             with session_scope(engine, write=True) as session:
-                added = load_and_register(
-                    session=session, extra_directories=settings.questionnaire_dirs
-                )
+                try:
+                    added = load_and_register(
+                        session=session, extra_directories=settings.questionnaire_dirs
+                    )
+                except QuestionnaireFileError as error:
+                    raise StartupRefused(str(error)) from None
                 session.commit()
                 logger.info("questionnaires registered: %d new", added)
             if settings.admin_key is None:
@@ -69,4 +73,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AllowedHosts, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
+    app.add_middleware(StartupRefusals)
     return app

@@ -15,11 +15,14 @@ from sqlmodel import Session
 
 from api.config import get_settings
 from api.db import make_engine, session_scope
+from api.enums import ORGANIZATION_ROLES, KeyRole
 from questionnaires import (
+    LoadedQuestionnaire,
     Questionnaire,
     QuestionnaireFileError,
     load_directories,
     load_file,
+    short_form_problems,
 )
 
 app = typer.Typer(help="OPM maturity self-assessment service.", no_args_is_help=True)
@@ -121,20 +124,46 @@ def db_restore(
 
 @questionnaire_app.command("validate")
 def questionnaire_validate(files: Annotated[list[Path], typer.Argument(exists=True)]) -> None:
-    """Check questionnaire files; print every problem as FILE: path: message."""
+    """Check questionnaire files; print every problem as FILE: path: message.
+
+    A short form (`subset_of`) is also checked against its full questionnaire when that file is
+    given too.
+    """
     problems = 0
+    loaded: list[LoadedQuestionnaire] = []
     for path in files:
         try:
-            loaded = load_file(path)
+            loaded.append(load_file(path))
         except QuestionnaireFileError as error:
             problems += len(error.problems)
             for line in error.lines():
                 typer.echo(line, err=True)
-        else:
-            q = loaded.questionnaire
-            typer.echo(f"{path}: ok ({q.key} {q.version}, {q.question_count} questions)")
+    by_identity = {(item.questionnaire.key, item.questionnaire.version): item for item in loaded}
+    for item in loaded:
+        broken, note = _short_form_check(item, by_identity)
+        problems += len(broken)
+        for line in broken:
+            typer.echo(line, err=True)
+        if not broken:
+            q = item.questionnaire
+            typer.echo(f"{item.path}: ok ({q.key} {q.version}, {q.question_count} questions{note})")
     if problems:
         raise typer.Exit(code=1)
+
+
+def _short_form_check(
+    item: LoadedQuestionnaire, given: dict[tuple[str, str], LoadedQuestionnaire]
+) -> tuple[list[str], str]:
+    """The broken promises of a short form whose full file is `given`, and a note for its line."""
+    promise = item.questionnaire.subset_of
+    if promise is None:
+        return [], ""
+    full = given.get((promise.key, promise.version))
+    if full is None:
+        return [], f"; short form of {promise.key} {promise.version}, give its file to check"
+    broken = short_form_problems(item.questionnaire, full.questionnaire)
+    lines = QuestionnaireFileError(item.path, broken).lines() if broken else []
+    return lines, f"; keeps its promise to {promise.key} {promise.version}"
 
 
 @questionnaire_app.command("list")
@@ -181,14 +210,14 @@ def org_create(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
-    typer.echo(f"organization {created.organization.slug} ({created.organization.id})")
-    typer.echo(f"owner key (shown once): {created.secret}")
+    typer.echo(f"organization {created.slug} ({created.id})")
+    typer.echo(f"owner key (shown once): {created.api_key}")
 
 
 @key_app.command("create")
 def key_create(
     org: Annotated[str | None, typer.Option(help="Organization slug or id.")] = None,
-    role: Annotated[str, typer.Option(help="owner, editor or reader.")] = "owner",
+    role: Annotated[str, typer.Option(help=", ".join(ORGANIZATION_ROLES) + ".")] = KeyRole.OWNER,
     name: Annotated[str, typer.Option(help="A name to tell the key apart.")] = "cli",
     admin: Annotated[bool, typer.Option("--admin", help="An admin key (no organization).")] = False,
 ) -> None:
@@ -212,7 +241,7 @@ def key_create(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
-    typer.echo(f"{created.key.role} key {created.key.id} (shown once): {created.secret}")
+    typer.echo(f"{created.role} key {created.id} (shown once): {created.api_key}")
 
 
 # Export and import

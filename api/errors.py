@@ -13,6 +13,9 @@ A database that cannot be reached answers 503.
 
 Use cases raise these; `install_error_handlers` turns them, and FastAPI's own errors, into
 `application/problem+json`. Anything else is logged and answered 500 without internals.
+
+`StartupRefused` stands apart: it stops the service at start-up (a changed or broken
+questionnaire file), with its message alone, and is never a request's answer.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -36,6 +39,26 @@ logger = logging.getLogger("api")
 
 PROBLEM_JSON = "application/problem+json"
 MALFORMED_JSON = "malformed_json"  # set in the request state by `api.middleware.RequestBody`
+
+
+Location = Literal["body", "query", "path", "header"]
+
+
+def field_problem(
+    field: str, message: str, *, where: Location = "body", **details: Any
+) -> dict[str, Any]:
+    """One entry of a problem's `errors`: the field, where it is in the request, what is wrong.
+
+    `details` are extra members placed before `message` (an answer item's `question_id`).
+    """
+    return {"field": field, "in": where, **details, "message": message}
+
+
+class StartupRefused(Exception):
+    """A reason the service must not start; its message alone tells the operator what to do.
+
+    Not a client's error: it stops the start (`api.middleware.StartupRefusals`), never a request.
+    """
 
 
 class AppError(Exception):
@@ -73,6 +96,13 @@ class PayloadTooLarge(AppError):
 
 class Invalid(AppError):
     status = 422
+
+    @classmethod
+    def field(
+        cls, field: str, message: str, *, detail: str | None = None, where: Location = "body"
+    ) -> Invalid:
+        """422 naming one field; `detail` is the problem's sentence (`message` when None)."""
+        return cls(detail or message, errors=[field_problem(field, message, where=where)])
 
 
 class ProblemResponse(JSONResponse):
@@ -116,11 +146,7 @@ def _validation_problem(request: Request, exc: Exception) -> JSONResponse:
     if malformed or any(d.get("type") == "json_invalid" for d in details):
         return problem(400, "The request body is not valid JSON.")
     errors = [
-        {
-            "field": _location(d.get("loc", ())),
-            "in": (d.get("loc") or ["body"])[0],
-            "message": d["msg"],
-        }
+        field_problem(_location(d.get("loc", ())), d["msg"], where=(d.get("loc") or ["body"])[0])
         for d in details
     ]
     names = ", ".join(e["field"] for e in errors)

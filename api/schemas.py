@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -13,10 +14,12 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
+from api.enums import ORGANIZATION_ROLES, AssessmentStatus, KeyRole, PrincipalKind, Rigor
 from questionnaires import (
     BestPractice,
     Domain,
@@ -26,6 +29,7 @@ from questionnaires import (
     ShortFormOf,
     Stage,
 )
+from scoring import Comparison, DomainScore, EnablerScore, Overall
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -44,7 +48,19 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=63)]
-Role = Literal["owner", "editor", "reader"]
+
+
+def _organization_role(role: KeyRole) -> KeyRole:
+    if role not in ORGANIZATION_ROLES:
+        raise ValueError(f"an organization key's role is {', '.join(ORGANIZATION_ROLES)}")
+    return role
+
+
+OrganizationRole = Annotated[
+    KeyRole,
+    AfterValidator(_organization_role),
+    WithJsonSchema({"type": "string", "enum": [role.value for role in ORGANIZATION_ROLES]}),
+]
 
 
 def _unstorable(value: object) -> str | None:
@@ -112,8 +128,8 @@ class QuestionnaireRef(BaseModel):
 
 
 class Me(BaseModel):
-    kind: Literal["admin", "key", "respondent"]
-    role: str | None = None
+    kind: PrincipalKind
+    role: KeyRole | None = None
     organization: str | None = None
     assessment: str | None = None
     respondent: str | None = None
@@ -158,11 +174,18 @@ class OrganizationUpdate(Input):
     profile: OrganizationProfile | None = None
 
 
-class OrganizationPublic(BaseModel):
+class OrganizationSummary(BaseModel):
+    """An organization as reports name it: today's, or as stored in a close context."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     slug: str
     name: str
     profile: OrganizationProfile
+
+
+class OrganizationPublic(OrganizationSummary):
     created_at: datetime
 
 
@@ -172,7 +195,7 @@ class OrganizationCreated(OrganizationPublic):
 
 class KeyCreate(Input):
     name: Name
-    role: Role
+    role: OrganizationRole
 
 
 class KeyPublic(BaseModel):
@@ -180,7 +203,7 @@ class KeyPublic(BaseModel):
 
     id: str
     name: str
-    role: str
+    role: KeyRole
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
@@ -193,7 +216,6 @@ class KeyCreated(KeyPublic):
 
 # Assessments, respondents, answers
 
-Rigor = Literal["self", "facilitated", "independent"]
 MAX_COMMENT = 2000
 MAX_EVIDENCE_ITEMS = 10
 MAX_EVIDENCE_LENGTH = 500
@@ -258,7 +280,7 @@ class AssessmentQuestionnaire(BaseModel):
 class AssessmentPublic(BaseModel):
     id: str
     organization: str
-    status: Literal["open", "closed"]
+    status: AssessmentStatus
     questionnaire: QuestionnaireRef
     title: str
     period: str | None
@@ -338,7 +360,205 @@ class AnswersSaved(BaseModel):
     progress: Progress
 
 
+# Targets, trend and comparison (`api.md`, Targets and progress)
+
+
 class TargetsPut(Input):
     domains: dict[str, StrictInt] = Field(
         description="The target level of each domain, 1 to stages."
     )
+
+
+class Goal(BaseModel):
+    level: int
+    gap_levels: int | None
+    progress: float | None
+
+
+class Targets(BaseModel):
+    questionnaire: str
+    domains: dict[str, int]
+    updated_at: datetime | None = None
+
+
+class Figures(BaseModel):
+    attainment: float | None
+    progress: float | None
+    level: int | None
+    index: float | None
+
+
+class DomainFigures(Figures):
+    goal: Goal | None = None
+
+
+class EnablerFigures(BaseModel):
+    attainment: float | None
+    progress: float | None
+
+
+class TrendPoint(BaseModel):
+    assessment_id: str
+    title: str
+    period: str | None
+    period_end: date | None
+    closed_at: datetime
+    questionnaire_version: str
+    scoring_version: str = Field(description="The scoring version the stored card was made with.")
+    rescored: bool = Field(
+        description="True when the stored card is of an older scoring version: its figures "
+        "here are recomputed under the current one (scoring.md section 8)."
+    )
+    scope: list[str]
+    overall: Figures
+    domains: dict[str, DomainFigures]
+    enablers: dict[str, EnablerFigures]
+
+
+class CardHeadline(BaseModel):
+    """The parts of a score card a trend point or a baseline shows (no per-practice detail)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    scope: tuple[str, ...]
+    overall: Overall
+    domains: tuple[DomainScore, ...]
+    enablers: tuple[EnablerScore, ...]
+
+
+class Trend(BaseModel):
+    questionnaire: str
+    points: list[TrendPoint]
+
+
+class ComparedAssessment(BaseModel):
+    id: str
+    title: str
+    period: str | None
+
+
+class ComparedAssessments(BaseModel):
+    base: ComparedAssessment
+    target: ComparedAssessment
+
+
+class ComparisonReport(Comparison):
+    """The comparison of two closed assessments (`scoring.md` section 8), named, with goals."""
+
+    assessments: ComparedAssessments
+    goals: dict[str, Goal]
+
+
+# Share links
+
+
+class ShareLinkCreate(Input):
+    assessment_id: str | None = Field(default=None, description="One report, or ...")
+    questionnaire_key: str | None = Field(
+        default=None, description="... the organization's overview for this questionnaire."
+    )
+    expires_in_days: Annotated[StrictInt, Field(ge=1, le=365, description="1 to 365 days.")]
+
+
+class ShareLinkCreated(BaseModel):
+    id: str
+    url: str | None
+    expires_at: datetime
+
+
+class ShareLinkPublic(BaseModel):
+    """A share link as listed: never its token (shown once, in the created link's url)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    assessment_id: str | None
+    questionnaire_key: str | None
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+# The export document (`opm export`, `GET .../assessments/{a}/export`)
+
+
+class _ExportPart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrganizationPart(_ExportPart):
+    id: str
+    slug: str
+    name: str
+    profile: dict[str, Any]
+    created_at: datetime
+
+
+class TargetPart(_ExportPart):
+    questionnaire_key: str
+    domains: dict[str, int]
+    updated_at: datetime
+
+
+class QuestionnairePart(_ExportPart):
+    key: str
+    version: str
+    content_hash: str
+
+
+class RespondentPart(_ExportPart):
+    id: str
+    name: str
+    role: str | None
+    email: str | None
+    created_at: datetime
+    submitted_at: datetime | None
+
+
+class _AnswerStatePart(_ExportPart):
+    respondent_id: str
+    question_id: str
+    value: int | None
+    not_applicable: bool
+    comment: str | None
+    evidence: list[str]
+    written_by: str
+
+
+class AnswerPart(_AnswerStatePart):
+    updated_at: datetime
+
+
+class AnswerChangePart(_AnswerStatePart):
+    written_at: datetime
+
+
+class AssessmentPart(_ExportPart):
+    id: str
+    questionnaire: QuestionnairePart
+    title: str
+    period: str | None
+    period_end: date | None
+    rigor: Rigor
+    status: AssessmentStatus
+    # Absent from documents made before scopes existed: those assessments cover every domain.
+    scope: list[str] | None = None
+    seeded_from: str | None = None
+    created_at: datetime
+    closed_at: datetime | None
+    scoring_version: str | None
+    score_card: str | None
+    close_context: dict[str, Any] | None
+    respondents: list[RespondentPart]
+    answers: list[AnswerPart]
+    answer_history: list[AnswerChangePart]
+
+
+class ExportDocument(_ExportPart):
+    format: Literal["opm-export"]
+    version: Literal[1]
+    exported_at: datetime
+    scope: Literal["organization", "assessment"]
+    organization: OrganizationPart
+    targets: list[TargetPart]
+    assessments: list[AssessmentPart]

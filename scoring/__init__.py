@@ -36,7 +36,7 @@ from scoring.card import (
     ScoreCard,
     StageScore,
 )
-from scoring.card_v1 import DomainScoreV1, EnablerScoreV1, GapV1, ScoreCardV1
+from scoring.card_v1 import DomainScoreV1, EnablerScoreV1, GapV1, ScoreCardV1, StageScoreV1
 from scoring.compare import (
     BestPracticeChanges,
     Change,
@@ -86,6 +86,7 @@ __all__ = [
     "ScoreCardV1",
     "StageChange",
     "StageScore",
+    "StageScoreV1",
     "compare",
     "current",
     "in_scope",

@@ -76,10 +76,10 @@ def tally_answers(
     """Return the answers grouped per question, and how many respondents took part (section 0).
 
     `questions` are the questions in scope, in questionnaire order (every question when None).
-    Raises `InvalidAnswersError` (a `ValueError`) naming every unknown question id, answer to
-    a question outside the scope, value off the scale, value given together with
+    Raises `InvalidAnswersError` (a `ValueError`) naming every unknown question id, value or
+    N/A given to a question outside the scope, value off the scale, value given together with
     `not_applicable`, N/A on a question that does not allow it, and respondent who answered
-    one question more than once.
+    one question more than once. A blank to a question outside the scope takes no part.
     """
     answers = list(answers)
     in_scope = questionnaire.questions if questions is None else questions
@@ -122,6 +122,8 @@ def _tally_valid(
     for answer in others:
         question_id, respondent_id = answer.question_id, answer.respondent_id
         by_respondent = valued.get(question_id)
+        if by_respondent is None and _blank_outside_scope(questionnaire, answer):
+            continue
         if by_respondent is None or answer.value is not None or respondent_id in by_respondent:
             return None
         seen_by = seen.setdefault(question_id, set())
@@ -164,6 +166,8 @@ def _problems(
     blank: dict[str, list[str]] = {}  # who left a question blank
     for answer in answers:
         group = groups.get(answer.question_id)
+        if group is None and _blank_outside_scope(questionnaire, answer):
+            continue
         if group is None:
             problems.append(_problem(answer, _not_in_scope(questionnaire, answer.question_id)))
         elif answer.value is None:
@@ -240,6 +244,19 @@ def _answered_twice(question_id: str, respondents: list[str]) -> list[AnswerProb
         for respondent_id, count in sorted(Counter(respondents).items())
         if count > 1
     ]
+
+
+def _blank_outside_scope(questionnaire: Questionnaire, answer: Answer) -> bool:
+    """Whether `answer` is a blank to a known question (one outside the scope, when called).
+
+    Section 0 refuses a value or N/A outside the scope; a blank gives neither, and takes no
+    part (section 1).
+    """
+    return (
+        answer.value is None
+        and not answer.not_applicable
+        and answer.question_id in questionnaire.questions
+    )
 
 
 def _not_in_scope(questionnaire: Questionnaire, question_id: str) -> str:

@@ -92,7 +92,7 @@ class StageChange(_ComparisonModel):
 
 
 class DomainChange(_ComparisonModel):
-    """One domain present in both cards, compared."""
+    """One domain present in both cards and in both scopes, compared."""
 
     id: str
     attainment: Change
@@ -223,7 +223,8 @@ def _domain_changes(
     changes = []
     for after in target:
         before = base_by_id.get(after.id)
-        if before is None:
+        # A domain outside either side's scope is not part of the comparison (section 8).
+        if before is None or not (before.in_scope and after.in_scope):
             continue
         base_stages = {stage.id: stage for stage in before.stages}
         changes.append(

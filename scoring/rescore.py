@@ -14,7 +14,7 @@ from pydantic import Field, TypeAdapter
 
 from questionnaires import Questionnaire
 from scoring.card import SCORING_VERSION, ScoreCard
-from scoring.card_v1 import ScoreCardV1
+from scoring.card_v1 import SCORING_VERSION_1, ScoreCardV1
 from scoring.maturity import NOT_ASSESSED, PracticeOutcome, assess_maturity, credit
 from scoring.precision import rounded, short_of_one
 
@@ -99,7 +99,12 @@ def rescore(
 def current(
     card: AnyCard, questionnaire: Questionnaire, *, credit_floor: float | None = None
 ) -> ScoreCard:
-    """Return `card` under the current rules: as it is, or rescored (section 8)."""
+    """Return `card` under the current rules: as it is, or rescored (section 8).
+
+    Raises `ValueError` for a scoring version this library does not know.
+    """
+    if card.scoring_version not in (SCORING_VERSION_1, SCORING_VERSION):
+        raise ValueError(f"unknown scoring version {card.scoring_version!r}")
     if isinstance(card, ScoreCardV1):
         return rescore(card, questionnaire, credit_floor=credit_floor)
     return card

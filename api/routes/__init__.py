@@ -2,6 +2,8 @@
 
 from api.routes import assessments, me, organizations, questionnaires, reports, shared, trend
 
+__all__ = ["ROUTERS"]
+
 ROUTERS = [
     questionnaires.router,
     me.router,

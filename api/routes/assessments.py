@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 
 from api.auth import (
     Answerer,
@@ -19,6 +20,7 @@ from api.auth import (
     RespondentWriter,
 )
 from api.deps import SessionDep
+from api.enums import AssessmentStatus
 from api.idempotency import RetryDep
 from api.pagination import Page
 from api.routes.params import Cursor, Limit
@@ -43,7 +45,7 @@ router = APIRouter(prefix="/v1/organizations/{org}/assessments", tags=["assessme
 @router.post("", status_code=201, response_model=AssessmentPublic)
 def create_assessment(
     body: AssessmentCreate, scope: OrganizationWriter, session: SessionDep, retry: RetryDep
-) -> object:
+) -> AssessmentPublic | JSONResponse:
     def create() -> AssessmentPublic:
         assessment = assessments.create_assessment(
             session=session, organization=scope.organization, **body.model_dump()
@@ -57,7 +59,7 @@ def create_assessment(
 def list_assessments(
     scope: OrganizationReader,
     session: SessionDep,
-    status: Annotated[Literal["open", "closed"] | None, Query()] = None,
+    status: Annotated[AssessmentStatus | None, Query()] = None,
     questionnaire: Annotated[
         str | None, Query(description="A questionnaire key.", pattern=KEY_PATTERN, max_length=63)
     ] = None,
@@ -102,7 +104,7 @@ def close_assessment(scope: AssessmentWriter, session: SessionDep) -> Assessment
 @router.post("/{a}/respondents", status_code=201, response_model=RespondentCreated)
 def create_respondent(
     body: RespondentCreate, scope: RespondentInviter, session: SessionDep, retry: RetryDep
-) -> object:
+) -> RespondentCreated | JSONResponse:
     def create() -> RespondentCreated:
         return assessments.invite_respondent(
             session=session, assessment=scope.assessment, **body.model_dump()
@@ -121,12 +123,12 @@ def list_respondents(
 
 
 @router.post("/{a}/respondents/{r}/token", status_code=201, response_model=TokenIssued)
-def reissue_token(scope: RespondentManager, session: SessionDep, retry: RetryDep) -> object:
+def reissue_token(
+    scope: RespondentManager, session: SessionDep, retry: RetryDep
+) -> TokenIssued | JSONResponse:
     def create() -> TokenIssued:
-        return TokenIssued(
-            token=assessments.reissue_token(
-                session=session, assessment=scope.assessment, respondent=scope.respondent
-            )
+        return assessments.reissue_token(
+            session=session, assessment=scope.assessment, respondent=scope.respondent
         )
 
     return retry.respond(session=session, status_code=201, create=create)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Invalid
+from api.errors import Invalid, field_problem
 from api.schemas import (
     MAX_ANSWERS_PER_REQUEST,
     MAX_COMMENT,
@@ -29,17 +29,18 @@ from api.services.assessments import (
 from api.tables import AnswerHistoryRow, AnswerRow, AssessmentRow, RespondentRow, utcnow
 from questionnaires import Question, Questionnaire
 
+__all__ = [
+    "respondent_answers",
+    "save_answers",
+    "validate_items",
+]
+
 
 def _item_problems(
     questionnaire: Questionnaire, questions: Mapping[str, Question], index: int, item: AnswerItem
 ) -> list[dict[str, Any]]:
     def problem(field: str, message: str) -> dict[str, Any]:
-        return {
-            "field": f"answers.{index}.{field}",
-            "in": "body",
-            "question_id": item.question_id,
-            "message": message,
-        }
+        return field_problem(f"answers.{index}.{field}", message, question_id=item.question_id)
 
     question = questions.get(item.question_id)
     if question is None:
@@ -76,15 +77,10 @@ def validate_items(
     `questions` are those of the assessment's scope: another domain's answer 422 too.
     """
     if len(items) > MAX_ANSWERS_PER_REQUEST:
-        raise Invalid(
-            f"At most {MAX_ANSWERS_PER_REQUEST} answers in one request; got {len(items)}.",
-            errors=[
-                {
-                    "field": "answers",
-                    "in": "body",
-                    "message": f"more than {MAX_ANSWERS_PER_REQUEST}",
-                }
-            ],
+        raise Invalid.field(
+            "answers",
+            f"more than {MAX_ANSWERS_PER_REQUEST}",
+            detail=f"At most {MAX_ANSWERS_PER_REQUEST} answers in one request; got {len(items)}.",
         )
     problems = [
         p
@@ -95,12 +91,11 @@ def validate_items(
     for index, item in enumerate(items):
         if item.question_id in seen:
             problems.append(
-                {
-                    "field": f"answers.{index}.question_id",
-                    "in": "body",
-                    "question_id": item.question_id,
-                    "message": "the same question twice in one request",
-                }
+                field_problem(
+                    f"answers.{index}.question_id",
+                    "the same question twice in one request",
+                    question_id=item.question_id,
+                )
             )
         seen.add(item.question_id)
     if problems:

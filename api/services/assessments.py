@@ -15,7 +15,8 @@ from datetime import date
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Conflict, Invalid, NotFound
+from api.enums import AssessmentStatus, Rigor
+from api.errors import Conflict, Invalid, NotFound, field_problem
 from api.pagination import Page, decode_cursor, keyset_page
 from api.schemas import (
     AssessmentPublic,
@@ -25,9 +26,11 @@ from api.schemas import (
     QuestionnaireRef,
     RespondentCreated,
     RespondentPublic,
+    TokenIssued,
 )
-from api.secrets import RESPONDENT_PREFIX, is_id, new_id, new_secret, secret_hash
+from api.secrets import RESPONDENT_PREFIX, new_id, new_secret, secret_hash
 from api.services import goals
+from api.services.lookup import get_or_not_found
 from api.services.questionnaires import StoredQuestionnaire, get_questionnaire
 from api.tables import (
     AnswerHistoryRow,
@@ -41,7 +44,31 @@ from questionnaires import Question, Questionnaire
 from scoring import SCORING_VERSION, Answer, ScoreCard, in_scope, practices_in_scope, related, score
 from scoring.precision import rounded
 
-OPEN, CLOSED = "open", "closed"
+__all__ = [
+    "CreatedRespondent",
+    "assessment_public",
+    "assessment_questionnaire",
+    "close_assessment",
+    "create_assessment",
+    "create_respondent",
+    "delete_assessment",
+    "describe_assessment",
+    "ensure_not_submitted",
+    "ensure_open",
+    "get_assessment",
+    "invite_respondent",
+    "list_assessments",
+    "list_respondents",
+    "lock_assessment",
+    "progress_of",
+    "questionnaire_of",
+    "questions_in_scope",
+    "reissue_token",
+    "respondent_public",
+    "scoring_answers",
+    "seed_assessment",
+    "submit_respondent",
+]
 
 
 @dataclass(frozen=True)
@@ -143,6 +170,20 @@ def assessment_public(row: AssessmentRow, progress: Progress | None = None) -> A
     )
 
 
+def get_assessment(
+    *, session: Session, organization: OrganizationRow, assessment_id: str
+) -> AssessmentRow:
+    """An assessment of the organization; 404 for an unknown one or another organization's."""
+    return get_or_not_found(
+        "asm",
+        assessment_id,
+        lambda: repository.get_assessment(
+            session=session, organization_id=organization.id, assessment_id=assessment_id
+        ),
+        missing=f"No assessment {assessment_id!r} in this organization.",
+    )
+
+
 def questionnaire_of(*, session: Session, assessment: AssessmentRow) -> StoredQuestionnaire:
     """The questionnaire version the assessment is pinned to."""
     return get_questionnaire(
@@ -159,7 +200,7 @@ def create_assessment(
     title: str,
     period: str | None,
     period_end: date | None,
-    rigor: str | None,
+    rigor: Rigor | None,
     scope: list[str] | None,
     seed_from: str | None,
 ) -> AssessmentRow:
@@ -175,9 +216,7 @@ def create_assessment(
         )
     except NotFound as missing:
         field = "questionnaire_version" if questionnaire_version else "questionnaire_key"
-        raise Invalid(
-            missing.detail, errors=[{"field": field, "in": "body", "message": missing.detail}]
-        ) from None
+        raise Invalid.field(field, missing.detail) from None
     assessment = AssessmentRow(
         id=new_id("asm"),
         organization_id=organization.id,
@@ -186,8 +225,8 @@ def create_assessment(
         title=title,
         period=period or None,
         period_end=period_end,
-        rigor=rigor or "self",
-        status=OPEN,
+        rigor=rigor or Rigor.SELF,
+        status=AssessmentStatus.OPEN,
         scope=_scope(stored.questionnaire, scope),
         created_at=utcnow(),
     )
@@ -211,7 +250,7 @@ def _scope(questionnaire: Questionnaire, scope: list[str] | None) -> list[str]:
     except ValueError as wrong:
         raise Invalid(
             f"Invalid scope: {wrong}.",
-            errors=[{"field": "scope", "in": "body", "message": str(wrong)}],
+            errors=[field_problem("scope", str(wrong))],
         ) from None
 
 
@@ -230,29 +269,17 @@ def _seed_source(
     """The closed assessment to seed from; one 422 for unknown, foreign, open or unrelated."""
     if seed_from is None:
         return None
-    source = (
-        repository.get_assessment(
-            session=session, organization_id=organization.id, assessment_id=seed_from
-        )
-        if is_id(seed_from, "asm")
-        else None
+    message = (
+        f"{seed_from!r} cannot seed this assessment: name a closed assessment of this "
+        "organization on the same questionnaire, a short form of it or its full form."
     )
-    source_questionnaire = (
-        None
-        if source is None
-        else questionnaire_of(session=session, assessment=source).questionnaire
-    )
-    if (
-        source is None
-        or source.status != CLOSED
-        or source_questionnaire is None
-        or not related(source_questionnaire, questionnaire)
-    ):
-        message = (
-            f"{seed_from!r} cannot seed this assessment: name a closed assessment of this "
-            "organization on the same questionnaire, a short form of it or its full form."
-        )
-        raise Invalid(message, errors=[{"field": "seed_from", "in": "body", "message": message}])
+    try:
+        source = get_assessment(session=session, organization=organization, assessment_id=seed_from)
+    except NotFound:
+        raise Invalid(message, errors=[field_problem("seed_from", message)]) from None
+    source_questionnaire = questionnaire_of(session=session, assessment=source).questionnaire
+    if source.status != AssessmentStatus.CLOSED or not related(source_questionnaire, questionnaire):
+        raise Invalid(message, errors=[field_problem("seed_from", message)])
     return SeedSource(assessment=source, questionnaire=source_questionnaire)
 
 
@@ -334,7 +361,7 @@ def list_assessments(
     *,
     session: Session,
     organization: OrganizationRow,
-    status: str | None,
+    status: AssessmentStatus | None,
     questionnaire: str | None,
     limit: int,
     cursor: str | None,
@@ -360,7 +387,7 @@ def describe_assessment(*, session: Session, assessment: AssessmentRow) -> Asses
 
 def ensure_open(assessment: AssessmentRow, action: str) -> None:
     """409 for a closed assessment: its answers, respondents and score card are frozen."""
-    if assessment.status == CLOSED:
+    if assessment.status == AssessmentStatus.CLOSED:
         raise Conflict(f"The assessment is closed: it cannot {action}.")
 
 
@@ -404,7 +431,7 @@ def close_assessment(
     stored = questionnaire_of(session=session, assessment=locked)
     card: ScoreCard = score(stored.questionnaire, scoring_answers(rows), locked.scope)
     now = utcnow()
-    locked.status = CLOSED
+    locked.status = AssessmentStatus.CLOSED
     locked.closed_at = now
     locked.score_card = card.model_dump_json()
     locked.scoring_version = SCORING_VERSION
@@ -452,7 +479,9 @@ def invite_respondent(
     return RespondentCreated(**public.model_dump(), token=created.token)
 
 
-def reissue_token(*, session: Session, assessment: AssessmentRow, respondent: RespondentRow) -> str:
+def reissue_token(
+    *, session: Session, assessment: AssessmentRow, respondent: RespondentRow
+) -> TokenIssued:
     """A new token for the respondent; the old one answers 401 from then on.
 
     409 once the assessment is closed: its respondents are frozen with it (the organization's
@@ -463,7 +492,7 @@ def reissue_token(*, session: Session, assessment: AssessmentRow, respondent: Re
     respondent.token_hash = secret_hash(token)
     session.add(respondent)
     session.flush()
-    return token
+    return TokenIssued(token=token)
 
 
 def respondent_public(row: RespondentRow, progress: Progress) -> RespondentPublic:

@@ -9,33 +9,16 @@ used as stored; where only its headline figures are needed, only those are parse
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
+from api.schemas import CardHeadline
 from api.services.questionnaires import get_questionnaire
 from api.tables import AssessmentRow
 from questionnaires import Questionnaire
-from scoring import (
-    SCORING_VERSION,
-    DomainScore,
-    EnablerScore,
-    Overall,
-    ScoreCard,
-    read_card,
-    rescore,
-)
+from scoring import SCORING_VERSION, ScoreCard, read_card, rescore
 from scoring.card_v1 import ScoreCardV1
 
-
-class Headline(BaseModel):
-    """The parts of a card a trend point or a baseline shows (skips the per-practice detail)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    scope: tuple[str, ...]
-    overall: Overall
-    domains: tuple[DomainScore, ...]
-    enablers: tuple[EnablerScore, ...]
+__all__ = ["CardReader"]
 
 
 class CardReader:
@@ -82,12 +65,12 @@ class CardReader:
             )
         return stored
 
-    def headline(self, assessment: AssessmentRow) -> Headline:
+    def headline(self, assessment: AssessmentRow) -> CardHeadline:
         """The assessment's headline figures under the current rules (parsed alone if current)."""
         assert assessment.score_card is not None, "only a closed assessment has a card"
         if not self.rescored(assessment):
-            return Headline.model_validate_json(assessment.score_card)
+            return CardHeadline.model_validate_json(assessment.score_card)
         card = self.card(assessment)
-        return Headline(
+        return CardHeadline(
             scope=card.scope, overall=card.overall, domains=card.domains, enablers=card.enablers
         )

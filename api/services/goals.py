@@ -15,27 +15,26 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Invalid, NotFound
+from api.errors import Invalid, NotFound, field_problem
+from api.schemas import Goal, OrganizationSummary, Targets
 from api.services.cards import CardReader
 from api.services.questionnaires import get_questionnaire
 from api.tables import AssessmentRow, OrganizationRow, TargetRow, utcnow
 from scoring import AnyCard
 
-
-class Goal(BaseModel):
-    level: int
-    gap_levels: int | None
-    progress: float | None
-
-
-class Targets(BaseModel):
-    questionnaire: str
-    domains: dict[str, int]
-    updated_at: datetime | None = None
+__all__ = [
+    "baseline_indexes",
+    "baseline_of",
+    "get_targets",
+    "goal_blocks",
+    "goal_blocks_from",
+    "set_targets",
+    "snapshot",
+    "trend_order",
+]
 
 
 def trend_order(assessment: AssessmentRow) -> tuple[date, datetime, str]:
@@ -130,12 +129,7 @@ def snapshot(
         questionnaire_key=assessment.questionnaire_key,
     )
     return {
-        "organization": {
-            "id": organization.id,
-            "slug": organization.slug,
-            "name": organization.name,
-            "profile": organization.profile,
-        },
+        "organization": OrganizationSummary.model_validate(organization).model_dump(mode="json"),
         "targets": target.domains if target is not None else None,
         "baseline": {
             "domains": {domain: index for domain, (_, index) in baseline.items()},
@@ -162,15 +156,11 @@ def set_targets(
     known = {domain.id for domain in stored.questionnaire.domains}
     stages = len(stored.questionnaire.stages)
     problems = [
-        {
-            "field": f"domains.{domain}",
-            "in": "body",
-            "message": f"unknown domain (known: {', '.join(sorted(known))})",
-        }
+        field_problem(f"domains.{domain}", f"unknown domain (known: {', '.join(sorted(known))})")
         for domain in domains
         if domain not in known
     ] + [
-        {"field": f"domains.{domain}", "in": "body", "message": f"level must be 1 to {stages}"}
+        field_problem(f"domains.{domain}", f"level must be 1 to {stages}")
         for domain, level in domains.items()
         if domain in known and not 1 <= level <= stages
     ]

@@ -4,46 +4,39 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Conflict, Invalid, NotFound
+from api.enums import ORGANIZATION_ROLES, KeyRole
+from api.errors import Conflict, Invalid
 from api.pagination import Page, decode_cursor, keyset_page
 from api.schemas import (
+    KeyCreated,
     KeyPublic,
+    OrganizationCreated,
     OrganizationProfile,
     OrganizationPublic,
 )
-from api.secrets import KEY_PREFIX, is_id, new_id, new_secret, secret_hash, shown_prefix
+from api.secrets import KEY_PREFIX, new_id, new_secret, secret_hash, shown_prefix
+from api.services.lookup import get_or_not_found
 from api.tables import ApiKeyRow, OrganizationRow, utcnow
 
-ORGANIZATION_ROLES = ("owner", "editor", "reader")
-
-
-@dataclass(frozen=True)
-class CreatedOrganization:
-    organization: OrganizationRow
-    secret: str  # its first owner key
-
-
-@dataclass(frozen=True)
-class CreatedKey:
-    key: ApiKeyRow
-    secret: str
-
-
-def organization_public(row: OrganizationRow) -> OrganizationPublic:
-    return OrganizationPublic(
-        id=row.id,
-        slug=row.slug,
-        name=row.name,
-        profile=OrganizationProfile.model_validate(row.profile),
-        created_at=row.created_at,
-    )
+__all__ = [
+    "create_admin_key",
+    "create_key",
+    "create_key_for",
+    "create_organization",
+    "get_key",
+    "get_organization",
+    "list_keys",
+    "list_organizations",
+    "revoke_key",
+    "slug_from",
+    "update_organization",
+]
 
 
 def slug_from(name: str) -> str:
@@ -66,7 +59,7 @@ def _free_slug(session: Session, name: str) -> str:
 
 def create_organization(
     *, session: Session, name: str, slug: str | None, profile: OrganizationProfile | None
-) -> CreatedOrganization:
+) -> OrganizationCreated:
     """A new organization with its first key, an owner key; 409 when the slug is taken."""
     if (
         slug is not None
@@ -86,9 +79,11 @@ def create_organization(
     except IntegrityError:
         raise Conflict(f"The slug {organization.slug!r} is taken.") from None
     created = _create_key(
-        session, organization_id=organization.id, name="first owner key", role="owner"
+        session, organization_id=organization.id, name="first owner key", role=KeyRole.OWNER
     )
-    return CreatedOrganization(organization=organization, secret=created.secret)
+    return OrganizationCreated(
+        **OrganizationPublic.model_validate(organization).model_dump(), api_key=created.api_key
+    )
 
 
 def list_organizations(
@@ -96,12 +91,12 @@ def list_organizations(
 ) -> Page[OrganizationPublic]:
     after = decode_cursor(cursor, {})
     rows = repository.list_organizations(session=session, after=after, limit=limit)
-    return keyset_page(rows, limit=limit, filters={}, convert=organization_public)
+    return keyset_page(rows, limit=limit, filters={}, convert=OrganizationPublic.model_validate)
 
 
 def update_organization(
     *, session: Session, organization: OrganizationRow, changes: dict[str, Any]
-) -> OrganizationRow:
+) -> OrganizationPublic:
     """Apply the fields given (null means "not given"); the profile is replaced whole."""
     if changes.get("name") is not None:
         organization.name = changes["name"]
@@ -111,12 +106,12 @@ def update_organization(
         )
     session.add(organization)
     session.flush()
-    return organization
+    return OrganizationPublic.model_validate(organization)
 
 
 def _create_key(
-    session: Session, *, organization_id: str | None, name: str, role: str
-) -> CreatedKey:
+    session: Session, *, organization_id: str | None, name: str, role: KeyRole
+) -> KeyCreated:
     secret = new_secret(KEY_PREFIX)
     key = ApiKeyRow(
         id=new_id("key"),
@@ -129,32 +124,32 @@ def _create_key(
     )
     session.add(key)
     session.flush()
-    return CreatedKey(key=key, secret=secret)
+    return KeyCreated(**KeyPublic.model_validate(key).model_dump(), api_key=secret)
 
 
 def create_key(
     *, session: Session, organization: OrganizationRow, name: str, role: str
-) -> CreatedKey:
-    """A new key of the organization; its secret is returned here and never again."""
+) -> KeyCreated:
+    """A new key of the organization; its secret is returned here and never again.
+
+    422 for a role that is not an organization key's (`ORGANIZATION_ROLES`).
+    """
     if role not in ORGANIZATION_ROLES:
-        raise Invalid(
-            f"role must be one of {', '.join(ORGANIZATION_ROLES)}",
-            errors=[{"field": "role", "in": "body", "message": "unknown role"}],
+        raise Invalid.field(
+            "role", "unknown role", detail=f"role must be one of {', '.join(ORGANIZATION_ROLES)}"
         )
-    return _create_key(session, organization_id=organization.id, name=name, role=role)
+    return _create_key(session, organization_id=organization.id, name=name, role=KeyRole(role))
 
 
-def create_key_for(*, session: Session, org: str, name: str, role: str) -> CreatedKey:
+def create_key_for(*, session: Session, org: str, name: str, role: str) -> KeyCreated:
     """`create_key` for an organization named by id or slug (the command line)."""
-    organization = repository.get_organization(session=session, id_or_slug=org)
-    if organization is None:
-        raise NotFound(f"No organization {org!r}.")
+    organization = get_organization(session=session, org=org)
     return create_key(session=session, organization=organization, name=name, role=role)
 
 
-def create_admin_key(*, session: Session, name: str) -> CreatedKey:
+def create_admin_key(*, session: Session, name: str) -> KeyCreated:
     """A new admin key (no organization): manages organizations, acts as any owner."""
-    return _create_key(session, organization_id=None, name=name, role="admin")
+    return _create_key(session, organization_id=None, name=name, role=KeyRole.ADMIN)
 
 
 def list_keys(
@@ -168,6 +163,16 @@ def list_keys(
     return keyset_page(rows, limit=limit, filters=filters, convert=KeyPublic.model_validate)
 
 
+def get_organization(*, session: Session, org: str) -> OrganizationRow:
+    """An organization named by id or slug (the command line, exports); 404 when unknown."""
+    return get_or_not_found(
+        "org",
+        org,
+        lambda: repository.get_organization(session=session, id_or_slug=org),
+        missing=f"No organization {org!r}.",
+    )
+
+
 def revoke_key(*, session: Session, organization: OrganizationRow, key_id: str) -> None:
     """Revoke a key of the organization: it answers 401 from then on. Revoking twice is fine."""
     key = get_key(session=session, organization=organization, key_id=key_id)
@@ -179,11 +184,11 @@ def revoke_key(*, session: Session, organization: OrganizationRow, key_id: str) 
 
 def get_key(*, session: Session, organization: OrganizationRow, key_id: str) -> ApiKeyRow:
     """A key of the organization; 404 for an unknown one or another organization's."""
-    key = (
-        repository.get_api_key(session=session, organization_id=organization.id, key_id=key_id)
-        if is_id(key_id, "key")
-        else None
+    return get_or_not_found(
+        "key",
+        key_id,
+        lambda: repository.get_api_key(
+            session=session, organization_id=organization.id, key_id=key_id
+        ),
+        missing=f"No key {key_id!r} in this organization.",
     )
-    if key is None:
-        raise NotFound(f"No key {key_id!r} in this organization.")
-    return key

@@ -5,8 +5,13 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from api import repository
-from api.auth import Principal
+from api.enums import PrincipalKind
+from api.principals import Principal
 from api.schemas import Me, QuestionnaireRef
+
+__all__ = [
+    "describe",
+]
 
 
 def describe(*, session: Session, principal: Principal) -> Me:
@@ -19,7 +24,11 @@ def describe(*, session: Session, principal: Principal) -> Me:
         assessment=principal.assessment_id,
         respondent=principal.respondent_id,
     )
-    if principal.kind == "respondent" and principal.assessment_id and principal.organization_id:
+    if (
+        principal.kind == PrincipalKind.RESPONDENT
+        and principal.assessment_id
+        and principal.organization_id
+    ):
         organization = repository.get_organization_by_id(
             session=session, organization_id=principal.organization_id
         )

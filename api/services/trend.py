@@ -7,62 +7,43 @@ today's goal?".
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
-from typing import Any
+from dataclasses import dataclass
 
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Conflict, NotFound
-from api.secrets import is_id
+from api.enums import AssessmentStatus
+from api.errors import Conflict
+from api.schemas import (
+    CardHeadline,
+    ComparedAssessment,
+    ComparedAssessments,
+    ComparisonReport,
+    DomainFigures,
+    EnablerFigures,
+    Figures,
+    Goal,
+    Trend,
+    TrendPoint,
+)
 from api.services import goals
-from api.services.assessments import CLOSED, questionnaire_of
-from api.services.cards import CardReader, Headline
-from api.services.questionnaires import versions_of
+from api.services.assessments import get_assessment, questionnaire_of
+from api.services.cards import CardReader
+from api.services.questionnaires import get_questionnaire, versions_of
 from api.tables import AssessmentRow, OrganizationRow
+from questionnaires import Questionnaire
 from scoring import compare, read_card, related
 
-
-class Figures(BaseModel):
-    attainment: float | None
-    progress: float | None
-    level: int | None
-    index: float | None
-
-
-class DomainFigures(Figures):
-    goal: goals.Goal | None = None
-
-
-class EnablerFigures(BaseModel):
-    attainment: float | None
-    progress: float | None
-
-
-class TrendPoint(BaseModel):
-    assessment_id: str
-    title: str
-    period: str | None
-    period_end: date | None
-    closed_at: datetime
-    questionnaire_version: str
-    scoring_version: str
-    rescored: bool
-    scope: list[str]
-    overall: Figures
-    domains: dict[str, DomainFigures]
-    enablers: dict[str, EnablerFigures]
-
-
-class Trend(BaseModel):
-    questionnaire: str
-    points: list[TrendPoint]
+__all__ = [
+    "Overview",
+    "build_overview",
+    "build_trend",
+    "compare_assessments",
+]
 
 
 def _point(
-    assessment: AssessmentRow, card: Headline, goal_blocks: dict[str, goals.Goal]
+    assessment: AssessmentRow, card: CardHeadline, goal_blocks: dict[str, Goal]
 ) -> TrendPoint:
     assert assessment.closed_at is not None and assessment.scoring_version is not None
     overall = card.overall
@@ -99,6 +80,20 @@ def _point(
     )
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What an organization's overview page shows: the trend of a questionnaire key, named
+    with that key's newest questionnaire version."""
+
+    organization: OrganizationRow
+    trend: Trend
+    questionnaire: Questionnaire
+
+
+def _figures(card: CardHeadline) -> dict[str, tuple[int | None, float | None]]:
+    return {domain.id: (domain.level, domain.index) for domain in card.domains}
+
+
 def build_trend(
     *, session: Session, organization: OrganizationRow, questionnaire_key: str
 ) -> Trend:
@@ -128,21 +123,26 @@ def build_trend(
     return Trend(
         questionnaire=questionnaire_key,
         points=[
-            _point(
-                assessment,
-                card,
-                goals.goal_blocks_from(
-                    targets, {d.id: (d.level, d.index) for d in card.domains}, baseline
-                ),
-            )
+            _point(assessment, card, goals.goal_blocks_from(targets, _figures(card), baseline))
             for assessment, card in zip(closed, cards, strict=True)
         ],
     )
 
 
+def build_overview(
+    *, session: Session, organization: OrganizationRow, questionnaire_key: str
+) -> Overview:
+    """The trend of the key (`build_trend`, 404 for an unknown key) and its newest version."""
+    found = build_trend(
+        session=session, organization=organization, questionnaire_key=questionnaire_key
+    )
+    newest = get_questionnaire(session=session, key=questionnaire_key)
+    return Overview(organization=organization, trend=found, questionnaire=newest.questionnaire)
+
+
 def compare_assessments(
     *, session: Session, organization: OrganizationRow, base_id: str, target_id: str
-) -> dict[str, Any]:
+) -> ComparisonReport:
     """The comparison of `scoring.md` section 8 between two closed assessments, with goals.
 
     404 for an assessment that is not the organization's; 409 when either is open, or when
@@ -150,22 +150,13 @@ def compare_assessments(
     A card of an older scoring version is rescored with the credit floor of the newest
     version of its questionnaire key.
     """
-    sides = []
-    for assessment_id in (base_id, target_id):
-        assessment = (
-            repository.get_assessment(
-                session=session, organization_id=organization.id, assessment_id=assessment_id
-            )
-            if is_id(assessment_id, "asm")
-            else None
-        )
-        if assessment is None:
-            raise NotFound(f"No assessment {assessment_id!r} in this organization.")
-        sides.append(assessment)
-    for assessment in sides:
-        if assessment.status != CLOSED or assessment.score_card is None:
+    base, target = (
+        get_assessment(session=session, organization=organization, assessment_id=assessment_id)
+        for assessment_id in (base_id, target_id)
+    )
+    for assessment in (base, target):
+        if assessment.status != AssessmentStatus.CLOSED or assessment.score_card is None:
             raise Conflict(f"Assessment {assessment.id!r} is open: only closed ones compare.")
-    base, target = sides
     base_questionnaire = questionnaire_of(session=session, assessment=base).questionnaire
     target_questionnaire = questionnaire_of(session=session, assessment=target).questionnaire
     if not related(base_questionnaire, target_questionnaire):
@@ -187,15 +178,17 @@ def compare_assessments(
     baseline = goals.baseline_indexes(
         session=session, organization_id=organization.id, questionnaire_key=target.questionnaire_key
     )
-    blocks = goals.goal_blocks_from(
-        target_row.domains if target_row is not None else None,
-        {d.id: (d.level.target, d.index.target) for d in comparison.domains},
-        baseline,
+    targets = target_row.domains if target_row is not None else {}
+    # "Now" is the target side; a targeted domain the comparison leaves out (outside a
+    # side's scope) still gets its goal block, with nothing to measure.
+    now: dict[str, tuple[int | None, float | None]] = dict.fromkeys(targets, (None, None))
+    now.update({d.id: (d.level.target, d.index.target) for d in comparison.domains})
+    blocks = goals.goal_blocks_from(targets, now, baseline)
+    return ComparisonReport(
+        **dict(comparison),
+        assessments=ComparedAssessments(
+            base=ComparedAssessment(id=base.id, title=base.title, period=base.period),
+            target=ComparedAssessment(id=target.id, title=target.title, period=target.period),
+        ),
+        goals=blocks,
     )
-    body: dict[str, Any] = json.loads(comparison.model_dump_json())
-    body["assessments"] = {
-        "base": {"id": base.id, "title": base.title, "period": base.period},
-        "target": {"id": target.id, "title": target.title, "period": target.period},
-    }
-    body["goals"] = {domain: block.model_dump() for domain, block in blocks.items()}
-    return body

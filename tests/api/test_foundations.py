@@ -117,6 +117,7 @@ def test_a_questionnaire_is_served_whole(client: TestClient, admin: dict[str, st
         "aggregation": "mean",
         "credit_floor": 0.0,
     }
+    assert body["subset_of"] is None
     assert [bp["id"] for bp in body["best_practices"]][:2] == ["PRJ-STD-01", "PRJ-MEA-01"]
 
 

@@ -367,3 +367,76 @@ def test_a_source_that_cannot_seed_answers_the_same_422_and_creates_nothing(
         messages.add(error["message"].replace(repr(source), "<source>"))
     assert len(messages) == 1  # the same answer: nothing tells a foreign id from an unknown one
     assert client.get(_assessments(slug), headers=owner).json()["items"] == before
+
+
+# Comparing across scopes and short forms
+
+
+def _closed(
+    client: TestClient, owner: Headers, slug: str, values: dict[str, Any], **fields: Any
+) -> str:
+    a = new_assessment(client, owner, slug, **fields)["id"]
+    respondent, _ = new_respondent(client, owner, slug, a)
+    assert save(client, owner, slug, a, respondent["id"], **values).status_code == 200
+    close(client, owner, slug, a)
+    return a
+
+
+def test_two_scopes_compare_on_the_domains_both_hold_with_a_goal_for_every_target(
+    client: TestClient, org: tuple[str, Headers]
+) -> None:
+    """Base: project only, PRJ-STD-01 attained, PRJ-MEA-01 at 0.5 (credit 0.6667): level 1,
+    index 1.6667. Target: everything at 4: project level 2, index 2.0; program left out of the
+    comparison (outside the base's scope), yet its target still gets a goal block."""
+    slug, owner = org
+    client.put(
+        f"/v1/organizations/{slug}/targets/test-q",
+        json={"domains": {"project": 2, "program": 2}},
+        headers=owner,
+    )
+    base = _closed(
+        client, owner, slug, {"PRJ_STD_01_Q1": 4, "PRJ_STD_01_Q2": 4, "PRJ_MEA_01_Q1": 2},
+        scope=["project"], period_end="2025-01-31",
+    )  # fmt: skip
+    everything = {q: 4 for q in ("PRJ_STD_01_Q1", "PRJ_STD_01_Q2", "PRJ_MEA_01_Q1",
+                                 "PGM_STD_01_Q1", "PGM_MEA_01_Q1", "ENB_STR_01_Q1")}  # fmt: skip
+    target = _closed(client, owner, slug, everything, period_end="2026-01-31")
+    body = created(
+        client.get(f"/v1/organizations/{slug}/compare?base={base}&target={target}", headers=owner),
+        200,
+    )
+    assert (body["comparable"], body["scope"]) == ("shared_ids", ["project"])
+    (project,) = body["domains"]
+    assert project["index"] == {"base": 1.6667, "target": 2.0, "delta": 0.3333}
+    # Baselines: project from the base (1.6667); program first assessed by the target (2.0).
+    assert body["goals"] == {
+        "project": {"level": 2, "gap_levels": 0, "progress": 1.0},
+        "program": {"level": 2, "gap_levels": None, "progress": None},
+    }
+
+
+def test_a_quick_scan_compares_with_the_full_assessment_on_shared_ids(
+    client: TestClient, org: tuple[str, Headers]
+) -> None:
+    """The quick scan lacks PRJ-STD-01-Q2, but PRJ-STD-01 is in both: compared on its stored
+    figures. Quick: PRJ-STD-01 at 0.5; full: PRJ-STD-01 at 1 (gained)."""
+    slug, owner = org
+    quick = _closed(client, owner, slug, {"PRJ_STD_01_Q1": 2}, questionnaire_key="test-q-quick")
+    full = _closed(client, owner, slug, {"PRJ_STD_01_Q1": 4, "PRJ_STD_01_Q2": 4})
+    body = created(
+        client.get(f"/v1/organizations/{slug}/compare?base={quick}&target={full}", headers=owner),
+        200,
+    )
+    assert body["comparable"] == "shared_ids"
+    assert (body["questionnaire"]["base_key"], body["questionnaire"]["target_key"]) == (
+        "test-q-quick",
+        "test-q",
+    )
+    assert body["best_practices"]["gained"] == ["PRJ-STD-01"]
+    assert body["best_practices"]["only_in_base"] == []
+    assert body["best_practices"]["only_in_target"] == []
+    unrelated = _closed(client, owner, slug, {"PRJ_STD_01_Q1": 4}, questionnaire_key="evolving")
+    refused = client.get(
+        f"/v1/organizations/{slug}/compare?base={quick}&target={unrelated}", headers=owner
+    )
+    assert refused.status_code == 409
