@@ -11,7 +11,10 @@ from fastapi import FastAPI
 from api.config import Settings, get_settings
 from api.db import make_engine, session_scope
 from api.errors import StartupRefused, install_error_handlers
+from api.headers import SecurityHeaders
+from api.hosts import AllowedHosts
 from api.middleware import RequestBody, StartupRefusals
+from api.request_log import RequestLog, configure_logging
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
 from questionnaires import QuestionnaireFileError
@@ -30,6 +33,7 @@ Errors are `application/problem+json`.
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for `settings` (the environment's when None)."""
     settings = settings or get_settings()
+    configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,6 +67,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    # The last added runs first: every request is logged, every answer (a refusal too) gets
+    # the security headers, and the host is checked before the body is read.
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AllowedHosts, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)
     app.add_middleware(StartupRefusals)
     return app

@@ -46,8 +46,7 @@ def _bearer(request: Request) -> str:
 
 def authenticate(*, session: Session, settings: Settings, secret: str) -> Principal:
     """The principal a secret belongs to; 401 for an unknown or revoked one."""
-    admin_key = settings.admin_key.get_secret_value() if settings.admin_key else None
-    if admin_key and same_secret(secret, secret_hash(admin_key)):
+    if any(same_secret(secret, secret_hash(admin)) for admin in settings.admin_secrets()):
         return Principal(kind=PrincipalKind.ADMIN, id=ENV_ADMIN_ID, role=KeyRole.ADMIN)
     hashed = secret_hash(secret)
     key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)

@@ -47,6 +47,16 @@ def database_session(*, write: bool = True) -> Iterator[Session]:
         engine.dispose()
 
 
+def _ensure_writable(database_url: str) -> None:
+    """Stop with one line when the SQLite database cannot be written (a mount's ownership)."""
+    from api.data_folder import unwritable_database
+
+    problem = unwritable_database(database_url)
+    if problem is not None:
+        typer.echo(problem, err=True)
+        raise typer.Exit(code=1)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -57,9 +67,12 @@ def serve(
 
     from api.app import create_app
 
-    if get_settings().admin_key is None:
+    settings = get_settings()
+    _ensure_writable(settings.database_url)
+    if settings.admin_key is None:
         typer.echo("No OPM_ADMIN_KEY set: get an admin key with `opm key create --admin`.")
-    uvicorn.run(create_app(), host=host, port=port)
+    # Our own request log (`api.request_log`) replaces uvicorn's, which writes secret paths.
+    uvicorn.run(create_app(), host=host, port=port, access_log=False)
 
 
 @db_app.command("upgrade")
@@ -67,8 +80,46 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply the database migrations (creates the schema on a new database)."""
     from api.migrate import upgrade
 
-    upgrade(get_settings().database_url, revision)
+    database_url = get_settings().database_url
+    _ensure_writable(database_url)
+    upgrade(database_url, revision)
     typer.echo(f"database at {revision}")
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write the copy.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Copy the SQLite database, live, into FILE: one consistent snapshot (PostgreSQL: pg_dump)."""
+    from api import backup
+
+    try:
+        source = backup.backup(database_url=get_settings().database_url, target=file, force=force)
+    except backup.BackupRefused as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"backed up {source} to {file}")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A backup.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a database that holds data.")
+    ] = False,
+) -> None:
+    """Replace the SQLite database with a backup; refused if it holds data, unless --force."""
+    from api import backup
+
+    try:
+        revision = backup.restore(
+            database_url=get_settings().database_url, source=file, force=force
+        )
+    except backup.BackupRefused as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"restored {file} (schema {revision}); now run `opm db upgrade`")
 
 
 @questionnaire_app.command("validate")

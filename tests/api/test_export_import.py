@@ -67,7 +67,12 @@ def source(sqlite_template: Path, tmp_path: Path) -> Iterator[Source]:
     path = tmp_path / "source.db"
     shutil.copyfile(sqlite_template, path)
     url = f"sqlite:///{path}"
-    settings = Settings(database_url=url, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA])
+    settings = Settings(
+        database_url=url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
     admin = bearer(ADMIN_KEY)
     with TestClient(create_app(settings)) as client:
         scored = scored_assessment(client, admin, name="Exporter")
@@ -135,7 +140,12 @@ def test_an_imported_report_is_the_same_byte_for_byte(
 ) -> None:
     export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
     assert run(monkeypatch, database_url, "import", str(tmp_path / "export.json")).exit_code == 0
-    settings = Settings(database_url=database_url, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA])
+    settings = Settings(
+        database_url=database_url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
     with TestClient(create_app(settings)) as client:
         path = f"/v1/organizations/{source.slug}/assessments/{source.closed}/report"
         assert client.get(path, headers=bearer(ADMIN_KEY)).content == source.closed_report

@@ -22,7 +22,11 @@ def test_health_answers_ok_without_a_secret(client: TestClient) -> None:
 
 
 def test_health_answers_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/opm.db", questionnaire_dirs=[])
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/opm.db",
+        questionnaire_dirs=[],
+        allowed_hosts=["testserver"],
+    )
     from api.migrate import upgrade
 
     upgrade(settings.database_url)
