@@ -55,7 +55,9 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The API against bare endpoints doing the same database work (bench/api.py), then scoring.
 bench: install
+	$(BIN)/python bench/api.py
 	$(BIN)/python bench/scoring.py
 
 clean:
