@@ -1,13 +1,16 @@
-"""The report pages in a real browser: Debian's Chromium driven by Playwright (issue 7).
+"""The report pages in a real browser: Debian's Chromium driven by Playwright (issues 7, 10).
 
 The app is served by uvicorn on 127.0.0.1 (a free port) over a migrated SQLite file, filled
-over HTTP with the built-in `opm3-style` questionnaire and three respondents. The browser opens
+over HTTP with the built-in `opm3-style` questionnaire and three respondents. The first
+assessment (2025) is stored as scoring version "1" had stored it, as if it had closed before
+version "2"; the second (2026) leaves the portfolio domain out of its scope. The browser opens
 share links as an executive would (no key): every request it makes must go to the app, and the
 page must show the score card's numbers. Screenshots land in `tests/artifacts/` (not in git).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,11 +21,17 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from sqlalchemy import text
+
 from api.config import Settings
+from api.db import make_engine
 from api.migrate import upgrade
 from api.render.charts import decimal, percent
+from questionnaires import builtin_directory, load_file
+from scoring import ScoreCard, read_card
 
 from ..samples import DATA
+from ..scoring.version_1 import version_1_card
 from .databases import ADMIN_KEY
 from .live_server import serve
 
@@ -44,14 +53,52 @@ DOMAIN_BASE = {"project": 3.7, "program": 2.9, "portfolio": 2.2}
 STAGE_STEP = 0.8
 
 
+SCOPE_2026 = ["project", "program"]
+
+
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app, served by uvicorn in a background thread on a migrated SQLite file."""
+def browser_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite file."""
     database_url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'opm.db'}"
     upgrade(database_url)
-    settings = Settings(database_url=database_url, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA])
+    return database_url
+
+
+@pytest.fixture(scope="module")
+def base_url(browser_database: str) -> Iterator[str]:
+    """The app, served by uvicorn in a background thread on the migrated SQLite file."""
+    settings = Settings(
+        database_url=browser_database, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA]
+    )
     with serve(settings) as url:
         yield url
+
+
+def _store_as_version_1(database_url: str, assessment: str) -> None:
+    """Replace a closed assessment's card by the one scoring version "1" stored for it, with
+    the baseline of its close context (its own indexes: it is the first) as stored then."""
+    questionnaire = load_file(builtin_directory() / f"{QUESTIONNAIRE}-1.0.0.yaml").questionnaire
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            stored, context = connection.execute(
+                text("SELECT score_card, close_context FROM assessment WHERE id = :id"),
+                {"id": assessment},
+            ).one()
+            card = read_card(stored)
+            assert isinstance(card, ScoreCard)
+            old = version_1_card(card, questionnaire)
+            context = json.loads(context) if isinstance(context, str) else context
+            context["baseline"]["domains"] = {d.id: d.index for d in old.domains if d.assessed}
+            connection.execute(
+                text(
+                    "UPDATE assessment SET score_card = :card, scoring_version = '1', "
+                    "close_context = :context WHERE id = :id"
+                ),
+                {"card": old.model_dump_json(), "context": json.dumps(context), "id": assessment},
+            )
+    finally:
+        engine.dispose()
 
 
 def _value(
@@ -77,12 +124,18 @@ class Scene:
     slug: str
     owner: dict[str, str]
     closed: list[str]
-    report_link: str
+    report_link: str  # 2026
     overview_link: str
+    version_1_link: str  # 2025, stored by scoring version "1"
 
 
 def _answer_all(
-    http: httpx.Client, owner: dict[str, str], slug: str, assessment: str, shift: int
+    http: httpx.Client,
+    owner: dict[str, str],
+    slug: str,
+    assessment: str,
+    shift: int,
+    scope: list[str] | None,
 ) -> None:
     questionnaire = http.get(f"/v1/questionnaires/{QUESTIONNAIRE}", headers=owner).json()
     stages = [stage["id"] for stage in questionnaire["stages"]]
@@ -97,6 +150,8 @@ def _answer_all(
         items: list[dict[str, Any]] = []
         question_index = 0
         for practice_index, practice in enumerate(questionnaire["best_practices"]):
+            if scope is not None and practice.get("domain") not in (None, *scope):
+                continue
             position = stages.index(practice["stage"]) if practice.get("stage") else 0
             for question in practice["questions"]:
                 question_index += 1
@@ -123,8 +178,10 @@ def _answer_all(
 
 
 @pytest.fixture(scope="module")
-def scene(base_url: str) -> Scene:
-    """Two closed assessments a year apart, targets, and share links to a report and overview."""
+def scene(base_url: str, browser_database: str) -> Scene:
+    """Two closed assessments a year apart (the first stored by scoring version "1", the
+    second without portfolio in its scope), targets, and share links to a report (2026), a
+    report (2025) and the overview."""
     with httpx.Client(base_url=base_url, timeout=30) as http:
         admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
         profile = {
@@ -147,9 +204,9 @@ def scene(base_url: str) -> Scene:
         targets = {"domains": {"project": 3, "program": 2, "portfolio": 2}}
         http.put(f"/v1/organizations/{slug}/targets/{QUESTIONNAIRE}", json=targets, headers=owner)
         closed = []
-        for period, end, shift, rigor in (
-            ("2025", "2025-12-31", 0, "self"),
-            ("2026", "2026-12-31", 1, "facilitated"),
+        for period, end, shift, rigor, scope in (
+            ("2025", "2025-12-31", 0, "self", None),
+            ("2026", "2026-12-31", 1, "facilitated", SCOPE_2026),
         ):
             assessment = http.post(
                 f"/v1/organizations/{slug}/assessments",
@@ -159,24 +216,30 @@ def scene(base_url: str) -> Scene:
                     "period": period,
                     "period_end": end,
                     "rigor": rigor,
+                    **({"scope": scope} if scope else {}),
                 },
                 headers=owner,
             ).json()["id"]
-            _answer_all(http, owner, slug, assessment, shift)
+            _answer_all(http, owner, slug, assessment, shift, scope)
             closing = http.post(
                 f"/v1/organizations/{slug}/assessments/{assessment}/close", headers=owner
             )
             assert closing.status_code == 200, closing.text
             closed.append(assessment)
+        _store_as_version_1(browser_database, closed[0])
         links = [
             http.post(
                 f"/v1/organizations/{slug}/share-links",
                 json={**target, "expires_in_days": 30},
                 headers=owner,
             ).json()["url"]
-            for target in ({"assessment_id": closed[-1]}, {"questionnaire_key": QUESTIONNAIRE})
+            for target in (
+                {"assessment_id": closed[-1]},
+                {"questionnaire_key": QUESTIONNAIRE},
+                {"assessment_id": closed[0]},
+            )
         ]
-    return Scene(base_url, slug, owner, closed, links[0], links[1])
+    return Scene(base_url, slug, owner, closed, links[0], links[1], links[2])
 
 
 @pytest.fixture(scope="module")
