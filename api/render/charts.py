@@ -309,6 +309,7 @@ class HeatRow:
 
 @dataclass(frozen=True)
 class Heatmap(Chart):
+    title: str  # "Progress by domain and stage"; "Attainment ..." on a version "1" card
     left: int
     cell_width: float
     stages: list[Label]
@@ -387,6 +388,7 @@ def stage_heatmap(
     figure = "Progress" if any(progress_of(d) is not None for d in domains) else "Attainment"
     chart = Heatmap(
         id=chart_id,
+        title=f"{figure} by domain and stage",
         height=y + 4,
         desc=f"{figure} per domain and stage, with the best practices attained. "
         + "; ".join(summary)

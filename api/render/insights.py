@@ -175,9 +175,9 @@ def at_a_glance(
     if assessed and card.overall.index is not None:
         weakest = [domain for domain in assessed if domain.index == card.overall.index]
         if len(assessed) > 1:
-            verb = "is" if len(weakest) == 1 else "are"
+            subject = "domain in scope is" if len(weakest) == 1 else "domains in scope are"
             sentences.append(
-                f"The weakest domain in scope {verb} {_names([d.name for d in weakest])}, at "
+                f"The weakest {subject} {_names([d.name for d in weakest])}, at "
                 f"level {card.overall.level} ({card.overall.level_name}, index "
                 f"{decimal(card.overall.index)}): an organization is as mature as its weakest "
                 "domain, so this is the overall figure."
