@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-
 from sqlalchemy import text
 
 from api.config import Settings
@@ -281,43 +280,99 @@ def _card(scene: Scene, assessment: str) -> dict[str, Any]:
         return card
 
 
+def _screenshots(page: Any, name: str) -> None:
+    """The whole page, and its top (header to the enablers) at a size one can read."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    bottom = page.locator("#context").bounding_box()
+    if bottom is not None:
+        clip = {"x": 0, "y": 0, "width": 1180, "height": bottom["y"]}
+        page.screenshot(path=str(ARTIFACTS / f"{name}-top.png"), clip=clip, full_page=True)
+
+
 def test_a_shared_report_shows_the_score_cards_numbers(page: Any, scene: Scene) -> None:
     requested = _record_requests(page)
     response = page.goto(scene.report_link)
     assert response.status == 200
     assert page.title().startswith("Northwind Énergie · OPM maturity 2026")
     card = _card(scene, scene.closed[-1])
+    assert card["scoring_version"] == "2" and card["scope"] == SCOPE_2026
     for domain in card["domains"]:
+        if not domain["in_scope"]:
+            continue
+        tile = page.locator(f'#domain-tiles .tile[data-domain="{domain["id"]}"]')
+        assert tile.locator(".value").text_content() == f"Level {domain['level']}"
+        assert tile.locator(".index strong").text_content() == decimal(domain["index"])
         for stage in domain["stages"]:
             shown = page.locator(
-                f'g.cell[data-domain="{domain["id"]}"][data-stage="{stage["id"]}"] text.value'
+                f'g.cell[data-domain="{domain["id"]}"][data-stage="{stage["id"]}"]'
             )
-            assert shown.text_content() == percent(stage["attainment"]), (domain["id"], stage)
+            assert shown.locator("text.value").text_content() == percent(stage["progress"])
+            assert shown.locator("text.attained").text_content() == (
+                f"{stage['practices_attained']} of {stage['practices_assessed']} attained"
+            )
         row = page.locator(f'#domain-table tr[data-domain="{domain["id"]}"] td')
         assert row.nth(2).text_content() == decimal(domain["index"])
-        assert row.nth(3).text_content() == percent(domain["attainment"])
-    overall = card["overall"]
-    assert page.locator("#overall-attainment .value").text_content() == percent(
-        overall["attainment"]
+        assert row.nth(3).text_content() == percent(domain["progress"])
+    # Portfolio is outside the scope: named, never drawn.
+    portfolio = page.locator('#domain-tiles .tile[data-domain="portfolio"]')
+    assert "not in this assessment's scope" in portfolio.text_content()
+    assert (
+        page.locator('g.cell[data-domain="portfolio"], rect.bar[data-domain="portfolio"]').count()
+        == 0
     )
-    assert page.locator("#overall-index .value").text_content() == decimal(overall["index"])
-    assert page.locator("#overall-level .value").text_content() == str(overall["level"])
+    assert (
+        "not in this assessment's scope"
+        in page.locator('#chart-heatmap g.domain[data-domain="portfolio"]').text_content()
+    )
+    overall = card["overall"]
+    assert page.locator("#overall .label").text_content() == "Overall: weakest domain in scope"
+    assert page.locator("#overall .value").text_content() == f"Level {overall['level']}"
+    assert f"index {decimal(overall['index'])}" in page.locator("#overall").text_content()
+    assert page.locator("#overall-progress .value").text_content() == percent(overall["progress"])
     for enabler in card["enablers"]:
-        bar = page.locator(f'#enablers rect.bar[data-enabler="{enabler["id"]}"] title')
-        assert bar.text_content().startswith(f"{enabler['name']}: {percent(enabler['attainment'])}")
+        bar = page.locator(f'#enablers g.enabler[data-enabler="{enabler["id"]}"]')
+        assert bar.locator("tspan.value").text_content() == percent(enabler["progress"])
+        assert bar.locator("tspan.attained").text_content() == (
+            f" · {enabler['practices_attained']} of {enabler['practices_assessed']} attained"
+        )
     gaps = page.locator("#gaps tbody tr")
     assert gaps.count() == len(card["gaps"])
+    assert page.locator("#gaps td.how-close").count() == len(card["gaps"])
     assert page.locator("#appendix tr[data-question]").count() == sum(
         len(practice["questions"]) for practice in card["best_practices"]
     )
     for section in ("#summary", "#chart-heatmap", "#chart-levels", "#chart-enablers", "#gaps"):
         assert page.locator(section).is_visible(), section
     assert page.locator("#provisional").count() == 0
+    assert page.locator("#scoring-version-note").count() == 0
     assert page.locator("svg.chart[role=img] > title").count() == 3
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    _screenshots(page, "report")
     own = urlsplit(scene.base_url).netloc
     assert requested and all(urlsplit(url).netloc == own for url in requested), requested
+
+
+def test_a_report_stored_by_scoring_version_1_shows_its_stored_numbers(
+    page: Any, scene: Scene
+) -> None:
+    assert page.goto(scene.version_1_link).status == 200
+    card = _card(scene, scene.closed[0])
+    assert card["scoring_version"] == "1"
+    note = page.locator("#scoring-version-note")
+    assert note.is_visible() and "Scored with scoring version 1." in note.text_content()
+    for domain in card["domains"]:
+        for stage in domain["stages"]:
+            shown = page.locator(
+                f'g.cell[data-domain="{domain["id"]}"][data-stage="{stage["id"]}"] text.value'
+            )
+            assert shown.text_content() == percent(stage["attainment"]), (domain["id"], stage)
+        tile = page.locator(f'#domain-tiles .tile[data-domain="{domain["id"]}"]')
+        assert tile.locator(".index strong").text_content() == decimal(domain["index"])
+    assert page.locator("#overall-attainment .value").text_content() == percent(
+        card["overall"]["attainment"]
+    )
+    assert page.locator("#gaps td.how-close").count() == 0
+    _screenshots(page, "report-version-1")
 
 
 def test_the_report_prints_to_a4_with_charts_and_rows_kept_whole(page: Any, scene: Scene) -> None:
@@ -338,7 +393,11 @@ def test_a_shared_overview_leads_to_shared_reports(page: Any, scene: Scene) -> N
     assert page.goto(scene.overview_link).status == 200
     rows = page.locator("#points tbody tr")
     assert rows.count() == 2
+    assert "rescored from scoring version 1" in rows.nth(0).text_content()
+    assert "rescored" not in rows.nth(1).text_content()
+    assert rows.nth(1).locator('td[data-domain="portfolio"]').text_content() == "not in scope"
     assert page.locator("circle.point[data-series=overall]").count() == 2
+    assert page.locator("circle.point[data-series=portfolio]").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
     page.locator("#points a").first.click()

@@ -113,8 +113,9 @@ def test_the_report_page_shows_the_headers_numbers_and_every_section(
         "Index ",
         "1.83",
     ]
-    assert texts(tile(summary, "program"))[:5] == [
+    assert texts(tile(summary, "program"))[:6] == [
         "Program",
+        " · weakest in scope",
         "Level 1",
         "Standardized",
         "Index ",
@@ -643,7 +644,8 @@ def test_the_summary_shows_each_domain_before_the_overall_figure(
         "Standardized · index 1.17",
         "Set by Program.",
     ]
-    assert "weakest" in tile(summary, "program") and "weakest" not in tile(summary, "project")
+    assert texts(tile(summary, "program"))[:2] == ["Program", " · weakest in scope"]
+    assert "weakest" not in tile(summary, "project")
     assert "Progress, domains in scope" in summary and ">75%<" in summary  # (1+5/6+1+1/6)/4
 
 
@@ -766,8 +768,9 @@ def test_a_version_1_card_renders_its_stored_numbers_with_a_note(
     assert "exactly as stored when the assessment closed" in note.group(1)
     assert "progress with partial credit was not computed then" in note.group(1)
     summary = section(html, "summary", "domains")
-    assert texts(tile(summary, "project"))[:5] == [
+    assert texts(tile(summary, "project"))[:6] == [
         "Project",
+        " · weakest in scope",
         "Level 0",
         "Initial",
         "Index ",
