@@ -169,7 +169,7 @@ class DomainBar:
     width: float | None  # None when the domain is not assessed (or out of scope)
     figure: str  # the index, written beside the bar
     attained: str  # the next stage's practices attained, or "all stages achieved"
-    stage: str  # the next stage's name (clipped), or ""
+    stage: str  # "in Control": the next stage (clipped), or ""
     spoken: str  # the row in words
     target: int | None
     target_x: float
@@ -259,7 +259,7 @@ def domain_levels(
                 width=None if index is None else span * index / count,
                 figure=decimal(index),
                 attained=attained,
-                stage=_clip(stage, 24),
+                stage=f"in {_clip(stage, 21)}" if stage else "",
                 spoken=spoken,
                 target=target if in_scope else None,
                 target_x=x(min(target, count)) if target is not None else 0,

@@ -402,6 +402,16 @@ def render_overview(overview: Overview, *, report_url: Callable[[str], str], sha
     for point in points:
         enabler_ids.extend(e for e in point.enablers if e not in enabler_ids)
     goals = points[-1].domains if points else {}
+    # Where scopes differ, the weakest domain in scope is not taken over the same domains.
+    left_out = [
+        (label, [names.get(d, d) for d in point.domains if d not in point.scope])
+        for label, point in zip(labels, points, strict=True)
+    ]
+    scope_changes = (
+        [(label, domains) for label, domains in left_out if domains]
+        if len({tuple(point.scope) for point in points}) > 1
+        else []
+    )
     context = {
         "shared": shared,
         "organization": organization,
@@ -416,6 +426,7 @@ def render_overview(overview: Overview, *, report_url: Callable[[str], str], sha
         "enabler_names": {enabler.id: enabler.name for enabler in questionnaire.enablers},
         "latest_goals": {d: figures.goal for d, figures in goals.items() if figures.goal},
         "latest_scope": points[-1].scope if points else [],
+        "scope_changes": scope_changes,
         "chart": charts.trend_lines("chart-trend", labels, series, maximum) if points else None,
         "report_url": report_url,
     }

@@ -424,6 +424,26 @@ def test_the_overview_marks_rescored_points_and_shows_progress_and_scope(
     assert "Weakest in scope: 2026-Q1 0.89, 2027 1.67" in html
     assert "Program: 2026-Q1 1.33" in html
     assert "Program: none in 2027" in html
+    note = re.search(r'<p class="version-note" id="scope-note">(.*?)</p>', html, re.S)
+    assert note
+    assert " ".join(" ".join(texts(note.group(1))).split()) == (
+        "The scope is not the same in every assessment (2027: Program not in scope), so the "
+        "weakest domain in scope is not always taken over the same domains: compare the "
+        "domains' own lines."
+    )
+
+
+def test_the_overview_says_nothing_of_scope_when_every_assessment_has_the_same(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(
+        client,
+        f"/v1/organizations/{scored['slug']}/overview",
+        scored["owner"],
+        questionnaire="test-q",
+    )
+    assert 'id="scope-note"' not in html and "not in scope" not in html
 
 
 def test_the_overview_needs_a_known_questionnaire(client: TestClient, admin: Headers) -> None:
