@@ -823,11 +823,12 @@ def test_a_version_1_card_renders_its_stored_numbers_with_a_note(
     assert "progress" not in section(html, "heatmap", "enablers").lower()
     assert "How close" not in html and "of the way" not in html
     row = re.search(r'<tr data-domain="program">(.*?)</tr>', html, re.S)
-    assert row and texts(row.group(1))[:4] == [
+    assert row and texts(row.group(1))[:5] == [
         "Program",
         "1 · Standardized",
         "1.00",
-        "1 of 2 attained ",
+        "1 of 2 attained",
+        "50%",
     ]
     assert "Scoring version 1" in html[html.index("<footer>") :]
     # The JSON report is still the stored card, byte for byte.
