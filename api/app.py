@@ -12,6 +12,7 @@ from api.config import Settings, get_settings
 from api.db import make_engine, session_scope
 from api.errors import install_error_handlers
 from api.middleware import RequestBody
+from api.pages import install_pages
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
 
@@ -59,5 +60,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_pages(app)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
     return app
