@@ -49,9 +49,13 @@ def _bearer(request: Request) -> str:
 
 
 def _principal_for_hash(*, session: Session, settings: Settings, hashed: str) -> Principal | None:
-    """The principal whose secret hashes to `hashed` now, or None (unknown, revoked, re-issued)."""
-    admin_key = settings.admin_key.get_secret_value() if settings.admin_key else None
-    if admin_key and hmac.compare_digest(hashed, secret_hash(admin_key)):
+    """The principal whose secret hashes to `hashed` now, or None (unknown, revoked, re-issued).
+
+    An admin secret is any of those in force (several while one is rotated): a page session
+    opened with one that has been rotated out ends with it.
+    """
+    admins = [secret_hash(admin) for admin in settings.admin_secrets()]
+    if any(hmac.compare_digest(hashed, admin) for admin in admins):
         return Principal(kind=PrincipalKind.ADMIN, id=ENV_ADMIN_ID, role=KeyRole.ADMIN)
     key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
     if key is not None and key.revoked_at is None and hmac.compare_digest(hashed, key.secret_hash):

@@ -263,7 +263,12 @@ def world(
         url = f"sqlite:///{path}"
     else:
         url = request.getfixturevalue("postgres_migrated")
-    settings = Settings(database_url=url, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA])
+    settings = Settings(
+        database_url=url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
     try:
         with TestClient(create_app(settings), raise_server_exceptions=False) as client:
             yield build_world(client, bearer(ADMIN_KEY))
