@@ -10,10 +10,15 @@ from fastapi import FastAPI
 
 from api.config import Settings, get_settings
 from api.db import make_engine, session_scope
-from api.errors import install_error_handlers
-from api.middleware import RequestBody
+from api.errors import StartupRefused, install_error_handlers
+from api.headers import SecurityHeaders
+from api.hosts import AllowedHosts
+from api.middleware import RequestBody, StartupRefusals
+from api.pages import install_pages
+from api.request_log import RequestLog, configure_logging
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
+from questionnaires import QuestionnaireFileError
 
 logger = logging.getLogger("api")
 
@@ -29,6 +34,7 @@ Errors are `application/problem+json`.
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for `settings` (the environment's when None)."""
     settings = settings or get_settings()
+    configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -36,9 +42,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         try:
             with session_scope(engine, write=True) as session:
-                added = load_and_register(
-                    session=session, extra_directories=settings.questionnaire_dirs
-                )
+                try:
+                    added = load_and_register(
+                        session=session, extra_directories=settings.questionnaire_dirs
+                    )
+                except QuestionnaireFileError as error:
+                    raise StartupRefused(str(error)) from None
                 session.commit()
                 logger.info("questionnaires registered: %d new", added)
             if settings.admin_key is None:
@@ -59,5 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_pages(app)
+    # The last added runs first: every request is logged, every answer (a refusal too) gets
+    # the security headers, and the host is checked before the body is read.
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AllowedHosts, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)
+    app.add_middleware(StartupRefusals)
     return app

@@ -13,6 +13,9 @@ A database that cannot be reached answers 503.
 
 Use cases raise these; `install_error_handlers` turns them, and FastAPI's own errors, into
 `application/problem+json`. Anything else is logged and answered 500 without internals.
+
+`StartupRefused` stands apart: it stops the service at start-up (a changed or broken
+questionnaire file), with its message alone, and is never a request's answer.
 """
 
 from __future__ import annotations
@@ -25,8 +28,12 @@ from typing import Any, Literal
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from api.request_log import redacted_path, request_id
 
 logger = logging.getLogger("api")
 
@@ -45,6 +52,13 @@ def field_problem(
     `details` are extra members placed before `message` (an answer item's `question_id`).
     """
     return {"field": field, "in": where, **details, "message": message}
+
+
+class StartupRefused(Exception):
+    """A reason the service must not start; its message alone tells the operator what to do.
+
+    Not a client's error: it stops the start (`api.middleware.StartupRefusals`), never a request.
+    """
 
 
 class AppError(Exception):
@@ -145,23 +159,49 @@ def _app_problem(_request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status, exc.detail, exc.errors, headers=headers)
 
 
-def _http_problem(_request: Request, exc: Exception) -> JSONResponse:
+def _http_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
         detail = "No such resource."
+    headers = dict(exc.headers) if exc.headers else {}
     if exc.status_code == 405:
         detail = "This method is not allowed on this path."
-    return problem(exc.status_code, detail, headers=dict(exc.headers) if exc.headers else None)
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return problem(exc.status_code, detail, headers=headers or None)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of this path takes: the router names only the first route's."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 def _database_problem(request: Request, exc: Exception) -> JSONResponse:
-    logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    logger.error(
+        "database unavailable: request id=%s method=%s path=%s: %s",
+        request_id(request.scope),
+        request.method,
+        redacted_path(request.scope),
+        exc,  # the statement without its parameters: the engine hides them (`api.db`)
+    )
     return problem(503, "The database is unavailable; try again shortly.")
 
 
 def _unexpected_problem(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    logger.error(
+        "unexpected error: request id=%s method=%s path=%s",
+        request_id(request.scope),
+        request.method,
+        redacted_path(request.scope),
+        exc_info=exc,
+    )
     return problem(500, "An unexpected error occurred; it has been logged.")
 
 

@@ -11,6 +11,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     StringConstraints,
     WithJsonSchema,
@@ -144,7 +145,7 @@ class Me(BaseModel):
 
 
 class PmoProfile(Input):
-    exists: bool
+    exists: StrictBool
     type: Literal["supportive", "controlling", "directive"] | None = None
     permanence: Literal["permanent", "temporary"] | None = None
     scope: Literal["project", "program", "portfolio", "enterprise"] | None = None
@@ -330,7 +331,7 @@ class TokenIssued(BaseModel):
 class AnswerItem(Input):
     question_id: str
     value: StrictInt | None = None
-    not_applicable: bool | None = None
+    not_applicable: StrictBool | None = None
     comment: str | None = None
     evidence: list[str] | None = None
 

@@ -26,6 +26,7 @@ from questionnaires.model import (
     Stage,
     version_precedence,
 )
+from questionnaires.short_form import short_form_problems
 
 __all__ = [
     "BestPractice",
@@ -46,5 +47,6 @@ __all__ = [
     "load_file",
     "parse_questionnaire",
     "questionnaire_files",
+    "short_form_problems",
     "version_precedence",
 ]

@@ -36,6 +36,8 @@ def create_share_link(
     assessments). The token is inside `url`, shown once: a replay of the request with the same
     `Idempotency-Key` answers `url: null` (create another link).
     """
+    # Without OPM_PUBLIC_URL, the request's own address: a host named in OPM_ALLOWED_HOSTS
+    # (`api.hosts`), never one a client made up.
     base_url = settings.public_url or str(request.base_url)
 
     def create() -> ShareLinkCreated:

@@ -163,7 +163,12 @@ def test_an_upgraded_database_serves_version_1_cards_and_rescores_them_beside_ve
     upgrade(empty_database, "0001")
     _insert_a_version_1_assessment(empty_database)
     upgrade(empty_database)
-    settings = Settings(database_url=empty_database, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA])
+    settings = Settings(
+        database_url=empty_database,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         admin = bearer(ADMIN_KEY)
         old = client.get(
