@@ -76,7 +76,6 @@ def base_url(browser_database: str) -> Iterator[str]:
 def _store_as_version_1(database_url: str, assessment: str) -> None:
     """Replace a closed assessment's card by the one scoring version "1" stored for it, with
     the baseline of its close context (its own indexes: it is the first) as stored then."""
-    questionnaire = load_file(builtin_directory() / f"{QUESTIONNAIRE}-1.0.0.yaml").questionnaire
     engine = make_engine(database_url)
     try:
         with engine.begin() as connection:
@@ -86,7 +85,9 @@ def _store_as_version_1(database_url: str, assessment: str) -> None:
             ).one()
             card = read_card(stored)
             assert isinstance(card, ScoreCard)
-            old = version_1_card(card, questionnaire)
+            version = card.questionnaire.version
+            questionnaire = load_file(builtin_directory() / f"{QUESTIONNAIRE}-{version}.yaml")
+            old = version_1_card(card, questionnaire.questionnaire)
             context = json.loads(context) if isinstance(context, str) else context
             context["baseline"]["domains"] = {d.id: d.index for d in old.domains if d.assessed}
             connection.execute(
@@ -134,9 +135,11 @@ def _answer_all(
     slug: str,
     assessment: str,
     shift: int,
-    scope: list[str] | None,
 ) -> None:
-    questionnaire = http.get(f"/v1/questionnaires/{QUESTIONNAIRE}", headers=owner).json()
+    # The assessment's own questionnaire version, its best practices outside the scope left out.
+    questionnaire = http.get(
+        f"/v1/organizations/{slug}/assessments/{assessment}/questionnaire", headers=owner
+    ).json()
     stages = [stage["id"] for stage in questionnaire["stages"]]
     for respondent_index, (name, role) in enumerate(
         [("Ana Souza", "PMO lead"), ("Ben Okafor", "Portfolio manager"), ("Chloé Martin", None)]
@@ -149,8 +152,6 @@ def _answer_all(
         items: list[dict[str, Any]] = []
         question_index = 0
         for practice_index, practice in enumerate(questionnaire["best_practices"]):
-            if scope is not None and practice.get("domain") not in (None, *scope):
-                continue
             position = stages.index(practice["stage"]) if practice.get("stage") else 0
             for question in practice["questions"]:
                 question_index += 1
@@ -178,9 +179,9 @@ def _answer_all(
 
 @pytest.fixture(scope="module")
 def scene(base_url: str, browser_database: str) -> Scene:
-    """Two closed assessments a year apart (the first stored by scoring version "1", the
-    second without portfolio in its scope), targets, and share links to a report (2026), a
-    report (2025) and the overview."""
+    """Two closed assessments a year apart (the first on the questionnaire's version 1.0.0,
+    stored by scoring version "1"; the second on its newest version, without portfolio in its
+    scope), targets, and share links to a report (2026), the overview and a report (2025)."""
     with httpx.Client(base_url=base_url, timeout=30) as http:
         admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
         profile = {
@@ -203,14 +204,15 @@ def scene(base_url: str, browser_database: str) -> Scene:
         targets = {"domains": {"project": 3, "program": 2, "portfolio": 2}}
         http.put(f"/v1/organizations/{slug}/targets/{QUESTIONNAIRE}", json=targets, headers=owner)
         closed = []
-        for period, end, shift, rigor, scope in (
-            ("2025", "2025-12-31", 0, "self", None),
-            ("2026", "2026-12-31", 1, "facilitated", SCOPE_2026),
+        for period, end, shift, rigor, scope, version in (
+            ("2025", "2025-12-31", 0, "self", None, "1.0.0"),
+            ("2026", "2026-12-31", 1, "facilitated", SCOPE_2026, None),
         ):
             assessment = http.post(
                 f"/v1/organizations/{slug}/assessments",
                 json={
                     "questionnaire_key": QUESTIONNAIRE,
+                    "questionnaire_version": version,
                     "title": f"OPM maturity {period}",
                     "period": period,
                     "period_end": end,
@@ -219,7 +221,7 @@ def scene(base_url: str, browser_database: str) -> Scene:
                 },
                 headers=owner,
             ).json()["id"]
-            _answer_all(http, owner, slug, assessment, shift, scope)
+            _answer_all(http, owner, slug, assessment, shift)
             closing = http.post(
                 f"/v1/organizations/{slug}/assessments/{assessment}/close", headers=owner
             )
