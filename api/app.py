@@ -14,6 +14,7 @@ from api.errors import StartupRefused, install_error_handlers
 from api.headers import SecurityHeaders
 from api.hosts import AllowedHosts
 from api.middleware import RequestBody, StartupRefusals
+from api.pages import install_pages
 from api.request_log import RequestLog, configure_logging
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_pages(app)
     # The last added runs first: every request is logged, every answer (a refusal too) gets
     # the security headers, and the host is checked before the body is read.
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
