@@ -60,7 +60,13 @@ def _principal_for_hash(*, session: Session, settings: Settings, hashed: str) ->
     key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
     if key is not None and key.revoked_at is None and hmac.compare_digest(hashed, key.secret_hash):
         kind = PrincipalKind.ADMIN if key.role == KeyRole.ADMIN else PrincipalKind.KEY
-        return Principal(kind=kind, id=key.id, role=key.role, organization_id=key.organization_id)
+        return Principal(
+            kind=kind,
+            id=key.id,
+            role=key.role,
+            organization_id=key.organization_id,
+            last_used_at=key.last_used_at,
+        )
     found = repository.get_respondent_by_token_hash(session=session, token_hash=hashed)
     if found is not None and hmac.compare_digest(hashed, found[0].token_hash or ""):
         respondent, organization_id = found
@@ -86,14 +92,31 @@ def get_principal(
     request: Request, session: SessionDep, settings: SettingsDep, background: BackgroundTasks
 ) -> Principal:
     principal = authenticate(session=session, settings=settings, secret=_bearer(request))
-    if principal.kind != PrincipalKind.RESPONDENT and principal.id != ENV_ADMIN_ID:
-        background.add_task(_record_use, get_engine(request), key_id=principal.id)
+    _record_use_when_due(request, background, principal)
     return principal
+
+
+def _record_use_when_due(
+    request: Request, background: BackgroundTasks, principal: Principal
+) -> None:
+    """Record a key's use after the response, when its `last_used_at` is a minute old or more.
+
+    `last_used_at` is then at most `LAST_USED_RESOLUTION` late, and a key in steady use costs
+    one write a minute instead of a write transaction (the database's write lock on SQLite)
+    after every request.
+    """
+    if principal.kind == PrincipalKind.RESPONDENT or principal.id == ENV_ADMIN_ID:
+        return
+    seen = principal.last_used_at
+    if seen is not None and seen > utcnow() - LAST_USED_RESOLUTION:
+        return
+    background.add_task(_record_use, get_engine(request), key_id=principal.id)
 
 
 def _record_use(engine: Engine, *, key_id: str) -> None:
     # After the response, in its own transaction, at most once a minute a key: a reading
-    # request must not become a writing one, nor wait for the write lock.
+    # request must not become a writing one, nor wait for the write lock. The condition is
+    # checked again in the statement: concurrent requests of one key write once.
     now = utcnow()
     with session_scope(engine, write=True) as session:
         repository.touch_api_key(
@@ -380,8 +403,7 @@ class SessionPrincipal:
                 raise Forbidden("This form is out of date or did not come from this site.")
             if not same_origin(request, settings):
                 raise Forbidden("This request came from another site.")
-        if principal.kind != PrincipalKind.RESPONDENT and principal.id != ENV_ADMIN_ID:
-            background.add_task(_record_use, get_engine(request), key_id=principal.id)
+        _record_use_when_due(request, background, principal)
         return principal
 
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from api.enums import KeyRole, PrincipalKind
@@ -33,6 +34,9 @@ class Principal:
     organization_id: str | None = None  # None for an admin
     assessment_id: str | None = None  # a respondent's only
     respondent_id: str | None = None
+    # A key's `last_used_at` as read when authenticating: recording a use is due only when it
+    # is older than the resolution (`api.auth`), so most requests write nothing.
+    last_used_at: datetime | None = None
 
     def may(self, action: Action) -> bool:
         """Whether the principal's role grants `action` (a respondent's grants nothing)."""

@@ -491,6 +491,34 @@ def memory(server: Server, requests: list[Request], *, total: int, connections: 
     return samples
 
 
+def profile(server: Server, output: Path, seconds: float, *, gil: bool) -> subprocess.Popen[bytes]:
+    """py-spy recording the server's threads (not idle ones) for `seconds`, in the background."""
+    spy = shutil.which("py-spy", path=str(BIN)) or shutil.which("py-spy")
+    if spy is None:
+        sys.exit("py-spy is missing: .venv/bin/pip install py-spy")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [
+            spy,
+            "record",
+            "--pid",
+            str(server.process.pid),
+            "--duration",
+            str(int(seconds)),
+            "--rate",
+            "200",
+            "--format",
+            "raw",
+            "--output",
+            str(output),
+            "--nonblocking",
+            *(["--gil"] if gil else []),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 # Report
 
 
@@ -528,6 +556,13 @@ def main() -> None:
     parser.add_argument("--memory-requests", type=int, default=10_000, help="0 to skip")
     parser.add_argument("--only", nargs="*", choices=list(TARGETS), help="some pairs only")
     parser.add_argument("--keep", action="store_true", help="keep the servers up (Enter ends)")
+    parser.add_argument("--gil", action="store_true", help="profile only threads holding the GIL")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="record the service with py-spy during its first run of each pair (collapsed stacks)",
+    )
     args = parser.parse_args()
 
     binary = ensure_wrk()
@@ -591,7 +626,17 @@ def main() -> None:
                     for server, requests in ((service, pair.service), (bare, pair.floor)):
                         wrk(binary, server.url, requests, seconds=2, connections=2, folder=folder)
                     runs: tuple[list[Run], list[Run]] = ([], [])
-                    for _ in range(args.rounds):
+                    for round_number in range(args.rounds):
+                        profiling = (
+                            profile(
+                                service,
+                                args.profile / f"{pair.name}.txt",
+                                args.seconds,
+                                gil=args.gil,
+                            )
+                            if args.profile and round_number == 0
+                            else None
+                        )
                         for side, server, requests in (
                             (0, service, pair.service),
                             (1, bare, pair.floor),
@@ -611,6 +656,9 @@ def main() -> None:
                                     f"{run.bad_status} bad statuses:\n{log}"
                                 )
                             runs[side].append(run)
+                            if profiling is not None:
+                                profiling.wait()
+                                profiling = None
                     results[pair.name] = runs
                     size = runs[0][0].bytes // max(runs[0][0].requests, 1)
                     print(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from typer.testing import CliRunner
 
 from api.cli import app as cli
@@ -257,3 +259,40 @@ def test_a_key_records_when_it_was_last_used(client: TestClient, admin: dict[str
     keys = client.get(f"/v1/organizations/{body['slug']}/keys", headers=owner).json()["items"]
     assert keys[0]["role"] == "reader"
     assert keys[0]["last_used_at"] is not None
+
+
+def test_a_key_in_steady_use_records_its_use_at_most_once_a_minute(
+    client: TestClient, admin: dict[str, str], engine: Engine
+) -> None:
+    body, owner = new_organization(client, admin)
+    reader = new_key(client, owner, body["slug"], "reader")
+    keys = client.get(f"/v1/organizations/{body['slug']}/keys", headers=owner).json()["items"]
+    key_id = next(key["id"] for key in keys if key["role"] == "reader")
+    organization = f"/v1/organizations/{body['slug']}"
+
+    def key_updates_during_a_request() -> list[str]:
+        statements: list[str] = []
+
+        def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            assert client.get(organization, headers=reader).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        return [s for s in statements if s.lstrip().upper().startswith("UPDATE API_KEY")]
+
+    assert key_updates_during_a_request(), "a first use is recorded"
+    assert not key_updates_during_a_request(), "a use within the minute writes nothing"
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE api_key SET last_used_at = :then WHERE id = :id"),
+            {"then": "2020-01-01 00:00:00.000000", "id": key_id},
+        )
+    assert key_updates_during_a_request(), "a use a minute after the last one is recorded"
+    with engine.connect() as connection:
+        recorded = connection.execute(
+            text("SELECT last_used_at FROM api_key WHERE id = :id"), {"id": key_id}
+        ).scalar_one()
+    assert str(recorded) > "2021"
