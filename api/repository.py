@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import and_, delete, insert, or_, text, update
+from sqlalchemy import Table, and_, delete, insert, or_, text, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -51,6 +52,7 @@ __all__ = [
     "insert_rows",
     "list_all_respondents",
     "list_answer_history",
+    "list_answer_states",
     "list_answers",
     "list_answers_in_order",
     "list_api_keys",
@@ -315,15 +317,44 @@ def list_answers(
     return list(session.exec(query.order_by(col(AnswerRow.respondent_id), col(AnswerRow.id))))
 
 
+class AnswerState(NamedTuple):
+    """What scoring and progress read of an answer (no comment, evidence or timestamps)."""
+
+    respondent_id: str
+    question_id: str
+    value: int | None
+    not_applicable: bool
+
+
+def list_answer_states(
+    *, session: Session, assessment_id: str, respondent_ids: list[str] | None = None
+) -> list[AnswerState]:
+    """`list_answers`, four columns only: no table object or JSON column is built per row."""
+    query = select(
+        col(AnswerRow.respondent_id),
+        col(AnswerRow.question_id),
+        col(AnswerRow.value),
+        col(AnswerRow.not_applicable),
+    ).where(AnswerRow.assessment_id == assessment_id)
+    if respondent_ids is not None:
+        query = query.where(col(AnswerRow.respondent_id).in_(respondent_ids))
+    rows = session.exec(query.order_by(col(AnswerRow.respondent_id), col(AnswerRow.id)))
+    return [AnswerState._make(row) for row in rows]
+
+
 def replace_answers(
     *,
     session: Session,
     respondent_id: str,
     question_ids: list[str],
-    answers: list[AnswerRow],
-    history: list[AnswerHistoryRow],
+    answers: list[dict[str, Any]],
+    history: list[dict[str, Any]],
 ) -> None:
-    """Replace the respondent's answers to `question_ids` (three statements, whatever the count)."""
+    """Replace the respondent's answers to `question_ids` (three statements, whatever the count).
+
+    `answers` and `history` are rows as plain dicts of column values, inserted through the
+    tables themselves (Core executemany): no table object is built or validated per row.
+    """
     if question_ids:
         session.execute(
             delete(AnswerRow).where(
@@ -332,11 +363,9 @@ def replace_answers(
             )
         )
     if answers:
-        session.execute(insert(AnswerRow), [row.model_dump(exclude={"id"}) for row in answers])
+        session.execute(insert(_table(AnswerRow)), answers)
     if history:
-        session.execute(
-            insert(AnswerHistoryRow), [row.model_dump(exclude={"id"}) for row in history]
-        )
+        session.execute(insert(_table(AnswerHistoryRow)), history)
 
 
 # Closed assessments, score cards, targets
@@ -497,4 +526,11 @@ def existing_ids(
 def insert_rows(*, session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     """Insert many rows of one table in one statement (imports)."""
     if rows:
-        session.execute(insert(table), rows)
+        session.execute(insert(_table(table)), rows)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """The table of a table model, for Core statements that skip the ORM's per-row work."""
+    table = sa_inspect(model).local_table
+    assert isinstance(table, Table)
+    return table

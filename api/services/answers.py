@@ -26,7 +26,7 @@ from api.services.assessments import (
     questionnaire_of,
     questions_in_scope,
 )
-from api.tables import AnswerHistoryRow, AnswerRow, AssessmentRow, RespondentRow, utcnow
+from api.tables import AssessmentRow, RespondentRow, utcnow
 from questionnaires import Question, Questionnaire
 
 __all__ = [
@@ -150,13 +150,13 @@ def save_answers(
         respondent_id=respondent.id,
         question_ids=[item.question_id for item in items],
         answers=[
-            AnswerRow(**state, updated_at=now)
+            {**state, "updated_at": now}
             for state, item in zip(states, items, strict=True)
             if not _is_empty(item)
         ],
-        history=[AnswerHistoryRow(**state, written_at=now) for state in states],
+        history=[{**state, "written_at": now} for state in states],
     )
-    rows = repository.list_answers(
+    rows = repository.list_answer_states(
         session=session, assessment_id=locked.id, respondent_ids=[respondent.id]
     )
     return AnswersSaved(

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlmodel import Session
 
@@ -78,7 +79,23 @@ class CreatedRespondent:
     token: str
 
 
-def scoring_answers(rows: Iterable[AnswerRow]) -> list[Answer]:
+class AnswerStatus(Protocol):
+    """What progress reads of an answer: a stored row or a `repository.AnswerState`."""
+
+    @property
+    def question_id(self) -> str: ...
+    @property
+    def value(self) -> int | None: ...
+    @property
+    def not_applicable(self) -> bool: ...
+
+
+class ScoredAnswer(AnswerStatus, Protocol):
+    @property
+    def respondent_id(self) -> str: ...
+
+
+def scoring_answers(rows: Iterable[ScoredAnswer]) -> list[Answer]:
     """The stored answers as the scoring module takes them."""
     return [
         Answer(row.respondent_id, row.question_id, row.value, row.not_applicable) for row in rows
@@ -95,7 +112,7 @@ def questions_in_scope(questionnaire: Questionnaire, scope: Iterable[str]) -> di
 
 
 def progress_of(
-    questionnaire: Questionnaire, scope: Iterable[str], rows: Iterable[AnswerRow]
+    questionnaire: Questionnaire, scope: Iterable[str], rows: Iterable[AnswerStatus]
 ) -> Progress:
     """In-scope questions counted by status (`api.md`, progress; scoring.md sections 1 and 6).
 
@@ -105,7 +122,7 @@ def progress_of(
     return progress_over(questions_in_scope(questionnaire, scope), rows)
 
 
-def progress_over(question_ids: Iterable[str], rows: Iterable[AnswerRow]) -> Progress:
+def progress_over(question_ids: Iterable[str], rows: Iterable[AnswerStatus]) -> Progress:
     """`progress_of` over the given questions only (a section of a questionnaire)."""
     valued: set[str] = set()
     marked: set[str] = set()
