@@ -78,11 +78,19 @@ def ping(*, session: Session) -> None:
     session.exec(select(text("1"))).one()
 
 
+# A questionnaire version's `content` (the whole file, a large JSON text) is read only when a
+# row's `content` is used: once per version and process, when `api.services.questionnaires`
+# parses it for its cache of parsed versions. Every request reads the row; few need the text.
+_WITHOUT_CONTENT = defer(QuestionnaireVersionRow.content)  # type: ignore[arg-type]
+
+
 def list_questionnaire_versions(
     *, session: Session, key: str | None = None
 ) -> list[QuestionnaireVersionRow]:
-    query = select(QuestionnaireVersionRow).order_by(
-        col(QuestionnaireVersionRow.key), col(QuestionnaireVersionRow.id)
+    query = (
+        select(QuestionnaireVersionRow)
+        .options(_WITHOUT_CONTENT)
+        .order_by(col(QuestionnaireVersionRow.key), col(QuestionnaireVersionRow.id))
     )
     if key is not None:
         query = query.where(QuestionnaireVersionRow.key == key)
@@ -93,9 +101,9 @@ def get_questionnaire_version(
     *, session: Session, key: str, version: str
 ) -> QuestionnaireVersionRow | None:
     return session.exec(
-        select(QuestionnaireVersionRow).where(
-            QuestionnaireVersionRow.key == key, QuestionnaireVersionRow.version == version
-        )
+        select(QuestionnaireVersionRow)
+        .options(_WITHOUT_CONTENT)
+        .where(QuestionnaireVersionRow.key == key, QuestionnaireVersionRow.version == version)
     ).first()
 
 

@@ -46,7 +46,9 @@ from scoring import SCORING_VERSION, Answer, ScoreCard, in_scope, practices_in_s
 from scoring.precision import rounded
 
 __all__ = [
+    "AnswerStatus",
     "CreatedRespondent",
+    "ScoredAnswer",
     "assessment_public",
     "assessment_questionnaire",
     "close_assessment",
@@ -403,7 +405,7 @@ def list_assessments(
 
 def describe_assessment(*, session: Session, assessment: AssessmentRow) -> AssessmentPublic:
     """The assessment with its progress over every respondent's answers."""
-    rows = repository.list_answers(session=session, assessment_id=assessment.id)
+    rows = repository.list_answer_states(session=session, assessment_id=assessment.id)
     stored = questionnaire_of(session=session, assessment=assessment)
     return assessment_public(assessment, progress_of(stored.questionnaire, assessment.scope, rows))
 
@@ -448,7 +450,7 @@ def close_assessment(
     409 when already closed, or when nothing at all was answered (no value and no N/A).
     """
     locked = lock_assessment(session=session, assessment=assessment, action="be closed again")
-    rows = repository.list_answers(session=session, assessment_id=locked.id)
+    rows = repository.list_answer_states(session=session, assessment_id=locked.id)
     if not any(row.value is not None or row.not_applicable for row in rows):
         raise Conflict("Nothing was answered yet: there is nothing to score.")
     stored = questionnaire_of(session=session, assessment=locked)
@@ -541,12 +543,12 @@ def list_respondents(
         after=decode_cursor(cursor, filters),
         limit=limit,
     )
-    answers = repository.list_answers(
+    answers = repository.list_answer_states(
         session=session,
         assessment_id=assessment.id,
         respondent_ids=[row.id for row in rows[:limit]],
     )
-    by_respondent: dict[str, list[AnswerRow]] = defaultdict(list)
+    by_respondent: dict[str, list[repository.AnswerState]] = defaultdict(list)
     for answer in answers:
         by_respondent[answer.respondent_id].append(answer)
     stored = questionnaire_of(session=session, assessment=assessment)
@@ -570,7 +572,7 @@ def submit_respondent(
     locked.submitted_at = utcnow()
     session.add(locked)
     session.flush()
-    rows = repository.list_answers(
+    rows = repository.list_answer_states(
         session=session, assessment_id=assessment.id, respondent_ids=[locked.id]
     )
     stored = questionnaire_of(session=session, assessment=assessment)

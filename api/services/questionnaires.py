@@ -151,6 +151,7 @@ def load_and_register(*, session: Session, extra_directories: list[Path]) -> int
 
 # Parsed questionnaires by content hash. A stored version never changes, so this cache cannot
 # make one process answer differently from another; it only saves re-validating the content.
+# The rows come without their content (`api.repository`): `row.content` reads it on a miss.
 _parsed: dict[str, Questionnaire] = {}
 
 

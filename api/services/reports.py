@@ -8,6 +8,7 @@ provisional, with today's organization and targets.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from api.enums import AssessmentStatus
 from api.schemas import Goal, OrganizationSummary
 from api.services import goals
 from api.services.assessments import (
+    ScoredAnswer,
     assessment_public,
     questionnaire_of,
     scoring_answers,
@@ -93,7 +95,7 @@ def build_report(
     closed = assessment.status == AssessmentStatus.CLOSED and assessment.score_card is not None
     answers = (
         repository.list_answers(session=session, assessment_id=assessment.id)
-        if with_answers or not closed
+        if with_answers
         else []
     )
     respondents = (
@@ -118,7 +120,13 @@ def build_report(
             answers=answers,
             respondents=respondents,
         )
-    card = score(stored.questionnaire, scoring_answers(answers), assessment.scope)
+    # Scoring reads four columns: without the page's answers, only those are read.
+    states: Sequence[ScoredAnswer] = (
+        answers
+        if with_answers
+        else repository.list_answer_states(session=session, assessment_id=assessment.id)
+    )
+    card = score(stored.questionnaire, scoring_answers(states), assessment.scope)
     target = repository.get_target(
         session=session,
         organization_id=organization.id,
