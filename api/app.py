@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.closed_reports import ClosedReports
 from api.config import Settings, get_settings
 from api.db import make_engine, session_scope
 from api.errors import StartupRefused, install_error_handlers
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.closed_reports = ClosedReports()
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from api.closed_reports import ClosedReports
 from api.config import Settings
 from api.db import session_scope
 
@@ -36,6 +37,12 @@ def get_session(request: Request) -> Iterator[Session]:
         session.commit()
 
 
+def get_closed_reports(request: Request) -> ClosedReports:
+    closed_reports: ClosedReports = request.app.state.closed_reports
+    return closed_reports
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+ClosedReportsDep = Annotated[ClosedReports, Depends(get_closed_reports)]
 # scope="function": the commit above runs before the response is sent, not after.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -53,7 +53,9 @@ RIGOR = {
 }
 
 
-def html_response(content: str, *, status_code: int = 200, shared: bool = False) -> HTMLResponse:
+def html_response(
+    content: str | bytes, *, status_code: int = 200, shared: bool = False
+) -> HTMLResponse:
     """An HTML page with the security headers of every page (and no indexing when shared)."""
     headers = dict(PAGE_HEADERS)
     if shared:

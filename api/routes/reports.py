@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 
 from api.auth import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
-from api.deps import SessionDep
+from api.closed_reports import etag_matches
+from api.deps import ClosedReportsDep, SessionDep
 from api.render import csv as report_csv
 from api.render import html
 from api.schemas import Targets, TargetsPut
 from api.services import exports, goals, reports, trend
+from api.services.reports import Report
 
 router = APIRouter(prefix="/v1/organizations/{org}", tags=["reports"])
 
 ReportFormat = Literal["json", "html", "csv"]
 OFFERED: tuple[tuple[str, ReportFormat], ...] = (("text/html", "html"), ("text/csv", "csv"))
+RENDERERS: dict[ReportFormat, Callable[[Report], str]] = {
+    "json": Report.to_json,
+    "html": lambda report: html.render_report(report, shared=False),
+    "csv": report_csv.report_csv,
+}
 
 
 def negotiate(accept: str | None) -> ReportFormat:
@@ -67,6 +75,7 @@ def negotiate(accept: str | None) -> ReportFormat:
 def get_report(
     scope: AssessmentReader,
     session: SessionDep,
+    closed: ClosedReportsDep,
     report_format: Annotated[
         ReportFormat | None,
         Query(
@@ -75,6 +84,7 @@ def get_report(
         ),
     ] = None,
     accept: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The score card with `assessment` and `organization` headers.
 
@@ -82,21 +92,31 @@ def get_report(
     `organization` and `goals` are those in force at close. For an open one, the card is scored
     live and `provisional` is true. `?format=html` or `Accept: text/html` gives the report page
     (self-contained: inline CSS and SVG, no script); `?format=csv` one row per question.
+
+    A closed assessment's report, in each format, is made once and carries a strong `ETag`;
+    `If-None-Match` with it answers 304 Not Modified (`api.closed_reports`).
     """
     chosen = report_format or negotiate(accept)
-    report = reports.build_report(
-        session=session,
-        organization=scope.organization,
-        assessment=scope.assessment,
-        with_answers=chosen != "json",
+
+    def make() -> bytes:
+        report = reports.build_report(
+            session=session,
+            organization=scope.organization,
+            assessment=scope.assessment,
+            with_answers=chosen != "json",
+        )
+        return RENDERERS[chosen](report).encode()
+
+    artifact = closed.report(
+        assessment=scope.assessment, organization=scope.organization, variant=chosen, make=make
     )
     response: Response
     if chosen == "html":
-        response = html.html_response(html.render_report(report, shared=False))
+        response = html.html_response(artifact.body)
     elif chosen == "csv":
         filename = report_csv.csv_filename(scope.organization.slug, scope.assessment.id)
         response = Response(
-            report_csv.report_csv(report),
+            artifact.body,
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="{filename}"',
@@ -104,9 +124,23 @@ def get_report(
             },
         )
     else:
-        response = Response(report.to_json(), media_type="application/json")
+        response = Response(artifact.body, media_type="application/json")
     response.headers["Vary"] = "Accept"
+    if artifact.etag is not None:
+        response.headers["ETag"] = artifact.etag
+        if etag_matches(if_none_match, artifact.etag):
+            return not_modified(response)
     return response
+
+
+def not_modified(response: Response) -> Response:
+    """304 for a client that holds these bytes: the headers a 200 would carry, no body."""
+    headers = {
+        name: value
+        for name, value in response.headers.items()
+        if name not in ("content-length", "content-type")
+    }
+    return Response(status_code=304, headers=headers)
 
 
 @router.get(
