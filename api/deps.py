@@ -16,7 +16,11 @@ from api.db import session_scope
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_settings_dep(request: Request) -> Settings:
+# The dependencies that only read the app's state are coroutines: FastAPI runs a plain `def`
+# dependency in its thread pool, a trip (and a wake-up of the event loop) for nothing here.
+
+
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -37,7 +41,7 @@ def get_session(request: Request) -> Iterator[Session]:
         session.commit()
 
 
-def get_closed_reports(request: Request) -> ClosedReports:
+async def get_closed_reports(request: Request) -> ClosedReports:
     closed_reports: ClosedReports = request.app.state.closed_reports
     return closed_reports
 

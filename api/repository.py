@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Table, and_, delete, insert, or_, text, update
+from sqlalchemy import Table, and_, case, delete, func, insert, or_, text, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
@@ -30,6 +30,7 @@ from api.tables import (
 __all__ = [
     "add_page_session",
     "add_share_link",
+    "count_answer_statuses",
     "delete_assessment",
     "delete_idempotency_records_before",
     "delete_page_session",
@@ -350,6 +351,20 @@ def list_answer_states(
     return [AnswerState._make(row) for row in rows]
 
 
+def count_answer_statuses(
+    *, session: Session, respondent_id: str, question_ids: list[str]
+) -> tuple[int, int]:
+    """How many of `question_ids` the respondent answered with a value, and marked N/A only."""
+    answer = _table(AnswerRow)
+    marked_only = case((and_(answer.c.value.is_(None), answer.c.not_applicable), 1))
+    counts = session.execute(
+        select(func.count(answer.c.value), func.count(marked_only)).where(
+            answer.c.respondent_id == respondent_id, answer.c.question_id.in_(question_ids)
+        )
+    ).one()
+    return int(counts[0]), int(counts[1])
+
+
 def replace_answers(
     *,
     session: Session,
@@ -364,10 +379,10 @@ def replace_answers(
     tables themselves (Core executemany): no table object is built or validated per row.
     """
     if question_ids:
+        answer = _table(AnswerRow)
         session.execute(
-            delete(AnswerRow).where(
-                col(AnswerRow.respondent_id) == respondent_id,
-                col(AnswerRow.question_id).in_(question_ids),
+            delete(answer).where(
+                answer.c.respondent_id == respondent_id, answer.c.question_id.in_(question_ids)
             )
         )
     if answers:

@@ -22,6 +22,7 @@ from api.schemas import (
 from api.services.assessments import (
     ensure_not_submitted,
     lock_assessment,
+    progress_counted,
     progress_of,
     questionnaire_of,
     questions_in_scope,
@@ -128,9 +129,8 @@ def save_answers(
         repository.refresh_respondent(session=session, respondent_id=respondent.id)
     )
     stored = questionnaire_of(session=session, assessment=locked)
-    validate_items(
-        stored.questionnaire, questions_in_scope(stored.questionnaire, locked.scope), items
-    )
+    questions = questions_in_scope(stored.questionnaire, locked.scope)
+    validate_items(stored.questionnaire, questions, items)
     now = utcnow()
     states: list[dict[str, Any]] = [
         {
@@ -156,11 +156,13 @@ def save_answers(
         ],
         history=[{**state, "written_at": now} for state in states],
     )
-    rows = repository.list_answer_states(
-        session=session, assessment_id=locked.id, respondent_ids=[respondent.id]
+    # One respondent answers a question at most once: its progress is two counts.
+    answered, not_applicable = repository.count_answer_statuses(
+        session=session, respondent_id=respondent.id, question_ids=list(questions)
     )
     return AnswersSaved(
-        saved=len(items), progress=progress_of(stored.questionnaire, locked.scope, rows)
+        saved=len(items),
+        progress=progress_counted(len(questions), answered=answered, not_applicable=not_applicable),
     )
 
 

@@ -63,6 +63,7 @@ __all__ = [
     "list_assessments",
     "list_respondents",
     "lock_assessment",
+    "progress_counted",
     "progress_of",
     "progress_over",
     "questionnaire_of",
@@ -138,12 +139,17 @@ def progress_over(question_ids: Iterable[str], rows: Iterable[AnswerStatus]) -> 
     not_applicable = sum(
         1 for question_id in questions if question_id in marked and question_id not in valued
     )
+    return progress_counted(len(questions), answered=answered, not_applicable=not_applicable)
+
+
+def progress_counted(questions: int, *, answered: int, not_applicable: int) -> Progress:
+    """`progress_of` from the counts of questions answered and only marked N/A."""
     return Progress(
-        questions=len(questions),
+        questions=questions,
         answered=answered,
         not_applicable=not_applicable,
-        unanswered=len(questions) - answered - not_applicable,
-        ratio=rounded((answered + not_applicable) / len(questions)) if questions else 1.0,
+        unanswered=questions - answered - not_applicable,
+        ratio=rounded((answered + not_applicable) / questions) if questions else 1.0,
     )
 
 

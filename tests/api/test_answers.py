@@ -51,6 +51,24 @@ def test_saving_answers_reports_what_was_saved_and_progress(
     }
 
 
+def test_the_progress_of_a_save_is_the_progress_of_the_respondents_answers(
+    client: TestClient, sheet: tuple[str, Headers]
+) -> None:
+    _patch(client, sheet, {"question_id": "PRJ-STD-01-Q2", "value": 2})
+    saved = _patch(
+        client,
+        sheet,
+        {"question_id": "PRJ-STD-01-Q1", "value": 0},
+        {"question_id": "PGM-STD-01-Q1", "not_applicable": True},
+        {"question_id": "PRJ-MEA-01-Q1", "comment": "a comment alone answers nothing"},
+        {"question_id": "PRJ-STD-01-Q2", "value": None},
+    )
+    path, token = sheet
+    listed = client.get(path, headers=token).json()
+    assert saved.json()["progress"] == listed["progress"]
+    assert (listed["progress"]["answered"], listed["progress"]["not_applicable"]) == (1, 1)
+
+
 def test_an_item_replaces_the_whole_answer(client: TestClient, sheet: tuple[str, Headers]) -> None:
     _patch(
         client,
