@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Table, and_, case, delete, func, insert, or_, text, update
+from sqlalchemy import Table, and_, delete, insert, or_, text, update
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -30,7 +32,6 @@ from api.tables import (
 __all__ = [
     "add_page_session",
     "add_share_link",
-    "count_answer_statuses",
     "delete_assessment",
     "delete_idempotency_records_before",
     "delete_page_session",
@@ -54,6 +55,7 @@ __all__ = [
     "list_all_respondents",
     "list_answer_history",
     "list_answer_states",
+    "list_answered_questions",
     "list_answers",
     "list_answers_in_order",
     "list_api_keys",
@@ -351,44 +353,62 @@ def list_answer_states(
     return [AnswerState._make(row) for row in rows]
 
 
-def count_answer_statuses(
-    *, session: Session, respondent_id: str, question_ids: list[str]
-) -> tuple[int, int]:
-    """How many of `question_ids` the respondent answered with a value, and marked N/A only."""
+def list_answered_questions(*, session: Session, respondent_id: str) -> list[tuple[str, bool]]:
+    """(question id, whether it has a value) of each answer of the respondent with a value or N/A.
+
+    Two columns of the rows that count for progress (an answer with a comment alone does not).
+    """
     answer = _table(AnswerRow)
-    marked_only = case((and_(answer.c.value.is_(None), answer.c.not_applicable), 1))
-    counts = session.execute(
-        select(func.count(answer.c.value), func.count(marked_only)).where(
-            answer.c.respondent_id == respondent_id, answer.c.question_id.in_(question_ids)
+    rows = session.execute(
+        select(answer.c.question_id, answer.c.value.is_not(None)).where(
+            answer.c.respondent_id == respondent_id,
+            or_(answer.c.value.is_not(None), answer.c.not_applicable),
         )
-    ).one()
-    return int(counts[0]), int(counts[1])
+    )
+    return [(question_id, bool(valued)) for question_id, valued in rows]
+
+
+_ANSWER_STATE = ("value", "not_applicable", "comment", "evidence", "written_by", "updated_at")
 
 
 def replace_answers(
     *,
     session: Session,
     respondent_id: str,
-    question_ids: list[str],
     answers: list[dict[str, Any]],
+    cleared: list[str],
     history: list[dict[str, Any]],
 ) -> None:
-    """Replace the respondent's answers to `question_ids` (three statements, whatever the count).
+    """Replace the respondent's answers: at most three statements, whatever the count.
 
-    `answers` and `history` are rows as plain dicts of column values, inserted through the
-    tables themselves (Core executemany): no table object is built or validated per row.
+    `answers` (rows as plain dicts of column values) are upserted on (respondent, question):
+    each replaces the whole stored answer. The answers to the `cleared` question ids are
+    deleted. `history` is appended. All through the tables themselves (Core executemany): no
+    table object is built or validated per row.
     """
-    if question_ids:
-        answer = _table(AnswerRow)
+    answer = _table(AnswerRow)
+    if answers:
+        upsert = _insert_for(session)(answer)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[answer.c.respondent_id, answer.c.question_id],
+            set_={name: upsert.excluded[name] for name in _ANSWER_STATE},
+        )
+        session.execute(upsert, answers)
+    if cleared:
         session.execute(
             delete(answer).where(
-                answer.c.respondent_id == respondent_id, answer.c.question_id.in_(question_ids)
+                answer.c.respondent_id == respondent_id, answer.c.question_id.in_(cleared)
             )
         )
-    if answers:
-        session.execute(insert(_table(AnswerRow)), answers)
     if history:
         session.execute(insert(_table(AnswerHistoryRow)), history)
+
+
+def _insert_for(session: Session) -> Callable[[Table], Any]:
+    """The dialect's `insert` (both have `on_conflict_do_update`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 # Closed assessments, score cards, targets

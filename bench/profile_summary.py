@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("file", type=Path)
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--match", default="", help="only frames whose file:name contains this")
+    parser.add_argument("--within", default="", help="only stacks with a frame containing this")
     args = parser.parse_args()
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
@@ -48,6 +49,9 @@ def main() -> None:
         samples = int(count)
         total += samples
         named = frames(stack)
+        if args.within and not any(args.within in frame for frame in named):
+            total -= samples
+            continue
         for frame in set(named):
             inclusive[frame] += samples
         own[named[-1]] += samples

@@ -148,21 +148,28 @@ def save_answers(
     repository.replace_answers(
         session=session,
         respondent_id=respondent.id,
-        question_ids=[item.question_id for item in items],
         answers=[
             {**state, "updated_at": now}
             for state, item in zip(states, items, strict=True)
             if not _is_empty(item)
         ],
+        cleared=[item.question_id for item in items if _is_empty(item)],
         history=[{**state, "written_at": now} for state in states],
     )
-    # One respondent answers a question at most once: its progress is two counts.
-    answered, not_applicable = repository.count_answer_statuses(
-        session=session, respondent_id=respondent.id, question_ids=list(questions)
-    )
+    # One answer a question and respondent: its progress counts the rows that count.
+    statuses = [
+        has_value
+        for question_id, has_value in repository.list_answered_questions(
+            session=session, respondent_id=respondent.id
+        )
+        if question_id in questions
+    ]
+    answered = sum(statuses)
     return AnswersSaved(
         saved=len(items),
-        progress=progress_counted(len(questions), answered=answered, not_applicable=not_applicable),
+        progress=progress_counted(
+            len(questions), answered=answered, not_applicable=len(statuses) - answered
+        ),
     )
 
 
