@@ -10,10 +10,12 @@ from fastapi import FastAPI
 
 from api.config import Settings, get_settings
 from api.db import make_engine, session_scope
+from api.deps import Clock
 from api.errors import install_error_handlers
 from api.middleware import RequestBody
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
+from api.tables import utcnow
 
 logger = logging.getLogger("api")
 
@@ -26,8 +28,8 @@ Errors are `application/problem+json`.
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The application for `settings` (the environment's when None)."""
+def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> FastAPI:
+    """The application for `settings` (the environment's when None), telling time by `clock`."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.clock = clock
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import BackgroundTasks, Depends, Request
@@ -21,7 +21,7 @@ from sqlmodel import Session
 from api import repository
 from api.config import Settings
 from api.db import session_scope
-from api.deps import SessionDep, SettingsDep, get_engine
+from api.deps import ClockDep, SessionDep, SettingsDep, get_engine
 from api.errors import Forbidden, NotFound, Unauthorized
 from api.schemas import SLUG_PATTERN
 from api.secrets import is_id, same_secret, secret_hash
@@ -70,14 +70,19 @@ def _bearer(request: Request) -> str:
     return secret.strip()
 
 
-def authenticate(*, session: Session, settings: Settings, secret: str) -> Principal:
-    """The principal a secret belongs to; 401 for an unknown or revoked one."""
+def authenticate(*, session: Session, settings: Settings, secret: str, now: datetime) -> Principal:
+    """The principal a secret belongs to; 401 for an unknown, revoked or expired one."""
     admin_key = settings.admin_key.get_secret_value() if settings.admin_key else None
     if admin_key and same_secret(secret, secret_hash(admin_key)):
         return Principal(kind="admin", id=ENV_ADMIN_ID, role="admin")
     hashed = secret_hash(secret)
     key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
-    if key is not None and key.revoked_at is None and same_secret(secret, key.secret_hash):
+    if (
+        key is not None
+        and key.revoked_at is None
+        and (key.expires_at is None or now < key.expires_at)
+        and same_secret(secret, key.secret_hash)
+    ):
         kind: Literal["admin", "key"] = "admin" if key.role == "admin" else "key"
         return Principal(kind=kind, id=key.id, role=key.role, organization_id=key.organization_id)
     found = repository.get_respondent_by_token_hash(session=session, token_hash=hashed)
@@ -90,13 +95,19 @@ def authenticate(*, session: Session, settings: Settings, secret: str) -> Princi
             assessment_id=respondent.assessment_id,
             respondent_id=respondent.id,
         )
-    raise Unauthorized("Unknown or revoked secret.")
+    raise Unauthorized("Unknown, revoked or expired secret.")
 
 
 def get_principal(
-    request: Request, session: SessionDep, settings: SettingsDep, background: BackgroundTasks
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    background: BackgroundTasks,
 ) -> Principal:
-    principal = authenticate(session=session, settings=settings, secret=_bearer(request))
+    principal = authenticate(
+        session=session, settings=settings, secret=_bearer(request), now=clock()
+    )
     if principal.kind != "respondent" and principal.id != ENV_ADMIN_ID:
         background.add_task(_record_use, get_engine(request), key_id=principal.id)
     return principal

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from api.config import get_settings
 from api.db import make_engine, session_scope
+from api.schemas import MAX_KEY_DAYS
 from questionnaires import (
     Questionnaire,
     QuestionnaireFileError,
@@ -140,8 +141,12 @@ def key_create(
     role: Annotated[str, typer.Option(help="owner, editor or reader.")] = "owner",
     name: Annotated[str, typer.Option(help="A name to tell the key apart.")] = "cli",
     admin: Annotated[bool, typer.Option("--admin", help="An admin key (no organization).")] = False,
+    expires_in_days: Annotated[
+        int | None,
+        typer.Option(min=1, max=MAX_KEY_DAYS, help="Days until it expires (default: never)."),
+    ] = None,
 ) -> None:
-    """Create a key and print its secret, shown only once."""
+    """Create a key and print its secret, shown only once (and when it expires, if it does)."""
     from api.errors import AppError
     from api.services import organizations
 
@@ -151,16 +156,24 @@ def key_create(
     with database_session() as session:
         try:
             if admin:
-                created = organizations.create_admin_key(session=session, name=name)
+                created = organizations.create_admin_key(
+                    session=session, name=name, expires_in_days=expires_in_days
+                )
             else:
                 assert org is not None
                 created = organizations.create_key_for(
-                    session=session, org=org, name=name, role=role
+                    session=session,
+                    org=org,
+                    name=name,
+                    role=role,
+                    expires_in_days=expires_in_days,
                 )
             session.commit()
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
+    if created.key.expires_at is not None:
+        typer.echo(f"expires at {created.key.expires_at.isoformat()}", err=True)
     typer.echo(f"{created.key.role} key {created.key.id} (shown once): {created.secret}")
 
 

@@ -154,9 +154,24 @@ class OrganizationCreated(OrganizationPublic):
     api_key: str | None = Field(description="The first (owner) key, shown only once.")
 
 
+MAX_KEY_DAYS = 3650
+
+
 class KeyCreate(Input):
     name: Name
     role: Role
+    expires_in_days: (
+        Annotated[
+            StrictInt,
+            Field(
+                ge=1,
+                le=MAX_KEY_DAYS,
+                description=f"1 to {MAX_KEY_DAYS} days; omit or null "
+                "for a key that does not expire.",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class KeyPublic(BaseModel):
@@ -169,6 +184,7 @@ class KeyPublic(BaseModel):
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
+    expires_at: datetime | None = Field(description="Null for a key that does not expire.")
 
 
 class KeyCreated(KeyPublic):

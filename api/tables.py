@@ -97,6 +97,8 @@ class ApiKeyRow(SQLModel, table=True):
     created_at: datetime = _when()
     revoked_at: datetime | None = _when(nullable=True)
     last_used_at: datetime | None = _when(nullable=True)
+    # None: the key does not expire. From then on it answers 401, like a revoked key.
+    expires_at: datetime | None = _when(nullable=True)
 
 
 class AssessmentRow(SQLModel, table=True):

@@ -63,7 +63,11 @@ def update_organization(
 def create_key(body: KeyCreate, scope: KeyManager, session: SessionDep, retry: RetryDep) -> object:
     def create() -> KeyCreated:
         created = service.create_key(
-            session=session, organization=scope.organization, name=body.name, role=body.role
+            session=session,
+            organization=scope.organization,
+            name=body.name,
+            role=body.role,
+            expires_in_days=body.expires_in_days,
         )
         return KeyCreated(
             **KeyPublic.model_validate(created.key).model_dump(), api_key=created.secret

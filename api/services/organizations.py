@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -115,9 +116,15 @@ def update_organization(
 
 
 def _create_key(
-    session: Session, *, organization_id: str | None, name: str, role: str
+    session: Session,
+    *,
+    organization_id: str | None,
+    name: str,
+    role: str,
+    expires_in_days: int | None = None,
 ) -> CreatedKey:
     secret = new_secret(KEY_PREFIX)
+    now = utcnow()
     key = ApiKeyRow(
         id=new_id("key"),
         organization_id=organization_id,
@@ -125,7 +132,8 @@ def _create_key(
         name=name,
         secret_hash=secret_hash(secret),
         prefix=shown_prefix(secret),
-        created_at=utcnow(),
+        created_at=now,
+        expires_at=None if expires_in_days is None else now + timedelta(days=expires_in_days),
     )
     session.add(key)
     session.flush()
@@ -133,28 +141,54 @@ def _create_key(
 
 
 def create_key(
-    *, session: Session, organization: OrganizationRow, name: str, role: str
+    *,
+    session: Session,
+    organization: OrganizationRow,
+    name: str,
+    role: str,
+    expires_in_days: int | None = None,
 ) -> CreatedKey:
-    """A new key of the organization; its secret is returned here and never again."""
+    """A new key of the organization; its secret is returned here and never again.
+
+    With `expires_in_days`, it answers 401 from that many days on, like a revoked key.
+    """
     if role not in ORGANIZATION_ROLES:
         raise Invalid(
             f"role must be one of {', '.join(ORGANIZATION_ROLES)}",
             errors=[{"field": "role", "in": "body", "message": "unknown role"}],
         )
-    return _create_key(session, organization_id=organization.id, name=name, role=role)
+    return _create_key(
+        session,
+        organization_id=organization.id,
+        name=name,
+        role=role,
+        expires_in_days=expires_in_days,
+    )
 
 
-def create_key_for(*, session: Session, org: str, name: str, role: str) -> CreatedKey:
+def create_key_for(
+    *, session: Session, org: str, name: str, role: str, expires_in_days: int | None = None
+) -> CreatedKey:
     """`create_key` for an organization named by id or slug (the command line)."""
     organization = repository.get_organization(session=session, id_or_slug=org)
     if organization is None:
         raise NotFound(f"No organization {org!r}.")
-    return create_key(session=session, organization=organization, name=name, role=role)
+    return create_key(
+        session=session,
+        organization=organization,
+        name=name,
+        role=role,
+        expires_in_days=expires_in_days,
+    )
 
 
-def create_admin_key(*, session: Session, name: str) -> CreatedKey:
+def create_admin_key(
+    *, session: Session, name: str, expires_in_days: int | None = None
+) -> CreatedKey:
     """A new admin key (no organization): manages organizations, acts as any owner."""
-    return _create_key(session, organization_id=None, name=name, role="admin")
+    return _create_key(
+        session, organization_id=None, name=name, role="admin", expires_in_days=expires_in_days
+    )
 
 
 def list_keys(
