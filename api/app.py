@@ -11,11 +11,12 @@ from fastapi import FastAPI
 from api.config import Settings, get_settings
 from api.db import make_engine, session_scope
 from api.deps import Clock
-from api.errors import install_error_handlers
+from api.errors import FailedAuthentication, install_error_handlers
 from api.middleware import RequestBody
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
 from api.tables import utcnow
+from api.throttle import failed_authentication_problem
 
 logger = logging.getLogger("api")
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> Fa
     app.state.settings = settings
     app.state.clock = clock
     install_error_handlers(app)
+    app.add_exception_handler(FailedAuthentication, failed_authentication_problem)
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)

@@ -18,11 +18,12 @@ from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api import repository
+from api import repository, throttle
+from api.client_address import client_address
 from api.config import Settings
 from api.db import session_scope
 from api.deps import ClockDep, SessionDep, SettingsDep, get_engine
-from api.errors import Forbidden, NotFound, Unauthorized
+from api.errors import FailedAuthentication, Forbidden, NotFound, Unauthorized
 from api.schemas import SLUG_PATTERN
 from api.secrets import is_id, same_secret, secret_hash
 from api.services.assessments import ensure_not_submitted, ensure_open
@@ -54,6 +55,7 @@ class Principal:
     organization_id: str | None = None  # None for an admin
     assessment_id: str | None = None  # a respondent's only
     respondent_id: str | None = None
+    address: str | None = None  # where the request came from (`api.client_address`)
 
     def may(self, action: Action) -> bool:
         return self.role is not None and action in RIGHTS[self.role]
@@ -70,13 +72,28 @@ def _bearer(request: Request) -> str:
     return secret.strip()
 
 
-def authenticate(*, session: Session, settings: Settings, secret: str, now: datetime) -> Principal:
-    """The principal a secret belongs to; 401 for an unknown, revoked or expired one."""
+def authenticate(
+    *, session: Session, settings: Settings, secret: str, now: datetime, address: str
+) -> Principal:
+    """The principal a secret belongs to.
+
+    429 first when the address is throttled (`api.throttle`), then 401 for an unknown, revoked
+    or expired secret: a `FailedAuthentication`, counted against the address.
+    """
+    hashed = secret_hash(secret)
+    key, failures = repository.get_api_key_and_failures(
+        session=session, secret_hash=hashed, address=address, since=now - throttle.WINDOW
+    )
+    throttle.ensure_not_throttled(
+        session=session,
+        address=address,
+        failures=failures,
+        limit=settings.auth_failure_limit,
+        now=now,
+    )
     admin_key = settings.admin_key.get_secret_value() if settings.admin_key else None
     if admin_key and same_secret(secret, secret_hash(admin_key)):
-        return Principal(kind="admin", id=ENV_ADMIN_ID, role="admin")
-    hashed = secret_hash(secret)
-    key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
+        return Principal(kind="admin", id=ENV_ADMIN_ID, role="admin", address=address)
     if (
         key is not None
         and key.revoked_at is None
@@ -84,7 +101,13 @@ def authenticate(*, session: Session, settings: Settings, secret: str, now: date
         and same_secret(secret, key.secret_hash)
     ):
         kind: Literal["admin", "key"] = "admin" if key.role == "admin" else "key"
-        return Principal(kind=kind, id=key.id, role=key.role, organization_id=key.organization_id)
+        return Principal(
+            kind=kind,
+            id=key.id,
+            role=key.role,
+            organization_id=key.organization_id,
+            address=address,
+        )
     found = repository.get_respondent_by_token_hash(session=session, token_hash=hashed)
     if found is not None and same_secret(secret, found[0].token_hash or ""):
         respondent, organization_id = found
@@ -94,8 +117,11 @@ def authenticate(*, session: Session, settings: Settings, secret: str, now: date
             organization_id=organization_id,
             assessment_id=respondent.assessment_id,
             respondent_id=respondent.id,
+            address=address,
         )
-    raise Unauthorized("Unknown, revoked or expired secret.")
+    raise FailedAuthentication(
+        "Unknown, revoked or expired secret.", address=address, failed_at=now
+    )
 
 
 def get_principal(
@@ -106,7 +132,11 @@ def get_principal(
     background: BackgroundTasks,
 ) -> Principal:
     principal = authenticate(
-        session=session, settings=settings, secret=_bearer(request), now=clock()
+        session=session,
+        settings=settings,
+        secret=_bearer(request),
+        now=clock(),
+        address=client_address(request, settings.trusted_proxies),
     )
     if principal.kind != "respondent" and principal.id != ENV_ADMIN_ID:
         background.add_task(_record_use, get_engine(request), key_id=principal.id)

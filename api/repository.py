@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, insert, or_, text, update
+from sqlalchemy import and_, delete, func, insert, literal, or_, text, true, update
 from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -16,6 +16,7 @@ from api.tables import (
     AnswerRow,
     ApiKeyRow,
     AssessmentRow,
+    AuthFailureRow,
     IdempotencyRow,
     OrganizationRow,
     QuestionnaireVersionRow,
@@ -55,6 +56,49 @@ def get_questionnaire_version(
 
 def get_api_key_by_hash(*, session: Session, secret_hash: str) -> ApiKeyRow | None:
     return session.exec(select(ApiKeyRow).where(ApiKeyRow.secret_hash == secret_hash)).first()
+
+
+def get_api_key_and_failures(
+    *, session: Session, secret_hash: str, address: str, since: datetime
+) -> tuple[ApiKeyRow | None, int]:
+    """The key holding a secret, if any, and the address's failed authentications since `since`.
+
+    One statement, so that checking the throttle costs a successful request nothing more: the
+    count is a scalar subquery beside an outer join to the key.
+    """
+    failures = (
+        select(func.count())
+        .select_from(AuthFailureRow)
+        .where(AuthFailureRow.address == address, col(AuthFailureRow.failed_at) > since)
+        .scalar_subquery()
+    )
+    anchor = select(literal(1).label("one")).subquery("anchor")
+    row = session.exec(
+        select(failures, ApiKeyRow)
+        .select_from(anchor)
+        .outerjoin(ApiKeyRow, and_(true(), col(ApiKeyRow.secret_hash) == secret_hash))
+        .limit(1)
+    ).one()
+    return row[1], int(row[0])
+
+
+def list_auth_failure_times(*, session: Session, address: str, since: datetime) -> list[datetime]:
+    """When the address failed to authenticate since `since`, newest first."""
+    return list(
+        session.exec(
+            select(AuthFailureRow.failed_at)
+            .where(AuthFailureRow.address == address, col(AuthFailureRow.failed_at) > since)
+            .order_by(col(AuthFailureRow.failed_at).desc())
+        )
+    )
+
+
+def add_auth_failure(*, session: Session, address: str, failed_at: datetime) -> None:
+    session.execute(insert(AuthFailureRow).values(address=address, failed_at=failed_at))
+
+
+def delete_auth_failures_before(*, session: Session, cutoff: datetime) -> None:
+    session.execute(delete(AuthFailureRow).where(col(AuthFailureRow.failed_at) <= cutoff))
 
 
 def touch_api_key(*, session: Session, key_id: str, now: datetime, older_than: datetime) -> None:

@@ -214,3 +214,17 @@ class ShareLinkRow(SQLModel, table=True):
     created_at: datetime = _when()
     expires_at: datetime = _when()
     revoked_at: datetime | None = _when(nullable=True)
+
+
+class AuthFailureRow(SQLModel, table=True):
+    """A failed authentication (an unknown, revoked or expired secret), kept about a minute.
+
+    Counted per client address by every app process alike (`api.throttle`).
+    """
+
+    __tablename__ = "auth_failure"
+    __table_args__ = (sa.Index("ix_auth_failure_address_failed_at", "address", "failed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=64)
+    failed_at: datetime = _when(index=True)
