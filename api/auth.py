@@ -27,6 +27,7 @@ from api.errors import FailedAuthentication, Forbidden, NotFound, Unauthorized
 from api.schemas import SLUG_PATTERN
 from api.secrets import is_id, same_secret, secret_hash
 from api.services.assessments import ensure_not_submitted, ensure_open
+from api.services.audit import Actor
 from api.services.organizations import get_key
 from api.services.questionnaires import versions_of
 from api.services.share_links import get_share_link
@@ -62,6 +63,11 @@ class Principal:
 
     def sees(self, organization_id: str) -> bool:
         return self.kind == "admin" or self.organization_id == organization_id
+
+    @property
+    def actor(self) -> Actor:
+        """The principal as the audit trail records it."""
+        return Actor(kind=self.kind, id=self.id, role=self.role, address=self.address)
 
 
 def _bearer(request: Request) -> str:
@@ -303,6 +309,8 @@ class RespondentAccess:
 OrganizationReader = Annotated[OrganizationScope, Depends(OrganizationAccess("read"))]
 OrganizationWriter = Annotated[OrganizationScope, Depends(OrganizationAccess("write"))]
 KeyManager = Annotated[OrganizationScope, Depends(OrganizationAccess("manage_keys"))]
+# The audit trail is for those who manage keys: owners and admins.
+AuditReader = Annotated[OrganizationScope, Depends(OrganizationAccess("manage_keys"))]
 KeyRevoker = Annotated[
     OrganizationScope,
     Depends(

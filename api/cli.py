@@ -121,11 +121,12 @@ def org_create(
     """Create an organization and print its first (owner) key, shown only once."""
     from api.errors import AppError
     from api.services import organizations
+    from api.services.audit import COMMAND_LINE
 
     with database_session() as session:
         try:
             created = organizations.create_organization(
-                session=session, name=name, slug=slug, profile=None
+                session=session, name=name, slug=slug, profile=None, actor=COMMAND_LINE
             )
             session.commit()
         except AppError as error:
@@ -210,10 +211,12 @@ def export_organization(
     """Export an organization's data as JSON (`opm-export` version 1), to archive or move it.
 
     Everything but secrets: API keys, share links and respondent tokens are not exported
-    (tokens are re-issued after an import).
+    (tokens are re-issued after an import). The audit trail is included, and the export is
+    recorded in it.
     """
     from api.errors import AppError
     from api.services import exports
+    from api.services.audit import COMMAND_LINE
 
     with _reading_session() as session, _progress("exporting assessments") as progress:
         task = progress.add_task("export", total=None)
@@ -227,6 +230,10 @@ def export_organization(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
+        # After the reading, so that a document exported again after an import is the same.
+        exports.record_export(
+            session=session, actor=COMMAND_LINE, organization_id=document.organization.id
+        )
     text = exports.export_json(document)
     if output is None:
         typer.echo(text, nl=False)

@@ -16,6 +16,7 @@ from api.tables import (
     AnswerRow,
     ApiKeyRow,
     AssessmentRow,
+    AuditEntryRow,
     AuthFailureRow,
     IdempotencyRow,
     OrganizationRow,
@@ -126,7 +127,15 @@ def get_respondent_by_token_hash(
 
 # Lists, newest first by (created_at, id)
 
-Listed = TypeVar("Listed", OrganizationRow, ApiKeyRow, AssessmentRow, RespondentRow, ShareLinkRow)
+Listed = TypeVar(
+    "Listed",
+    OrganizationRow,
+    ApiKeyRow,
+    AssessmentRow,
+    RespondentRow,
+    ShareLinkRow,
+    AuditEntryRow,
+)
 
 
 def _newest_first(
@@ -399,6 +408,16 @@ def list_share_links(
     return _newest_first(session, query, ShareLinkRow, after=after, limit=limit)
 
 
+def mark_share_link_opened(*, session: Session, link_id: str, now: datetime) -> bool:
+    """Note the first opening of a link; False when it was opened before (by any process)."""
+    result = session.execute(
+        update(ShareLinkRow)
+        .where(col(ShareLinkRow.id) == link_id, col(ShareLinkRow.first_opened_at).is_(None))
+        .values(first_opened_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
 def get_share_link_by_hash(*, session: Session, token_hash: str) -> ShareLinkRow | None:
     return session.exec(select(ShareLinkRow).where(ShareLinkRow.token_hash == token_hash)).first()
 
@@ -457,13 +476,15 @@ def existing_ids(
     organization_ids: list[str],
     assessment_ids: list[str],
     respondent_ids: list[str],
+    audit_entry_ids: list[str] | None = None,
 ) -> list[str]:
-    """Which of these organization, assessment and respondent ids are taken already (imports)."""
+    """Which of these ids (organizations, assessments, ...) are taken already (imports)."""
     taken: list[str] = []
     for table, ids in (
         (OrganizationRow, organization_ids),
         (AssessmentRow, assessment_ids),
         (RespondentRow, respondent_ids),
+        (AuditEntryRow, audit_entry_ids or []),
     ):
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -475,3 +496,28 @@ def insert_rows(*, session: Session, table: type[SQLModel], rows: list[dict[str,
     """Insert many rows of one table in one statement (imports)."""
     if rows:
         session.execute(insert(table), rows)
+
+
+# The audit trail: appended, read, never updated or deleted
+
+
+def add_audit_entry(*, session: Session, entry: AuditEntryRow) -> None:
+    session.execute(insert(AuditEntryRow), [entry.model_dump()])
+
+
+def list_audit_entries(
+    *, session: Session, organization_id: str, after: list[Any] | None, limit: int
+) -> list[AuditEntryRow]:
+    query = select(AuditEntryRow).where(AuditEntryRow.organization_id == organization_id)
+    return _newest_first(session, query, AuditEntryRow, after=after, limit=limit)
+
+
+def list_all_audit_entries(*, session: Session, organization_id: str) -> list[AuditEntryRow]:
+    """Every audit entry of an organization, oldest first by (created_at, id) (exports)."""
+    return list(
+        session.exec(
+            select(AuditEntryRow)
+            .where(AuditEntryRow.organization_id == organization_id)
+            .order_by(col(AuditEntryRow.created_at), col(AuditEntryRow.id))
+        )
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -302,3 +302,22 @@ class TargetsPut(Input):
     domains: dict[str, StrictInt] = Field(
         description="The target level of each domain, 1 to stages."
     )
+
+
+# The audit trail
+
+
+class AuditEntryPublic(BaseModel):
+    """A security-relevant action, as recorded; entries are never changed."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    created_at: datetime
+    action: str = Field(description="What was done, e.g. key.created, assessment.closed.")
+    actor_kind: str = Field(description="admin, key, respondent, share_link or cli.")
+    actor_id: str | None = Field(description="The key, respondent or share link id.")
+    actor_role: str | None
+    address: str | None = Field(description="The client's address (see OPM_TRUSTED_PROXIES).")
+    subject_id: str | None = Field(description="What it was done to: a key, assessment, ... id.")
+    detail: dict[str, Any]

@@ -44,7 +44,10 @@ def create_assessment(
 ) -> object:
     def create() -> AssessmentPublic:
         assessment = assessments.create_assessment(
-            session=session, organization=scope.organization, **body.model_dump()
+            session=session,
+            organization=scope.organization,
+            actor=scope.principal.actor,
+            **body.model_dump(),
         )
         return assessments.describe_assessment(session=session, assessment=assessment)
 
@@ -79,13 +82,18 @@ def get_assessment(scope: AssessmentReader, session: SessionDep) -> AssessmentPu
 
 @router.delete("/{a}", status_code=204, response_class=Response)
 def delete_assessment(scope: AssessmentWriter, session: SessionDep) -> None:
-    assessments.delete_assessment(session=session, assessment=scope.assessment)
+    assessments.delete_assessment(
+        session=session, assessment=scope.assessment, actor=scope.principal.actor
+    )
 
 
 @router.post("/{a}/close", response_model=AssessmentPublic)
 def close_assessment(scope: AssessmentWriter, session: SessionDep) -> AssessmentPublic:
     closed = assessments.close_assessment(
-        session=session, organization=scope.organization, assessment=scope.assessment
+        session=session,
+        organization=scope.organization,
+        assessment=scope.assessment,
+        actor=scope.principal.actor,
     )
     return assessments.describe_assessment(session=session, assessment=closed)
 
@@ -116,7 +124,10 @@ def reissue_token(scope: RespondentManager, session: SessionDep, retry: RetryDep
     def create() -> TokenIssued:
         return TokenIssued(
             token=assessments.reissue_token(
-                session=session, assessment=scope.assessment, respondent=scope.respondent
+                session=session,
+                assessment=scope.assessment,
+                respondent=scope.respondent,
+                actor=scope.principal.actor,
             )
         )
 

@@ -25,11 +25,15 @@ router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
 
 @router.post("", status_code=201, response_model=OrganizationCreated)
 def create_organization(
-    body: OrganizationCreate, _admin: AdminDep, session: SessionDep, retry: RetryDep
+    body: OrganizationCreate, admin: AdminDep, session: SessionDep, retry: RetryDep
 ) -> object:
     def create() -> OrganizationCreated:
         created = service.create_organization(
-            session=session, name=body.name, slug=body.slug, profile=body.profile
+            session=session,
+            name=body.name,
+            slug=body.slug,
+            profile=body.profile,
+            actor=admin.actor,
         )
         public = service.organization_public(created.organization)
         return OrganizationCreated(**public.model_dump(), api_key=created.secret)
@@ -54,7 +58,10 @@ def update_organization(
     body: OrganizationUpdate, scope: OrganizationWriter, session: SessionDep
 ) -> OrganizationPublic:
     updated = service.update_organization(
-        session=session, organization=scope.organization, changes=body.model_dump()
+        session=session,
+        organization=scope.organization,
+        changes=body.model_dump(),
+        actor=scope.principal.actor,
     )
     return service.organization_public(updated)
 
@@ -68,6 +75,7 @@ def create_key(body: KeyCreate, scope: KeyManager, session: SessionDep, retry: R
             name=body.name,
             role=body.role,
             expires_in_days=body.expires_in_days,
+            actor=scope.principal.actor,
         )
         return KeyCreated(
             **KeyPublic.model_validate(created.key).model_dump(), api_key=created.secret
@@ -87,4 +95,9 @@ def list_keys(
 
 @router.delete("/{org}/keys/{key_id}", status_code=204, response_class=Response)
 def revoke_key(key_id: str, scope: KeyRevoker, session: SessionDep) -> None:
-    service.revoke_key(session=session, organization=scope.organization, key_id=key_id)
+    service.revoke_key(
+        session=session,
+        organization=scope.organization,
+        key_id=key_id,
+        actor=scope.principal.actor,
+    )

@@ -26,6 +26,7 @@ from api.schemas import (
 )
 from api.secrets import RESPONDENT_PREFIX, new_id, new_secret, secret_hash
 from api.services import goals
+from api.services.audit import Actor, AuditAction, record
 from api.services.questionnaires import StoredQuestionnaire, get_questionnaire
 from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow, utcnow
 from scoring import SCORING_VERSION, Answer, ScoreCard, score
@@ -88,6 +89,7 @@ def create_assessment(
     period: str | None,
     period_end: date | None,
     rigor: str | None,
+    actor: Actor,
 ) -> AssessmentRow:
     """A new open assessment pinned to a questionnaire version (the newest when none is named)."""
     try:
@@ -114,7 +116,24 @@ def create_assessment(
     )
     session.add(assessment)
     session.flush()
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization.id,
+        action=AuditAction.ASSESSMENT_CREATED,
+        subject_id=assessment.id,
+        detail=_described(assessment),
+    )
     return assessment
+
+
+def _described(assessment: AssessmentRow) -> dict[str, str]:
+    """What the audit trail says about an assessment, so that it outlives the assessment."""
+    return {
+        "title": assessment.title,
+        "questionnaire_key": assessment.questionnaire_key,
+        "questionnaire_version": assessment.questionnaire_version,
+    }
 
 
 def list_assessments(
@@ -171,14 +190,24 @@ def lock_assessment(*, session: Session, assessment: AssessmentRow, action: str)
     return locked
 
 
-def delete_assessment(*, session: Session, assessment: AssessmentRow) -> None:
+def delete_assessment(*, session: Session, assessment: AssessmentRow, actor: Actor) -> None:
     """Delete an open assessment with its respondents and answers; 409 for a closed one."""
-    lock_assessment(session=session, assessment=assessment, action="be deleted")
+    locked = lock_assessment(session=session, assessment=assessment, action="be deleted")
+    detail = _described(locked)
+    organization_id = locked.organization_id
     repository.delete_assessment(session=session, assessment_id=assessment.id)
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization_id,
+        action=AuditAction.ASSESSMENT_DELETED,
+        subject_id=assessment.id,
+        detail=detail,
+    )
 
 
 def close_assessment(
-    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
+    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow, actor: Actor
 ) -> AssessmentRow:
     """Score every saved answer, store the score card snapshot and the context; close for good.
 
@@ -200,6 +229,14 @@ def close_assessment(
     )
     session.add(locked)
     session.flush()
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization.id,
+        action=AuditAction.ASSESSMENT_CLOSED,
+        subject_id=locked.id,
+        detail=_described(locked) | {"scoring_version": SCORING_VERSION},
+    )
     return locked
 
 
@@ -238,7 +275,9 @@ def invite_respondent(
     return RespondentCreated(**public.model_dump(), token=created.token)
 
 
-def reissue_token(*, session: Session, assessment: AssessmentRow, respondent: RespondentRow) -> str:
+def reissue_token(
+    *, session: Session, assessment: AssessmentRow, respondent: RespondentRow, actor: Actor
+) -> str:
     """A new token for the respondent; the old one answers 401 from then on.
 
     409 once the assessment is closed: its respondents are frozen with it (the organization's
@@ -249,6 +288,14 @@ def reissue_token(*, session: Session, assessment: AssessmentRow, respondent: Re
     respondent.token_hash = secret_hash(token)
     session.add(respondent)
     session.flush()
+    record(
+        session=session,
+        actor=actor,
+        organization_id=assessment.organization_id,
+        action=AuditAction.RESPONDENT_TOKEN_REISSUED,
+        subject_id=respondent.id,
+        detail={"assessment_id": assessment.id, "name": respondent.name},
+    )
     return token
 
 

@@ -7,7 +7,9 @@ hash), every answer with comment and evidence, the answer history, and for a clo
 stored score card text and close context unchanged. `score_card` is the stored snapshot as a
 string, byte for byte (parse it as JSON to read it): re-serializing it could change a byte of
 what the service promises never changes. API keys and share links are not exported: they are
-secrets.
+secrets. An organization's export also holds its audit trail (`audit`, oldest first; absent
+from documents made before it existed, and null in the export of one assessment); an import
+writes it as it is.
 
 An import refuses, writing nothing, when the organization's slug or any of its ids
 (organization, assessment, respondent) exists already, when a questionnaire version it names
@@ -24,15 +26,18 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api import repository
 from api.errors import NotFound
 from api.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
+from api.services.audit import Actor, AuditAction, record_apart
 from api.tables import (
     AnswerHistoryRow,
     AnswerRow,
     AssessmentRow,
+    AuditEntryRow,
     OrganizationRow,
     QuestionnaireVersionRow,
     RespondentRow,
@@ -122,6 +127,18 @@ class AssessmentPart(_Part):
     answer_history: list[AnswerChangePart]
 
 
+class AuditEntryPart(_Part):
+    id: str
+    created_at: datetime
+    actor_kind: str
+    actor_id: str | None
+    actor_role: str | None
+    address: str | None
+    action: str
+    subject_id: str | None
+    detail: dict[str, Any]
+
+
 class ExportDocument(_Part):
     format: Literal["opm-export"]
     version: Literal[1]
@@ -130,6 +147,9 @@ class ExportDocument(_Part):
     organization: OrganizationPart
     targets: list[TargetPart]
     assessments: list[AssessmentPart]
+    # The organization's audit trail, oldest first; None where it is not included (the export
+    # of one assessment, and documents made before the audit trail existed).
+    audit: list[AuditEntryPart] | None = None
 
 
 class ImportRefused(Exception):
@@ -227,16 +247,46 @@ def export_organization(
             for t in repository.list_targets(session=session, organization_id=organization.id)
         ],
         assessments=parts,
+        audit=[
+            AuditEntryPart.model_validate(entry, from_attributes=True)
+            for entry in repository.list_all_audit_entries(
+                session=session, organization_id=organization.id
+            )
+        ],
+    )
+
+
+def record_export(
+    *,
+    session: Session,
+    actor: Actor,
+    organization_id: str,
+    assessment_id: str | None = None,
+) -> None:
+    """Put an export in the audit trail, at once and apart from the export's reading session."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    record_apart(
+        engine=engine,
+        actor=actor,
+        organization_id=organization_id,
+        action=AuditAction.EXPORT_RUN,
+        subject_id=assessment_id or organization_id,
+        detail={"scope": "organization" if assessment_id is None else "assessment"},
     )
 
 
 def export_assessment(
-    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
+    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow, actor: Actor
 ) -> ExportDocument:
     """Everything about one assessment, in the organization export format (`scope: assessment`).
 
-    With the organization's header and its targets for the assessment's questionnaire key.
+    With the organization's header and its targets for the assessment's questionnaire key; the
+    export goes to the audit trail first.
     """
+    record_export(
+        session=session, actor=actor, organization_id=organization.id, assessment_id=assessment.id
+    )
     target = repository.get_target(
         session=session,
         organization_id=organization.id,
@@ -292,11 +342,15 @@ def _problems(session: Session, document: ExportDocument) -> list[str]:
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
             problems.append(f"{label} ids repeated in the document: {', '.join(repeated)}")
+    audit_ids = [entry.id for entry in document.audit or []]
+    if len(set(audit_ids)) != len(audit_ids):
+        problems.append("audit entry ids repeated in the document")
     taken = repository.existing_ids(
         session=session,
         organization_ids=[organization.id],
         assessment_ids=assessment_ids,
         respondent_ids=respondent_ids,
+        audit_entry_ids=audit_ids,
     )
     if taken:
         problems.append(f"ids that exist already: {', '.join(sorted(taken))}")
@@ -425,6 +479,11 @@ def import_organization(
         answers += len(assessment.answers)
         if advance is not None:
             advance()
+    repository.insert_rows(
+        session=session,
+        table=AuditEntryRow,
+        rows=[{"organization_id": part.id, **entry.model_dump()} for entry in document.audit or []],
+    )
     session.flush()
     return ImportSummary(
         organization_id=part.id,

@@ -20,6 +20,7 @@ from api.schemas import (
     OrganizationPublic,
 )
 from api.secrets import KEY_PREFIX, is_id, new_id, new_secret, secret_hash, shown_prefix
+from api.services.audit import COMMAND_LINE, Actor, AuditAction, record
 from api.tables import ApiKeyRow, OrganizationRow, utcnow
 
 ORGANIZATION_ROLES = ("owner", "editor", "reader")
@@ -66,7 +67,12 @@ def _free_slug(session: Session, name: str) -> str:
 
 
 def create_organization(
-    *, session: Session, name: str, slug: str | None, profile: OrganizationProfile | None
+    *,
+    session: Session,
+    name: str,
+    slug: str | None,
+    profile: OrganizationProfile | None,
+    actor: Actor,
 ) -> CreatedOrganization:
     """A new organization with its first key, an owner key; 409 when the slug is taken."""
     if (
@@ -86,8 +92,20 @@ def create_organization(
         session.flush()
     except IntegrityError:
         raise Conflict(f"The slug {organization.slug!r} is taken.") from None
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization.id,
+        action=AuditAction.ORGANIZATION_CREATED,
+        subject_id=organization.id,
+        detail={"slug": organization.slug, "name": organization.name},
+    )
     created = _create_key(
-        session, organization_id=organization.id, name="first owner key", role="owner"
+        session,
+        organization_id=organization.id,
+        name="first owner key",
+        role="owner",
+        actor=actor,
     )
     return CreatedOrganization(organization=organization, secret=created.secret)
 
@@ -101,17 +119,32 @@ def list_organizations(
 
 
 def update_organization(
-    *, session: Session, organization: OrganizationRow, changes: dict[str, Any]
+    *, session: Session, organization: OrganizationRow, changes: dict[str, Any], actor: Actor
 ) -> OrganizationRow:
     """Apply the fields given (null means "not given"); the profile is replaced whole."""
+    before = {"name": organization.name, "profile": organization.profile}
     if changes.get("name") is not None:
         organization.name = changes["name"]
     if changes.get("profile") is not None:
         organization.profile = OrganizationProfile.model_validate(changes["profile"]).model_dump(
             mode="json"
         )
+    changed = {
+        field: {"from": old, "to": getattr(organization, field)}
+        for field, old in before.items()
+        if getattr(organization, field) != old
+    }
     session.add(organization)
     session.flush()
+    if changed:
+        record(
+            session=session,
+            actor=actor,
+            organization_id=organization.id,
+            action=AuditAction.ORGANIZATION_CHANGED,
+            subject_id=organization.id,
+            detail=changed,
+        )
     return organization
 
 
@@ -122,6 +155,7 @@ def _create_key(
     name: str,
     role: str,
     expires_in_days: int | None = None,
+    actor: Actor,
 ) -> CreatedKey:
     secret = new_secret(KEY_PREFIX)
     now = utcnow()
@@ -137,6 +171,18 @@ def _create_key(
     )
     session.add(key)
     session.flush()
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization_id,
+        action=AuditAction.KEY_CREATED,
+        subject_id=key.id,
+        detail={
+            "name": name,
+            "role": role,
+            "expires_at": None if key.expires_at is None else key.expires_at.isoformat(),
+        },
+    )
     return CreatedKey(key=key, secret=secret)
 
 
@@ -147,6 +193,7 @@ def create_key(
     name: str,
     role: str,
     expires_in_days: int | None = None,
+    actor: Actor,
 ) -> CreatedKey:
     """A new key of the organization; its secret is returned here and never again.
 
@@ -163,6 +210,7 @@ def create_key(
         name=name,
         role=role,
         expires_in_days=expires_in_days,
+        actor=actor,
     )
 
 
@@ -179,6 +227,7 @@ def create_key_for(
         name=name,
         role=role,
         expires_in_days=expires_in_days,
+        actor=COMMAND_LINE,
     )
 
 
@@ -187,7 +236,12 @@ def create_admin_key(
 ) -> CreatedKey:
     """A new admin key (no organization): manages organizations, acts as any owner."""
     return _create_key(
-        session, organization_id=None, name=name, role="admin", expires_in_days=expires_in_days
+        session,
+        organization_id=None,
+        name=name,
+        role="admin",
+        expires_in_days=expires_in_days,
+        actor=COMMAND_LINE,
     )
 
 
@@ -202,13 +256,23 @@ def list_keys(
     return keyset_page(rows, limit=limit, filters=filters, convert=KeyPublic.model_validate)
 
 
-def revoke_key(*, session: Session, organization: OrganizationRow, key_id: str) -> None:
+def revoke_key(
+    *, session: Session, organization: OrganizationRow, key_id: str, actor: Actor
+) -> None:
     """Revoke a key of the organization: it answers 401 from then on. Revoking twice is fine."""
     key = get_key(session=session, organization=organization, key_id=key_id)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.add(key)
         session.flush()
+        record(
+            session=session,
+            actor=actor,
+            organization_id=organization.id,
+            action=AuditAction.KEY_REVOKED,
+            subject_id=key.id,
+            detail={"name": key.name, "role": key.role},
+        )
 
 
 def get_key(*, session: Session, organization: OrganizationRow, key_id: str) -> ApiKeyRow:

@@ -47,6 +47,8 @@ SUBMIT = ORG_PREFIX + "/assessments/{a}/respondents/{r}/submit"
 # What a respondent token may do, on its own respondent's paths only (`api.md`).
 RESPONDENT_OWN = frozenset({("GET", ANSWERS), ("PATCH", ANSWERS), ("POST", SUBMIT)})
 ID_PARAMS = ("a", "r", "key_id", "share_link")  # ids that must belong to their parent
+# Path segments of what only an owner key (or an admin) may use, reading included.
+OWNER_ONLY = frozenset({"keys", "audit"})
 
 
 def _is_public(path: str) -> bool:
@@ -84,7 +86,7 @@ class Endpoint:
     @property
     def action(self) -> str:
         """What an organization key needs: `manage_keys`, `read` or `write` (`api.md`)."""
-        if "keys" in self.path.split("/"):
+        if OWNER_ONLY & set(self.path.split("/")):
             return "manage_keys"
         return "read" if self.method == "GET" else "write"
 
@@ -548,6 +550,7 @@ def test_the_walk_covers_every_route_of_the_app() -> None:
     }
     assert schema_operations <= every, "a documented operation is missing from the routes"
     assert {(m, p) for m, p in RESPONDENT_OWN} <= every, "the respondent's own paths moved"
+    assert ("GET", ORG_PREFIX + "/audit") in walked
     assert len(ORGANIZATION_ENDPOINTS) >= 20
 
 

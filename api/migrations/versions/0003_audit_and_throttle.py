@@ -1,4 +1,4 @@
-"""keys that expire, failed authentications counted for the throttle
+"""keys that expire, failed authentications counted for the throttle, the audit trail
 
 Revision ID: 0003
 Revises: 0002
@@ -35,8 +35,33 @@ def upgrade() -> None:
             "ix_auth_failure_address_failed_at", ["address", "failed_at"], unique=False
         )
 
+    op.create_table(
+        "audit_entry",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("organization_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("created_at", api.tables.UTCDateTime(), nullable=False),
+        sa.Column("actor_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("actor_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+        sa.Column("actor_role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+        sa.Column("address", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("subject_id", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=True),
+        sa.Column("detail", api.tables.JSONText(), nullable=False),
+        sa.ForeignKeyConstraint(["organization_id"], ["organization.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("audit_entry") as batch:
+        batch.create_index(
+            "ix_audit_entry_org_created", ["organization_id", "created_at", "id"], unique=False
+        )
+    with op.batch_alter_table("share_link") as batch:
+        batch.add_column(sa.Column("first_opened_at", api.tables.UTCDateTime(), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("share_link") as batch:
+        batch.drop_column("first_opened_at")
+    op.drop_table("audit_entry")
     op.drop_table("auth_failure")
     with op.batch_alter_table("api_key") as batch:
         batch.drop_column("expires_at")
