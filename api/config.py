@@ -32,6 +32,9 @@ class Settings(BaseSettings):
         description="Base URL of share links (https://opm.example.org); default: the request's.",
     )
     max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="Largest request body.")
+    max_respondents: int = Field(
+        default=1000, gt=0, description="Most respondents one assessment may have (409 past it)."
+    )
     auth_failure_limit: int = Field(
         default=20,
         gt=0,

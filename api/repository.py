@@ -284,6 +284,14 @@ def list_respondents(
     return _newest_first(session, query, RespondentRow, after=after, limit=limit)
 
 
+def count_respondents(*, session: Session, assessment_id: str) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(RespondentRow)
+        .where(RespondentRow.assessment_id == assessment_id)
+    ).one()
+
+
 def refresh_respondent(*, session: Session, respondent_id: str) -> RespondentRow:
     return session.exec(
         select(RespondentRow)

@@ -17,7 +17,7 @@ from api.auth import (
     RespondentReader,
     RespondentWriter,
 )
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from api.idempotency import RetryDep
 from api.pagination import Page
 from api.routes.params import Cursor, Limit
@@ -100,11 +100,21 @@ def close_assessment(scope: AssessmentWriter, session: SessionDep) -> Assessment
 
 @router.post("/{a}/respondents", status_code=201, response_model=RespondentCreated)
 def create_respondent(
-    body: RespondentCreate, scope: RespondentInviter, session: SessionDep, retry: RetryDep
+    body: RespondentCreate,
+    scope: RespondentInviter,
+    session: SessionDep,
+    settings: SettingsDep,
+    retry: RetryDep,
 ) -> object:
+    """A respondent with its invitation token (shown once); 409 once the assessment is closed
+    or has `OPM_MAX_RESPONDENTS` respondents (1,000 by default)."""
+
     def create() -> RespondentCreated:
         return assessments.invite_respondent(
-            session=session, assessment=scope.assessment, **body.model_dump()
+            session=session,
+            assessment=scope.assessment,
+            max_respondents=settings.max_respondents,
+            **body.model_dump(),
         )
 
     return retry.respond(session=session, status_code=201, create=create)

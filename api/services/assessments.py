@@ -244,10 +244,36 @@ def close_assessment(
 
 
 def create_respondent(
-    *, session: Session, assessment: AssessmentRow, name: str, role: str | None, email: str | None
+    *,
+    session: Session,
+    assessment: AssessmentRow,
+    name: str,
+    role: str | None,
+    email: str | None,
+    max_respondents: int,
 ) -> CreatedRespondent:
-    """A new respondent with its invitation token (returned here, never again); 409 when closed."""
+    """A new respondent with its invitation token (returned here, never again).
+
+    409 when the assessment is closed, or already has `max_respondents` (`OPM_MAX_RESPONDENTS`):
+    a state of the assessment, not a fault of the request, which would be fine elsewhere.
+    Counted under the assessment's lock, so concurrent invitations cannot pass the limit.
+    """
     locked = lock_assessment(session=session, assessment=assessment, action="take new respondents")
+    if repository.count_respondents(session=session, assessment_id=locked.id) >= max_respondents:
+        detail = (
+            f"This assessment has {max_respondents} respondents, the most one may have "
+            "(OPM_MAX_RESPONDENTS)."
+        )
+        raise Conflict(
+            detail,
+            errors=[
+                {
+                    "field": "respondents",
+                    "in": "path",
+                    "message": f"at most {max_respondents} respondents per assessment",
+                }
+            ],
+        )
     token = new_secret(RESPONDENT_PREFIX)
     respondent = RespondentRow(
         id=new_id("rsp"),
@@ -264,11 +290,22 @@ def create_respondent(
 
 
 def invite_respondent(
-    *, session: Session, assessment: AssessmentRow, name: str, role: str | None, email: str | None
+    *,
+    session: Session,
+    assessment: AssessmentRow,
+    name: str,
+    role: str | None,
+    email: str | None,
+    max_respondents: int,
 ) -> RespondentCreated:
     """`create_respondent`, as the API shows it: with its (empty) progress and its token."""
     created = create_respondent(
-        session=session, assessment=assessment, name=name, role=role, email=email
+        session=session,
+        assessment=assessment,
+        name=name,
+        role=role,
+        email=email,
+        max_respondents=max_respondents,
     )
     progress = progress_of(questionnaire_of(session=session, assessment=assessment), [])
     public = respondent_public(created.respondent, progress)
