@@ -13,6 +13,7 @@ from api.db import make_engine, session_scope
 from api.deps import Clock
 from api.errors import FailedAuthentication, install_error_handlers
 from api.middleware import RequestBody
+from api.openapi import contract
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
 from api.tables import utcnow
@@ -65,4 +66,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> Fa
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
+    app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     return app

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import BackgroundTasks, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -70,12 +71,16 @@ class Principal:
         return Actor(kind=self.kind, id=self.id, role=self.role, address=self.address)
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+# Declares the scheme in the OpenAPI document (the docs' "Authorize"); a missing or other
+# scheme gives None here and the 401 below, in the same problem JSON as every other error.
+BEARER = HTTPBearer(auto_error=False, description="An API key or a respondent token.")
+
+
+def _bearer(credentials: HTTPAuthorizationCredentials | None) -> str:
+    secret = credentials.credentials.strip() if credentials is not None else ""
+    if not secret:
         raise Unauthorized("Send the secret as 'Authorization: Bearer <secret>'.")
-    return secret.strip()
+    return secret
 
 
 def authenticate(
@@ -132,6 +137,7 @@ def authenticate(
 
 def get_principal(
     request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
@@ -140,7 +146,7 @@ def get_principal(
     principal = authenticate(
         session=session,
         settings=settings,
-        secret=_bearer(request),
+        secret=_bearer(credentials),
         now=clock(),
         address=client_address(request, settings.trusted_proxies),
     )

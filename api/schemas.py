@@ -321,3 +321,26 @@ class AuditEntryPublic(BaseModel):
     address: str | None = Field(description="The client's address (see OPM_TRUSTED_PROXIES).")
     subject_id: str | None = Field(description="What it was done to: a key, assessment, ... id.")
     detail: dict[str, Any]
+
+
+# Errors
+
+
+class ProblemItem(BaseModel):
+    """One offending field, parameter or question id."""
+
+    field: str
+    in_: str = Field(alias="in", description="body, query, path or header.")
+    message: str
+
+
+class Problem(BaseModel):
+    """Every error, as `application/problem+json` (RFC 9457)."""
+
+    type: str = Field(description="Always about:blank: `status` and `title` say it all.")
+    title: str = Field(description="The status code's phrase.")
+    status: int
+    detail: str = Field(description="What went wrong, for people.")
+    errors: list[ProblemItem | dict[str, Any]] = Field(
+        description="Each offending field or question id (empty when the detail says it all)."
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import Field, StrictInt
@@ -94,11 +94,13 @@ def _gone(request: Request, error: NotFound) -> Response:
     return problem(404, error.detail)
 
 
-@router.get(
-    "/v1/shared/{token}",
-    response_class=Response,
-    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
-)
+PAGE_OR_GONE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+    404: {"content": {"text/html": {"schema": {"type": "string"}}}},  # or problem JSON
+}
+
+
+@router.get("/v1/shared/{token}", response_class=Response, responses=PAGE_OR_GONE)
 def open_shared(
     token: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
@@ -138,7 +140,7 @@ def open_shared(
 @router.get(
     "/v1/shared/{token}/assessments/{assessment_id}",
     response_class=Response,
-    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+    responses=PAGE_OR_GONE,
 )
 def open_shared_report(
     token: str, assessment_id: str, request: Request, session: SessionDep, settings: SettingsDep

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.auth import OrganizationReader
 from api.deps import SessionDep
+from api.openapi import problems
 from api.services import trend
 
 router = APIRouter(prefix="/v1/organizations/{org}", tags=["over time"])
@@ -50,6 +51,7 @@ def get_trend(
 @router.get(
     "/compare",
     description=COMPARISON + GOAL_FORMULA + "In a comparison, 'now' is its target side.",
+    responses=problems(409),
 )
 def get_comparison(
     scope: OrganizationReader,
