@@ -11,13 +11,17 @@ from fastapi import FastAPI
 from api.config import Settings, get_settings
 from api.db import make_engine, session_scope
 from api.deps import Clock
-from api.errors import FailedAuthentication, install_error_handlers
-from api.middleware import RequestBody
+from api.errors import FailedAuthentication, StartupRefused, install_error_handlers
+from api.headers import SecurityHeaders
+from api.hosts import AllowedHosts
+from api.middleware import RequestBody, StartupRefusals
 from api.openapi import contract
+from api.request_log import RequestLog, configure_logging
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
 from api.tables import utcnow
 from api.throttle import failed_authentication_problem
+from questionnaires import QuestionnaireFileError
 
 logger = logging.getLogger("api")
 
@@ -33,6 +37,7 @@ Errors are `application/problem+json`.
 def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> FastAPI:
     """The application for `settings` (the environment's when None), telling time by `clock`."""
     settings = settings or get_settings()
+    configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -40,9 +45,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> Fa
         app.state.engine = engine
         try:
             with session_scope(engine, write=True) as session:
-                added = load_and_register(
-                    session=session, extra_directories=settings.questionnaire_dirs
-                )
+                try:
+                    added = load_and_register(
+                        session=session, extra_directories=settings.questionnaire_dirs
+                    )
+                except QuestionnaireFileError as error:
+                    raise StartupRefused(str(error)) from None
                 session.commit()
                 logger.info("questionnaires registered: %d new", added)
             if settings.admin_key is None:
@@ -65,6 +73,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> Fa
     app.add_exception_handler(FailedAuthentication, failed_authentication_problem)
     for router in ROUTERS:
         app.include_router(router)
+    # The last added runs first: every request is logged, every answer (a refusal too) gets
+    # the security headers, and the host is checked before the body is read.
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AllowedHosts, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)
+    app.add_middleware(StartupRefusals)
     app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     return app

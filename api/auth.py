@@ -8,11 +8,10 @@ never learns from a 422 that another organization's resource exists.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -24,51 +23,19 @@ from api.client_address import client_address
 from api.config import Settings
 from api.db import session_scope
 from api.deps import ClockDep, SessionDep, SettingsDep, get_engine
-from api.errors import FailedAuthentication, Forbidden, NotFound, Unauthorized
-from api.schemas import SLUG_PATTERN
-from api.secrets import is_id, same_secret, secret_hash
+from api.enums import KeyRole, PrincipalKind
+from api.errors import FailedAuthentication, Forbidden, Unauthorized
+from api.principals import Action, Principal
+from api.secrets import same_secret, secret_hash
 from api.services.assessments import ensure_not_submitted, ensure_open
-from api.services.audit import Actor
+from api.services.lookup import get_or_not_found
 from api.services.organizations import get_key
 from api.services.questionnaires import versions_of
 from api.services.share_links import get_share_link
 from api.tables import AssessmentRow, OrganizationRow, RespondentRow, utcnow
 
-Action = Literal["read", "write", "manage_keys", "admin"]
-
-RIGHTS: dict[str, frozenset[Action]] = {
-    "admin": frozenset({"read", "write", "manage_keys", "admin"}),
-    "owner": frozenset({"read", "write", "manage_keys"}),
-    "editor": frozenset({"read", "write"}),
-    "reader": frozenset({"read"}),
-}
-ENV_ADMIN_ID = "admin"
+ENV_ADMIN_ID = "admin"  # the id of the principal holding the configured admin key
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-SLUG = re.compile(SLUG_PATTERN)
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The owner of the secret a request carries."""
-
-    kind: Literal["admin", "key", "respondent"]
-    id: str  # the key id, "admin" for the configured admin key, or the respondent id
-    role: str | None = None  # admin, owner, editor, reader; None for a respondent
-    organization_id: str | None = None  # None for an admin
-    assessment_id: str | None = None  # a respondent's only
-    respondent_id: str | None = None
-    address: str | None = None  # where the request came from (`api.client_address`)
-
-    def may(self, action: Action) -> bool:
-        return self.role is not None and action in RIGHTS[self.role]
-
-    def sees(self, organization_id: str) -> bool:
-        return self.kind == "admin" or self.organization_id == organization_id
-
-    @property
-    def actor(self) -> Actor:
-        """The principal as the audit trail records it."""
-        return Actor(kind=self.kind, id=self.id, role=self.role, address=self.address)
 
 
 # Declares the scheme in the OpenAPI document (the docs' "Authorize"); a missing or other
@@ -102,16 +69,17 @@ def authenticate(
         limit=settings.auth_failure_limit,
         now=now,
     )
-    admin_key = settings.admin_key.get_secret_value() if settings.admin_key else None
-    if admin_key and same_secret(secret, secret_hash(admin_key)):
-        return Principal(kind="admin", id=ENV_ADMIN_ID, role="admin", address=address)
+    if any(same_secret(secret, secret_hash(admin)) for admin in settings.admin_secrets()):
+        return Principal(
+            kind=PrincipalKind.ADMIN, id=ENV_ADMIN_ID, role=KeyRole.ADMIN, address=address
+        )
     if (
         key is not None
         and key.revoked_at is None
         and (key.expires_at is None or now < key.expires_at)
         and same_secret(secret, key.secret_hash)
     ):
-        kind: Literal["admin", "key"] = "admin" if key.role == "admin" else "key"
+        kind = PrincipalKind.ADMIN if key.role == KeyRole.ADMIN else PrincipalKind.KEY
         return Principal(
             kind=kind,
             id=key.id,
@@ -123,7 +91,7 @@ def authenticate(
     if found is not None and same_secret(secret, found[0].token_hash or ""):
         respondent, organization_id = found
         return Principal(
-            kind="respondent",
+            kind=PrincipalKind.RESPONDENT,
             id=respondent.id,
             organization_id=organization_id,
             assessment_id=respondent.assessment_id,
@@ -150,7 +118,7 @@ def get_principal(
         now=clock(),
         address=client_address(request, settings.trusted_proxies),
     )
-    if principal.kind != "respondent" and principal.id != ENV_ADMIN_ID:
+    if principal.kind != PrincipalKind.RESPONDENT and principal.id != ENV_ADMIN_ID:
         background.add_task(_record_use, get_engine(request), key_id=principal.id)
     return principal
 
@@ -170,7 +138,7 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 def _require(principal: Principal, action: Action) -> None:
-    if principal.kind == "respondent":
+    if principal.kind == PrincipalKind.RESPONDENT:
         raise Forbidden("A respondent token may only use its own respondent's answers.")
     if not principal.may(action):
         needed = {"read": "any", "write": "an editor or owner", "manage_keys": "an owner"}.get(
@@ -210,27 +178,24 @@ class RespondentScope:
 
 
 def _visible_organization(session: Session, principal: Principal, org: str) -> OrganizationRow:
-    organization = (
-        repository.get_organization(session=session, id_or_slug=org)
-        if is_id(org, "org") or SLUG.match(org)
-        else None
-    )
-    if organization is None or not principal.sees(organization.id):
-        raise NotFound(f"No organization {org!r}.")
-    return organization
+    def visible() -> OrganizationRow | None:
+        found = repository.get_organization(session=session, id_or_slug=org)
+        return found if found is not None and principal.sees(found.id) else None
+
+    return get_or_not_found("org", org, visible, missing=f"No organization {org!r}.")
 
 
 def _visible_assessment(
     session: Session, principal: Principal, organization: OrganizationRow, a: str
 ) -> AssessmentRow:
-    assessment = (
-        repository.get_assessment(session=session, organization_id=organization.id, assessment_id=a)
-        if is_id(a, "asm")
-        else None
-    )
-    if assessment is None or (principal.kind == "respondent" and principal.assessment_id != a):
-        raise NotFound(f"No assessment {a!r} in this organization.")
-    return assessment
+    def visible() -> AssessmentRow | None:
+        if principal.kind == PrincipalKind.RESPONDENT and principal.assessment_id != a:
+            return None
+        return repository.get_assessment(
+            session=session, organization_id=organization.id, assessment_id=a
+        )
+
+    return get_or_not_found("asm", a, visible, missing=f"No assessment {a!r} in this organization.")
 
 
 # Resolves a path id below the organization (a key, a share link, a questionnaire key):
@@ -260,18 +225,23 @@ class AssessmentAccess:
 
     `open_to` names what a closed assessment cannot do; the use case checks it again under
     the assessment's lock, this early check only keeps the order of answers of `api.md`.
+    With `respondent_may`, a respondent token of this assessment may too (its questionnaire).
     """
 
-    def __init__(self, action: Action, *, open_to: str | None = None) -> None:
+    def __init__(
+        self, action: Action, *, open_to: str | None = None, respondent_may: bool = False
+    ) -> None:
         self.action = action
         self.open_to = open_to
+        self.respondent_may = respondent_may
 
     def __call__(
         self, org: str, a: str, principal: PrincipalDep, session: SessionDep
     ) -> AssessmentScope:
         organization = _visible_organization(session, principal, org)
         assessment = _visible_assessment(session, principal, organization, a)
-        _require(principal, self.action)
+        if not (self.respondent_may and principal.kind == "respondent"):
+            _require(principal, self.action)
         if self.open_to is not None:
             ensure_open(assessment, self.open_to)
         return AssessmentScope(principal, organization, assessment)
@@ -294,14 +264,15 @@ class RespondentAccess:
     ) -> RespondentScope:
         organization = _visible_organization(session, principal, org)
         assessment = _visible_assessment(session, principal, organization, a)
-        respondent = (
-            repository.get_respondent(session=session, assessment_id=assessment.id, respondent_id=r)
-            if is_id(r, "rsp")
-            else None
+        respondent = get_or_not_found(
+            "rsp",
+            r,
+            lambda: repository.get_respondent(
+                session=session, assessment_id=assessment.id, respondent_id=r
+            ),
+            missing=f"No respondent {r!r} in this assessment.",
         )
-        if respondent is None:
-            raise NotFound(f"No respondent {r!r} in this assessment.")
-        if principal.kind == "respondent":
+        if principal.kind == PrincipalKind.RESPONDENT:
             if not self.respondent_may or principal.respondent_id != respondent.id:
                 raise Forbidden("A respondent token may only use its own respondent's answers.")
         else:
@@ -355,6 +326,9 @@ TargetsWriter = Annotated[
 ]
 AssessmentReader = Annotated[AssessmentScope, Depends(AssessmentAccess("read"))]
 AssessmentWriter = Annotated[AssessmentScope, Depends(AssessmentAccess("write"))]
+QuestionnaireReader = Annotated[
+    AssessmentScope, Depends(AssessmentAccess("read", respondent_may=True))
+]
 RespondentReader = Annotated[
     RespondentScope, Depends(RespondentAccess("read", respondent_may=True))
 ]

@@ -15,12 +15,15 @@ from sqlmodel import Session
 
 from api.config import get_settings
 from api.db import make_engine, session_scope
+from api.enums import ORGANIZATION_ROLES, KeyRole
 from api.schemas import MAX_KEY_DAYS
 from questionnaires import (
+    LoadedQuestionnaire,
     Questionnaire,
     QuestionnaireFileError,
     load_directories,
     load_file,
+    short_form_problems,
 )
 
 app = typer.Typer(help="OPM maturity self-assessment service.", no_args_is_help=True)
@@ -45,6 +48,16 @@ def database_session(*, write: bool = True) -> Iterator[Session]:
         engine.dispose()
 
 
+def _ensure_writable(database_url: str) -> None:
+    """Stop with one line when the SQLite database cannot be written (a mount's ownership)."""
+    from api.data_folder import unwritable_database
+
+    problem = unwritable_database(database_url)
+    if problem is not None:
+        typer.echo(problem, err=True)
+        raise typer.Exit(code=1)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -55,9 +68,12 @@ def serve(
 
     from api.app import create_app
 
-    if get_settings().admin_key is None:
+    settings = get_settings()
+    _ensure_writable(settings.database_url)
+    if settings.admin_key is None:
         typer.echo("No OPM_ADMIN_KEY set: get an admin key with `opm key create --admin`.")
-    uvicorn.run(create_app(), host=host, port=port)
+    # Our own request log (`api.request_log`) replaces uvicorn's, which writes secret paths.
+    uvicorn.run(create_app(), host=host, port=port, access_log=False)
 
 
 @db_app.command("upgrade")
@@ -65,26 +81,90 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply the database migrations (creates the schema on a new database)."""
     from api.migrate import upgrade
 
-    upgrade(get_settings().database_url, revision)
+    database_url = get_settings().database_url
+    _ensure_writable(database_url)
+    upgrade(database_url, revision)
     typer.echo(f"database at {revision}")
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write the copy.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Copy the SQLite database, live, into FILE: one consistent snapshot (PostgreSQL: pg_dump)."""
+    from api import backup
+
+    try:
+        source = backup.backup(database_url=get_settings().database_url, target=file, force=force)
+    except backup.BackupRefused as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"backed up {source} to {file}")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A backup.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a database that holds data.")
+    ] = False,
+) -> None:
+    """Replace the SQLite database with a backup; refused if it holds data, unless --force."""
+    from api import backup
+
+    try:
+        revision = backup.restore(
+            database_url=get_settings().database_url, source=file, force=force
+        )
+    except backup.BackupRefused as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"restored {file} (schema {revision}); now run `opm db upgrade`")
 
 
 @questionnaire_app.command("validate")
 def questionnaire_validate(files: Annotated[list[Path], typer.Argument(exists=True)]) -> None:
-    """Check questionnaire files; print every problem as FILE: path: message."""
+    """Check questionnaire files; print every problem as FILE: path: message.
+
+    A short form (`subset_of`) is also checked against its full questionnaire when that file is
+    given too.
+    """
     problems = 0
+    loaded: list[LoadedQuestionnaire] = []
     for path in files:
         try:
-            loaded = load_file(path)
+            loaded.append(load_file(path))
         except QuestionnaireFileError as error:
             problems += len(error.problems)
             for line in error.lines():
                 typer.echo(line, err=True)
-        else:
-            q = loaded.questionnaire
-            typer.echo(f"{path}: ok ({q.key} {q.version}, {q.question_count} questions)")
+    by_identity = {(item.questionnaire.key, item.questionnaire.version): item for item in loaded}
+    for item in loaded:
+        broken, note = _short_form_check(item, by_identity)
+        problems += len(broken)
+        for line in broken:
+            typer.echo(line, err=True)
+        if not broken:
+            q = item.questionnaire
+            typer.echo(f"{item.path}: ok ({q.key} {q.version}, {q.question_count} questions{note})")
     if problems:
         raise typer.Exit(code=1)
+
+
+def _short_form_check(
+    item: LoadedQuestionnaire, given: dict[tuple[str, str], LoadedQuestionnaire]
+) -> tuple[list[str], str]:
+    """The broken promises of a short form whose full file is `given`, and a note for its line."""
+    promise = item.questionnaire.subset_of
+    if promise is None:
+        return [], ""
+    full = given.get((promise.key, promise.version))
+    if full is None:
+        return [], f"; short form of {promise.key} {promise.version}, give its file to check"
+    broken = short_form_problems(item.questionnaire, full.questionnaire)
+    lines = QuestionnaireFileError(item.path, broken).lines() if broken else []
+    return lines, f"; keeps its promise to {promise.key} {promise.version}"
 
 
 @questionnaire_app.command("list")
@@ -132,14 +212,14 @@ def org_create(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
-    typer.echo(f"organization {created.organization.slug} ({created.organization.id})")
-    typer.echo(f"owner key (shown once): {created.secret}")
+    typer.echo(f"organization {created.slug} ({created.id})")
+    typer.echo(f"owner key (shown once): {created.api_key}")
 
 
 @key_app.command("create")
 def key_create(
     org: Annotated[str | None, typer.Option(help="Organization slug or id.")] = None,
-    role: Annotated[str, typer.Option(help="owner, editor or reader.")] = "owner",
+    role: Annotated[str, typer.Option(help=", ".join(ORGANIZATION_ROLES) + ".")] = KeyRole.OWNER,
     name: Annotated[str, typer.Option(help="A name to tell the key apart.")] = "cli",
     admin: Annotated[bool, typer.Option("--admin", help="An admin key (no organization).")] = False,
     expires_in_days: Annotated[
@@ -173,9 +253,9 @@ def key_create(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
-    if created.key.expires_at is not None:
-        typer.echo(f"expires at {created.key.expires_at.isoformat()}", err=True)
-    typer.echo(f"{created.key.role} key {created.key.id} (shown once): {created.secret}")
+    if created.expires_at is not None:
+        typer.echo(f"expires at {created.expires_at.isoformat()}", err=True)
+    typer.echo(f"{created.role} key {created.id} (shown once): {created.api_key}")
 
 
 # Export and import

@@ -8,8 +8,11 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIN_ADMIN_KEY_LENGTH = 32
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class Settings(BaseSettings):
@@ -21,7 +24,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: sqlite:///./opm.db or postgresql+psycopg://user@host/db",
     )
     admin_key: SecretStr | None = Field(
-        default=None, description="A bootstrap admin secret (admin keys can also be created)."
+        default=None,
+        description=(
+            "Bootstrap admin secrets, separated by commas so that one can be rotated without "
+            "downtime, each at least 32 characters (admin keys can also be created)."
+        ),
     )
     questionnaire_dirs: Annotated[list[Path], NoDecode] = Field(
         default_factory=list,
@@ -29,7 +36,13 @@ class Settings(BaseSettings):
     )
     public_url: str = Field(
         default="",
+        pattern=r"^(https?://[^/?#\s]+[^?#\s]*)?$",
         description="Base URL of share links (https://opm.example.org); default: the request's.",
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(LOOPBACK_HOSTS),
+        min_length=1,
+        description="Host names the service answers for, separated by commas ('*.example.org').",
     )
     max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="Largest request body.")
     max_respondents: int = Field(
@@ -44,6 +57,45 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Addresses or networks (comma-separated) whose X-Forwarded-For is believed.",
     )
+
+    @field_validator("admin_key")
+    @classmethod
+    def _strong_admin_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        keys = _admin_keys(value)
+        if not keys:
+            return None
+        if any(len(key) < MIN_ADMIN_KEY_LENGTH for key in keys):
+            raise ValueError(
+                f"each admin key must be at least {MIN_ADMIN_KEY_LENGTH} characters long "
+                "(make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return value
+
+    def admin_secrets(self) -> list[str]:
+        """The admin secrets in force: several while one is being rotated."""
+        return _admin_keys(self.admin_key) if self.admin_key is not None else []
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _named_hosts_for_links(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        for host in value:
+            if "*" in host and host != "*" and not (host.startswith("*.") and "*" not in host[1:]):
+                raise ValueError(f"{host!r}: a wildcard is written '*' or '*.example.org'")
+        if any(host.startswith("*") for host in value) and not info.data.get("public_url"):
+            raise ValueError(
+                "a wildcard host needs OPM_PUBLIC_URL, so that share links do not follow "
+                "the Host header"
+            )
+        return value
 
     @field_validator("questionnaire_dirs", mode="before")
     @classmethod
@@ -62,7 +114,24 @@ class Settings(BaseSettings):
         return value
 
 
+def _admin_keys(value: SecretStr) -> list[str]:
+    return [key.strip() for key in value.get_secret_value().split(",") if key.strip()]
+
+
+def configuration_problem(error: ValidationError) -> str:
+    """One line naming each bad variable and why, never the value (it may be a secret)."""
+    problems = []
+    for detail in error.errors(include_input=False, include_url=False):
+        name = "OPM_" + str(detail["loc"][0]).upper() if detail["loc"] else "OPM_*"
+        message = detail["msg"].removeprefix("Value error, ")
+        problems.append(f"{name}: {message}")
+    return "configuration error: " + "; ".join(problems)
+
+
 @lru_cache
 def get_settings() -> Settings:
-    """The settings of this process, read once."""
-    return Settings()
+    """The settings of this process, read once; a bad one ends the process with one line."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SystemExit(configuration_problem(error)) from None

@@ -26,7 +26,11 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`, with the SQLite settings above where it applies."""
+    """An engine for `url`, with the SQLite settings above where it applies.
+
+    Its errors never quote bind parameters: they would put answers and secret hashes in logs.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)

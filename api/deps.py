@@ -51,6 +51,5 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
-EngineDep = Annotated[Engine, Depends(get_engine)]
 # scope="function": the commit above runs before the response is sent, not after.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -15,6 +15,9 @@ A database that cannot be reached answers 503.
 
 Use cases raise these; `install_error_handlers` turns them, and FastAPI's own errors, into
 `application/problem+json`. Anything else is logged and answered 500 without internals.
+
+`StartupRefused` stands apart: it stops the service at start-up (a changed or broken
+questionnaire file), with its message alone, and is never a request's answer.
 """
 
 from __future__ import annotations
@@ -23,18 +26,42 @@ import json
 import logging
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from api.request_log import redacted_path, request_id
 
 logger = logging.getLogger("api")
 
 PROBLEM_JSON = "application/problem+json"
 MALFORMED_JSON = "malformed_json"  # set in the request state by `api.middleware.RequestBody`
+
+
+Location = Literal["body", "query", "path", "header"]
+
+
+def field_problem(
+    field: str, message: str, *, where: Location = "body", **details: Any
+) -> dict[str, Any]:
+    """One entry of a problem's `errors`: the field, where it is in the request, what is wrong.
+
+    `details` are extra members placed before `message` (an answer item's `question_id`).
+    """
+    return {"field": field, "in": where, **details, "message": message}
+
+
+class StartupRefused(Exception):
+    """A reason the service must not start; its message alone tells the operator what to do.
+
+    Not a client's error: it stops the start (`api.middleware.StartupRefusals`), never a request.
+    """
 
 
 class AppError(Exception):
@@ -81,6 +108,13 @@ class PayloadTooLarge(AppError):
 
 class Invalid(AppError):
     status = 422
+
+    @classmethod
+    def field(
+        cls, field: str, message: str, *, detail: str | None = None, where: Location = "body"
+    ) -> Invalid:
+        """422 naming one field; `detail` is the problem's sentence (`message` when None)."""
+        return cls(detail or message, errors=[field_problem(field, message, where=where)])
 
 
 class TooManyRequests(AppError):
@@ -132,11 +166,7 @@ def _validation_problem(request: Request, exc: Exception) -> JSONResponse:
     if malformed or any(d.get("type") == "json_invalid" for d in details):
         return problem(400, "The request body is not valid JSON.")
     errors = [
-        {
-            "field": _location(d.get("loc", ())),
-            "in": (d.get("loc") or ["body"])[0],
-            "message": d["msg"],
-        }
+        field_problem(_location(d.get("loc", ())), d["msg"], where=(d.get("loc") or ["body"])[0])
         for d in details
     ]
     names = ", ".join(e["field"] for e in errors)
@@ -154,23 +184,49 @@ def app_problem(_request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status, exc.detail, exc.errors, headers=headers)
 
 
-def _http_problem(_request: Request, exc: Exception) -> JSONResponse:
+def _http_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
         detail = "No such resource."
+    headers = dict(exc.headers) if exc.headers else {}
     if exc.status_code == 405:
         detail = "This method is not allowed on this path."
-    return problem(exc.status_code, detail, headers=dict(exc.headers) if exc.headers else None)
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return problem(exc.status_code, detail, headers=headers or None)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of this path takes: the router names only the first route's."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 def _database_problem(request: Request, exc: Exception) -> JSONResponse:
-    logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    logger.error(
+        "database unavailable: request id=%s method=%s path=%s: %s",
+        request_id(request.scope),
+        request.method,
+        redacted_path(request.scope),
+        exc,  # the statement without its parameters: the engine hides them (`api.db`)
+    )
     return problem(503, "The database is unavailable; try again shortly.")
 
 
 def _unexpected_problem(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    logger.error(
+        "unexpected error: request id=%s method=%s path=%s",
+        request_id(request.scope),
+        request.method,
+        redacted_path(request.scope),
+        exc_info=exc,
+    )
     return problem(500, "An unexpected error occurred; it has been logged.")
 
 

@@ -69,9 +69,11 @@ class Retry:
         )
         if record is not None:
             if record.request_hash != self.request_hash:
-                raise Invalid(
-                    "This Idempotency-Key was used with another request body.",
-                    errors=[{"field": "Idempotency-Key", "in": "header", "message": "reused"}],
+                raise Invalid.field(
+                    "Idempotency-Key",
+                    "reused",
+                    detail="This Idempotency-Key was used with another request body.",
+                    where="header",
                 )
             return JSONResponse(json.loads(record.body), status_code=record.status_code)
         created = create()
@@ -129,9 +131,11 @@ def get_retry(
 ) -> Retry:
     key = request.headers.get("idempotency-key")
     if key is not None and not 1 <= len(key) <= MAX_KEY_LENGTH:
-        raise Invalid(
-            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.",
-            errors=[{"field": "Idempotency-Key", "in": "header", "message": "bad length"}],
+        raise Invalid.field(
+            "Idempotency-Key",
+            "bad length",
+            detail=f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.",
+            where="header",
         )
     return Retry(
         principal=principal.id,

@@ -13,7 +13,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import MALFORMED_JSON, problem
+from api.errors import MALFORMED_JSON, StartupRefused, problem
 
 
 def _is_json(content_type: bytes) -> bool:
@@ -71,3 +71,37 @@ class RequestBody:
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(413, f"The request body is larger than {self.max_bytes} bytes.")
         await response(scope, receive, send)
+
+
+class StartupRefusals:
+    """A refused start-up reaches the server as its message alone, not as a traceback.
+
+    Starlette reports an exception in the lifespan's start-up with the traceback as the message,
+    which the server logs; a `StartupRefused` is for an operator to act on, so its message alone
+    is sent instead. The exception still propagates: uvicorn exits non-zero without logging it
+    again (the start-up already failed), and a test client raises it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+        held: list[Message] = []
+
+        async def hold_startup_failure(message: Message) -> None:
+            if message["type"] == "lifespan.startup.failed":
+                held.append(message)
+            else:
+                await send(message)
+
+        try:
+            await self.app(scope, receive, hold_startup_failure)
+        except StartupRefused as refused:
+            held[:] = [{**message, "message": str(refused)} for message in held]
+            raise
+        finally:
+            for message in held:
+                await send(message)

@@ -35,6 +35,8 @@ from api.errors import PROBLEM_JSON
 from api.idempotency import get_retry
 from api.schemas import Problem
 
+__all__ = ["PROBLEMS", "contract", "derived_problems", "problems"]
+
 PROBLEMS: dict[int, str] = {
     400: "The request body is not valid JSON.",
     401: "No secret, or an unknown, revoked or expired one.",

@@ -16,6 +16,12 @@ from api.errors import Invalid
 T = TypeVar("T")
 
 
+def _unknown_cursor() -> Invalid:
+    return Invalid.field(
+        "cursor", "unknown cursor", detail="cursor is not one this service made", where="query"
+    )
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None
@@ -38,16 +44,13 @@ def decode_cursor(cursor: str | None, filters: dict[str, Any]) -> list[Any] | No
         if not isinstance(position, list):
             raise TypeError
     except (ValueError, TypeError, KeyError, binascii.Error):
-        raise Invalid(
-            "cursor is not one this service made",
-            errors=[{"field": "cursor", "in": "query", "message": "unknown cursor"}],
-        ) from None
+        raise _unknown_cursor() from None
     if cursor_filters != filters:
-        raise Invalid(
-            "cursor was made with other filters; start again without a cursor",
-            errors=[
-                {"field": "cursor", "in": "query", "message": "filters differ from the cursor's"}
-            ],
+        raise Invalid.field(
+            "cursor",
+            "filters differ from the cursor's",
+            detail="cursor was made with other filters; start again without a cursor",
+            where="query",
         )
     return position
 
@@ -66,9 +69,11 @@ def paginate_sorted(
     if after is not None:
         positions = [position(item) for item in items]
         if after not in positions:
-            raise Invalid(
-                "cursor points to nothing in this list",
-                errors=[{"field": "cursor", "in": "query", "message": "unknown position"}],
+            raise Invalid.field(
+                "cursor",
+                "unknown position",
+                detail="cursor points to nothing in this list",
+                where="query",
             )
         start = positions.index(after) + 1
     page = items[start : start + limit]
@@ -109,7 +114,4 @@ def cursor_position(after: list[Any] | None) -> tuple[datetime, str] | None:
             raise ValueError
         return moment.astimezone(UTC), ident
     except (ValueError, TypeError, OverflowError):
-        raise Invalid(
-            "cursor is not one this service made",
-            errors=[{"field": "cursor", "in": "query", "message": "unknown cursor"}],
-        ) from None
+        raise _unknown_cursor() from None

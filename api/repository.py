@@ -10,6 +10,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from api.enums import AssessmentStatus
 from api.pagination import cursor_position
 from api.tables import (
     AnswerHistoryRow,
@@ -25,6 +26,47 @@ from api.tables import (
     ShareLinkRow,
     TargetRow,
 )
+
+__all__ = [
+    "add_share_link",
+    "delete_assessment",
+    "delete_idempotency_records_before",
+    "existing_ids",
+    "get_api_key",
+    "get_api_key_by_hash",
+    "get_assessment",
+    "get_idempotency_record",
+    "get_organization",
+    "get_organization_by_id",
+    "get_questionnaire_version",
+    "get_respondent",
+    "get_respondent_by_token_hash",
+    "get_score_card",
+    "get_share_link",
+    "get_share_link_by_hash",
+    "get_target",
+    "insert_rows",
+    "list_all_respondents",
+    "list_answer_history",
+    "list_answers",
+    "list_answers_in_order",
+    "list_api_keys",
+    "list_assessments",
+    "list_closed_assessment_heads",
+    "list_closed_assessments",
+    "list_organization_assessments",
+    "list_organizations",
+    "list_questionnaire_versions",
+    "list_respondents",
+    "list_share_links",
+    "list_targets",
+    "lock_assessment",
+    "ping",
+    "refresh_respondent",
+    "replace_answers",
+    "slugs_starting_with",
+    "touch_api_key",
+]
 
 
 def ping(*, session: Session) -> None:
@@ -245,7 +287,7 @@ def list_assessments(
     *,
     session: Session,
     organization_id: str,
-    status: str | None,
+    status: AssessmentStatus | None,
     questionnaire_key: str | None,
     after: list[Any] | None,
     limit: int,
@@ -347,7 +389,7 @@ def list_closed_assessment_heads(
             .where(
                 AssessmentRow.organization_id == organization_id,
                 AssessmentRow.questionnaire_key == questionnaire_key,
-                AssessmentRow.status == "closed",
+                AssessmentRow.status == AssessmentStatus.CLOSED,
             )
         )
     )
@@ -387,7 +429,7 @@ def list_closed_assessments(
             select(AssessmentRow).where(
                 AssessmentRow.organization_id == organization_id,
                 AssessmentRow.questionnaire_key == questionnaire_key,
-                AssessmentRow.status == "closed",
+                AssessmentRow.status == AssessmentStatus.CLOSED,
             )
         )
     )

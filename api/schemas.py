@@ -6,15 +6,30 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
+
+from api.enums import ORGANIZATION_ROLES, AssessmentStatus, KeyRole, PrincipalKind, Rigor
+from questionnaires import (
+    BestPractice,
+    Domain,
+    Enabler,
+    Scale,
+    ScoringParameters,
+    ShortFormOf,
+    Stage,
+)
+from scoring import Comparison, DomainScore, EnablerScore, Overall
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -33,7 +48,19 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=63)]
-Role = Literal["owner", "editor", "reader"]
+
+
+def _organization_role(role: KeyRole) -> KeyRole:
+    if role not in ORGANIZATION_ROLES:
+        raise ValueError(f"an organization key's role is {', '.join(ORGANIZATION_ROLES)}")
+    return role
+
+
+OrganizationRole = Annotated[
+    KeyRole,
+    AfterValidator(_organization_role),
+    WithJsonSchema({"type": "string", "enum": [role.value for role in ORGANIZATION_ROLES]}),
+]
 
 
 def _unstorable(value: object) -> str | None:
@@ -101,19 +128,24 @@ class QuestionnaireRef(BaseModel):
 
 
 class Me(BaseModel):
-    kind: Literal["admin", "key", "respondent"]
-    role: str | None = None
+    kind: PrincipalKind
+    role: KeyRole | None = None
     organization: str | None = None
     assessment: str | None = None
     respondent: str | None = None
     questionnaire: QuestionnaireRef | None = None
+    organization_name: str | None = Field(default=None, description="A respondent's only.")
+    assessment_title: str | None = Field(default=None, description="A respondent's only.")
+    scope: list[str] | None = Field(
+        default=None, description="The domains a respondent's assessment covers."
+    )
 
 
 # Organizations and keys
 
 
 class PmoProfile(Input):
-    exists: bool
+    exists: StrictBool
     type: Literal["supportive", "controlling", "directive"] | None = None
     permanence: Literal["permanent", "temporary"] | None = None
     scope: Literal["project", "program", "portfolio", "enterprise"] | None = None
@@ -142,11 +174,18 @@ class OrganizationUpdate(Input):
     profile: OrganizationProfile | None = None
 
 
-class OrganizationPublic(BaseModel):
+class OrganizationSummary(BaseModel):
+    """An organization as reports name it: today's, or as stored in a close context."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     slug: str
     name: str
     profile: OrganizationProfile
+
+
+class OrganizationPublic(OrganizationSummary):
     created_at: datetime
 
 
@@ -159,7 +198,7 @@ MAX_KEY_DAYS = 3650
 
 class KeyCreate(Input):
     name: Name
-    role: Role
+    role: OrganizationRole
     expires_in_days: (
         Annotated[
             StrictInt,
@@ -179,7 +218,7 @@ class KeyPublic(BaseModel):
 
     id: str
     name: str
-    role: str
+    role: KeyRole
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
@@ -193,7 +232,6 @@ class KeyCreated(KeyPublic):
 
 # Assessments, respondents, answers
 
-Rigor = Literal["self", "facilitated", "independent"]
 MAX_COMMENT = 2000
 MAX_EVIDENCE_ITEMS = 10
 MAX_EVIDENCE_LENGTH = 500
@@ -217,17 +255,57 @@ class AssessmentCreate(Input):
     period: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     period_end: IsoDate | None = None
     rigor: Rigor | None = None
+    scope: list[Annotated[str, StringConstraints(max_length=63)]] | None = Field(
+        default=None,
+        max_length=20,
+        description="The domain ids the assessment covers; every domain when not given.",
+    )
+    seed_from: Annotated[str, StringConstraints(max_length=40)] | None = Field(
+        default=None,
+        description="A closed assessment of the same organization, on the same questionnaire "
+        "key, a short form of it or its full form, whose respondents and answers are copied.",
+    )
+
+
+class DomainInScope(Domain):
+    in_scope: bool = Field(description="Whether the assessment covers this domain.")
+
+
+class AssessmentQuestionnaire(BaseModel):
+    """What a respondent answers: the assessment's questionnaire version, scoped.
+
+    Best practices of domains outside the scope are left out, with `depends_on` links to
+    them; each domain says whether it is in scope.
+    """
+
+    key: str
+    version: str
+    title: str
+    description: str | None
+    language: str
+    scale: Scale
+    scoring: ScoringParameters
+    subset_of: ShortFormOf | None
+    scope: list[str]
+    domains: list[DomainInScope]
+    stages: list[Stage]
+    enablers: list[Enabler]
+    best_practices: list[BestPractice]
 
 
 class AssessmentPublic(BaseModel):
     id: str
     organization: str
-    status: Literal["open", "closed"]
+    status: AssessmentStatus
     questionnaire: QuestionnaireRef
     title: str
     period: str | None
     period_end: date | None
     rigor: Rigor
+    scope: list[str] = Field(description="The domain ids the assessment covers.")
+    seeded_from: str | None = Field(
+        description="The closed assessment whose respondents and answers were copied into it."
+    )
     created_at: datetime
     closed_at: datetime | None
     scoring_version: str | None
@@ -269,7 +347,7 @@ class TokenIssued(BaseModel):
 class AnswerItem(Input):
     question_id: str
     value: StrictInt | None = None
-    not_applicable: bool | None = None
+    not_applicable: StrictBool | None = None
     comment: str | None = None
     evidence: list[str] | None = None
 
@@ -298,10 +376,223 @@ class AnswersSaved(BaseModel):
     progress: Progress
 
 
+# Targets, trend and comparison (`api.md`, Targets and progress)
+
+
 class TargetsPut(Input):
     domains: dict[str, StrictInt] = Field(
         description="The target level of each domain, 1 to stages."
     )
+
+
+class Goal(BaseModel):
+    level: int
+    gap_levels: int | None
+    progress: float | None
+
+
+class Targets(BaseModel):
+    questionnaire: str
+    domains: dict[str, int]
+    updated_at: datetime | None = None
+
+
+class Figures(BaseModel):
+    attainment: float | None
+    progress: float | None
+    level: int | None
+    index: float | None
+
+
+class DomainFigures(Figures):
+    goal: Goal | None = None
+
+
+class EnablerFigures(BaseModel):
+    attainment: float | None
+    progress: float | None
+
+
+class TrendPoint(BaseModel):
+    assessment_id: str
+    title: str
+    period: str | None
+    period_end: date | None
+    closed_at: datetime
+    questionnaire_version: str
+    scoring_version: str = Field(description="The scoring version the stored card was made with.")
+    rescored: bool = Field(
+        description="True when the stored card is of an older scoring version: its figures "
+        "here are recomputed under the current one (scoring.md section 8)."
+    )
+    scope: list[str]
+    overall: Figures
+    domains: dict[str, DomainFigures]
+    enablers: dict[str, EnablerFigures]
+
+
+class CardHeadline(BaseModel):
+    """The parts of a score card a trend point or a baseline shows (no per-practice detail)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    scope: tuple[str, ...]
+    overall: Overall
+    domains: tuple[DomainScore, ...]
+    enablers: tuple[EnablerScore, ...]
+
+
+class Trend(BaseModel):
+    questionnaire: str
+    points: list[TrendPoint]
+
+
+class ComparedAssessment(BaseModel):
+    id: str
+    title: str
+    period: str | None
+
+
+class ComparedAssessments(BaseModel):
+    base: ComparedAssessment
+    target: ComparedAssessment
+
+
+class ComparisonReport(Comparison):
+    """The comparison of two closed assessments (`scoring.md` section 8), named, with goals."""
+
+    assessments: ComparedAssessments
+    goals: dict[str, Goal]
+
+
+# Share links
+
+
+class ShareLinkCreate(Input):
+    assessment_id: str | None = Field(default=None, description="One report, or ...")
+    questionnaire_key: str | None = Field(
+        default=None, description="... the organization's overview for this questionnaire."
+    )
+    expires_in_days: Annotated[StrictInt, Field(ge=1, le=365, description="1 to 365 days.")]
+
+
+class ShareLinkCreated(BaseModel):
+    id: str
+    url: str | None
+    expires_at: datetime
+
+
+class ShareLinkPublic(BaseModel):
+    """A share link as listed: never its token (shown once, in the created link's url)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    assessment_id: str | None
+    questionnaire_key: str | None
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+# The export document (`opm export`, `GET .../assessments/{a}/export`)
+
+
+class _ExportPart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrganizationPart(_ExportPart):
+    id: str
+    slug: str
+    name: str
+    profile: dict[str, Any]
+    created_at: datetime
+
+
+class TargetPart(_ExportPart):
+    questionnaire_key: str
+    domains: dict[str, int]
+    updated_at: datetime
+
+
+class QuestionnairePart(_ExportPart):
+    key: str
+    version: str
+    content_hash: str
+
+
+class RespondentPart(_ExportPart):
+    id: str
+    name: str
+    role: str | None
+    email: str | None
+    created_at: datetime
+    submitted_at: datetime | None
+
+
+class _AnswerStatePart(_ExportPart):
+    respondent_id: str
+    question_id: str
+    value: int | None
+    not_applicable: bool
+    comment: str | None
+    evidence: list[str]
+    written_by: str
+
+
+class AnswerPart(_AnswerStatePart):
+    updated_at: datetime
+
+
+class AnswerChangePart(_AnswerStatePart):
+    written_at: datetime
+
+
+class AssessmentPart(_ExportPart):
+    id: str
+    questionnaire: QuestionnairePart
+    title: str
+    period: str | None
+    period_end: date | None
+    rigor: Rigor
+    status: AssessmentStatus
+    # Absent from documents made before scopes existed: those assessments cover every domain.
+    scope: list[str] | None = None
+    seeded_from: str | None = None
+    created_at: datetime
+    closed_at: datetime | None
+    scoring_version: str | None
+    score_card: str | None
+    close_context: dict[str, Any] | None
+    respondents: list[RespondentPart]
+    answers: list[AnswerPart]
+    answer_history: list[AnswerChangePart]
+
+
+class AuditEntryPart(_ExportPart):
+    id: str
+    created_at: datetime
+    actor_kind: str
+    actor_id: str | None
+    actor_role: str | None
+    address: str | None
+    action: str
+    subject_id: str | None
+    detail: dict[str, Any]
+
+
+class ExportDocument(_ExportPart):
+    format: Literal["opm-export"]
+    version: Literal[1]
+    exported_at: datetime
+    scope: Literal["organization", "assessment"]
+    organization: OrganizationPart
+    targets: list[TargetPart]
+    assessments: list[AssessmentPart]
+    # The organization's audit trail, oldest first; None where it is not included (the export
+    # of one assessment, and documents made before the audit trail existed).
+    audit: list[AuditEntryPart] | None = None
 
 
 # The audit trail

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from api.enums import AssessmentStatus, KeyRole, Rigor
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -48,6 +53,23 @@ class JSONText(TypeDecorator[Any]):
         return None if value is None else json.loads(value)
 
 
+class EnumText(TypeDecorator[E], Generic[E]):
+    """A `StrEnum` stored as its value in a short text column, read back as the member."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: E | str | None, dialect: sa.Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: sa.Dialect) -> E | None:
+        return None if value is None else self.enum(value)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -58,6 +80,10 @@ def _when(*, nullable: bool = False, index: bool = False) -> Any:
 
 def _json(*, nullable: bool = False) -> Any:
     return Field(sa_column=sa.Column(JSONText(), nullable=nullable))
+
+
+def _enum(enum: type[StrEnum]) -> Any:
+    return Field(sa_column=sa.Column(EnumText(enum, 16), nullable=False))
 
 
 class QuestionnaireVersionRow(SQLModel, table=True):
@@ -90,7 +116,7 @@ class ApiKeyRow(SQLModel, table=True):
     organization_id: str | None = Field(
         default=None, foreign_key="organization.id", index=True, ondelete="CASCADE"
     )
-    role: str = Field(max_length=16)
+    role: KeyRole = _enum(KeyRole)
     name: str = Field(max_length=200)
     secret_hash: str = Field(max_length=64, unique=True)
     prefix: str = Field(max_length=16)
@@ -112,8 +138,8 @@ class AssessmentRow(SQLModel, table=True):
     title: str = Field(max_length=200)
     period: str | None = Field(default=None, max_length=100)
     period_end: date | None = None
-    rigor: str = Field(max_length=16)
-    status: str = Field(max_length=16)
+    rigor: Rigor = _enum(Rigor)
+    status: AssessmentStatus = _enum(AssessmentStatus)
     # The domain ids the assessment covers, in questionnaire order (scoring.md section 0).
     scope: list[str] = _json()
     # The closed assessment whose respondents and answers this one was seeded from.

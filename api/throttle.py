@@ -29,6 +29,8 @@ from api import repository
 from api.db import session_scope
 from api.errors import FailedAuthentication, TooManyRequests, app_problem
 
+__all__ = ["WINDOW", "ensure_not_throttled", "failed_authentication_problem", "record_failure"]
+
 WINDOW = timedelta(minutes=1)
 
 logger = logging.getLogger("api")

@@ -26,13 +26,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import Session
 
+from api import repository
 from api.app import create_app
 from api.config import Settings
 from api.db import writer
 from api.migrate import upgrade
 from api.schemas import AnswerItem
 from api.services import answers, assessments, organizations
-from api.tables import OrganizationRow
 
 ADMIN = "bench-admin-secret-0123456789abcdef0123456789"
 RUNS = 30
@@ -45,7 +45,8 @@ def build(client: TestClient, count: int) -> tuple[str, str]:
         created = organizations.create_organization(
             session=session, name=f"Bench {count}", slug=None, profile=None
         )
-        organization: OrganizationRow = created.organization
+        organization = repository.get_organization(session=session, id_or_slug=created.id)
+        assert organization is not None
         for n in range(count):
             assessment = assessments.create_assessment(
                 session=session,
@@ -76,7 +77,8 @@ def build(client: TestClient, count: int) -> tuple[str, str]:
                 session=session, organization=organization, assessment=assessment
             )
         session.commit()
-        return organization.slug, created.secret
+        assert created.api_key is not None
+        return organization.slug, created.api_key
 
 
 def measure(client: TestClient, slug: str, secret: str) -> tuple[float, int, int]:

@@ -22,9 +22,11 @@ from questionnaires.model import (
     Scale,
     ScaleOption,
     ScoringParameters,
+    ShortFormOf,
     Stage,
     version_precedence,
 )
+from questionnaires.short_form import short_form_problems
 
 __all__ = [
     "BestPractice",
@@ -37,6 +39,7 @@ __all__ = [
     "Scale",
     "ScaleOption",
     "ScoringParameters",
+    "ShortFormOf",
     "Stage",
     "builtin_directory",
     "content_hash",
@@ -44,5 +47,6 @@ __all__ = [
     "load_file",
     "parse_questionnaire",
     "questionnaire_files",
+    "short_form_problems",
     "version_precedence",
 ]

@@ -4,7 +4,11 @@ Every class forbids unknown keys (a typo must not be silently ignored) and is fr
 loaded questionnaire can be shared and hashed without fear of mutation. Field-level rules are
 checked by Pydantic, all at once; the rules that span several fields (references between
 best practices, domains, stages and enablers; unique ids; every cell filled; no dependency
-cycle) are checked by `Questionnaire` after its fields are valid, again all at once.
+cycle) are checked by `Questionnaire` after its fields are valid, again all at once, and its
+error lists each of them in its text.
+
+The docstrings and field descriptions are what `opm questionnaire schema` gives an editor: they
+say what an author writes, in the words of `questionnaire-format.md`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -37,6 +42,7 @@ __all__ = [
     "Scale",
     "ScaleOption",
     "ScoringParameters",
+    "ShortFormOf",
     "Stage",
     "version_precedence",
 ]
@@ -59,13 +65,27 @@ class _Model(BaseModel):
 
 
 class ScaleOption(_Model):
-    value: int = Field(ge=0)
-    label: Text
-    description: Text | None = None
+    """One step of the answer scale, such as `{value: 2, label: Partially in place}`."""
+
+    value: int = Field(
+        ge=0, description="The step's value: 0 for the lowest step, then 1, 2, ... in order."
+    )
+    label: Text = Field(description="The step's name as respondents see it.")
+    description: Text | None = Field(
+        default=None,
+        description="What must be true to give this answer: how an assessor tells it from the "
+        "steps beside it.",
+    )
 
 
 class Scale(_Model):
-    options: list[ScaleOption] = Field(min_length=2)
+    """The answer scale of every question; a value is scored as `value / top value`."""
+
+    options: list[ScaleOption] = Field(
+        min_length=2,
+        description="At least two steps, values 0, 1, 2, ... in increasing order; the last one "
+        'means "fully in place".',
+    )
 
     @field_validator("options")
     @classmethod
@@ -89,58 +109,161 @@ class Scale(_Model):
 
 
 class ScoringParameters(_Model):
-    attainment_threshold: float = Field(default=0.75, gt=0, le=1)
-    stage_threshold: float = Field(default=0.8, gt=0, le=1)
-    aggregation: Literal["mean", "median", "min"] = "mean"
+    """How answers become attainment and levels (`scoring.md`); every field has a default."""
+
+    attainment_threshold: float = Field(
+        default=0.75,
+        gt=0,
+        le=1,
+        description="A best practice is attained when its score (0 to 1) reaches this.",
+    )
+    stage_threshold: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="A domain's stage is achieved when this share of its best practices is "
+        "attained.",
+    )
+    aggregation: Literal["mean", "median", "min"] = Field(
+        default="mean",
+        description="How the answers of several respondents to one question combine.",
+    )
+    credit_floor: float = Field(
+        default=0,
+        ge=0,
+        description="A best practice scored at or below this earns no credit toward its stage; "
+        "credit then grows to 1 at the attainment threshold, which it must be below.",
+    )
+
+    @field_validator("credit_floor")
+    @classmethod
+    def _credit_floor_below_attainment(cls, credit_floor: float, info: ValidationInfo) -> float:
+        threshold = info.data.get("attainment_threshold")
+        if threshold is not None and not credit_floor < threshold:
+            raise ValueError(
+                f"credit_floor must be below attainment_threshold ({threshold}), got {credit_floor}"
+            )
+        return credit_floor
+
+
+class ShortFormOf(_Model):
+    """The full questionnaire a short form keeps its promise to (`questionnaire-format.md`)."""
+
+    key: Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=63)] = Field(
+        description="The full questionnaire's key."
+    )
+    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN, max_length=64)] = Field(
+        description="The full questionnaire's version, quoted: a fixed version keeps the promise "
+        "checkable for ever."
+    )
 
 
 class Domain(_Model):
-    id: Identifier
-    name: Text
+    """A domain of organizational project management, such as project, program or portfolio."""
+
+    id: Identifier = Field(description="The id best practices name in `domain`.")
+    name: Text = Field(description="The domain's name in reports.")
 
 
 class Stage(_Model):
-    id: Identifier
-    name: Text
-    level_name: Text
+    """A process-improvement stage; stages are listed lowest first and levels count on them."""
+
+    id: Identifier = Field(description="The id best practices name in `stage`.")
+    name: Text = Field(description='The stage\'s name, such as "Standardize".')
+    level_name: Text = Field(
+        description="The name of the level reached when this stage is achieved, such as "
+        '"Standardized".'
+    )
 
 
 class Enabler(_Model):
-    id: Identifier
-    name: Text
+    """An organizational enabler category: practices tied to no domain or stage."""
+
+    id: Identifier = Field(description="The id best practices name in `enabler`.")
+    name: Text = Field(description="The category's name in reports.")
 
 
 class Question(_Model):
-    id: Identifier
-    text: Text
-    help: Text | None = None
-    weight: float = Field(default=1, gt=0)
-    allow_not_applicable: bool = False
+    """One statement a respondent rates on the scale: a single observable fact."""
+
+    id: Identifier = Field(
+        description="Unique in the file; kept across versions while the meaning stays the same, "
+        "a new id when the meaning changes."
+    )
+    text: Text = Field(description="The statement, one sentence, as respondents read it.")
+    help: Text | None = Field(
+        default=None, description="The evidence an assessor would look for, and how to answer."
+    )
+    weight: float = Field(
+        default=1, gt=0, description="The question's weight in its best practice's score."
+    )
+    allow_not_applicable: bool = Field(
+        default=False,
+        description="Whether N/A may be answered: only where the practice cannot apply.",
+    )
 
 
 class BestPractice(_Model):
-    id: Identifier
-    domain: Identifier | None = None
-    stage: Identifier | None = None
-    enabler: Identifier | None = None
-    title: Text
-    description: Text | None = None
-    depends_on: list[Identifier] = Field(default_factory=list)
-    questions: list[Question] = Field(min_length=1)
+    """A best practice: in one domain and stage, or in one enabler category, never both."""
+
+    id: Identifier = Field(
+        description="Unique in the file; kept across versions while the meaning stays the same."
+    )
+    domain: Identifier | None = Field(
+        default=None, description="A domain id; give it with `stage`, or give `enabler` instead."
+    )
+    stage: Identifier | None = Field(
+        default=None, description="A stage id; give it with `domain`, or give `enabler` instead."
+    )
+    enabler: Identifier | None = Field(
+        default=None, description="An enabler category id, instead of `domain` and `stage`."
+    )
+    title: Text = Field(description="What is in place when the practice is attained.")
+    description: Text | None = Field(default=None, description="The practice in a few sentences.")
+    depends_on: list[Identifier] = Field(
+        default_factory=list,
+        description="Ids of the best practices this one builds on, which set the order in which "
+        "to improve; no cycles.",
+    )
+    questions: list[Question] = Field(
+        min_length=1, description="The statements that show the practice; at least one."
+    )
 
 
 class Questionnaire(_Model):
-    key: Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=63)]
-    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN, max_length=64)]
-    title: Text
-    description: Text | None = None
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
-    scale: Scale
-    scoring: ScoringParameters = Field(default_factory=ScoringParameters)
-    domains: list[Domain] = Field(min_length=1)
-    stages: list[Stage] = Field(min_length=1)
-    enablers: list[Enabler] = Field(default_factory=list)
-    best_practices: list[BestPractice] = Field(min_length=1)
+    """A questionnaire file: one version of a questionnaire key, immutable once in use."""
+
+    key: Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=63)] = Field(
+        description="The questionnaire family: lower-case letters, digits and hyphens."
+    )
+    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN, max_length=64)] = Field(
+        description='A semantic version, quoted ("2.0.0"); a key and version never change content.'
+    )
+    title: Text = Field(description="The questionnaire's title.")
+    description: Text | None = Field(
+        default=None, description="What it assesses and how to answer, for respondents."
+    )
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = (
+        Field(default="en", description="The language of the texts, such as en or de-CH.")
+    )
+    scale: Scale = Field(description="The answer scale of every question.")
+    scoring: ScoringParameters = Field(
+        default_factory=ScoringParameters, description="Scoring parameters; optional."
+    )
+    subset_of: ShortFormOf | None = Field(
+        default=None,
+        description="Short forms only: the full questionnaire version whose best practice ids, "
+        "question ids, placement, texts and scale this one keeps.",
+    )
+    domains: list[Domain] = Field(min_length=1, description="The domains, in order.")
+    stages: list[Stage] = Field(min_length=1, description="The stages, lowest first.")
+    enablers: list[Enabler] = Field(
+        default_factory=list, description="The organizational enabler categories."
+    )
+    best_practices: list[BestPractice] = Field(
+        min_length=1,
+        description="Every (domain, stage) cell and every enabler category needs at least one.",
+    )
 
     @model_validator(mode="after")
     def _references_hold(self) -> Questionnaire:
@@ -148,8 +271,12 @@ class Questionnaire(_Model):
         if problems:
             raise PydanticCustomError(
                 "questionnaire_references",
-                "{count} problem(s) in the questionnaire's references",
-                {"count": len(problems), "problems": problems},
+                "{count} problem(s) in the questionnaire's references:\n{listing}",
+                {
+                    "count": len(problems),
+                    "listing": "\n".join(f"- {where}: {message}" for where, message in problems),
+                    "problems": problems,
+                },
             )
         return self
 

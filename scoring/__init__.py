@@ -1,19 +1,21 @@
 """Scoring: a questionnaire and its respondents' answers in, a score card out.
 
 A pure library (no I/O, no clock, no randomness, no global state) implementing
-`design/scoring.md`, scoring version "1":
+`design/scoring.md`, scoring version "2":
 
-    from scoring import Answer, ScoreCard, score, compare
+    from scoring import Answer, ScoreCard, score, compare, read_card, rescore
 
-    card: ScoreCard = score(questionnaire, answers)
+    card: ScoreCard = score(questionnaire, answers, scope=["project"])
     comparison = compare(base_card, target_card, base_questionnaire, target_questionnaire)
 
 `card.model_dump_json()` is the score card of section 7, byte for byte the same for the same
-input; `comparison.model_dump_json()` is the comparison of section 8.
+input; `comparison.model_dump_json()` is the comparison of section 8. A stored card of an
+older scoring version is read with `read_card` (it stays as it was) and recomputed under the
+current rules with `rescore` wherever it meets current cards; `compare` does that itself.
 
-Errors: `score` raises `InvalidAnswersError` (a `ValueError`) whose `problems` name every
-answer that does not fit the questionnaire; `compare` raises `ValueError` for cards that
-cannot be compared.
+Errors: `score` raises `ValueError` for a bad scope and `InvalidAnswersError` (a `ValueError`)
+whose `problems` name every answer that does not fit the questionnaire or the scope; `compare`
+raises `ValueError` for cards that cannot be compared.
 """
 
 from scoring.answers import Answer, AnswerProblem, InvalidAnswersError
@@ -34,6 +36,7 @@ from scoring.card import (
     ScoreCard,
     StageScore,
 )
+from scoring.card_v1 import DomainScoreV1, EnablerScoreV1, GapV1, ScoreCardV1, StageScoreV1
 from scoring.compare import (
     BestPracticeChanges,
     Change,
@@ -45,13 +48,16 @@ from scoring.compare import (
     QuestionnaireVersions,
     StageChange,
     compare,
+    related,
 )
-from scoring.engine import score
+from scoring.engine import in_scope, practices_in_scope, score
+from scoring.rescore import AnyCard, current, read_card, rescore
 
 __all__ = [
     "SCORING_VERSION",
     "Answer",
     "AnswerProblem",
+    "AnyCard",
     "BestPracticeChanges",
     "BestPracticeScore",
     "CardParameters",
@@ -61,9 +67,12 @@ __all__ = [
     "Disagreement",
     "DomainChange",
     "DomainScore",
+    "DomainScoreV1",
     "EnablerChange",
     "EnablerScore",
+    "EnablerScoreV1",
     "Gap",
+    "GapV1",
     "InvalidAnswersError",
     "LevelChange",
     "NextLevel",
@@ -74,8 +83,16 @@ __all__ = [
     "QuestionnaireRef",
     "QuestionnaireVersions",
     "ScoreCard",
+    "ScoreCardV1",
     "StageChange",
     "StageScore",
+    "StageScoreV1",
     "compare",
+    "current",
+    "in_scope",
+    "practices_in_scope",
+    "read_card",
+    "related",
+    "rescore",
     "score",
 ]

@@ -8,10 +8,10 @@ them again, slowly, to collect every problem before raising, so that one error n
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from questionnaires import Questionnaire
+from questionnaires import Question, Questionnaire
 
 __all__ = [
     "Answer",
@@ -67,30 +67,39 @@ class Tally:
     respondents: int  # how many gave at least one value or N/A (section 6)
 
 
-def tally_answers(questionnaire: Questionnaire, answers: Iterable[Answer]) -> Tally:
+def tally_answers(
+    questionnaire: Questionnaire,
+    answers: Iterable[Answer],
+    *,
+    questions: Mapping[str, Question] | None = None,
+) -> Tally:
     """Return the answers grouped per question, and how many respondents took part (section 0).
 
-    Raises `InvalidAnswersError` (a `ValueError`) naming every unknown question id, value off
-    the scale, value given together with `not_applicable`, N/A on a question that does not
-    allow it, and respondent who answered one question more than once.
+    `questions` are the questions in scope, in questionnaire order (every question when None).
+    Raises `InvalidAnswersError` (a `ValueError`) naming every unknown question id, value or
+    N/A given to a question outside the scope, value off the scale, value given together with
+    `not_applicable`, N/A on a question that does not allow it, and respondent who answered
+    one question more than once. A blank to a question outside the scope takes no part.
     """
     answers = list(answers)
-    tally = _tally_valid(questionnaire, answers)
+    in_scope = questionnaire.questions if questions is None else questions
+    tally = _tally_valid(questionnaire, in_scope, answers)
     if tally is None:
-        problems = _problems(questionnaire, answers)
+        problems = _problems(questionnaire, in_scope, answers)
         assert problems, "answers refused by the fast way must break some rule"
         raise InvalidAnswersError(problems)
     return tally
 
 
-def _tally_valid(questionnaire: Questionnaire, answers: list[Answer]) -> Tally | None:
+def _tally_valid(
+    questionnaire: Questionnaire, questions: Mapping[str, Question], answers: list[Answer]
+) -> Tally | None:
     """Return the tally of `answers`, or None if any of them breaks a rule of section 0.
 
     The fast way for answers that fit, as they nearly always do: one pass groups the values
     per question, keyed by respondent, and the rules are checked on the groups. It only tells
     whether every answer fits; `_problems` then names the ones that do not.
     """
-    questions = questionnaire.questions
     # Per question: each respondent's value. A respondent's second value to one question
     # would replace the first: counting the values at the end tells.
     valued: dict[str, dict[str, int]] = {question_id: {} for question_id in questions}
@@ -113,6 +122,8 @@ def _tally_valid(questionnaire: Questionnaire, answers: list[Answer]) -> Tally |
     for answer in others:
         question_id, respondent_id = answer.question_id, answer.respondent_id
         by_respondent = valued.get(question_id)
+        if by_respondent is None and _blank_outside_scope(questionnaire, answer):
+            continue
         if by_respondent is None or answer.value is not None or respondent_id in by_respondent:
             return None
         seen_by = seen.setdefault(question_id, set())
@@ -142,9 +153,10 @@ def _tally_valid(questionnaire: Questionnaire, answers: list[Answer]) -> Tally |
     )
 
 
-def _problems(questionnaire: Questionnaire, answers: list[Answer]) -> list[AnswerProblem]:
+def _problems(
+    questionnaire: Questionnaire, questions: Mapping[str, Question], answers: list[Answer]
+) -> list[AnswerProblem]:
     """Return every answer that breaks a rule of section 0, in questionnaire order."""
-    questions = questionnaire.questions
     # Per question: its values, and who gave them, in the same order.
     groups: dict[str, tuple[list[int], list[str]]] = {
         question_id: ([], []) for question_id in questions
@@ -154,8 +166,10 @@ def _problems(questionnaire: Questionnaire, answers: list[Answer]) -> list[Answe
     blank: dict[str, list[str]] = {}  # who left a question blank
     for answer in answers:
         group = groups.get(answer.question_id)
+        if group is None and _blank_outside_scope(questionnaire, answer):
+            continue
         if group is None:
-            problems.append(_problem(answer, f"unknown question id {answer.question_id!r}"))
+            problems.append(_problem(answer, _not_in_scope(questionnaire, answer.question_id)))
         elif answer.value is None:
             by = marked if answer.not_applicable else blank
             by.setdefault(answer.question_id, []).append(answer.respondent_id)
@@ -177,7 +191,7 @@ def _problems(questionnaire: Questionnaire, answers: list[Answer]) -> list[Answe
         )
 
     # Reported in questionnaire order (unknown ids last), whatever order answers came in.
-    position = {question_id: index for index, question_id in enumerate(questions)}
+    position = {question_id: index for index, question_id in enumerate(questionnaire.questions)}
     problems.sort(
         key=lambda problem: (
             position.get(problem.question_id, len(position)),
@@ -230,6 +244,27 @@ def _answered_twice(question_id: str, respondents: list[str]) -> list[AnswerProb
         for respondent_id, count in sorted(Counter(respondents).items())
         if count > 1
     ]
+
+
+def _blank_outside_scope(questionnaire: Questionnaire, answer: Answer) -> bool:
+    """Whether `answer` is a blank to a known question (one outside the scope, when called).
+
+    Section 0 refuses a value or N/A outside the scope; a blank gives neither, and takes no
+    part (section 1).
+    """
+    return (
+        answer.value is None
+        and not answer.not_applicable
+        and answer.question_id in questionnaire.questions
+    )
+
+
+def _not_in_scope(questionnaire: Questionnaire, question_id: str) -> str:
+    """Why a question id that is not in scope cannot be answered: unknown, or another domain's."""
+    for practice in questionnaire.best_practices:
+        if any(question.id == question_id for question in practice.questions):
+            return f"question {question_id!r} is in domain {practice.domain!r}, outside the scope"
+    return f"unknown question id {question_id!r}"
 
 
 def _problem(answer: Answer, what: str) -> AnswerProblem:

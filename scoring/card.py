@@ -3,7 +3,7 @@
 Field names and their order are those of the spec. Every key is always written, nulls as
 `null`. The engine builds a card as plain data and validates it once, in one call;
 a card read back from JSON (`ScoreCard.model_validate_json`) is validated and serializes to
-the same bytes.
+the same bytes. Cards of scoring version "1" are read with `scoring.card_v1`.
 """
 
 from __future__ import annotations
@@ -30,34 +30,35 @@ __all__ = [
     "StageScore",
 ]
 
-SCORING_VERSION = "1"
+SCORING_VERSION = "2"
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Count = Annotated[int, Field(ge=0)]
 QuestionStatus = Literal["answered", "not_applicable", "unanswered"]
 
 
-class _CardModel(BaseModel):
+class CardModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class QuestionnaireRef(_CardModel):
+class QuestionnaireRef(CardModel):
     """The questionnaire version a card scores."""
 
     key: str
     version: str
 
 
-class CardParameters(_CardModel):
+class CardParameters(CardModel):
     """The scoring parameters of the questionnaire, as used for the card."""
 
     attainment_threshold: float
     stage_threshold: float
     aggregation: Literal["mean", "median", "min"]
+    credit_floor: float
 
 
-class Completeness(_CardModel):
-    """Questions counted by status (section 6)."""
+class Completeness(CardModel):
+    """In-scope questions counted by status (section 6)."""
 
     questions: Count
     answered: Count
@@ -66,10 +67,11 @@ class Completeness(_CardModel):
     ratio: Fraction
 
 
-class Overall(_CardModel):
-    """The organization as a whole: every domain practice, the weakest domain (section 5)."""
+class Overall(CardModel):
+    """Every in-scope domain practice; the weakest domain in scope (section 5)."""
 
     attainment: Fraction | None
+    progress: Fraction | None
     score: Fraction | None
     level: Count | None
     level_name: str | None
@@ -78,33 +80,39 @@ class Overall(_CardModel):
     practices_attained: Count
 
 
-class NextLevel(_CardModel):
-    """What a domain needs to reach its next level (section 4)."""
+class NextLevel(CardModel):
+    """What a domain needs to reach its next level (section 4).
+
+    `needed` is null, and `candidates` empty, when the stage's cell has no assessed practice.
+    """
 
     level: int
     stage: str
-    needed: int
+    needed: int | None
     candidates: tuple[str, ...]
 
 
-class StageScore(_CardModel):
+class StageScore(CardModel):
     """One cell: a domain at one stage (section 3)."""
 
     id: str
     practices_assessed: Count
     practices_attained: Count
     attainment: Fraction | None
+    progress: Fraction | None
     score: Fraction | None
     achieved: bool
 
 
-class DomainScore(_CardModel):
+class DomainScore(CardModel):
     """One domain: its continuum, level, index and next level (section 4)."""
 
     id: str
     name: str
+    in_scope: bool
     assessed: bool
     attainment: Fraction | None
+    progress: Fraction | None
     score: Fraction | None
     level: Count | None
     level_name: str | None
@@ -115,7 +123,7 @@ class DomainScore(_CardModel):
     stages: tuple[StageScore, ...]
 
 
-class EnablerScore(_CardModel):
+class EnablerScore(CardModel):
     """One enabler category, as a group (section 5)."""
 
     id: str
@@ -123,10 +131,11 @@ class EnablerScore(_CardModel):
     practices_assessed: Count
     practices_attained: Count
     attainment: Fraction | None
+    progress: Fraction | None
     score: Fraction | None
 
 
-class QuestionScore(_CardModel):
+class QuestionScore(CardModel):
     """One question over all respondents (section 1)."""
 
     id: str
@@ -136,8 +145,8 @@ class QuestionScore(_CardModel):
     responses: Count
 
 
-class BestPracticeScore(_CardModel):
-    """One best practice: the weighted mean of its scored questions (section 2)."""
+class BestPracticeScore(CardModel):
+    """One best practice: the weighted mean of its scored questions, and its credit (section 2)."""
 
     id: str
     title: str
@@ -147,11 +156,12 @@ class BestPracticeScore(_CardModel):
     assessed: bool
     score: Fraction | None
     attained: bool | None
+    credit: Fraction | None
     questions: tuple[QuestionScore, ...]
 
 
-class Gap(_CardModel):
-    """An assessed best practice that is not attained (section 6)."""
+class Gap(CardModel):
+    """An assessed best practice that is not attained, and how close it is (section 6)."""
 
     id: str
     title: str
@@ -159,9 +169,10 @@ class Gap(_CardModel):
     stage: str | None
     enabler: str | None
     score: Fraction
+    credit: Fraction
 
 
-class Disagreement(_CardModel):
+class Disagreement(CardModel):
     """A question on which respondents' views differ (section 6)."""
 
     id: str
@@ -169,12 +180,13 @@ class Disagreement(_CardModel):
     responses: Count
 
 
-class ScoreCard(_CardModel):
+class ScoreCard(CardModel):
     """The score card of scoring.md section 7: `model_dump_json()` is its JSON."""
 
-    scoring_version: str
+    scoring_version: Literal["2"]
     questionnaire: QuestionnaireRef
     parameters: CardParameters
+    scope: tuple[str, ...]
     respondents: Count
     completeness: Completeness
     overall: Overall

@@ -1,10 +1,11 @@
 """`compare`: how a target score card differs from a base card (scoring.md section 8).
 
-Two cards of one questionnaire version compare as they are. Two cards of different versions
-compare over the best practices both versions share: each side is restricted to them and its
-groups, levels and indexes recomputed by `scoring.maturity` (the code `score` uses) from the
-stored per-practice `assessed`, `attained` and `score`, with that side's own questionnaire
-and parameters.
+A card of an older scoring version is first rescored (`scoring.rescore`). Two cards of one
+questionnaire version and one scope compare as they are. Otherwise (two versions, a short form
+and its full questionnaire, two scopes) each side is restricted to the best practices both
+questionnaires share, in the domains both scopes hold, and its groups, levels and indexes are
+recomputed by `scoring.maturity` (the code `score` uses) from the stored per-practice
+`assessed`, `attained`, `score` and `credit`, with that side's own questionnaire and parameters.
 """
 
 from __future__ import annotations
@@ -15,9 +16,17 @@ from typing import Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from questionnaires import Questionnaire
-from scoring.card import BestPracticeScore, DomainScore, EnablerScore, Overall, ScoreCard
-from scoring.maturity import PracticeOutcome, assess_maturity
+from scoring.card import (
+    SCORING_VERSION,
+    BestPracticeScore,
+    DomainScore,
+    EnablerScore,
+    Overall,
+    ScoreCard,
+)
+from scoring.maturity import NOT_ASSESSED, PracticeOutcome, assess_maturity
 from scoring.precision import rounded
+from scoring.rescore import AnyCard, current
 
 __all__ = [
     "BestPracticeChanges",
@@ -54,10 +63,13 @@ class LevelChange(_ComparisonModel):
 
 
 class QuestionnaireVersions(_ComparisonModel):
-    """The questionnaire both cards score, and the version of each."""
+    """The questionnaire each card scores: `key` is the target's (a short form's full form
+    may be the base's)."""
 
     key: str
+    base_key: str
     base_version: str
+    target_key: str
     target_version: str
 
 
@@ -65,6 +77,7 @@ class OverallChange(_ComparisonModel):
     """The overall figures compared."""
 
     attainment: Change
+    progress: Change
     score: Change
     level: LevelChange
     index: Change
@@ -75,13 +88,15 @@ class StageChange(_ComparisonModel):
 
     id: str
     attainment: Change
+    progress: Change
 
 
 class DomainChange(_ComparisonModel):
-    """One domain present in both cards, compared."""
+    """One domain present in both cards and in both scopes, compared."""
 
     id: str
     attainment: Change
+    progress: Change
     score: Change
     level: LevelChange
     index: Change
@@ -93,11 +108,15 @@ class EnablerChange(_ComparisonModel):
 
     id: str
     attainment: Change
+    progress: Change
     score: Change
 
 
 class BestPracticeChanges(_ComparisonModel):
-    """Best-practice ids by what changed, in questionnaire order (target's, then base-only)."""
+    """Best-practice ids by what changed, in questionnaire order (target's, then base-only).
+
+    Practices of domains outside either side's scope are in none of the lists.
+    """
 
     gained: tuple[str, ...]
     lost: tuple[str, ...]
@@ -111,8 +130,10 @@ class Comparison(_ComparisonModel):
     """The comparison of two score cards (scoring.md section 8)."""
 
     comparable: Literal["same_version", "shared_ids"]
+    scoring: Literal["same", "rescored"]
     questionnaire: QuestionnaireVersions
     scoring_version: str
+    scope: tuple[str, ...]
     overall: OverallChange
     domains: tuple[DomainChange, ...]
     enablers: tuple[EnablerChange, ...]
@@ -137,6 +158,15 @@ def _level_change(base: int | None, target: int | None) -> LevelChange:
     return LevelChange(base=base, target=target, delta=delta)
 
 
+def related(first: Questionnaire, second: Questionnaire) -> bool:
+    """Whether cards of the two questionnaires compare: one key, or a short form of the other."""
+    return (
+        first.key == second.key
+        or (first.subset_of is not None and first.subset_of.key == second.key)
+        or (second.subset_of is not None and second.subset_of.key == first.key)
+    )
+
+
 def _check_card(card: ScoreCard, questionnaire: Questionnaire, side: str) -> None:
     if (card.questionnaire.key, card.questionnaire.version) != (
         questionnaire.key,
@@ -146,27 +176,38 @@ def _check_card(card: ScoreCard, questionnaire: Questionnaire, side: str) -> Non
             f"the {side} card scores {card.questionnaire.key} {card.questionnaire.version}, "
             f"but the {side} questionnaire is {questionnaire.key} {questionnaire.version}"
         )
-    card_ids = [practice.id for practice in card.best_practices]
-    if card_ids != list(questionnaire.best_practice_by_id):
+    in_scope = [
+        practice.id
+        for practice in questionnaire.best_practices
+        if practice.domain is None or practice.domain in card.scope
+    ]
+    if [practice.id for practice in card.best_practices] != in_scope:
         raise ValueError(
             f"the {side} card's best practices are not those of "
-            f"{questionnaire.key} {questionnaire.version}"
+            f"{questionnaire.key} {questionnaire.version} in its scope"
         )
 
 
 def _outcome(practice: BestPracticeScore) -> PracticeOutcome:
     if not practice.assessed or practice.score is None:
-        return PracticeOutcome(assessed=False, attained=False, score=None)
-    return PracticeOutcome(assessed=True, attained=bool(practice.attained), score=practice.score)
+        return NOT_ASSESSED
+    return PracticeOutcome(
+        assessed=True,
+        attained=bool(practice.attained),
+        score=practice.score,
+        credit=practice.credit,
+    )
 
 
-def _restricted(card: ScoreCard, questionnaire: Questionnaire, shared: set[str]) -> _Figures:
-    """Recompute a card's groups over the shared best practices only (section 8)."""
+def _restricted(
+    card: ScoreCard, questionnaire: Questionnaire, shared: set[str], scope: set[str]
+) -> _Figures:
+    """Recompute a card's groups over the shared best practices and domains only (section 8)."""
     outcomes = {
         practice.id: _outcome(practice) for practice in card.best_practices if practice.id in shared
     }
     maturity = assess_maturity(
-        questionnaire, outcomes, stage_threshold=card.parameters.stage_threshold
+        questionnaire, outcomes, stage_threshold=card.parameters.stage_threshold, scope=scope
     )
     return _Figures(
         overall=Overall.model_validate(maturity["overall"]),
@@ -180,24 +221,27 @@ def _domain_changes(
 ) -> tuple[DomainChange, ...]:
     base_by_id = {domain.id: domain for domain in base}
     changes = []
-    for target_domain in target:
-        base_domain = base_by_id.get(target_domain.id)
-        if base_domain is None:
+    for after in target:
+        before = base_by_id.get(after.id)
+        # A domain outside either side's scope is not part of the comparison (section 8).
+        if before is None or not (before.in_scope and after.in_scope):
             continue
-        base_stages = {stage.id: stage for stage in base_domain.stages}
+        base_stages = {stage.id: stage for stage in before.stages}
         changes.append(
             DomainChange(
-                id=target_domain.id,
-                attainment=_change(base_domain.attainment, target_domain.attainment),
-                score=_change(base_domain.score, target_domain.score),
-                level=_level_change(base_domain.level, target_domain.level),
-                index=_change(base_domain.index, target_domain.index),
+                id=after.id,
+                attainment=_change(before.attainment, after.attainment),
+                progress=_change(before.progress, after.progress),
+                score=_change(before.score, after.score),
+                level=_level_change(before.level, after.level),
+                index=_change(before.index, after.index),
                 stages=tuple(
                     StageChange(
                         id=stage.id,
                         attainment=_change(base_stages[stage.id].attainment, stage.attainment),
+                        progress=_change(base_stages[stage.id].progress, stage.progress),
                     )
-                    for stage in target_domain.stages
+                    for stage in after.stages
                     if stage.id in base_stages
                 ),
             )
@@ -213,6 +257,7 @@ def _enabler_changes(
         EnablerChange(
             id=enabler.id,
             attainment=_change(base_by_id[enabler.id].attainment, enabler.attainment),
+            progress=_change(base_by_id[enabler.id].progress, enabler.progress),
             score=_change(base_by_id[enabler.id].score, enabler.score),
         )
         for enabler in target
@@ -223,6 +268,7 @@ def _enabler_changes(
 def _overall_change(base: Overall, target: Overall) -> OverallChange:
     return OverallChange(
         attainment=_change(base.attainment, target.attainment),
+        progress=_change(base.progress, target.progress),
         score=_change(base.score, target.score),
         level=_level_change(base.level, target.level),
         index=_change(base.index, target.index),
@@ -230,11 +276,19 @@ def _overall_change(base: Overall, target: Overall) -> OverallChange:
 
 
 def _practice_changes(
-    base: Mapping[str, BestPracticeScore], target: Mapping[str, BestPracticeScore]
+    base: Mapping[str, BestPracticeScore],
+    target: Mapping[str, BestPracticeScore],
+    base_questionnaire: Questionnaire,
+    target_questionnaire: Questionnaire,
+    scope: set[str],
 ) -> BestPracticeChanges:
-    shared = [practice_id for practice_id in target if practice_id in base]
+    def compared(practice: BestPracticeScore) -> bool:
+        return practice.domain is None or practice.domain in scope
+
+    base = {practice_id: p for practice_id, p in base.items() if compared(p)}
+    target = {practice_id: p for practice_id, p in target.items() if compared(p)}
     gained, lost, newly_assessed, no_longer_assessed = [], [], [], []
-    for practice_id in shared:
+    for practice_id in (practice_id for practice_id in target if practice_id in base):
         before, after = base[practice_id], target[practice_id]
         if before.assessed and after.assessed:
             if after.attained and not before.attained:
@@ -250,58 +304,76 @@ def _practice_changes(
         lost=tuple(lost),
         newly_assessed=tuple(newly_assessed),
         no_longer_assessed=tuple(no_longer_assessed),
-        only_in_base=tuple(practice_id for practice_id in base if practice_id not in target),
-        only_in_target=tuple(practice_id for practice_id in target if practice_id not in base),
+        only_in_base=tuple(
+            practice_id
+            for practice_id in base
+            if practice_id not in target_questionnaire.best_practice_by_id
+        ),
+        only_in_target=tuple(
+            practice_id
+            for practice_id in target
+            if practice_id not in base_questionnaire.best_practice_by_id
+        ),
     )
 
 
 def compare(
-    base: ScoreCard,
-    target: ScoreCard,
+    base: AnyCard,
+    target: AnyCard,
     base_questionnaire: Questionnaire,
     target_questionnaire: Questionnaire,
+    *,
+    credit_floor: float | None = None,
 ) -> Comparison:
     """Return how `target` differs from `base` (scoring.md section 8).
 
-    Raises `ValueError` for cards of two questionnaire keys or two scoring versions, and for
-    a card that does not score the questionnaire given beside it. Cards of two versions of
-    the questionnaire (`comparable: "shared_ids"`) compare over the best practices both share.
+    A card of an older scoring version is rescored first, with `credit_floor` (see
+    `scoring.rescore`). Raises `ValueError` for cards of two unrelated questionnaires (related:
+    one key, or one a short form of the other) and for a card that does not score the
+    questionnaire given beside it. Cards of one questionnaire version and one scope compare as
+    they are (`comparable: "same_version"`); others over the best practices and domains both
+    share (`"shared_ids"`).
     """
-    if base.questionnaire.key != target.questionnaire.key:
+    if not related(base_questionnaire, target_questionnaire):
         raise ValueError(
-            "cannot compare score cards of two questionnaires: "
-            f"{base.questionnaire.key!r} and {target.questionnaire.key!r}"
+            "cannot compare score cards of two unrelated questionnaires: "
+            f"{base_questionnaire.key!r} and {target_questionnaire.key!r}"
         )
-    if base.scoring_version != target.scoring_version:
-        raise ValueError(
-            "cannot compare score cards of two scoring versions: "
-            f"{base.scoring_version!r} and {target.scoring_version!r}"
-        )
+    rescored = base.scoring_version != SCORING_VERSION or target.scoring_version != SCORING_VERSION
+    base = current(base, base_questionnaire, credit_floor=credit_floor)
+    target = current(target, target_questionnaire, credit_floor=credit_floor)
     _check_card(base, base_questionnaire, "base")
     _check_card(target, target_questionnaire, "target")
 
+    scope = set(base.scope) & set(target.scope)
     base_practices = {practice.id: practice for practice in base.best_practices}
     target_practices = {practice.id: practice for practice in target.best_practices}
-    if base.questionnaire.version == target.questionnaire.version:
+    if base.questionnaire == target.questionnaire and base.scope == target.scope:
         comparable: Literal["same_version", "shared_ids"] = "same_version"
         before = _Figures(overall=base.overall, domains=base.domains, enablers=base.enablers)
         after = _Figures(overall=target.overall, domains=target.domains, enablers=target.enablers)
     else:
         comparable = "shared_ids"
         shared = set(base_practices) & set(target_practices)
-        before = _restricted(base, base_questionnaire, shared)
-        after = _restricted(target, target_questionnaire, shared)
+        before = _restricted(base, base_questionnaire, shared, scope)
+        after = _restricted(target, target_questionnaire, shared, scope)
 
     return Comparison(
         comparable=comparable,
+        scoring="rescored" if rescored else "same",
         questionnaire=QuestionnaireVersions(
             key=target.questionnaire.key,
+            base_key=base.questionnaire.key,
             base_version=base.questionnaire.version,
+            target_key=target.questionnaire.key,
             target_version=target.questionnaire.version,
         ),
-        scoring_version=target.scoring_version,
+        scoring_version=SCORING_VERSION,
+        scope=tuple(domain for domain in target.scope if domain in scope),
         overall=_overall_change(before.overall, after.overall),
         domains=_domain_changes(before.domains, after.domains),
         enablers=_enabler_changes(before.enablers, after.enablers),
-        best_practices=_practice_changes(base_practices, target_practices),
+        best_practices=_practice_changes(
+            base_practices, target_practices, base_questionnaire, target_questionnaire, scope
+        ),
     )

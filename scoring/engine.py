@@ -12,17 +12,17 @@ hundreds of entries of a card faster than Python constructs them one by one.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from operator import itemgetter, mul
 from typing import Any, NamedTuple
 
-from questionnaires import BestPractice, Questionnaire
+from questionnaires import BestPractice, Questionnaire, ScoringParameters
 from scoring.answers import Answer, Tally, tally_answers
 from scoring.card import SCORING_VERSION, ScoreCard
-from scoring.maturity import PracticeOutcome, assess_maturity
-from scoring.precision import reaches, rounded
+from scoring.maturity import NOT_ASSESSED, PracticeOutcome, assess_maturity, credit
+from scoring.precision import reaches, rounded, short_of_one
 
-__all__ = ["DISAGREEMENT_THRESHOLD", "score"]
+__all__ = ["DISAGREEMENT_THRESHOLD", "in_scope", "practices_in_scope", "score"]
 
 DISAGREEMENT_THRESHOLD = 0.25
 
@@ -94,9 +94,9 @@ def _score_questions(tally: Tally, top: int, aggregation: str) -> _ScoredQuestio
 
 
 def _score_practice(
-    practice: BestPractice, questions: _ScoredQuestions, attainment_threshold: float
+    practice: BestPractice, questions: _ScoredQuestions, parameters: ScoringParameters
 ) -> tuple[PracticeOutcome, dict[str, Any]]:
-    """Score one best practice: the weighted mean of its scored questions (section 2).
+    """Score one best practice: the weighted mean of its scored questions, its credit (section 2).
 
     Returns its outcome (unrounded) and its card data with its questions (rounded).
     """
@@ -107,15 +107,21 @@ def _score_practice(
         if question_score is not None:
             weighted.append(question.weight * question_score)
             weights.append(question.weight)
+    outcome = NOT_ASSESSED
     if weights:
         practice_score = math.fsum(weighted) / math.fsum(weights)
+        attained = reaches(practice_score, parameters.attainment_threshold)
         outcome = PracticeOutcome(
             assessed=True,
-            attained=reaches(practice_score, attainment_threshold),
+            attained=attained,
             score=practice_score,
+            credit=credit(
+                practice_score,
+                attained=attained,
+                floor=parameters.credit_floor,
+                threshold=parameters.attainment_threshold,
+            ),
         )
-    else:
-        outcome = PracticeOutcome(assessed=False, attained=False, score=None)
     card = {
         "id": practice.id,
         "title": practice.title,
@@ -125,29 +131,89 @@ def _score_practice(
         "assessed": outcome.assessed,
         "score": None if outcome.score is None else rounded(outcome.score),
         "attained": outcome.attained if outcome.assessed else None,
+        "credit": _written_credit(outcome),
         "questions": [questions.cards[question.id] for question in practice.questions],
     }
     return outcome, card
 
 
-def score(questionnaire: Questionnaire, answers: Iterable[Answer]) -> ScoreCard:
+def _written_credit(outcome: PracticeOutcome) -> float | None:
+    """A credit as the card writes it: an unattained practice's stays below 1 (section 2)."""
+    if outcome.credit is None:
+        return None
+    return rounded(outcome.credit) if outcome.attained else short_of_one(outcome.credit)
+
+
+def in_scope(questionnaire: Questionnaire, scope: Collection[str] | None) -> tuple[str, ...]:
+    """Return the domain ids in scope, in questionnaire order (scoring.md section 0).
+
+    `None` means every domain. Raises `ValueError` naming an unknown or repeated domain id,
+    or for an empty scope.
+    """
+    domain_ids = [domain.id for domain in questionnaire.domains]
+    if scope is None:
+        return tuple(domain_ids)
+    given = list(scope)
+    if not given:
+        raise ValueError("the scope is empty: name at least one domain")
+    unknown = sorted({domain for domain in given if domain not in domain_ids})
+    repeated = sorted({domain for domain in given if given.count(domain) > 1})
+    problems = [f"unknown domain {domain!r} in the scope" for domain in unknown]
+    problems += [f"domain {domain!r} repeated in the scope" for domain in repeated]
+    if problems:
+        raise ValueError("; ".join(problems))
+    return tuple(domain for domain in domain_ids if domain in given)
+
+
+def practices_in_scope(
+    questionnaire: Questionnaire, domains: Collection[str]
+) -> list[BestPractice]:
+    """Return the best practices of the domains in scope, and every enabler practice (section 0).
+
+    In questionnaire order; `domains` as `in_scope` returns them.
+    """
+    if len(domains) == len(questionnaire.domains):
+        return questionnaire.best_practices
+    return [
+        practice
+        for practice in questionnaire.best_practices
+        if practice.domain is None or practice.domain in domains
+    ]
+
+
+def score(
+    questionnaire: Questionnaire,
+    answers: Iterable[Answer],
+    scope: Collection[str] | None = None,
+) -> ScoreCard:
     """Return the score card of `answers` to `questionnaire` (scoring.md, sections 0 to 7).
 
-    Raises `InvalidAnswersError`, a `ValueError`, naming every answer that breaks section 0.
+    `scope` holds the domain ids the assessment covers (every domain when None): the others'
+    practices are left out of the card, and answers to their questions are refused.
+    Raises `ValueError` for a scope that is empty or names an unknown or repeated domain, and
+    `InvalidAnswersError`, a `ValueError`, naming every answer that breaks section 0.
     Blank answers (no value, not N/A) are allowed and take no part.
     """
-    tally = tally_answers(questionnaire, answers)
+    domains = in_scope(questionnaire, scope)
+    practices = practices_in_scope(questionnaire, domains)
+    if len(domains) == len(questionnaire.domains):
+        tally = tally_answers(questionnaire, answers)
+    else:
+        questions = {question.id: question for p in practices for question in p.questions}
+        tally = tally_answers(questionnaire, answers, questions=questions)
     parameters = questionnaire.scoring
-    questions = _score_questions(tally, questionnaire.scale.max_value, parameters.aggregation)
+    scored = _score_questions(tally, questionnaire.scale.max_value, parameters.aggregation)
     outcomes: dict[str, PracticeOutcome] = {}
     practice_cards: list[dict[str, Any]] = []
-    for practice in questionnaire.best_practices:
-        outcome, card = _score_practice(practice, questions, parameters.attainment_threshold)
+    for practice in practices:
+        outcome, card = _score_practice(practice, scored, parameters)
         outcomes[practice.id] = outcome
         practice_cards.append(card)
-    maturity = assess_maturity(questionnaire, outcomes, stage_threshold=parameters.stage_threshold)
+    maturity = assess_maturity(
+        questionnaire, outcomes, stage_threshold=parameters.stage_threshold, scope=domains
+    )
 
-    statuses = [card["status"] for card in questions.cards.values()]
+    statuses = [card["status"] for card in scored.cards.values()]
     answered = statuses.count("answered")
     not_applicable = statuses.count("not_applicable")
 
@@ -159,7 +225,9 @@ def score(questionnaire: Questionnaire, answers: Iterable[Answer]) -> ScoreCard:
                 "attainment_threshold": parameters.attainment_threshold,
                 "stage_threshold": parameters.stage_threshold,
                 "aggregation": parameters.aggregation,
+                "credit_floor": parameters.credit_floor,
             },
+            "scope": domains,
             "respondents": tally.respondents,
             "completeness": {
                 "questions": len(statuses),
@@ -171,7 +239,7 @@ def score(questionnaire: Questionnaire, answers: Iterable[Answer]) -> ScoreCard:
             **maturity,
             "best_practices": practice_cards,
             "gaps": _gaps(questionnaire, practice_cards),
-            "disagreements": questions.disagreements,
+            "disagreements": scored.disagreements,
         }
     )
 
@@ -197,7 +265,10 @@ def _gaps(
             key = (0, stage, card["score"], domain)
         else:
             key = (1, enabler_position[card["enabler"]], card["score"], 0)
-        gap = {name: card[name] for name in ("id", "title", "domain", "stage", "enabler", "score")}
+        gap = {
+            name: card[name]
+            for name in ("id", "title", "domain", "stage", "enabler", "score", "credit")
+        }
         keyed.append((key, gap))
     keyed.sort(key=lambda entry: entry[0])  # stable: ties keep questionnaire order
     return [gap for _, gap in keyed]

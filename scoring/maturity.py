@@ -1,9 +1,10 @@
-"""Groups, cells, domains, levels, indexes, overall and enablers (scoring.md sections 3 to 5).
+"""Credit, groups, cells, domains, levels, indexes, overall and enablers (scoring.md sections 2-5).
 
-The one implementation of these rules: `score` feeds it the practices it has just scored, and
-`compare` feeds it the per-practice `assessed`, `attained` and `score` stored in a card,
-restricted to the best practices two questionnaire versions share. It never re-thresholds a
-practice: whether a practice is attained is an input.
+The one implementation of these rules: `score` feeds it the practices it has just scored;
+`compare` and `rescore` feed it the per-practice `assessed`, `attained`, `score` and `credit`
+stored in a card, restricted to the best practices two questionnaires share or recomputed
+under the current rules. It never re-thresholds a practice: whether a practice is attained,
+and its credit, are inputs.
 
 It returns card data (plain dicts shaped like `Overall`, `DomainScore` and `EnablerScore`,
 rounded), which the caller validates along with the rest of its output, in one call.
@@ -12,17 +13,18 @@ rounded), which the caller validates along with the rest of its output, in one c
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, NamedTuple, TypedDict
 
 from questionnaires import BestPractice, Questionnaire, Stage
-from scoring.precision import reaches, rounded
+from scoring.precision import reaches, rounded, short_of_one
 
 __all__ = [
     "INITIAL_LEVEL_NAME",
     "MaturityData",
     "PracticeOutcome",
     "assess_maturity",
+    "credit",
     "level_name",
 ]
 
@@ -32,12 +34,27 @@ INITIAL_LEVEL_NAME = "Initial"
 class PracticeOutcome(NamedTuple):
     """What sections 3 to 5 need of one best practice (section 2).
 
-    `score` is None and `attained` False when the practice is not assessed.
+    `score` and `credit` are None, and `attained` False, when the practice is not assessed.
     """
 
     assessed: bool
     attained: bool
     score: float | None
+    credit: float | None
+
+
+NOT_ASSESSED = PracticeOutcome(assessed=False, attained=False, score=None, credit=None)
+
+
+def credit(score: float, *, attained: bool, floor: float, threshold: float) -> float:
+    """Return how far a practice has come from the credit floor to the threshold (section 2).
+
+    1 when attained, else `max(0, (score - floor) / (threshold - floor))`: a practice scored at
+    or below the floor earns nothing. Unrounded; an unattained practice's credit is below 1.
+    """
+    if attained:
+        return 1.0
+    return max(0.0, (score - floor) / (threshold - floor))
 
 
 class MaturityData(TypedDict):
@@ -54,29 +71,36 @@ class _Group(NamedTuple):
     assessed: int
     attained: int
     attainment: float | None
+    progress: float | None
     score: float | None
 
 
 def _group(outcomes: Sequence[PracticeOutcome]) -> _Group:
-    scores = [outcome.score for outcome in outcomes if outcome.score is not None]
-    if not scores:
-        return _Group(assessed=0, attained=0, attainment=None, score=None)
-    # Only assessed practices have a score, and only assessed practices can be attained.
-    attained = sum(1 for outcome in outcomes if outcome.attained and outcome.score is not None)
+    assessed = [outcome for outcome in outcomes if outcome.assessed]
+    if not assessed:
+        return _Group(assessed=0, attained=0, attainment=None, progress=None, score=None)
+    count = len(assessed)
+    attained = sum(1 for outcome in assessed if outcome.attained)
     return _Group(
-        assessed=len(scores),
+        assessed=count,
         attained=attained,
-        attainment=attained / len(scores),
-        score=math.fsum(scores) / len(scores),
+        attainment=attained / count,
+        progress=math.fsum(outcome.credit or 0.0 for outcome in assessed) / count,
+        score=math.fsum(outcome.score or 0.0 for outcome in assessed) / count,
     )
 
 
 def _group_data(group: _Group) -> dict[str, Any]:
-    """The counts and fractions of a group as card data (rounded)."""
+    """The counts and fractions of a group as card data (rounded; progress below 1 stays so)."""
+    progress = None
+    if group.progress is not None:
+        whole = group.attained == group.assessed
+        progress = rounded(group.progress) if whole else short_of_one(group.progress)
     return {
         "practices_assessed": group.assessed,
         "practices_attained": group.attained,
         "attainment": None if group.attainment is None else rounded(group.attainment),
+        "progress": progress,
         "score": None if group.score is None else rounded(group.score),
     }
 
@@ -86,15 +110,24 @@ def level_name(stages: Sequence[Stage], level: int) -> str:
     return stages[level - 1].level_name if level > 0 else INITIAL_LEVEL_NAME
 
 
-def _rounded_index(index: float, level: int, top: int) -> float:
-    """Round an index so that its whole part stays its level (section 4).
-
-    Below the top, the index is less than level + 1 before rounding; rounding to 4 decimals
-    could make, say, 1.99996 read 2.0 beside level 1, so it is capped at level + 0.9999.
-    """
-    if level == top:
-        return float(top)
-    return min(rounded(index), level + 0.9999)
+def _out_of_scope(domain_id: str, domain_name: str) -> dict[str, Any]:
+    """A domain the assessment does not cover: named, with null figures (section 0)."""
+    return {
+        "id": domain_id,
+        "name": domain_name,
+        "in_scope": False,
+        "assessed": False,
+        "attainment": None,
+        "progress": None,
+        "score": None,
+        "level": None,
+        "level_name": None,
+        "index": None,
+        "practices_assessed": 0,
+        "practices_attained": 0,
+        "next_level": None,
+        "stages": [],
+    }
 
 
 def _domain(
@@ -104,37 +137,28 @@ def _domain(
     practices: list[tuple[BestPractice, PracticeOutcome]],
     stage_threshold: float,
 ) -> dict[str, Any]:
-    """One domain as card data: cells, level, index, next level (sections 3 and 4)."""
+    """One in-scope domain as card data: cells, level, index, next level (sections 3 and 4)."""
     stages = questionnaire.stages
     by_stage: dict[str, list[tuple[BestPractice, PracticeOutcome]]] = {s.id: [] for s in stages}
     for practice, outcome in practices:
         if practice.stage is not None:
             by_stage[practice.stage].append((practice, outcome))
     cells = [_group([outcome for _, outcome in by_stage[stage.id]]) for stage in stages]
-    # A cell with no assessed best practice cannot block a level (section 3).
+    # A cell with no assessed best practice is not achieved: nobody could assess it (section 3).
     achieved = [
-        cell.attainment is None or reaches(cell.attainment, stage_threshold) for cell in cells
+        cell.attainment is not None and reaches(cell.attainment, stage_threshold) for cell in cells
     ]
     stage_data = [
         {"id": stage.id, **_group_data(cell), "achieved": is_achieved}
         for stage, cell, is_achieved in zip(stages, cells, achieved, strict=True)
     ]
     whole = _group([outcome for _, outcome in practices])
-    domain: dict[str, Any] = {"id": domain_id, "name": domain_name}
     if whole.assessed == 0:
-        domain.update(
-            assessed=False,
-            attainment=None,
-            score=None,
-            level=None,
-            level_name=None,
-            index=None,
-            practices_assessed=0,
-            practices_attained=0,
-            next_level=None,
-            stages=stage_data,
-        )
-        return domain
+        return {
+            **_out_of_scope(domain_id, domain_name),
+            "in_scope": True,
+            "stages": stage_data,
+        }
 
     top = len(stages)
     level = 0
@@ -143,10 +167,10 @@ def _domain(
     next_level = None
     index = float(top)
     if level < top:
-        # The cell that stops the level is not achieved, hence assessed: its attainment is set.
+        # The index's fraction is the progress through the stage that stops the level; it is
+        # below 1 (that cell holds an unattained practice, or none), and written so.
         blocking = cells[level]
-        assert blocking.attainment is not None
-        index = level + blocking.attainment
+        index = level + short_of_one(blocking.progress or 0.0)
         next_level = _next_level(
             level=level,
             stage=stages[level],
@@ -155,19 +179,22 @@ def _domain(
             stage_threshold=stage_threshold,
         )
     whole_data = _group_data(whole)
-    domain.update(
-        assessed=True,
-        attainment=whole_data["attainment"],
-        score=whole_data["score"],
-        level=level,
-        level_name=level_name(stages, level),
-        index=_rounded_index(index, level, top),
-        practices_assessed=whole.assessed,
-        practices_attained=whole.attained,
-        next_level=next_level,
-        stages=stage_data,
-    )
-    return domain
+    return {
+        "id": domain_id,
+        "name": domain_name,
+        "in_scope": True,
+        "assessed": True,
+        "attainment": whole_data["attainment"],
+        "progress": whole_data["progress"],
+        "score": whole_data["score"],
+        "level": level,
+        "level_name": level_name(stages, level),
+        "index": rounded(index),
+        "practices_assessed": whole.assessed,
+        "practices_attained": whole.attained,
+        "next_level": next_level,
+        "stages": stage_data,
+    }
 
 
 def _next_level(
@@ -181,8 +208,11 @@ def _next_level(
     """What the domain needs for its next level (section 4), as card data.
 
     Candidates are sorted on their score as the card shows it (rounded), so that two practices
-    that read alike keep questionnaire order.
+    that read alike keep questionnaire order. A cell with no assessed practice needs to be
+    assessed first: `needed` null, no candidates.
     """
+    if cell.assessed == 0:
+        return {"level": level + 1, "stage": stage.id, "needed": None, "candidates": []}
     unattained = [
         (rounded(outcome.score), position, practice.id)
         for position, (practice, outcome) in enumerate(cell_practices)
@@ -208,18 +238,20 @@ def assess_maturity(
     outcomes: Mapping[str, PracticeOutcome],
     *,
     stage_threshold: float,
+    scope: Collection[str],
 ) -> MaturityData:
     """Return the cells, domains, overall figures and enabler categories (sections 3 to 5).
 
     `outcomes` maps best-practice ids to their outcome; a practice of the questionnaire that
     is missing from it is left out of every group (the comparison's restriction to shared
-    ids, section 8). Cell placement, domain, stage and enabler order come from
-    `questionnaire`; a cell is achieved when its attainment reaches `stage_threshold`.
-    The result is card data, rounded: plain dicts shaped like `Overall`, `DomainScore` and
-    `EnablerScore`.
+    ids, section 8). `scope` holds the domain ids in scope: the others are written as out of
+    scope (section 0), whatever `outcomes` holds for them. Cell placement, domain, stage and
+    enabler order come from `questionnaire`; a cell is achieved when its attainment reaches
+    `stage_threshold`. The result is card data, rounded: plain dicts shaped like `Overall`,
+    `DomainScore` and `EnablerScore`.
     """
     by_domain: dict[str, list[tuple[BestPractice, PracticeOutcome]]] = {
-        domain.id: [] for domain in questionnaire.domains
+        domain.id: [] for domain in questionnaire.domains if domain.id in scope
     }
     by_enabler: dict[str, list[PracticeOutcome]] = {e.id: [] for e in questionnaire.enablers}
     for practice in questionnaire.best_practices:
@@ -227,12 +259,15 @@ def assess_maturity(
         if outcome is None:
             continue
         if practice.domain is not None:
-            by_domain[practice.domain].append((practice, outcome))
+            if practice.domain in by_domain:
+                by_domain[practice.domain].append((practice, outcome))
         elif practice.enabler is not None:
             by_enabler[practice.enabler].append(outcome)
 
     domains = [
         _domain(questionnaire, domain.id, domain.name, by_domain[domain.id], stage_threshold)
+        if domain.id in by_domain
+        else _out_of_scope(domain.id, domain.name)
         for domain in questionnaire.domains
     ]
     everything = _group([outcome for practices in by_domain.values() for _, outcome in practices])
@@ -240,12 +275,13 @@ def assess_maturity(
     overall_level: int | None = None
     overall_index: float | None = None
     if assessed_domains:
-        # As mature as the weakest domain; the lowest index belongs to a lowest-level domain.
+        # As mature as the weakest domain in scope; the lowest index is a lowest-level domain's.
         overall_level = min(domain["level"] for domain in assessed_domains)
         overall_index = min(domain["index"] for domain in assessed_domains)
     overall_data = _group_data(everything)
     overall = {
         "attainment": overall_data["attainment"],
+        "progress": overall_data["progress"],
         "score": overall_data["score"],
         "level": overall_level,
         "level_name": None

@@ -7,7 +7,7 @@ card is rounded to 4 decimals once, when the card is built.
 
 from __future__ import annotations
 
-__all__ = ["DECIMALS", "TOLERANCE", "reaches", "rounded"]
+__all__ = ["DECIMALS", "TOLERANCE", "reaches", "rounded", "short_of_one"]
 
 TOLERANCE = 1e-9
 DECIMALS = 4
@@ -22,3 +22,13 @@ def rounded(value: float) -> float:
     """Return `value` rounded to 4 decimals as a float, never `-0.0` (scoring.md, general rules)."""
     # Adding 0.0 makes an int a float, and turns -0.0 (a tiny negative delta rounded) into 0.0.
     return round(value, DECIMALS) + 0.0
+
+
+def short_of_one(value: float) -> float:
+    """Return `value` rounded, but at most 0.9999: a figure that the rule keeps below 1.
+
+    Used for an unattained practice's credit, the progress of a group holding an unattained
+    practice, and an index's fraction below the top, so that rounding never claims more than
+    the rule gave (scoring.md, general rules).
+    """
+    return min(rounded(value), 0.9999)

@@ -39,3 +39,57 @@ best_practices:
     title: T
     questions: [{id: Q1, text: A question., weight: -1}]
 """
+
+# A short form of `test-q` 1.0.0 that keeps its promise (`questionnaire-format.md`, "Short
+# forms"): every cell and the enabler, one question fewer, other titles, help and weights.
+SHORT_FORM = """\
+key: test-q-short
+version: "1.0.0"
+title: Test questionnaire, short form
+subset_of: {key: test-q, version: "1.0.0"}
+scale:
+  options:
+    - {value: 0, label: Not yet}
+    - {value: 1, label: Started}
+    - {value: 2, label: Partly}
+    - {value: 3, label: Mostly}
+    - {value: 4, label: Fully}
+domains:
+  - {id: project, name: Project}
+  - {id: program, name: Program}
+stages:
+  - {id: standardize, name: Standardize, level_name: Standardized}
+  - {id: measure, name: Measure, level_name: Measured}
+enablers:
+  - {id: structural, name: Structural}
+best_practices:
+  - id: PRJ-STD-01
+    domain: project
+    stage: standardize
+    title: A project method
+    questions:
+      - {id: PRJ-STD-01-Q2, text: Projects follow the method., help: Look at plans.}
+  - id: PRJ-MEA-01
+    domain: project
+    stage: measure
+    title: Project measures
+    questions:
+      - {id: PRJ-MEA-01-Q1, text: Schedule variance is recorded., weight: 3}
+  - id: PGM-STD-01
+    domain: program
+    stage: standardize
+    title: Program method
+    questions:
+      - {id: PGM-STD-01-Q1, text: Programs follow a documented method., allow_not_applicable: true}
+  - id: PGM-MEA-01
+    domain: program
+    stage: measure
+    title: Program benefits
+    questions:
+      - {id: PGM-MEA-01-Q1, text: Benefits are measured., allow_not_applicable: true}
+  - id: ENB-STR-01
+    enabler: structural
+    title: An office
+    questions:
+      - {id: ENB-STR-01-Q1, text: A named office owns the method.}
+"""

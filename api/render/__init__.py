@@ -4,3 +4,7 @@ The report layer renders a score card and its context; it computes nothing that 
 defines. Its own rules (`architecture.md`, Reports) live here: the improvement path
 (`improvement_path`) and the PMO context notes (`insights`).
 """
+
+from api.render import charts, csv, html, improvement_path, insights
+
+__all__ = ["charts", "csv", "html", "improvement_path", "insights"]

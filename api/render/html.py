@@ -11,24 +11,30 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined
-from sqlmodel import Session
 
+from api.enums import Rigor
 from api.render import charts
 from api.render.improvement_path import improvement_path
 from api.render.insights import at_a_glance, pmo_notes
-from api.services import reports
-from api.services.questionnaires import get_questionnaire
-from api.services.trend import Trend
-from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
+from api.render.jinja import NONE_SHOWN, environment, evidence_link
+from api.services.reports import Report
+from api.services.trend import Overview
+from api.tables import AnswerRow, RespondentRow
 from questionnaires import Questionnaire
-from scoring import ScoreCard
+from scoring import AnyCard
+
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "evidence_link",
+    "html_response",
+    "not_found_page",
+    "pmo_description",
+    "render_overview",
+    "render_report",
+]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
@@ -41,11 +47,10 @@ PAGE_HEADERS = {
     "Cache-Control": "no-store",
 }
 RIGOR = {
-    "self": "Self-assessment",
-    "facilitated": "Facilitated",
-    "independent": "Independent (evidence checked by an outside assessor)",
+    Rigor.SELF: "Self-assessment",
+    Rigor.FACILITATED: "Facilitated",
+    Rigor.INDEPENDENT: "Independent (evidence checked by an outside assessor)",
 }
-LINK_SCHEMES = frozenset({"http", "https"})
 
 
 def html_response(content: str, *, status_code: int = 200, shared: bool = False) -> HTMLResponse:
@@ -54,42 +59,6 @@ def html_response(content: str, *, status_code: int = 200, shared: bool = False)
     if shared:
         headers["X-Robots-Tag"] = "noindex, nofollow"
     return HTMLResponse(content, status_code=status_code, headers=headers)
-
-
-def evidence_link(evidence: str) -> str | None:
-    """The href for an evidence entry: only an absolute http or https URL becomes a link."""
-    text = evidence.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() in LINK_SCHEMES and parts.netloc and not any(c.isspace() for c in text):
-        return text
-    return None
-
-
-def _when(value: datetime | date | None) -> str:
-    if value is None:
-        return charts.NONE_SHOWN
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
-    return value.isoformat()
-
-
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("api", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["percent"] = charts.percent
-    env.filters["decimal"] = charts.decimal
-    env.filters["when"] = _when
-    env.filters["evidence_link"] = evidence_link
-    return env
 
 
 def pmo_description(profile: Mapping[str, Any] | None) -> str:
@@ -124,14 +93,12 @@ def _value_label(questionnaire: Questionnaire, answer: AnswerRow) -> str:
     if answer.not_applicable:
         return "N/A"
     if answer.value is None:
-        return charts.NONE_SHOWN
+        return NONE_SHOWN
     labels = {option.value: option.label for option in questionnaire.scale.options}
     return f"{answer.value} · {labels.get(answer.value, '')}".rstrip(" ·")
 
 
-def _answers_by_question(
-    report: reports.Report, order: Mapping[str, int]
-) -> dict[str, list[AnswerView]]:
+def _answers_by_question(report: Report, order: Mapping[str, int]) -> dict[str, list[AnswerView]]:
     """Each question's answers, respondents in the order they were added."""
     views: dict[str, list[tuple[int, AnswerView]]] = defaultdict(list)
     names = report.respondent_names  # built once: it is a dict over every respondent
@@ -150,7 +117,7 @@ def _answers_by_question(
                     short=(
                         "N/A"
                         if answer.not_applicable
-                        else charts.NONE_SHOWN
+                        else NONE_SHOWN
                         if answer.value is None
                         else str(answer.value)
                     ),
@@ -165,7 +132,7 @@ def _answers_by_question(
     }
 
 
-def _appendix(card: ScoreCard, questionnaire: Questionnaire) -> list[dict[str, Any]]:
+def _appendix(card: AnyCard, questionnaire: Questionnaire) -> list[dict[str, Any]]:
     """Best practices grouped by domain and stage, then by enabler, in questionnaire order."""
     domains = {domain.id: domain.name for domain in questionnaire.domains}
     stages = {stage.id: stage.name for stage in questionnaire.stages}
@@ -190,7 +157,7 @@ def _appendix(card: ScoreCard, questionnaire: Questionnaire) -> list[dict[str, A
 
 
 def report_context(
-    report: reports.Report, respondents: list[RespondentRow], *, shared: bool
+    report: Report, respondents: list[RespondentRow], *, shared: bool
 ) -> dict[str, Any]:
     """Everything the report template shows."""
     card = report.card
@@ -205,7 +172,7 @@ def report_context(
     }
     order = {respondent.id: position for position, respondent in enumerate(respondents)}
     answers = _answers_by_question(report, order)
-    profile = report.organization.get("profile") or {}
+    profile = report.organization.profile.model_dump(mode="json")
     return {
         "shared": shared,
         "organization": report.organization,
@@ -241,34 +208,22 @@ def report_context(
     }
 
 
-def render_report(report: reports.Report, *, shared: bool) -> str:
+def render_report(report: Report, *, shared: bool) -> str:
     """The report page of one assessment (a report built `with_answers`)."""
     context = report_context(report, report.respondents, shared=shared)
     return environment().get_template("report.html").render(context)
 
 
-def report_page(
-    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow, shared: bool
-) -> str:
-    """Build the report of an assessment (`api.services.reports`) and render its page."""
-    report = reports.build_report(
-        session=session, organization=organization, assessment=assessment, with_answers=True
-    )
-    return render_report(report, shared=shared)
-
-
 # The overview of an organization
 
 
-def render_overview(
-    *,
-    organization: OrganizationRow,
-    trend: Trend,
-    questionnaire: Questionnaire,
-    report_url: Callable[[str], str],
-    shared: bool,
-) -> str:
+def render_overview(overview: Overview, *, report_url: Callable[[str], str], shared: bool) -> str:
     """The overview page: maturity index over time, overall and per domain, with links."""
+    organization, trend, questionnaire = (
+        overview.organization,
+        overview.trend,
+        overview.questionnaire,
+    )
     points = trend.points
     labels = [point.period or point.title for point in points]
     domain_ids: list[str] = [domain.id for domain in questionnaire.domains]
@@ -319,25 +274,6 @@ def render_overview(
         "report_url": report_url,
     }
     return environment().get_template("overview.html").render(context)
-
-
-def overview_page(
-    *,
-    session: Session,
-    organization: OrganizationRow,
-    trend: Trend,
-    report_url: Callable[[str], str],
-    shared: bool,
-) -> str:
-    """Render the overview of a trend, named with the newest version of its questionnaire."""
-    stored = get_questionnaire(session=session, key=trend.questionnaire)
-    return render_overview(
-        organization=organization,
-        trend=trend,
-        questionnaire=stored.questionnaire,
-        report_url=report_url,
-        shared=shared,
-    )
 
 
 def not_found_page(detail: str) -> str:

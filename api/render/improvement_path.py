@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from questionnaires import Questionnaire
-from scoring import Gap, ScoreCard
+from scoring import AnyCard, Gap, GapV1
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class PathStep:
     """One gap in path order, with the gaps it builds on (placed before it)."""
 
     position: int
-    gap: Gap
+    gap: Gap | GapV1
     after: tuple[str, ...]
 
 
@@ -53,7 +53,9 @@ class ImprovementPath:
     gaps: tuple[PathStep, ...]
 
 
-def order_gaps(gaps: Sequence[Gap], depends_on: Mapping[str, Sequence[str]]) -> list[PathStep]:
+def order_gaps(
+    gaps: Sequence[Gap | GapV1], depends_on: Mapping[str, Sequence[str]]
+) -> list[PathStep]:
     """The gaps in path order: each time, the earliest gap whose prerequisites are placed.
 
     Prerequisites are the gap's own `depends_on` entries that are gaps too; a prerequisite that
@@ -80,7 +82,7 @@ def order_gaps(gaps: Sequence[Gap], depends_on: Mapping[str, Sequence[str]]) -> 
     return steps
 
 
-def improvement_path(card: ScoreCard, questionnaire: Questionnaire) -> ImprovementPath:
+def improvement_path(card: AnyCard, questionnaire: Questionnaire) -> ImprovementPath:
     """The improvement path of a score card, named with its questionnaire's titles."""
     stages = {stage.id: stage for stage in questionnaire.stages}
     practices = {practice.id: practice for practice in card.best_practices}

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from questionnaires import Questionnaire
-from scoring import ScoreCard
+from scoring import AnyCard
 
 STRUCTURAL = "structural"
 CONTROL = "control"
@@ -45,7 +45,7 @@ def _names(names: list[str]) -> str:
 
 
 def pmo_notes(
-    profile: Mapping[str, Any] | None, card: ScoreCard, questionnaire: Questionnaire
+    profile: Mapping[str, Any] | None, card: AnyCard, questionnaire: Questionnaire
 ) -> list[ContextNote]:
     """The notes that apply to this profile, card and questionnaire, in the order above."""
     pmo = (profile or {}).get("pmo")
@@ -125,7 +125,7 @@ def pmo_notes(
 
 
 def at_a_glance(
-    card: ScoreCard, goals: Mapping[str, Any], stage_names: Mapping[str, str]
+    card: AnyCard, goals: Mapping[str, Any], stage_names: Mapping[str, str]
 ) -> list[str]:
     """A few sentences for the top of the page, read straight from the score card.
 

@@ -11,6 +11,8 @@ from api.routes import (
     trend,
 )
 
+__all__ = ["ROUTERS"]
+
 ROUTERS = [
     questionnaires.router,
     me.router,

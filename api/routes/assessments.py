@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 
 from api.auth import (
     Answerer,
@@ -12,12 +13,14 @@ from api.auth import (
     AssessmentWriter,
     OrganizationReader,
     OrganizationWriter,
+    QuestionnaireReader,
     RespondentInviter,
     RespondentManager,
     RespondentReader,
     RespondentWriter,
 )
 from api.deps import SessionDep, SettingsDep
+from api.enums import AssessmentStatus
 from api.idempotency import RetryDep
 from api.pagination import Page
 from api.routes.params import Cursor, Limit
@@ -26,6 +29,7 @@ from api.schemas import (
     AnswersSaved,
     AssessmentCreate,
     AssessmentPublic,
+    AssessmentQuestionnaire,
     RespondentAnswers,
     RespondentCreate,
     RespondentCreated,
@@ -41,7 +45,7 @@ router = APIRouter(prefix="/v1/organizations/{org}/assessments", tags=["assessme
 @router.post("", status_code=201, response_model=AssessmentPublic)
 def create_assessment(
     body: AssessmentCreate, scope: OrganizationWriter, session: SessionDep, retry: RetryDep
-) -> object:
+) -> AssessmentPublic | JSONResponse:
     def create() -> AssessmentPublic:
         assessment = assessments.create_assessment(
             session=session,
@@ -58,7 +62,7 @@ def create_assessment(
 def list_assessments(
     scope: OrganizationReader,
     session: SessionDep,
-    status: Annotated[Literal["open", "closed"] | None, Query()] = None,
+    status: Annotated[AssessmentStatus | None, Query()] = None,
     questionnaire: Annotated[
         str | None, Query(description="A questionnaire key.", pattern=KEY_PATTERN, max_length=63)
     ] = None,
@@ -78,6 +82,13 @@ def list_assessments(
 @router.get("/{a}", response_model=AssessmentPublic)
 def get_assessment(scope: AssessmentReader, session: SessionDep) -> AssessmentPublic:
     return assessments.describe_assessment(session=session, assessment=scope.assessment)
+
+
+@router.get("/{a}/questionnaire", response_model=AssessmentQuestionnaire)
+def get_assessment_questionnaire(
+    scope: QuestionnaireReader, session: SessionDep
+) -> AssessmentQuestionnaire:
+    return assessments.assessment_questionnaire(session=session, assessment=scope.assessment)
 
 
 @router.delete("/{a}", status_code=204, response_class=Response)
@@ -105,7 +116,7 @@ def create_respondent(
     session: SessionDep,
     settings: SettingsDep,
     retry: RetryDep,
-) -> object:
+) -> RespondentCreated | JSONResponse:
     """A respondent with its invitation token (shown once); 409 once the assessment is closed
     or has `OPM_MAX_RESPONDENTS` respondents (1,000 by default)."""
 
@@ -130,15 +141,15 @@ def list_respondents(
 
 
 @router.post("/{a}/respondents/{r}/token", status_code=201, response_model=TokenIssued)
-def reissue_token(scope: RespondentManager, session: SessionDep, retry: RetryDep) -> object:
+def reissue_token(
+    scope: RespondentManager, session: SessionDep, retry: RetryDep
+) -> TokenIssued | JSONResponse:
     def create() -> TokenIssued:
-        return TokenIssued(
-            token=assessments.reissue_token(
-                session=session,
-                assessment=scope.assessment,
-                respondent=scope.respondent,
-                actor=scope.principal.actor,
-            )
+        return assessments.reissue_token(
+            session=session,
+            assessment=scope.assessment,
+            respondent=scope.respondent,
+            actor=scope.principal.actor,
         )
 
     return retry.respond(session=session, status_code=201, create=create)

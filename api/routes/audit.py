@@ -11,6 +11,8 @@ from api.routes.params import Cursor, Limit
 from api.schemas import AuditEntryPublic
 from api.services import audit
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/v1/organizations/{org}", tags=["audit"])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
 from api.auth import AdminDep, KeyManager, KeyRevoker, OrganizationReader, OrganizationWriter
 from api.deps import SessionDep
@@ -26,17 +27,15 @@ router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
 @router.post("", status_code=201, response_model=OrganizationCreated)
 def create_organization(
     body: OrganizationCreate, admin: AdminDep, session: SessionDep, retry: RetryDep
-) -> object:
+) -> OrganizationCreated | JSONResponse:
     def create() -> OrganizationCreated:
-        created = service.create_organization(
+        return service.create_organization(
             session=session,
             name=body.name,
             slug=body.slug,
             profile=body.profile,
             actor=admin.actor,
         )
-        public = service.organization_public(created.organization)
-        return OrganizationCreated(**public.model_dump(), api_key=created.secret)
 
     return retry.respond(session=session, status_code=201, create=create)
 
@@ -50,35 +49,33 @@ def list_organizations(
 
 @router.get("/{org}", response_model=OrganizationPublic)
 def get_organization(scope: OrganizationReader) -> OrganizationPublic:
-    return service.organization_public(scope.organization)
+    return OrganizationPublic.model_validate(scope.organization)
 
 
 @router.patch("/{org}", response_model=OrganizationPublic)
 def update_organization(
     body: OrganizationUpdate, scope: OrganizationWriter, session: SessionDep
 ) -> OrganizationPublic:
-    updated = service.update_organization(
+    return service.update_organization(
         session=session,
         organization=scope.organization,
         changes=body.model_dump(),
         actor=scope.principal.actor,
     )
-    return service.organization_public(updated)
 
 
 @router.post("/{org}/keys", status_code=201, response_model=KeyCreated)
-def create_key(body: KeyCreate, scope: KeyManager, session: SessionDep, retry: RetryDep) -> object:
+def create_key(
+    body: KeyCreate, scope: KeyManager, session: SessionDep, retry: RetryDep
+) -> KeyCreated | JSONResponse:
     def create() -> KeyCreated:
-        created = service.create_key(
+        return service.create_key(
             session=session,
             organization=scope.organization,
             name=body.name,
             role=body.role,
             expires_in_days=body.expires_in_days,
             actor=scope.principal.actor,
-        )
-        return KeyCreated(
-            **KeyPublic.model_validate(created.key).model_dump(), api_key=created.secret
         )
 
     return retry.respond(session=session, status_code=201, create=create)

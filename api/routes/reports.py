@@ -10,7 +10,7 @@ from api.auth import AssessmentReader, OrganizationReader, TargetsReader, Target
 from api.deps import SessionDep
 from api.render import csv as report_csv
 from api.render import html
-from api.schemas import TargetsPut
+from api.schemas import Targets, TargetsPut
 from api.services import exports, goals, reports, trend
 
 router = APIRouter(prefix="/v1/organizations/{org}", tags=["reports"])
@@ -84,33 +84,27 @@ def get_report(
     (self-contained: inline CSS and SVG, no script); `?format=csv` one row per question.
     """
     chosen = report_format or negotiate(accept)
+    report = reports.build_report(
+        session=session,
+        organization=scope.organization,
+        assessment=scope.assessment,
+        with_answers=chosen != "json",
+    )
+    response: Response
     if chosen == "html":
-        page = html.report_page(
-            session=session,
-            organization=scope.organization,
-            assessment=scope.assessment,
-            shared=False,
+        response = html.html_response(html.render_report(report, shared=False))
+    elif chosen == "csv":
+        filename = report_csv.csv_filename(scope.organization.slug, scope.assessment.id)
+        response = Response(
+            report_csv.report_csv(report),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "X-Content-Type-Options": "nosniff",
+            },
         )
-        response: Response = html.html_response(page)
     else:
-        report = reports.build_report(
-            session=session,
-            organization=scope.organization,
-            assessment=scope.assessment,
-            with_answers=chosen == "csv",
-        )
-        if chosen == "csv":
-            filename = report_csv.csv_filename(scope.organization.slug, scope.assessment.id)
-            response = Response(
-                report_csv.report_csv(report),
-                media_type="text/csv; charset=utf-8",
-                headers={
-                    "Content-Disposition": f'attachment; filename="{filename}"',
-                    "X-Content-Type-Options": "nosniff",
-                },
-            )
-        else:
-            response = Response(report.to_json(), media_type="application/json")
+        response = Response(report.to_json(), media_type="application/json")
     response.headers["Vary"] = "Accept"
     return response
 
@@ -152,24 +146,22 @@ def get_overview(
     Overall and per domain, one point per closed assessment (the trend), with a link to each
     report page.
     """
-    found = trend.build_trend(
+    overview = trend.build_overview(
         session=session, organization=scope.organization, questionnaire_key=questionnaire
     )
     base = f"/v1/organizations/{scope.organization.slug}/assessments/"
-    page = html.overview_page(
-        session=session,
-        organization=scope.organization,
-        trend=found,
+    page = html.render_overview(
+        overview,
         report_url=lambda assessment_id: f"{base}{assessment_id}/report?format=html",
         shared=False,
     )
     return html.html_response(page)
 
 
-@router.put("/targets/{questionnaire_key}", response_model=goals.Targets)
+@router.put("/targets/{questionnaire_key}", response_model=Targets)
 def put_targets(
     questionnaire_key: str, body: TargetsPut, scope: TargetsWriter, session: SessionDep
-) -> goals.Targets:
+) -> Targets:
     """Set the target level per domain; checked against the newest questionnaire version."""
     return goals.set_targets(
         session=session,
@@ -180,8 +172,8 @@ def put_targets(
     )
 
 
-@router.get("/targets/{questionnaire_key}", response_model=goals.Targets)
-def get_targets(questionnaire_key: str, scope: TargetsReader, session: SessionDep) -> goals.Targets:
+@router.get("/targets/{questionnaire_key}", response_model=Targets)
+def get_targets(questionnaire_key: str, scope: TargetsReader, session: SessionDep) -> Targets:
     return goals.get_targets(
         session=session, organization=scope.organization, questionnaire_key=questionnaire_key
     )

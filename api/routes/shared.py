@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import Field, StrictInt
+from fastapi.responses import JSONResponse
 
 from api.auth import OrganizationReader, OrganizationWriter, ShareLinkRevoker
 from api.client_address import client_address
@@ -15,19 +15,10 @@ from api.idempotency import RetryDep
 from api.pagination import Page
 from api.render import html
 from api.routes.params import Cursor, Limit
-from api.schemas import Input
-from api.services import share_links, trend
-from api.services.share_links import ShareLinkCreated, ShareLinkPublic
+from api.schemas import ShareLinkCreate, ShareLinkCreated, ShareLinkPublic
+from api.services import reports, share_links, trend
 
 router = APIRouter(tags=["share links"])
-
-
-class ShareLinkCreate(Input):
-    assessment_id: str | None = Field(default=None, description="One report, or ...")
-    questionnaire_key: str | None = Field(
-        default=None, description="... the organization's overview for this questionnaire."
-    )
-    expires_in_days: Annotated[StrictInt, Field(ge=1, le=365, description="1 to 365 days.")]
 
 
 @router.post(
@@ -40,7 +31,7 @@ def create_share_link(
     settings: SettingsDep,
     retry: RetryDep,
     request: Request,
-) -> object:
+) -> ShareLinkCreated | JSONResponse:
     """A read-only link, opened in a browser without a key, to one report or to the overview.
 
     Give `assessment_id` (an open assessment's report shows the provisional banner) or
@@ -48,6 +39,8 @@ def create_share_link(
     assessments). The token is inside `url`, shown once: a replay of the request with the same
     `Idempotency-Key` answers `url: null` (create another link).
     """
+    # Without OPM_PUBLIC_URL, the request's own address: a host named in OPM_ALLOWED_HOSTS
+    # (`api.hosts`), never one a client made up.
     base_url = settings.public_url or str(request.base_url)
 
     def create() -> ShareLinkCreated:
@@ -112,23 +105,22 @@ def open_shared(
             address=client_address(request, settings.trusted_proxies),
         )
         if target.assessment is not None:
-            page = html.report_page(
+            report = reports.build_report(
                 session=session,
                 organization=target.organization,
                 assessment=target.assessment,
-                shared=True,
+                with_answers=True,
             )
+            page = html.render_report(report, shared=True)
         else:
             assert target.questionnaire_key is not None
-            found = trend.build_trend(
+            overview = trend.build_overview(
                 session=session,
                 organization=target.organization,
                 questionnaire_key=target.questionnaire_key,
             )
-            page = html.overview_page(
-                session=session,
-                organization=target.organization,
-                trend=found,
+            page = html.render_overview(
+                overview,
                 report_url=lambda assessment_id: f"{token}/assessments/{assessment_id}",
                 shared=True,
             )
@@ -155,12 +147,13 @@ def open_shared_report(
         assessment = share_links.shared_overview_assessment(
             session=session, target=target, assessment_id=assessment_id
         )
-        page = html.report_page(
+        report = reports.build_report(
             session=session,
             organization=target.organization,
             assessment=assessment,
-            shared=True,
+            with_answers=True,
         )
+        page = html.render_report(report, shared=True)
     except NotFound as error:
         return _gone(request, error)
     return html.html_response(page, shared=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from api.auth import OrganizationReader
 from api.deps import SessionDep
 from api.openapi import problems
+from api.schemas import ComparisonReport, Trend
 from api.services import trend
 
 router = APIRouter(prefix="/v1/organizations/{org}", tags=["over time"])
@@ -35,14 +36,14 @@ is negative) and is rounded to 4 decimals. Trend and comparison use today's targ
 
 @router.get(
     "/trend",
-    response_model=trend.Trend,
+    response_model=Trend,
     description=TREND + GOAL_FORMULA,
 )
 def get_trend(
     scope: OrganizationReader,
     session: SessionDep,
     questionnaire: Annotated[str, Query(description="The questionnaire key.")],
-) -> trend.Trend:
+) -> Trend:
     return trend.build_trend(
         session=session, organization=scope.organization, questionnaire_key=questionnaire
     )
@@ -50,6 +51,7 @@ def get_trend(
 
 @router.get(
     "/compare",
+    response_model=ComparisonReport,
     description=COMPARISON + GOAL_FORMULA + "In a comparison, 'now' is its target side.",
     responses=problems(409),
 )
@@ -58,7 +60,7 @@ def get_comparison(
     session: SessionDep,
     base: Annotated[str, Query(description="The earlier assessment's id.")],
     target: Annotated[str, Query(description="The later assessment's id.")],
-) -> dict[str, Any]:
+) -> ComparisonReport:
     return trend.compare_assessments(
         session=session, organization=scope.organization, base_id=base, target_id=target
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Invalid
+from api.errors import Invalid, field_problem
 from api.schemas import (
     MAX_ANSWERS_PER_REQUEST,
     MAX_COMMENT,
@@ -23,24 +24,28 @@ from api.services.assessments import (
     lock_assessment,
     progress_of,
     questionnaire_of,
+    questions_in_scope,
 )
 from api.tables import AnswerHistoryRow, AnswerRow, AssessmentRow, RespondentRow, utcnow
-from questionnaires import Questionnaire
+from questionnaires import Question, Questionnaire
+
+__all__ = [
+    "respondent_answers",
+    "save_answers",
+    "validate_items",
+]
 
 
 def _item_problems(
-    questionnaire: Questionnaire, index: int, item: AnswerItem
+    questionnaire: Questionnaire, questions: Mapping[str, Question], index: int, item: AnswerItem
 ) -> list[dict[str, Any]]:
     def problem(field: str, message: str) -> dict[str, Any]:
-        return {
-            "field": f"answers.{index}.{field}",
-            "in": "body",
-            "question_id": item.question_id,
-            "message": message,
-        }
+        return field_problem(f"answers.{index}.{field}", message, question_id=item.question_id)
 
-    question = questionnaire.questions.get(item.question_id)
+    question = questions.get(item.question_id)
     if question is None:
+        if item.question_id in questionnaire.questions:
+            return [problem("question_id", "outside this assessment's scope")]
         return [problem("question_id", f"unknown question {item.question_id!r}")]
     problems = []
     if item.value is not None and item.value not in questionnaire.scale.values:
@@ -64,32 +69,33 @@ def _item_problems(
     return problems
 
 
-def validate_items(questionnaire: Questionnaire, items: list[AnswerItem]) -> None:
-    """Raise one 422 naming every invalid item; nothing may be saved then."""
+def validate_items(
+    questionnaire: Questionnaire, questions: Mapping[str, Question], items: list[AnswerItem]
+) -> None:
+    """Raise one 422 naming every invalid item; nothing may be saved then.
+
+    `questions` are those of the assessment's scope: another domain's answer 422 too.
+    """
     if len(items) > MAX_ANSWERS_PER_REQUEST:
-        raise Invalid(
-            f"At most {MAX_ANSWERS_PER_REQUEST} answers in one request; got {len(items)}.",
-            errors=[
-                {
-                    "field": "answers",
-                    "in": "body",
-                    "message": f"more than {MAX_ANSWERS_PER_REQUEST}",
-                }
-            ],
+        raise Invalid.field(
+            "answers",
+            f"more than {MAX_ANSWERS_PER_REQUEST}",
+            detail=f"At most {MAX_ANSWERS_PER_REQUEST} answers in one request; got {len(items)}.",
         )
     problems = [
-        p for index, item in enumerate(items) for p in _item_problems(questionnaire, index, item)
+        p
+        for index, item in enumerate(items)
+        for p in _item_problems(questionnaire, questions, index, item)
     ]
     seen: set[str] = set()
     for index, item in enumerate(items):
         if item.question_id in seen:
             problems.append(
-                {
-                    "field": f"answers.{index}.question_id",
-                    "in": "body",
-                    "question_id": item.question_id,
-                    "message": "the same question twice in one request",
-                }
+                field_problem(
+                    f"answers.{index}.question_id",
+                    "the same question twice in one request",
+                    question_id=item.question_id,
+                )
             )
         seen.add(item.question_id)
     if problems:
@@ -122,7 +128,9 @@ def save_answers(
         repository.refresh_respondent(session=session, respondent_id=respondent.id)
     )
     stored = questionnaire_of(session=session, assessment=locked)
-    validate_items(stored.questionnaire, items)
+    validate_items(
+        stored.questionnaire, questions_in_scope(stored.questionnaire, locked.scope), items
+    )
     now = utcnow()
     states: list[dict[str, Any]] = [
         {
@@ -151,7 +159,9 @@ def save_answers(
     rows = repository.list_answers(
         session=session, assessment_id=locked.id, respondent_ids=[respondent.id]
     )
-    return AnswersSaved(saved=len(items), progress=progress_of(stored, rows))
+    return AnswersSaved(
+        saved=len(items), progress=progress_of(stored.questionnaire, locked.scope, rows)
+    )
 
 
 def respondent_answers(
@@ -166,5 +176,5 @@ def respondent_answers(
     rows.sort(key=lambda row: order.get(row.question_id, len(order)))
     return RespondentAnswers(
         answers=[AnswerPublic.model_validate(row, from_attributes=True) for row in rows],
-        progress=progress_of(stored, rows),
+        progress=progress_of(stored.questionnaire, assessment.scope, rows),
     )

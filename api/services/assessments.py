@@ -11,27 +11,67 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Conflict, Invalid, NotFound
+from api.enums import AssessmentStatus, Rigor
+from api.errors import Conflict, Invalid, NotFound, field_problem
 from api.pagination import Page, decode_cursor, keyset_page
+from api.principals import Actor
 from api.schemas import (
     AssessmentPublic,
+    AssessmentQuestionnaire,
+    DomainInScope,
     Progress,
     QuestionnaireRef,
     RespondentCreated,
     RespondentPublic,
+    TokenIssued,
 )
 from api.secrets import RESPONDENT_PREFIX, new_id, new_secret, secret_hash
 from api.services import goals
-from api.services.audit import Actor, AuditAction, record
+from api.services.audit import AuditAction, record
+from api.services.lookup import get_or_not_found
 from api.services.questionnaires import StoredQuestionnaire, get_questionnaire
-from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow, utcnow
-from scoring import SCORING_VERSION, Answer, ScoreCard, score
+from api.tables import (
+    AnswerHistoryRow,
+    AnswerRow,
+    AssessmentRow,
+    OrganizationRow,
+    RespondentRow,
+    utcnow,
+)
+from questionnaires import Question, Questionnaire
+from scoring import SCORING_VERSION, Answer, ScoreCard, in_scope, practices_in_scope, related, score
+from scoring.precision import rounded
 
-OPEN, CLOSED = "open", "closed"
+__all__ = [
+    "CreatedRespondent",
+    "assessment_public",
+    "assessment_questionnaire",
+    "close_assessment",
+    "create_assessment",
+    "create_respondent",
+    "delete_assessment",
+    "describe_assessment",
+    "ensure_not_submitted",
+    "ensure_open",
+    "get_assessment",
+    "invite_respondent",
+    "list_assessments",
+    "list_respondents",
+    "lock_assessment",
+    "progress_of",
+    "questionnaire_of",
+    "questions_in_scope",
+    "reissue_token",
+    "respondent_public",
+    "scoring_answers",
+    "seed_assessment",
+    "submit_respondent",
+]
 
 
 @dataclass(frozen=True)
@@ -47,10 +87,69 @@ def scoring_answers(rows: Iterable[AnswerRow]) -> list[Answer]:
     ]
 
 
-def progress_of(stored: StoredQuestionnaire, rows: Iterable[AnswerRow]) -> Progress:
-    """Questions counted by status (`api.md`, progress): the score card's completeness."""
-    completeness = score(stored.questionnaire, scoring_answers(rows)).completeness
-    return Progress.model_validate(completeness.model_dump())
+def questions_in_scope(questionnaire: Questionnaire, scope: Iterable[str]) -> dict[str, Question]:
+    """The questions an assessment of this scope asks, by id, in questionnaire order."""
+    return {
+        question.id: question
+        for practice in practices_in_scope(questionnaire, list(scope))
+        for question in practice.questions
+    }
+
+
+def progress_of(
+    questionnaire: Questionnaire, scope: Iterable[str], rows: Iterable[AnswerRow]
+) -> Progress:
+    """In-scope questions counted by status (`api.md`, progress; scoring.md sections 1 and 6).
+
+    A question is answered when some answer gives it a value, else not applicable when some
+    answer marks it so, else unanswered: the score card's completeness, without scoring.
+    """
+    valued: set[str] = set()
+    marked: set[str] = set()
+    for row in rows:
+        if row.value is not None:
+            valued.add(row.question_id)
+        elif row.not_applicable:
+            marked.add(row.question_id)
+    questions = questions_in_scope(questionnaire, scope)
+    answered = sum(1 for question_id in questions if question_id in valued)
+    not_applicable = sum(
+        1 for question_id in questions if question_id in marked and question_id not in valued
+    )
+    return Progress(
+        questions=len(questions),
+        answered=answered,
+        not_applicable=not_applicable,
+        unanswered=len(questions) - answered - not_applicable,
+        ratio=rounded((answered + not_applicable) / len(questions)),
+    )
+
+
+def assessment_questionnaire(
+    *, session: Session, assessment: AssessmentRow
+) -> AssessmentQuestionnaire:
+    """What the assessment's respondents answer: its questionnaire version, scoped (`api.md`).
+
+    Best practices of domains outside the scope are left out, and so are `depends_on` links
+    to them; each domain says whether it is in scope.
+    """
+    questionnaire = questionnaire_of(session=session, assessment=assessment).questionnaire
+    practices = practices_in_scope(questionnaire, assessment.scope)
+    kept = {practice.id for practice in practices}
+    return AssessmentQuestionnaire(
+        **questionnaire.model_dump(exclude={"domains", "best_practices"}),
+        scope=assessment.scope,
+        domains=[
+            DomainInScope(**domain.model_dump(), in_scope=domain.id in assessment.scope)
+            for domain in questionnaire.domains
+        ],
+        best_practices=[
+            practice.model_copy(
+                update={"depends_on": [link for link in practice.depends_on if link in kept]}
+            )
+            for practice in practices
+        ],
+    )
 
 
 def assessment_public(row: AssessmentRow, progress: Progress | None = None) -> AssessmentPublic:
@@ -65,10 +164,26 @@ def assessment_public(row: AssessmentRow, progress: Progress | None = None) -> A
         period=row.period,
         period_end=row.period_end,
         rigor=row.rigor,
+        scope=row.scope,
+        seeded_from=row.seeded_from,
         created_at=row.created_at,
         closed_at=row.closed_at,
         scoring_version=row.scoring_version,
         progress=progress,
+    )
+
+
+def get_assessment(
+    *, session: Session, organization: OrganizationRow, assessment_id: str
+) -> AssessmentRow:
+    """An assessment of the organization; 404 for an unknown one or another organization's."""
+    return get_or_not_found(
+        "asm",
+        assessment_id,
+        lambda: repository.get_assessment(
+            session=session, organization_id=organization.id, assessment_id=assessment_id
+        ),
+        missing=f"No assessment {assessment_id!r} in this organization.",
     )
 
 
@@ -88,19 +203,24 @@ def create_assessment(
     title: str,
     period: str | None,
     period_end: date | None,
-    rigor: str | None,
+    rigor: Rigor | None,
+    scope: list[str] | None,
+    seed_from: str | None,
     actor: Actor,
 ) -> AssessmentRow:
-    """A new open assessment pinned to a questionnaire version (the newest when none is named)."""
+    """A new open assessment pinned to a questionnaire version (the newest when none is named).
+
+    `scope` lists the domains it covers (every domain when None; 422 when empty, unknown or
+    repeated). With `seed_from`, the respondents and answers of that closed assessment are
+    copied in (`seed_assessment`).
+    """
     try:
         stored = get_questionnaire(
             session=session, key=questionnaire_key, version=questionnaire_version
         )
     except NotFound as missing:
         field = "questionnaire_version" if questionnaire_version else "questionnaire_key"
-        raise Invalid(
-            missing.detail, errors=[{"field": field, "in": "body", "message": missing.detail}]
-        ) from None
+        raise Invalid.field(field, missing.detail) from None
     assessment = AssessmentRow(
         id=new_id("asm"),
         organization_id=organization.id,
@@ -109,25 +229,33 @@ def create_assessment(
         title=title,
         period=period or None,
         period_end=period_end,
-        rigor=rigor or "self",
-        status=OPEN,
-        scope=[domain.id for domain in stored.questionnaire.domains],
+        rigor=rigor or Rigor.SELF,
+        status=AssessmentStatus.OPEN,
+        scope=_scope(stored.questionnaire, scope),
         created_at=utcnow(),
     )
+    source = _seed_source(session, organization, seed_from, stored.questionnaire)
     session.add(assessment)
     session.flush()
+    if source is not None:
+        seed_assessment(
+            session=session,
+            assessment=assessment,
+            questionnaire=stored.questionnaire,
+            source=source,
+        )
     record(
         session=session,
         actor=actor,
         organization_id=organization.id,
         action=AuditAction.ASSESSMENT_CREATED,
         subject_id=assessment.id,
-        detail=_described(assessment),
+        detail=_described(assessment) | {"seeded_from": assessment.seeded_from},
     )
     return assessment
 
 
-def _described(assessment: AssessmentRow) -> dict[str, str]:
+def _described(assessment: AssessmentRow) -> dict[str, Any]:
     """What the audit trail says about an assessment, so that it outlives the assessment."""
     return {
         "title": assessment.title,
@@ -136,11 +264,125 @@ def _described(assessment: AssessmentRow) -> dict[str, str]:
     }
 
 
+def _scope(questionnaire: Questionnaire, scope: list[str] | None) -> list[str]:
+    """The scope as stored: domain ids in questionnaire order; 422 naming what is wrong."""
+    try:
+        return list(in_scope(questionnaire, scope))
+    except ValueError as wrong:
+        raise Invalid(
+            f"Invalid scope: {wrong}.",
+            errors=[field_problem("scope", str(wrong))],
+        ) from None
+
+
+@dataclass(frozen=True)
+class SeedSource:
+    assessment: AssessmentRow
+    questionnaire: Questionnaire
+
+
+def _seed_source(
+    session: Session,
+    organization: OrganizationRow,
+    seed_from: str | None,
+    questionnaire: Questionnaire,
+) -> SeedSource | None:
+    """The closed assessment to seed from; one 422 for unknown, foreign, open or unrelated."""
+    if seed_from is None:
+        return None
+    message = (
+        f"{seed_from!r} cannot seed this assessment: name a closed assessment of this "
+        "organization on the same questionnaire, a short form of it or its full form."
+    )
+    try:
+        source = get_assessment(session=session, organization=organization, assessment_id=seed_from)
+    except NotFound:
+        raise Invalid(message, errors=[field_problem("seed_from", message)]) from None
+    source_questionnaire = questionnaire_of(session=session, assessment=source).questionnaire
+    if source.status != AssessmentStatus.CLOSED or not related(source_questionnaire, questionnaire):
+        raise Invalid(message, errors=[field_problem("seed_from", message)])
+    return SeedSource(assessment=source, questionnaire=source_questionnaire)
+
+
+def seed_assessment(
+    *,
+    session: Session,
+    assessment: AssessmentRow,
+    questionnaire: Questionnaire,
+    source: SeedSource,
+) -> None:
+    """Copy the source's respondents and the answers the new assessment accepts as they are.
+
+    Each respondent (name, role, email; not submitted; no token until one is issued) and each
+    of its answers to a question of the new assessment's scope: a value only when both scales
+    have the same values, N/A only where the new question allows it (`api.md`, seed_from).
+    Answers keep who wrote them; the history records their arrival.
+    """
+    assessment.seeded_from = source.assessment.id
+    same_scale = questionnaire.scale.values == source.questionnaire.scale.values
+    accepting = questions_in_scope(questionnaire, assessment.scope)
+    now = utcnow()
+    respondent_ids: dict[str, str] = {}
+    respondents = repository.list_all_respondents(
+        session=session, assessment_id=source.assessment.id
+    )
+    for respondent in respondents:
+        respondent_ids[respondent.id] = new_id("rsp")
+    repository.insert_rows(
+        session=session,
+        table=RespondentRow,
+        rows=[
+            {
+                "id": respondent_ids[respondent.id],
+                "assessment_id": assessment.id,
+                "name": respondent.name,
+                "role": respondent.role,
+                "email": respondent.email,
+                "token_hash": None,
+                "created_at": now,
+                "submitted_at": None,
+            }
+            for respondent in respondents
+        ],
+    )
+    states = []
+    for answer in repository.list_answers(session=session, assessment_id=source.assessment.id):
+        question = accepting.get(answer.question_id)
+        if question is None:
+            continue
+        value = answer.value if same_scale else None
+        not_applicable = answer.not_applicable and question.allow_not_applicable
+        if value is None and not not_applicable and not answer.comment and not answer.evidence:
+            continue
+        states.append(
+            {
+                "assessment_id": assessment.id,
+                "respondent_id": respondent_ids[answer.respondent_id],
+                "question_id": answer.question_id,
+                "value": value,
+                "not_applicable": not_applicable,
+                "comment": answer.comment,
+                "evidence": answer.evidence,
+                "written_by": answer.written_by,
+            }
+        )
+    repository.insert_rows(
+        session=session, table=AnswerRow, rows=[{**state, "updated_at": now} for state in states]
+    )
+    repository.insert_rows(
+        session=session,
+        table=AnswerHistoryRow,
+        rows=[{**state, "written_at": now} for state in states],
+    )
+    session.add(assessment)
+    session.flush()
+
+
 def list_assessments(
     *,
     session: Session,
     organization: OrganizationRow,
-    status: str | None,
+    status: AssessmentStatus | None,
     questionnaire: str | None,
     limit: int,
     cursor: str | None,
@@ -161,12 +403,12 @@ def describe_assessment(*, session: Session, assessment: AssessmentRow) -> Asses
     """The assessment with its progress over every respondent's answers."""
     rows = repository.list_answers(session=session, assessment_id=assessment.id)
     stored = questionnaire_of(session=session, assessment=assessment)
-    return assessment_public(assessment, progress_of(stored, rows))
+    return assessment_public(assessment, progress_of(stored.questionnaire, assessment.scope, rows))
 
 
 def ensure_open(assessment: AssessmentRow, action: str) -> None:
     """409 for a closed assessment: its answers, respondents and score card are frozen."""
-    if assessment.status == CLOSED:
+    if assessment.status == AssessmentStatus.CLOSED:
         raise Conflict(f"The assessment is closed: it cannot {action}.")
 
 
@@ -218,14 +460,14 @@ def close_assessment(
     if not any(row.value is not None or row.not_applicable for row in rows):
         raise Conflict("Nothing was answered yet: there is nothing to score.")
     stored = questionnaire_of(session=session, assessment=locked)
-    card: ScoreCard = score(stored.questionnaire, scoring_answers(rows))
+    card: ScoreCard = score(stored.questionnaire, scoring_answers(rows), locked.scope)
     now = utcnow()
-    locked.status = CLOSED
+    locked.status = AssessmentStatus.CLOSED
     locked.closed_at = now
     locked.score_card = card.model_dump_json()
     locked.scoring_version = SCORING_VERSION
     locked.close_context = goals.snapshot(
-        session=session, organization=organization, assessment=locked, card=card
+        session=session, organization=organization, assessment=locked
     )
     session.add(locked)
     session.flush()
@@ -260,18 +502,15 @@ def create_respondent(
     """
     locked = lock_assessment(session=session, assessment=assessment, action="take new respondents")
     if repository.count_respondents(session=session, assessment_id=locked.id) >= max_respondents:
-        detail = (
-            f"This assessment has {max_respondents} respondents, the most one may have "
-            "(OPM_MAX_RESPONDENTS)."
-        )
         raise Conflict(
-            detail,
+            f"This assessment has {max_respondents} respondents, the most one may have "
+            "(OPM_MAX_RESPONDENTS).",
             errors=[
-                {
-                    "field": "respondents",
-                    "in": "path",
-                    "message": f"at most {max_respondents} respondents per assessment",
-                }
+                field_problem(
+                    "respondents",
+                    f"at most {max_respondents} respondents per assessment",
+                    where="path",
+                )
             ],
         )
     token = new_secret(RESPONDENT_PREFIX)
@@ -307,14 +546,15 @@ def invite_respondent(
         email=email,
         max_respondents=max_respondents,
     )
-    progress = progress_of(questionnaire_of(session=session, assessment=assessment), [])
+    stored = questionnaire_of(session=session, assessment=assessment)
+    progress = progress_of(stored.questionnaire, assessment.scope, [])
     public = respondent_public(created.respondent, progress)
     return RespondentCreated(**public.model_dump(), token=created.token)
 
 
 def reissue_token(
     *, session: Session, assessment: AssessmentRow, respondent: RespondentRow, actor: Actor
-) -> str:
+) -> TokenIssued:
     """A new token for the respondent; the old one answers 401 from then on.
 
     409 once the assessment is closed: its respondents are frozen with it (the organization's
@@ -333,7 +573,7 @@ def reissue_token(
         subject_id=respondent.id,
         detail={"assessment_id": assessment.id, "name": respondent.name},
     )
-    return token
+    return TokenIssued(token=token)
 
 
 def respondent_public(row: RespondentRow, progress: Progress) -> RespondentPublic:
@@ -372,7 +612,9 @@ def list_respondents(
         rows,
         limit=limit,
         filters=filters,
-        convert=lambda row: respondent_public(row, progress_of(stored, by_respondent[row.id])),
+        convert=lambda row: respondent_public(
+            row, progress_of(stored.questionnaire, assessment.scope, by_respondent[row.id])
+        ),
     )
 
 
@@ -389,6 +631,5 @@ def submit_respondent(
     rows = repository.list_answers(
         session=session, assessment_id=assessment.id, respondent_ids=[locked.id]
     )
-    return respondent_public(
-        locked, progress_of(questionnaire_of(session=session, assessment=assessment), rows)
-    )
+    stored = questionnaire_of(session=session, assessment=assessment)
+    return respondent_public(locked, progress_of(stored.questionnaire, assessment.scope, rows))

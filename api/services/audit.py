@@ -9,7 +9,6 @@ appended: no use case updates or deletes one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -19,9 +18,12 @@ from sqlmodel import Session
 from api import repository
 from api.db import session_scope
 from api.pagination import Page, decode_cursor, keyset_page
+from api.principals import Actor
 from api.schemas import AuditEntryPublic
 from api.secrets import new_id
 from api.tables import AuditEntryRow, OrganizationRow, utcnow
+
+__all__ = ["COMMAND_LINE", "AuditAction", "list_entries", "record", "record_apart"]
 
 
 class AuditAction(StrEnum):
@@ -38,16 +40,6 @@ class AuditAction(StrEnum):
     ASSESSMENT_CLOSED = "assessment.closed"
     ASSESSMENT_DELETED = "assessment.deleted"
     EXPORT_RUN = "export.run"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acted: `kind` is admin, key, respondent, share_link (its opening) or cli."""
-
-    kind: str
-    id: str | None = None  # the key, respondent or share link id; "admin" for OPM_ADMIN_KEY
-    role: str | None = None
-    address: str | None = None
 
 
 COMMAND_LINE = Actor(kind="cli")

@@ -22,17 +22,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api import repository
-from api.errors import NotFound
+from api.enums import AssessmentStatus
+from api.principals import Actor
+from api.schemas import (
+    AnswerChangePart,
+    AnswerPart,
+    AssessmentPart,
+    AuditEntryPart,
+    ExportDocument,
+    OrganizationPart,
+    QuestionnairePart,
+    RespondentPart,
+    TargetPart,
+)
 from api.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
-from api.services.audit import Actor, AuditAction, record_apart
+from api.services.audit import AuditAction, record_apart
+from api.services.organizations import get_organization
 from api.tables import (
     AnswerHistoryRow,
     AnswerRow,
@@ -45,111 +56,23 @@ from api.tables import (
     utcnow,
 )
 
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "ImportRefused",
+    "ImportSummary",
+    "export_assessment",
+    "export_json",
+    "export_organization",
+    "import_organization",
+    "parse_document",
+    "record_export",
+]
+
 FORMAT = "opm-export"
 VERSION = 1
 
 Advance = Callable[[], None]
-
-
-class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class OrganizationPart(_Part):
-    id: str
-    slug: str
-    name: str
-    profile: dict[str, Any]
-    created_at: datetime
-
-
-class TargetPart(_Part):
-    questionnaire_key: str
-    domains: dict[str, int]
-    updated_at: datetime
-
-
-class QuestionnairePart(_Part):
-    key: str
-    version: str
-    content_hash: str
-
-
-class RespondentPart(_Part):
-    id: str
-    name: str
-    role: str | None
-    email: str | None
-    created_at: datetime
-    submitted_at: datetime | None
-
-
-class AnswerPart(_Part):
-    respondent_id: str
-    question_id: str
-    value: int | None
-    not_applicable: bool
-    comment: str | None
-    evidence: list[str]
-    written_by: str
-    updated_at: datetime
-
-
-class AnswerChangePart(_Part):
-    respondent_id: str
-    question_id: str
-    value: int | None
-    not_applicable: bool
-    comment: str | None
-    evidence: list[str]
-    written_by: str
-    written_at: datetime
-
-
-class AssessmentPart(_Part):
-    id: str
-    questionnaire: QuestionnairePart
-    title: str
-    period: str | None
-    period_end: date | None
-    rigor: str
-    status: Literal["open", "closed"]
-    # Absent from documents made before scopes existed: those assessments cover every domain.
-    scope: list[str] | None = None
-    seeded_from: str | None = None
-    created_at: datetime
-    closed_at: datetime | None
-    scoring_version: str | None
-    score_card: str | None
-    close_context: dict[str, Any] | None
-    respondents: list[RespondentPart]
-    answers: list[AnswerPart]
-    answer_history: list[AnswerChangePart]
-
-
-class AuditEntryPart(_Part):
-    id: str
-    created_at: datetime
-    actor_kind: str
-    actor_id: str | None
-    actor_role: str | None
-    address: str | None
-    action: str
-    subject_id: str | None
-    detail: dict[str, Any]
-
-
-class ExportDocument(_Part):
-    format: Literal["opm-export"]
-    version: Literal[1]
-    exported_at: datetime
-    scope: Literal["organization", "assessment"]
-    organization: OrganizationPart
-    targets: list[TargetPart]
-    assessments: list[AssessmentPart]
-    # The organization's audit trail, oldest first; None where it is not included (the export
-    # of one assessment, and documents made before the audit trail existed).
-    audit: list[AuditEntryPart] | None = None
 
 
 class ImportRefused(Exception):
@@ -161,16 +84,6 @@ class ImportRefused(Exception):
 
 
 # Export
-
-
-def _organization_part(organization: OrganizationRow) -> OrganizationPart:
-    return OrganizationPart(
-        id=organization.id,
-        slug=organization.slug,
-        name=organization.name,
-        profile=organization.profile,
-        created_at=organization.created_at,
-    )
 
 
 def _assessment_part(
@@ -194,7 +107,7 @@ def _assessment_part(
         period=assessment.period,
         period_end=assessment.period_end,
         rigor=assessment.rigor,
-        status="closed" if assessment.status == "closed" else "open",
+        status=assessment.status,
         created_at=assessment.created_at,
         closed_at=assessment.closed_at,
         scoring_version=assessment.scoring_version,
@@ -218,9 +131,7 @@ def export_organization(
     `total` is told how many assessments there are, `advance` is called after each one
     (a progress bar).
     """
-    organization = repository.get_organization(session=session, id_or_slug=org)
-    if organization is None:
-        raise NotFound(f"No organization {org!r}.")
+    organization = get_organization(session=session, org=org)
     assessments = repository.list_organization_assessments(
         session=session, organization_id=organization.id
     )
@@ -239,7 +150,7 @@ def export_organization(
         version=VERSION,
         exported_at=utcnow(),
         scope="organization",
-        organization=_organization_part(organization),
+        organization=OrganizationPart.model_validate(organization, from_attributes=True),
         targets=[
             TargetPart(
                 questionnaire_key=t.questionnaire_key, domains=t.domains, updated_at=t.updated_at
@@ -297,7 +208,7 @@ def export_assessment(
         version=VERSION,
         exported_at=utcnow(),
         scope="assessment",
-        organization=_organization_part(organization),
+        organization=OrganizationPart.model_validate(organization, from_attributes=True),
         targets=[
             TargetPart(
                 questionnaire_key=target.questionnaire_key,
@@ -384,7 +295,7 @@ def _problems(session: Session, document: ExportDocument) -> list[str]:
             problems.append(
                 f"assessment {assessment.id}: answers of unknown respondents {', '.join(strangers)}"
             )
-        if (assessment.status == "closed") != (assessment.score_card is not None):
+        if (assessment.status == AssessmentStatus.CLOSED) != (assessment.score_card is not None):
             problems.append(f"assessment {assessment.id}: a closed one needs its score card")
     return problems
 

@@ -2,8 +2,9 @@
 
 For each domain with a target level: `gap_levels = max(0, goal - level)` and
 `progress = (index_now - index_baseline) / (goal - index_baseline)`, measured on the maturity
-index of `scoring.md` section 4. The baseline is the organization's first closed assessment of
-the questionnaire key in trend order. `progress` is null when either index is null, when there
+index of `scoring.md` section 4. A domain's baseline is the organization's first closed
+assessment of the questionnaire key, in trend order, that assesses that domain, rescored to the
+current scoring version when older. `progress` is null when either index is null, when there
 is no baseline, or when the goal is at or below the baseline index; it is not clamped (a
 decline is negative) and is rounded to 4 decimals.
 """
@@ -14,27 +15,28 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Invalid, NotFound
-from api.services.audit import Actor, AuditAction, record
+from api.errors import Invalid, NotFound, field_problem
+from api.principals import Actor
+from api.schemas import Goal, OrganizationSummary, Targets
+from api.services.audit import AuditAction, record
+from api.services.cards import CardReader
 from api.services.questionnaires import get_questionnaire
 from api.tables import AssessmentRow, OrganizationRow, TargetRow, utcnow
-from scoring import ScoreCard
+from scoring import AnyCard
 
-
-class Goal(BaseModel):
-    level: int
-    gap_levels: int | None
-    progress: float | None
-
-
-class Targets(BaseModel):
-    questionnaire: str
-    domains: dict[str, int]
-    updated_at: datetime | None = None
+__all__ = [
+    "baseline_indexes",
+    "baseline_of",
+    "get_targets",
+    "goal_blocks",
+    "goal_blocks_from",
+    "set_targets",
+    "snapshot",
+    "trend_order",
+]
 
 
 def trend_order(assessment: AssessmentRow) -> tuple[date, datetime, str]:
@@ -47,13 +49,9 @@ def trend_order(assessment: AssessmentRow) -> tuple[date, datetime, str]:
     return placed, assessment.closed_at, assessment.id
 
 
-def domain_indexes(card: ScoreCard) -> dict[str, float | None]:
-    return {domain.id: domain.index for domain in card.domains}
-
-
 def goal_blocks(
     targets: Mapping[str, int] | None,
-    card: ScoreCard,
+    card: AnyCard,
     baseline: Mapping[str, float | None] | None,
 ) -> dict[str, Goal]:
     """The `goal` block of every domain of `card` with a target."""
@@ -80,57 +78,67 @@ def goal_blocks_from(
     return blocks
 
 
-def first_closed(assessments: Iterable[AssessmentRow]) -> AssessmentRow | None:
-    """The baseline among closed assessments: the first in trend order."""
-    closed = [a for a in assessments if a.closed_at is not None]
-    return min(closed, key=trend_order) if closed else None
+def baseline_of(
+    closed: Iterable[AssessmentRow], reader: CardReader
+) -> dict[str, tuple[str, float | None]]:
+    """Each domain's baseline: (assessment id, index) of the first closed assessment, in trend
+    order, that assesses it, under the current scoring version.
+
+    Cards are read in trend order until every domain they name has its baseline, so nearly
+    always only the first one is (a card deferred by the query is loaded when read).
+    """
+    found: dict[str, tuple[str, float | None]] = {}
+    for assessment in sorted(closed, key=trend_order):
+        headline = reader.headline(assessment)
+        for domain in headline.domains:
+            if domain.assessed and domain.id not in found:
+                found[domain.id] = (assessment.id, domain.index)
+        if all(domain.id in found for domain in headline.domains):
+            break
+    return found
 
 
 def baseline_indexes(
     *, session: Session, organization_id: str, questionnaire_key: str
 ) -> dict[str, float | None] | None:
-    """Today's baseline: the domain indexes of the first closed assessment of the key."""
+    """Today's baseline index of each domain; None when no assessment of the key is closed."""
     heads = repository.list_closed_assessment_heads(
         session=session, organization_id=organization_id, questionnaire_key=questionnaire_key
     )
-    first = first_closed(heads)
-    if first is None:
+    if not heads:
         return None
-    card_text = repository.get_score_card(session=session, assessment_id=first.id)
-    return domain_indexes(ScoreCard.model_validate_json(card_text))
+    baseline = baseline_of(heads, CardReader(session))
+    return {domain: index for domain, (_, index) in baseline.items()}
 
 
 def snapshot(
-    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow, card: ScoreCard
+    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
 ) -> dict[str, Any]:
-    """The context in force at close, stored with the score card: profile, targets, baseline."""
+    """The context in force at close, stored with the score card: profile, targets, baseline.
+
+    `assessment` is being closed: its card is already set.
+    """
     heads = repository.list_closed_assessment_heads(
         session=session,
         organization_id=organization.id,
         questionnaire_key=assessment.questionnaire_key,
     )
-    first = first_closed([*(h for h in heads if h.id != assessment.id), assessment])
-    assert first is not None
-    if first.id == assessment.id:
-        baseline_card = card
-    else:
-        baseline_card = ScoreCard.model_validate_json(
-            repository.get_score_card(session=session, assessment_id=first.id)
-        )
+    closed = [*(head for head in heads if head.id != assessment.id), assessment]
+    baseline = baseline_of(closed, CardReader(session))
     target = repository.get_target(
         session=session,
         organization_id=organization.id,
         questionnaire_key=assessment.questionnaire_key,
     )
     return {
-        "organization": {
-            "id": organization.id,
-            "slug": organization.slug,
-            "name": organization.name,
-            "profile": organization.profile,
-        },
+        "organization": OrganizationSummary.model_validate(organization).model_dump(mode="json"),
         "targets": target.domains if target is not None else None,
-        "baseline": {"assessment_id": first.id, "domains": domain_indexes(baseline_card)},
+        "baseline": {
+            "domains": {domain: index for domain, (_, index) in baseline.items()},
+            "assessments": {
+                domain: assessment_id for domain, (assessment_id, _) in baseline.items()
+            },
+        },
     }
 
 
@@ -151,15 +159,11 @@ def set_targets(
     known = {domain.id for domain in stored.questionnaire.domains}
     stages = len(stored.questionnaire.stages)
     problems = [
-        {
-            "field": f"domains.{domain}",
-            "in": "body",
-            "message": f"unknown domain (known: {', '.join(sorted(known))})",
-        }
+        field_problem(f"domains.{domain}", f"unknown domain (known: {', '.join(sorted(known))})")
         for domain in domains
         if domain not in known
     ] + [
-        {"field": f"domains.{domain}", "in": "body", "message": f"level must be 1 to {stages}"}
+        field_problem(f"domains.{domain}", f"level must be 1 to {stages}")
         for domain, level in domains.items()
         if domain in known and not 1 <= level <= stages
     ]

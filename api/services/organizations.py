@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -12,40 +11,35 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Conflict, Invalid, NotFound
+from api.enums import ORGANIZATION_ROLES, KeyRole
+from api.errors import Conflict, Invalid
 from api.pagination import Page, decode_cursor, keyset_page
+from api.principals import Actor
 from api.schemas import (
+    KeyCreated,
     KeyPublic,
+    OrganizationCreated,
     OrganizationProfile,
     OrganizationPublic,
 )
-from api.secrets import KEY_PREFIX, is_id, new_id, new_secret, secret_hash, shown_prefix
-from api.services.audit import COMMAND_LINE, Actor, AuditAction, record
+from api.secrets import KEY_PREFIX, new_id, new_secret, secret_hash, shown_prefix
+from api.services.audit import COMMAND_LINE, AuditAction, record
+from api.services.lookup import get_or_not_found
 from api.tables import ApiKeyRow, OrganizationRow, utcnow
 
-ORGANIZATION_ROLES = ("owner", "editor", "reader")
-
-
-@dataclass(frozen=True)
-class CreatedOrganization:
-    organization: OrganizationRow
-    secret: str  # its first owner key
-
-
-@dataclass(frozen=True)
-class CreatedKey:
-    key: ApiKeyRow
-    secret: str
-
-
-def organization_public(row: OrganizationRow) -> OrganizationPublic:
-    return OrganizationPublic(
-        id=row.id,
-        slug=row.slug,
-        name=row.name,
-        profile=OrganizationProfile.model_validate(row.profile),
-        created_at=row.created_at,
-    )
+__all__ = [
+    "create_admin_key",
+    "create_key",
+    "create_key_for",
+    "create_organization",
+    "get_key",
+    "get_organization",
+    "list_keys",
+    "list_organizations",
+    "revoke_key",
+    "slug_from",
+    "update_organization",
+]
 
 
 def slug_from(name: str) -> str:
@@ -73,7 +67,7 @@ def create_organization(
     slug: str | None,
     profile: OrganizationProfile | None,
     actor: Actor,
-) -> CreatedOrganization:
+) -> OrganizationCreated:
     """A new organization with its first key, an owner key; 409 when the slug is taken."""
     if (
         slug is not None
@@ -104,10 +98,12 @@ def create_organization(
         session,
         organization_id=organization.id,
         name="first owner key",
-        role="owner",
+        role=KeyRole.OWNER,
         actor=actor,
     )
-    return CreatedOrganization(organization=organization, secret=created.secret)
+    return OrganizationCreated(
+        **OrganizationPublic.model_validate(organization).model_dump(), api_key=created.api_key
+    )
 
 
 def list_organizations(
@@ -115,12 +111,12 @@ def list_organizations(
 ) -> Page[OrganizationPublic]:
     after = decode_cursor(cursor, {})
     rows = repository.list_organizations(session=session, after=after, limit=limit)
-    return keyset_page(rows, limit=limit, filters={}, convert=organization_public)
+    return keyset_page(rows, limit=limit, filters={}, convert=OrganizationPublic.model_validate)
 
 
 def update_organization(
     *, session: Session, organization: OrganizationRow, changes: dict[str, Any], actor: Actor
-) -> OrganizationRow:
+) -> OrganizationPublic:
     """Apply the fields given (null means "not given"); the profile is replaced whole."""
     before = {"name": organization.name, "profile": organization.profile}
     if changes.get("name") is not None:
@@ -145,7 +141,7 @@ def update_organization(
             subject_id=organization.id,
             detail=changed,
         )
-    return organization
+    return OrganizationPublic.model_validate(organization)
 
 
 def _create_key(
@@ -153,10 +149,10 @@ def _create_key(
     *,
     organization_id: str | None,
     name: str,
-    role: str,
+    role: KeyRole,
     expires_in_days: int | None = None,
     actor: Actor,
-) -> CreatedKey:
+) -> KeyCreated:
     secret = new_secret(KEY_PREFIX)
     now = utcnow()
     key = ApiKeyRow(
@@ -179,11 +175,11 @@ def _create_key(
         subject_id=key.id,
         detail={
             "name": name,
-            "role": role,
+            "role": role.value,
             "expires_at": None if key.expires_at is None else key.expires_at.isoformat(),
         },
     )
-    return CreatedKey(key=key, secret=secret)
+    return KeyCreated(**KeyPublic.model_validate(key).model_dump(), api_key=secret)
 
 
 def create_key(
@@ -194,21 +190,21 @@ def create_key(
     role: str,
     expires_in_days: int | None = None,
     actor: Actor,
-) -> CreatedKey:
+) -> KeyCreated:
     """A new key of the organization; its secret is returned here and never again.
 
-    With `expires_in_days`, it answers 401 from that many days on, like a revoked key.
+    422 for a role that is not an organization key's (`ORGANIZATION_ROLES`). With
+    `expires_in_days`, it answers 401 from that many days on, like a revoked key.
     """
     if role not in ORGANIZATION_ROLES:
-        raise Invalid(
-            f"role must be one of {', '.join(ORGANIZATION_ROLES)}",
-            errors=[{"field": "role", "in": "body", "message": "unknown role"}],
+        raise Invalid.field(
+            "role", "unknown role", detail=f"role must be one of {', '.join(ORGANIZATION_ROLES)}"
         )
     return _create_key(
         session,
         organization_id=organization.id,
         name=name,
-        role=role,
+        role=KeyRole(role),
         expires_in_days=expires_in_days,
         actor=actor,
     )
@@ -216,11 +212,9 @@ def create_key(
 
 def create_key_for(
     *, session: Session, org: str, name: str, role: str, expires_in_days: int | None = None
-) -> CreatedKey:
+) -> KeyCreated:
     """`create_key` for an organization named by id or slug (the command line)."""
-    organization = repository.get_organization(session=session, id_or_slug=org)
-    if organization is None:
-        raise NotFound(f"No organization {org!r}.")
+    organization = get_organization(session=session, org=org)
     return create_key(
         session=session,
         organization=organization,
@@ -233,13 +227,13 @@ def create_key_for(
 
 def create_admin_key(
     *, session: Session, name: str, expires_in_days: int | None = None
-) -> CreatedKey:
+) -> KeyCreated:
     """A new admin key (no organization): manages organizations, acts as any owner."""
     return _create_key(
         session,
         organization_id=None,
         name=name,
-        role="admin",
+        role=KeyRole.ADMIN,
         expires_in_days=expires_in_days,
         actor=COMMAND_LINE,
     )
@@ -254,6 +248,16 @@ def list_keys(
         session=session, organization_id=organization.id, after=after, limit=limit
     )
     return keyset_page(rows, limit=limit, filters=filters, convert=KeyPublic.model_validate)
+
+
+def get_organization(*, session: Session, org: str) -> OrganizationRow:
+    """An organization named by id or slug (the command line, exports); 404 when unknown."""
+    return get_or_not_found(
+        "org",
+        org,
+        lambda: repository.get_organization(session=session, id_or_slug=org),
+        missing=f"No organization {org!r}.",
+    )
 
 
 def revoke_key(
@@ -277,11 +281,11 @@ def revoke_key(
 
 def get_key(*, session: Session, organization: OrganizationRow, key_id: str) -> ApiKeyRow:
     """A key of the organization; 404 for an unknown one or another organization's."""
-    key = (
-        repository.get_api_key(session=session, organization_id=organization.id, key_id=key_id)
-        if is_id(key_id, "key")
-        else None
+    return get_or_not_found(
+        "key",
+        key_id,
+        lambda: repository.get_api_key(
+            session=session, organization_id=organization.id, key_id=key_id
+        ),
+        missing=f"No key {key_id!r} in this organization.",
     )
-    if key is None:
-        raise NotFound(f"No key {key_id!r} in this organization.")
-    return key

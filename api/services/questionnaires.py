@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api import repository
-from api.errors import NotFound
+from api.errors import NotFound, StartupRefused
 from api.pagination import Page, paginate_sorted
 from api.schemas import QuestionnaireSummary, QuestionnaireVersionPublic
 from api.tables import QuestionnaireVersionRow, utcnow
@@ -20,16 +21,35 @@ from questionnaires import (
     builtin_directory,
     load_directories,
     parse_questionnaire,
+    short_form_problems,
     version_precedence,
 )
 from questionnaires.model import KEY_PATTERN, VERSION_PATTERN
+
+__all__ = [
+    "QuestionnaireChanged",
+    "StoredQuestionnaire",
+    "get_questionnaire",
+    "list_newest",
+    "list_versions",
+    "load_and_register",
+    "newest_versions",
+    "questionnaire_directories",
+    "register_questionnaires",
+    "versions_of",
+]
+
 
 KEY = re.compile(KEY_PATTERN)
 VERSION = re.compile(VERSION_PATTERN)
 
 
-class QuestionnaireChanged(Exception):
+class QuestionnaireChanged(StartupRefused):
     """A file holds another content than the stored row of the same key and version."""
+
+
+class ShortFormBroken(StartupRefused):
+    """A short form breaks its promise to the full questionnaire it names, or names none loaded."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,9 @@ def register_questionnaires(*, session: Session, loaded: list[LoadedQuestionnair
 
     Raises `QuestionnaireChanged`, naming the file and both hashes, when a file has the key and
     version of a stored row but another content: a changed questionnaire needs a new version.
+    Raises `ShortFormBroken`, naming each id, when a short form breaks its promise to the full
+    questionnaire it names (`questionnaire-format.md`, "Short forms") or names a version that
+    is neither loaded nor stored. Nothing is recorded in either case.
     """
     stored = {
         (row.key, row.version): row
@@ -65,6 +88,9 @@ def register_questionnaires(*, session: Session, loaded: list[LoadedQuestionnair
     ]
     if problems:
         raise QuestionnaireChanged("\n".join(problems))
+    broken = list(_broken_short_forms(loaded=loaded, stored=stored))
+    if broken:
+        raise ShortFormBroken("\n".join(broken))
     new = [
         QuestionnaireVersionRow(
             key=item.questionnaire.key,
@@ -85,6 +111,36 @@ def register_questionnaires(*, session: Session, loaded: list[LoadedQuestionnair
         session.rollback()
         return register_questionnaires(session=session, loaded=loaded)
     return len(new)
+
+
+def _broken_short_forms(
+    *,
+    loaded: list[LoadedQuestionnaire],
+    stored: dict[tuple[str, str], QuestionnaireVersionRow],
+) -> Iterator[str]:
+    """`FILE: path: message` for every broken short-form promise among the loaded files.
+
+    The full questionnaire is looked for among the loaded files, then among stored versions
+    (a version stays served after its file is removed, and its content cannot change).
+    """
+    files = {(item.questionnaire.key, item.questionnaire.version): item for item in loaded}
+    for item in loaded:
+        promise = item.questionnaire.subset_of
+        if promise is None:
+            continue
+        identity = (promise.key, promise.version)
+        if identity in files:
+            full = files[identity].questionnaire
+        elif identity in stored:
+            full = _stored(stored[identity]).questionnaire
+        else:
+            yield (
+                f"{item.path}: subset_of: {promise.key} {promise.version} is not loaded: "
+                "no questionnaire file or stored version has that key and version"
+            )
+            continue
+        for where, message in short_form_problems(item.questionnaire, full):
+            yield f"{item.path}: {where}: {message}"
 
 
 def load_and_register(*, session: Session, extra_directories: list[Path]) -> int:

@@ -14,7 +14,8 @@ from typing import Any
 from sqlmodel import Session
 
 from api import repository
-from api.schemas import OrganizationProfile
+from api.enums import AssessmentStatus
+from api.schemas import Goal, OrganizationSummary
 from api.services import goals
 from api.services.assessments import (
     assessment_public,
@@ -23,7 +24,12 @@ from api.services.assessments import (
 )
 from api.services.questionnaires import StoredQuestionnaire
 from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
-from scoring import ScoreCard, score
+from scoring import AnyCard, read_card, score
+
+__all__ = [
+    "Report",
+    "build_report",
+]
 
 
 @dataclass(frozen=True)
@@ -31,11 +37,11 @@ class Report:
     """Everything a report shows, in any format."""
 
     assessment: AssessmentRow
-    organization: dict[str, Any]  # id, slug, name, profile: at close, or today's when open
+    organization: OrganizationSummary  # at close, or today's when open
     provisional: bool
     card_json: str  # the score card, exactly as stored (closed) or as scored now (open)
-    card: ScoreCard
-    goals: dict[str, goals.Goal]
+    card: AnyCard  # a stored card of an older scoring version stays as it was
+    goals: dict[str, Goal]
     questionnaire: StoredQuestionnaire
     # Every saved answer and every respondent, oldest first: for the page and the CSV. Built
     # without them (`with_answers=False`), a closed assessment's report reads neither.
@@ -52,7 +58,7 @@ class Report:
             "assessment": assessment_public(self.assessment).model_dump(
                 mode="json", exclude={"progress"}
             ),
-            "organization": self.organization,
+            "organization": self.organization.model_dump(mode="json"),
             "provisional": self.provisional,
             "goals": {domain: goal.model_dump() for domain, goal in self.goals.items()},
         }
@@ -63,21 +69,12 @@ class Report:
         return headers[:-1] + ',"score_card":' + self.card_json + "}"
 
 
-def _organization_now(organization: OrganizationRow) -> dict[str, Any]:
-    return {
-        "id": organization.id,
-        "slug": organization.slug,
-        "name": organization.name,
-        "profile": OrganizationProfile.model_validate(organization.profile).model_dump(mode="json"),
-    }
-
-
-def _organization_at_close(context: dict[str, Any]) -> dict[str, Any] | None:
+def _organization_at_close(
+    context: dict[str, Any], organization: OrganizationRow
+) -> OrganizationSummary:
+    """The organization as stored at close; today's when the close context has none."""
     stored = context.get("organization")
-    if stored is None:
-        return None
-    profile = OrganizationProfile.model_validate(stored["profile"]).model_dump(mode="json")
-    return {"id": stored["id"], "slug": stored["slug"], "name": stored["name"], "profile": profile}
+    return OrganizationSummary.model_validate(organization if stored is None else stored)
 
 
 def build_report(
@@ -93,7 +90,7 @@ def build_report(
     an open assessment's answers are read in any case, to score them.
     """
     stored = questionnaire_of(session=session, assessment=assessment)
-    closed = assessment.status == "closed" and assessment.score_card is not None
+    closed = assessment.status == AssessmentStatus.CLOSED and assessment.score_card is not None
     answers = (
         repository.list_answers(session=session, assessment_id=assessment.id)
         if with_answers or not closed
@@ -108,11 +105,11 @@ def build_report(
         assert assessment.score_card is not None
         context = assessment.close_context or {}
         card_json = assessment.score_card
-        card = ScoreCard.model_validate_json(card_json)
+        card = read_card(card_json)
         baseline = (context.get("baseline") or {}).get("domains")
         return Report(
             assessment=assessment,
-            organization=_organization_at_close(context) or _organization_now(organization),
+            organization=_organization_at_close(context, organization),
             provisional=False,
             card_json=card_json,
             card=card,
@@ -121,7 +118,7 @@ def build_report(
             answers=answers,
             respondents=respondents,
         )
-    card = score(stored.questionnaire, scoring_answers(answers))
+    card = score(stored.questionnaire, scoring_answers(answers), assessment.scope)
     target = repository.get_target(
         session=session,
         organization_id=organization.id,
@@ -134,7 +131,7 @@ def build_report(
     )
     return Report(
         assessment=assessment,
-        organization=_organization_now(organization),
+        organization=OrganizationSummary.model_validate(organization),
         provisional=True,
         card_json=card.model_dump_json(),
         card=card,

@@ -11,42 +11,38 @@ answers 404, never saying which.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api import repository
 from api.db import session_scope
-from api.errors import Invalid, NotFound
+from api.enums import AssessmentStatus
+from api.errors import Invalid, NotFound, field_problem
 from api.pagination import Page, decode_cursor, keyset_page
-from api.secrets import SHARE_PREFIX, is_id, new_id, new_secret, secret_hash
-from api.services.audit import Actor, AuditAction, record
+from api.principals import Actor
+from api.schemas import ShareLinkCreated, ShareLinkPublic
+from api.secrets import SHARE_PREFIX, new_id, new_secret, secret_hash
+from api.services.assessments import get_assessment
+from api.services.audit import AuditAction, record
+from api.services.lookup import get_or_not_found
 from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow, ShareLinkRow, utcnow
 
+__all__ = [
+    "SharedTarget",
+    "create_share_link",
+    "get_share_link",
+    "list_share_links",
+    "open_share_link",
+    "revoke_share_link",
+    "share_url",
+    "shared_overview_assessment",
+]
+
 SHARED_PATH = "/v1/shared/"
 GONE = "This link is unknown, has expired or was revoked."
-
-
-class ShareLinkCreated(BaseModel):
-    id: str
-    url: str | None
-    expires_at: datetime
-
-
-class ShareLinkPublic(BaseModel):
-    """A share link as listed: never its token (shown once, in the created link's url)."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    assessment_id: str | None
-    questionnaire_key: str | None
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -82,38 +78,21 @@ def create_share_link(
         raise Invalid(
             "Give either assessment_id (one report) or questionnaire_key (the overview).",
             errors=[
-                {
-                    "field": field,
-                    "in": "body",
-                    "message": "exactly one of assessment_id and questionnaire_key",
-                }
+                field_problem(field, "exactly one of assessment_id and questionnaire_key")
                 for field in ("assessment_id", "questionnaire_key")
             ],
         )
-    if assessment_id is not None:
-        assessment = (
-            repository.get_assessment(
-                session=session, organization_id=organization.id, assessment_id=assessment_id
-            )
-            if is_id(assessment_id, "asm")
-            else None
-        )
-        if assessment is None:
-            # A reference in the body, not a path id: invalid content (422), like an unknown
-            # questionnaire; it says no more about another organization's ids than a 404.
-            detail = f"No assessment {assessment_id!r} in this organization."
-            raise Invalid(
-                detail, errors=[{"field": "assessment_id", "in": "body", "message": detail}]
-            )
-    else:
-        assert questionnaire_key is not None
-        try:
+    # A reference in the body, not a path id: invalid content (422), like an unknown
+    # questionnaire; it says no more about another organization's ids than a 404.
+    try:
+        if assessment_id is not None:
+            get_assessment(session=session, organization=organization, assessment_id=assessment_id)
+        else:
+            assert questionnaire_key is not None
             versions_of(session=session, key=questionnaire_key)
-        except NotFound as missing:
-            raise Invalid(
-                missing.detail,
-                errors=[{"field": "questionnaire_key", "in": "body", "message": missing.detail}],
-            ) from None
+    except NotFound as missing:
+        field = "assessment_id" if assessment_id is not None else "questionnaire_key"
+        raise Invalid.field(field, missing.detail) from None
     token = new_secret(SHARE_PREFIX)
     now = utcnow()
     link = ShareLinkRow(
@@ -159,14 +138,14 @@ def get_share_link(
     *, session: Session, organization: OrganizationRow, link_id: str
 ) -> ShareLinkRow:
     """A share link of the organization; 404 for an unknown one or another organization's."""
-    link = (
-        repository.get_share_link(session=session, organization_id=organization.id, link_id=link_id)
-        if is_id(link_id, "shl")
-        else None
+    return get_or_not_found(
+        "shl",
+        link_id,
+        lambda: repository.get_share_link(
+            session=session, organization_id=organization.id, link_id=link_id
+        ),
+        missing=f"No share link {link_id!r} in this organization.",
     )
-    if link is None:
-        raise NotFound(f"No share link {link_id!r} in this organization.")
-    return link
 
 
 def revoke_share_link(
@@ -253,7 +232,7 @@ def shared_overview_assessment(
     if (
         assessment is None
         or assessment.questionnaire_key != target.questionnaire_key
-        or assessment.status != "closed"
+        or assessment.status != AssessmentStatus.CLOSED
     ):
         raise NotFound(f"No closed assessment {assessment_id!r} behind this link.")
     return assessment

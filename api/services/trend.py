@@ -1,69 +1,52 @@
 """Over time: the trend of an organization's closed assessments, and comparing two of them.
 
-Both read only stored score cards (never answers, never rescoring), and add today's `goal`
-blocks (`api.md`, Targets and progress): "where are we against today's goal?".
+Both read only stored score cards (never answers), rescore those of an older scoring
+version, and add today's `goal` blocks (`api.md`, Targets and progress): "where are we against
+today's goal?".
 """
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
-from typing import Any
+from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from api import repository
-from api.errors import Conflict, NotFound
-from api.secrets import is_id
+from api.enums import AssessmentStatus
+from api.errors import Conflict
+from api.schemas import (
+    CardHeadline,
+    ComparedAssessment,
+    ComparedAssessments,
+    ComparisonReport,
+    DomainFigures,
+    EnablerFigures,
+    Figures,
+    Goal,
+    Trend,
+    TrendPoint,
+)
 from api.services import goals
-from api.services.assessments import CLOSED, questionnaire_of
-from api.services.questionnaires import versions_of
+from api.services.assessments import get_assessment, questionnaire_of
+from api.services.cards import CardReader
+from api.services.questionnaires import get_questionnaire, versions_of
 from api.tables import AssessmentRow, OrganizationRow
-from scoring import DomainScore, EnablerScore, Overall, ScoreCard, compare
+from questionnaires import Questionnaire
+from scoring import compare, read_card, related
 
-
-class Figures(BaseModel):
-    attainment: float | None
-    level: int | None
-    index: float | None
-
-
-class DomainFigures(Figures):
-    goal: goals.Goal | None = None
-
-
-class TrendPoint(BaseModel):
-    assessment_id: str
-    title: str
-    period: str | None
-    period_end: date | None
-    closed_at: datetime
-    questionnaire_version: str
-    overall: Figures
-    domains: dict[str, DomainFigures]
-    enablers: dict[str, float | None]
-
-
-class CardHeadline(BaseModel):
-    """The parts of a stored score card a trend point shows (skips the per-practice detail)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    overall: Overall
-    domains: tuple[DomainScore, ...]
-    enablers: tuple[EnablerScore, ...]
-
-
-class Trend(BaseModel):
-    questionnaire: str
-    points: list[TrendPoint]
+__all__ = [
+    "Overview",
+    "build_overview",
+    "build_trend",
+    "compare_assessments",
+]
 
 
 def _point(
-    assessment: AssessmentRow, card: CardHeadline, goal_blocks: dict[str, goals.Goal]
+    assessment: AssessmentRow, card: CardHeadline, goal_blocks: dict[str, Goal]
 ) -> TrendPoint:
-    assert assessment.closed_at is not None
+    assert assessment.closed_at is not None and assessment.scoring_version is not None
+    overall = card.overall
     return TrendPoint(
         assessment_id=assessment.id,
         title=assessment.title,
@@ -71,20 +54,40 @@ def _point(
         period_end=assessment.period_end,
         closed_at=assessment.closed_at,
         questionnaire_version=assessment.questionnaire_version,
+        scoring_version=assessment.scoring_version,
+        rescored=CardReader.rescored(assessment),
+        scope=list(card.scope),
         overall=Figures(
-            attainment=card.overall.attainment, level=card.overall.level, index=card.overall.index
+            attainment=overall.attainment,
+            progress=overall.progress,
+            level=overall.level,
+            index=overall.index,
         ),
         domains={
             domain.id: DomainFigures(
                 attainment=domain.attainment,
+                progress=domain.progress,
                 level=domain.level,
                 index=domain.index,
                 goal=goal_blocks.get(domain.id),
             )
             for domain in card.domains
         },
-        enablers={enabler.id: enabler.attainment for enabler in card.enablers},
+        enablers={
+            enabler.id: EnablerFigures(attainment=enabler.attainment, progress=enabler.progress)
+            for enabler in card.enablers
+        },
     )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What an organization's overview page shows: the trend of a questionnaire key, named
+    with that key's newest questionnaire version."""
+
+    organization: OrganizationRow
+    trend: Trend
+    questionnaire: Questionnaire
 
 
 def _figures(card: CardHeadline) -> dict[str, tuple[int | None, float | None]]:
@@ -96,7 +99,8 @@ def build_trend(
 ) -> Trend:
     """One point per closed assessment of the key, oldest first in trend order.
 
-    A constant number of queries whatever the number of assessments; 404 for an unknown key.
+    Cards of an older scoring version are rescored (`api.services.cards`). A constant number
+    of queries whatever the number of assessments; 404 for an unknown key.
     """
     versions_of(session=session, key=questionnaire_key)
     closed = sorted(
@@ -105,11 +109,16 @@ def build_trend(
         ),
         key=goals.trend_order,
     )
-    cards = [CardHeadline.model_validate_json(a.score_card or "") for a in closed]
+    reader = CardReader(session)
+    cards = [reader.headline(assessment) for assessment in closed]
     target = repository.get_target(
         session=session, organization_id=organization.id, questionnaire_key=questionnaire_key
     )
-    baseline = {d.id: d.index for d in cards[0].domains} if cards else None
+    baseline: dict[str, float | None] = {}
+    for card in cards:  # each domain's first assessed index, in trend order
+        for domain in card.domains:
+            if domain.assessed:
+                baseline.setdefault(domain.id, domain.index)
     targets = target.domains if target is not None else None
     return Trend(
         questionnaire=questionnaire_key,
@@ -120,41 +129,48 @@ def build_trend(
     )
 
 
+def build_overview(
+    *, session: Session, organization: OrganizationRow, questionnaire_key: str
+) -> Overview:
+    """The trend of the key (`build_trend`, 404 for an unknown key) and its newest version."""
+    found = build_trend(
+        session=session, organization=organization, questionnaire_key=questionnaire_key
+    )
+    newest = get_questionnaire(session=session, key=questionnaire_key)
+    return Overview(organization=organization, trend=found, questionnaire=newest.questionnaire)
+
+
 def compare_assessments(
     *, session: Session, organization: OrganizationRow, base_id: str, target_id: str
-) -> dict[str, Any]:
+) -> ComparisonReport:
     """The comparison of `scoring.md` section 8 between two closed assessments, with goals.
 
     404 for an assessment that is not the organization's; 409 when either is open, or when
-    they differ in questionnaire key or scoring version.
+    their questionnaires are unrelated (neither the same key nor a short form of the other).
+    A card of an older scoring version is rescored with the credit floor of the newest
+    version of its questionnaire key.
     """
-    sides = []
-    for assessment_id in (base_id, target_id):
-        assessment = (
-            repository.get_assessment(
-                session=session, organization_id=organization.id, assessment_id=assessment_id
-            )
-            if is_id(assessment_id, "asm")
-            else None
-        )
-        if assessment is None:
-            raise NotFound(f"No assessment {assessment_id!r} in this organization.")
-        sides.append(assessment)
-    for assessment in sides:
-        if assessment.status != CLOSED or assessment.score_card is None:
+    base, target = (
+        get_assessment(session=session, organization=organization, assessment_id=assessment_id)
+        for assessment_id in (base_id, target_id)
+    )
+    for assessment in (base, target):
+        if assessment.status != AssessmentStatus.CLOSED or assessment.score_card is None:
             raise Conflict(f"Assessment {assessment.id!r} is open: only closed ones compare.")
-    base, target = sides
-    if base.questionnaire_key != target.questionnaire_key:
-        raise Conflict("The two assessments use different questionnaires: they do not compare.")
-    if base.scoring_version != target.scoring_version:
-        raise Conflict("The two assessments were scored by different scoring versions.")
-    base_card = ScoreCard.model_validate_json(base.score_card or "")
-    target_card = ScoreCard.model_validate_json(target.score_card or "")
+    base_questionnaire = questionnaire_of(session=session, assessment=base).questionnaire
+    target_questionnaire = questionnaire_of(session=session, assessment=target).questionnaire
+    if not related(base_questionnaire, target_questionnaire):
+        raise Conflict(
+            "The two assessments use unrelated questionnaires (neither the same key nor a short "
+            "form of the other): they do not compare."
+        )
+    older = base if CardReader.rescored(base) else target
     comparison = compare(
-        base_card,
-        target_card,
-        questionnaire_of(session=session, assessment=base).questionnaire,
-        questionnaire_of(session=session, assessment=target).questionnaire,
+        read_card(base.score_card or ""),
+        read_card(target.score_card or ""),
+        base_questionnaire,
+        target_questionnaire,
+        credit_floor=CardReader(session).credit_floor(older.questionnaire_key),
     )
     target_row = repository.get_target(
         session=session, organization_id=organization.id, questionnaire_key=target.questionnaire_key
@@ -162,15 +178,17 @@ def compare_assessments(
     baseline = goals.baseline_indexes(
         session=session, organization_id=organization.id, questionnaire_key=target.questionnaire_key
     )
-    blocks = goals.goal_blocks_from(
-        target_row.domains if target_row is not None else None,
-        {d.id: (d.level.target, d.index.target) for d in comparison.domains},
-        baseline,
+    targets = target_row.domains if target_row is not None else {}
+    # "Now" is the target side; a targeted domain the comparison leaves out (outside a
+    # side's scope) still gets its goal block, with nothing to measure.
+    now: dict[str, tuple[int | None, float | None]] = dict.fromkeys(targets, (None, None))
+    now.update({d.id: (d.level.target, d.index.target) for d in comparison.domains})
+    blocks = goals.goal_blocks_from(targets, now, baseline)
+    return ComparisonReport(
+        **dict(comparison),
+        assessments=ComparedAssessments(
+            base=ComparedAssessment(id=base.id, title=base.title, period=base.period),
+            target=ComparedAssessment(id=target.id, title=target.title, period=target.period),
+        ),
+        goals=blocks,
     )
-    body: dict[str, Any] = json.loads(comparison.model_dump_json())
-    body["assessments"] = {
-        "base": {"id": base.id, "title": base.title, "period": base.period},
-        "target": {"id": target.id, "title": target.title, "period": target.period},
-    }
-    body["goals"] = {domain: block.model_dump() for domain, block in blocks.items()}
-    return body

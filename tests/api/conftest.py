@@ -54,7 +54,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA])
+    return Settings(
+        database_url=database_url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver", "127.0.0.1"],  # TestClient, and the live server
+    )
 
 
 @pytest.fixture

@@ -181,7 +181,7 @@ def test_close_twice_answers_409(client: TestClient, org: tuple[str, Headers]) -
     slug, owner = org
     a = new_assessment(client, owner, slug)["id"]
     closed = _close_with_one_answer(client, owner, slug, a)
-    assert (closed["status"], closed["scoring_version"]) == ("closed", "1")
+    assert (closed["status"], closed["scoring_version"]) == ("closed", "2")
     assert closed["closed_at"] is not None
     assert client.post(_path(slug, a, "/close"), headers=owner).status_code == 409
 

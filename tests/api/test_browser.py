@@ -184,7 +184,7 @@ def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); "
-            ".ci/run does it when it can."
+            "make test does it when run as root."
         )
     from playwright.sync_api import sync_playwright
 

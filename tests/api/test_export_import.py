@@ -67,7 +67,12 @@ def source(sqlite_template: Path, tmp_path: Path) -> Iterator[Source]:
     path = tmp_path / "source.db"
     shutil.copyfile(sqlite_template, path)
     url = f"sqlite:///{path}"
-    settings = Settings(database_url=url, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA])
+    settings = Settings(
+        database_url=url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
     admin = bearer(ADMIN_KEY)
     with TestClient(create_app(settings)) as client:
         scored = scored_assessment(client, admin, name="Exporter")
@@ -78,7 +83,9 @@ def source(sqlite_template: Path, tmp_path: Path) -> Iterator[Source]:
             headers=owner,
         )
         assert targets.status_code == 200
-        still_open = new_assessment(client, owner, slug, title="Running", rigor="facilitated")
+        still_open = new_assessment(
+            client, owner, slug, title="Running", rigor="facilitated", scope=["project"]
+        )
         r, token = new_respondent(client, owner, slug, still_open["id"], "Cleo")
         save(client, owner, slug, still_open["id"], r["id"], PRJ_STD_01_Q1=1)
         save(client, owner, slug, still_open["id"], r["id"], PRJ_STD_01_Q1=2, ENB_STR_01_Q1=3)
@@ -122,6 +129,10 @@ def test_an_organization_round_trips_losslessly(
     assert "tokens must be re-issued" in imported.stdout
     second = export_file(monkeypatch, database_url, source.slug, tmp_path / "second.json")
     assert without_time_of_export(second) == without_time_of_export(first)
+    assert sorted(a["scope"] for a in first["assessments"]) == [
+        ["project"],
+        ["project", "program"],
+    ]
 
 
 def test_an_imported_report_is_the_same_byte_for_byte(
@@ -129,7 +140,12 @@ def test_an_imported_report_is_the_same_byte_for_byte(
 ) -> None:
     export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
     assert run(monkeypatch, database_url, "import", str(tmp_path / "export.json")).exit_code == 0
-    settings = Settings(database_url=database_url, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA])
+    settings = Settings(
+        database_url=database_url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
     with TestClient(create_app(settings)) as client:
         path = f"/v1/organizations/{source.slug}/assessments/{source.closed}/report"
         assert client.get(path, headers=bearer(ADMIN_KEY)).content == source.closed_report

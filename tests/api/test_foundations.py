@@ -22,7 +22,11 @@ def test_health_answers_ok_without_a_secret(client: TestClient) -> None:
 
 
 def test_health_answers_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/opm.db", questionnaire_dirs=[])
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/opm.db",
+        questionnaire_dirs=[],
+        allowed_hosts=["testserver"],
+    )
     from api.migrate import upgrade
 
     upgrade(settings.database_url)
@@ -111,7 +115,9 @@ def test_a_questionnaire_is_served_whole(client: TestClient, admin: dict[str, st
         "attainment_threshold": 0.75,
         "stage_threshold": 0.8,
         "aggregation": "mean",
+        "credit_floor": 0.0,
     }
+    assert body["subset_of"] is None
     assert [bp["id"] for bp in body["best_practices"]][:2] == ["PRJ-STD-01", "PRJ-MEA-01"]
 
 

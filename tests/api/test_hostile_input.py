@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import Strict
 
 from api.db import make_engine
+from api.schemas import Input
 
 from .factories import (
     Headers,
@@ -235,3 +237,54 @@ def test_a_filter_that_cannot_be_a_questionnaire_key_answers_422(
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "questionnaire"
+
+
+@pytest.mark.parametrize("loose", ["yes", 1, "true", 0])
+def test_a_not_applicable_that_is_not_a_json_boolean_answers_422(
+    client: TestClient, world: dict[str, Any], loose: object
+) -> None:
+    path = answers_path(world["slug"], world["a"], world["r"])
+    response = client.patch(
+        path,
+        json={"answers": [{"question_id": "PGM-STD-01-Q1", "not_applicable": loose}]},
+        headers=world["token"],
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "answers.0.not_applicable"
+    assert client.get(path, headers=world["token"]).json()["answers"] == []
+
+
+@pytest.mark.parametrize("loose", ["yes", 1, "false"])
+def test_a_pmo_exists_that_is_not_a_json_boolean_answers_422(
+    client: TestClient, world: dict[str, Any], loose: object
+) -> None:
+    response = client.patch(
+        f"/v1/organizations/{world['slug']}",
+        json={"profile": {"pmo": {"exists": loose}}},
+        headers=world["owner"],
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "profile.pmo.exists"
+
+
+def _request_models() -> list[type[Input]]:
+    found: list[type[Input]] = []
+    pending: list[type[Input]] = [Input]
+    while pending:
+        model = pending.pop()
+        found.append(model)
+        pending.extend(model.__subclasses__())
+    return found
+
+
+def test_every_boolean_of_every_request_body_is_strict() -> None:
+    import api.app  # noqa: F401 - every route, so every request model, is defined
+
+    loose = [
+        f"{model.__name__}.{name}"
+        for model in _request_models()
+        for name, field in model.model_fields.items()
+        if bool in (field.annotation, *get_args(field.annotation))
+        and not any(isinstance(meta, Strict) and meta.strict for meta in field.metadata)
+    ]
+    assert loose == []

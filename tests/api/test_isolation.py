@@ -44,8 +44,11 @@ ORG_PREFIX = "/v1/organizations/{org}"
 ADMIN_ONLY = frozenset({"/v1/organizations"})
 ANSWERS = ORG_PREFIX + "/assessments/{a}/respondents/{r}/answers"
 SUBMIT = ORG_PREFIX + "/assessments/{a}/respondents/{r}/submit"
-# What a respondent token may do, on its own respondent's paths only (`api.md`).
-RESPONDENT_OWN = frozenset({("GET", ANSWERS), ("PATCH", ANSWERS), ("POST", SUBMIT)})
+QUESTIONNAIRE = ORG_PREFIX + "/assessments/{a}/questionnaire"
+# What a respondent token may do: its own respondent's paths, its assessment's questionnaire.
+RESPONDENT_OWN = frozenset(
+    {("GET", ANSWERS), ("PATCH", ANSWERS), ("POST", SUBMIT), ("GET", QUESTIONNAIRE)}
+)
 ID_PARAMS = ("a", "r", "key_id", "share_link")  # ids that must belong to their parent
 # Path segments of what only an owner key (or an admin) may use, reading included.
 OWNER_ONLY = frozenset({"keys", "audit"})
@@ -260,7 +263,11 @@ def world(
         url = request.getfixturevalue("postgres_migrated")
     # The walk presents a revoked key hundreds of times from one address: not an attack.
     settings = Settings(
-        database_url=url, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA], auth_failure_limit=10**6
+        database_url=url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+        auth_failure_limit=10**6,
     )
     try:
         with TestClient(create_app(settings), raise_server_exceptions=False) as client:

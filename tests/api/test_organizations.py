@@ -35,6 +35,9 @@ def test_admin_creates_an_organization_with_a_first_owner_key(
         "assessment": None,
         "respondent": None,
         "questionnaire": None,
+        "organization_name": None,
+        "assessment_title": None,
+        "scope": None,
     }
 
 
@@ -207,6 +210,9 @@ def test_me_tells_a_respondent_its_questionnaire(client: TestClient, admin: dict
         "assessment": assessment["id"],
         "respondent": respondent["id"],
         "questionnaire": {"key": "test-q", "version": "1.0.0"},
+        "organization_name": "Acme",
+        "assessment_title": "2026",
+        "scope": ["project", "program"],
     }
     assert client.get("/v1/me", headers=admin).json()["kind"] == "admin"
 

@@ -285,7 +285,8 @@ def test_the_overview_draws_the_trend_and_links_each_report(
     assert re.search(r'<svg[^>]+aria-labelledby="chart-trend-title', html)
     overall = re.findall(r'<circle class="point" data-series="overall"', html)
     assert len(overall) == 2
-    assert "project: 2025 0.00, 2026 1.00" in html.replace("Project", "project")
+    # 2025: PRJ-STD-01 scored 0.5, credit 0.5 / 0.75: index 0.67; 2026: level 1, measure at 0.
+    assert "project: 2025 0.67, 2026 1.00" in html.replace("Project", "project")
 
 
 def test_the_overview_needs_a_known_questionnaire(client: TestClient, admin: Headers) -> None:
@@ -302,7 +303,13 @@ def test_the_overview_needs_a_known_questionnaire(client: TestClient, admin: Hea
 
 def _gap(identifier: str, score_value: float = 0.5) -> Gap:
     return Gap(
-        id=identifier, title=identifier, domain="d", stage="s", enabler=None, score=score_value
+        id=identifier,
+        title=identifier,
+        domain="d",
+        stage="s",
+        enabler=None,
+        score=score_value,
+        credit=score_value,
     )
 
 

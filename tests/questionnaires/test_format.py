@@ -5,10 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from pydantic import ValidationError
 
-from questionnaires import QuestionnaireFileError, content_hash, load_file, version_precedence
+from questionnaires import (
+    Questionnaire,
+    QuestionnaireFileError,
+    ShortFormOf,
+    content_hash,
+    load_file,
+    version_precedence,
+)
 
-from ..samples import BROKEN, GOOD
+from ..samples import BROKEN, GOOD, SHORT_FORM
 
 BROKEN_REFERENCES = """\
 key: refs
@@ -89,3 +98,91 @@ def test_versions_order_by_semantic_version_precedence() -> None:
         "1.10.0",
         "2.0.0",
     ]
+
+
+# --- scoring.credit_floor, subset_of, readable errors, the schema -------------------------
+
+
+def _with(tmp_path: Path, old: str, new: str) -> list[tuple[str, str]]:
+    text = GOOD.read_text()
+    assert old in text
+    return _problems(tmp_path, text.replace(old, new, 1))
+
+
+def test_credit_floor_defaults_to_zero() -> None:
+    assert load_file(GOOD).questionnaire.scoring.credit_floor == 0
+
+
+def test_credit_floor_below_the_attainment_threshold_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        GOOD.read_text().replace("language: en", "language: en\nscoring: {credit_floor: 0.25}")
+    )
+    assert load_file(path).questionnaire.scoring.credit_floor == 0.25
+
+
+@pytest.mark.parametrize(
+    "scoring",
+    [
+        "{credit_floor: 0.75}",
+        "{credit_floor: 0.9}",
+        "{attainment_threshold: 0.5, credit_floor: 0.6}",
+    ],
+)
+def test_credit_floor_at_or_above_the_attainment_threshold_is_refused_by_name(
+    tmp_path: Path, scoring: str
+) -> None:
+    [(where, message)] = _with(tmp_path, "language: en", f"language: en\nscoring: {scoring}")
+    assert where == "scoring.credit_floor"
+    assert "credit_floor must be below attainment_threshold" in message
+
+
+def test_a_negative_credit_floor_is_refused_by_name(tmp_path: Path) -> None:
+    problems = _with(tmp_path, "language: en", "language: en\nscoring: {credit_floor: -0.1}")
+    assert [where for where, _ in problems] == ["scoring.credit_floor"]
+
+
+def test_subset_of_names_a_key_and_a_version() -> None:
+    short_form = Questionnaire.model_validate(yaml.safe_load(SHORT_FORM))
+    assert short_form.subset_of == ShortFormOf(key="test-q", version="1.0.0")
+
+
+def test_subset_of_refuses_unknown_keys_and_a_malformed_version(tmp_path: Path) -> None:
+    text = SHORT_FORM.replace('{key: test-q, version: "1.0.0"}', "{key: test-q, version: 1, x: 2}")
+    where = {where for where, _ in _problems(tmp_path, text)}
+    assert where == {"subset_of.version", "subset_of.x"}
+
+
+def test_model_validate_error_text_lists_each_reference_problem() -> None:
+    with pytest.raises(ValidationError) as error:
+        Questionnaire.model_validate(yaml.safe_load(BROKEN_REFERENCES))
+    text = str(error.value)
+    assert "problem(s) in the questionnaire's references" in text
+    assert "best_practices.1.stage: unknown stage 'measure'" in text
+    assert "best_practices.1.depends_on.1: unknown best practice 'Z'" in text
+    assert "no best practice for domain 'program', stage 'standardize'" in text
+
+
+def test_the_schema_describes_every_field_of_the_public_classes() -> None:
+    schema = Questionnaire.model_json_schema()
+    classes = {"Questionnaire": schema, **schema["$defs"]}
+    assert set(classes) == {
+        "Questionnaire",
+        "Scale",
+        "ScaleOption",
+        "ScoringParameters",
+        "ShortFormOf",
+        "Domain",
+        "Stage",
+        "Enabler",
+        "BestPractice",
+        "Question",
+    }
+    undescribed = [
+        f"{name}.{field}"
+        for name, definition in classes.items()
+        for field, spec in definition["properties"].items()
+        if not spec.get("description")
+    ]
+    assert undescribed == []
+    assert all(definition.get("description") for definition in classes.values())

@@ -68,14 +68,24 @@ def questionnaire(
     scale_top: int = 4,
     key: str = "test-q",
     version: str = "1.0.0",
+    subset_of: tuple[str, str] | None = None,
     **scoring: Any,
 ) -> Questionnaire:
-    """A questionnaire of `practices`; `scoring` holds the scoring parameters to change."""
+    """A questionnaire of `practices`; `scoring` holds the scoring parameters to change.
+
+    `subset_of` (key, version) makes it a short form of that questionnaire.
+    """
+    short_form = (
+        {}
+        if subset_of is None
+        else {"subset_of": dict(zip(("key", "version"), subset_of, strict=True))}
+    )
     return Questionnaire.model_validate(
         {
             "key": key,
             "version": version,
             "title": "Scoring test questionnaire",
+            **short_form,
             "scale": {"options": [{"value": v, "label": f"L{v}"} for v in range(scale_top + 1)]},
             "scoring": scoring,
             "domains": [{"id": d, "name": d.title()} for d in domains],

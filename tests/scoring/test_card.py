@@ -8,262 +8,85 @@ from collections.abc import Mapping
 import pydantic
 import pytest
 
-import questionnaires
-from scoring import SCORING_VERSION, ScoreCard, score
+from scoring import SCORING_VERSION, Gap, ScoreCard, score
 
-from ..samples import DATA
+from .examples import EXAMPLE_CARD, example_card
 from .factories import BLANK, NA, Values, answers, practice, questionnaire
-
-
-def example_card() -> ScoreCard:
-    """The card of tests/data/test-q-1.0.0.yaml answered by two respondents, worked by hand."""
-    example = questionnaires.load_file(DATA / "test-q-1.0.0.yaml").questionnaire
-    return score(
-        example,
-        answers(
-            {
-                "ann": {
-                    "PRJ-STD-01-Q1": 4,
-                    "PRJ-STD-01-Q2": 3,
-                    "PRJ-MEA-01-Q1": 2,
-                    "PGM-STD-01-Q1": NA,
-                    "PGM-MEA-01-Q1": NA,
-                    "ENB-STR-01-Q1": 4,
-                },
-                "bob": {
-                    "PRJ-STD-01-Q1": 2,
-                    "PRJ-STD-01-Q2": 3,
-                    "PRJ-MEA-01-Q1": BLANK,
-                    "PGM-STD-01-Q1": NA,
-                    "ENB-STR-01-Q1": 3,
-                },
-            }
-        ),
-    )
-
-
-EXAMPLE_CARD = {
-    "scoring_version": "1",
-    "questionnaire": {"key": "test-q", "version": "1.0.0"},
-    "parameters": {"attainment_threshold": 0.75, "stage_threshold": 0.8, "aggregation": "mean"},
-    "respondents": 2,
-    "completeness": {
-        "questions": 6,
-        "answered": 4,
-        "not_applicable": 2,
-        "unanswered": 0,
-        "ratio": 1.0,
-    },
-    "overall": {
-        "attainment": 0.5,
-        "score": 0.625,
-        "level": 1,
-        "level_name": "Standardized",
-        "index": 1.0,
-        "practices_assessed": 2,
-        "practices_attained": 1,
-    },
-    "domains": [
-        {
-            "id": "project",
-            "name": "Project",
-            "assessed": True,
-            "attainment": 0.5,
-            "score": 0.625,
-            "level": 1,
-            "level_name": "Standardized",
-            "index": 1.0,
-            "practices_assessed": 2,
-            "practices_attained": 1,
-            "next_level": {
-                "level": 2,
-                "stage": "measure",
-                "needed": 1,
-                "candidates": ["PRJ-MEA-01"],
-            },
-            "stages": [
-                {
-                    "id": "standardize",
-                    "practices_assessed": 1,
-                    "practices_attained": 1,
-                    "attainment": 1.0,
-                    "score": 0.75,
-                    "achieved": True,
-                },
-                {
-                    "id": "measure",
-                    "practices_assessed": 1,
-                    "practices_attained": 0,
-                    "attainment": 0.0,
-                    "score": 0.5,
-                    "achieved": False,
-                },
-            ],
-        },
-        {
-            "id": "program",
-            "name": "Program",
-            "assessed": False,
-            "attainment": None,
-            "score": None,
-            "level": None,
-            "level_name": None,
-            "index": None,
-            "practices_assessed": 0,
-            "practices_attained": 0,
-            "next_level": None,
-            "stages": [
-                {
-                    "id": stage,
-                    "practices_assessed": 0,
-                    "practices_attained": 0,
-                    "attainment": None,
-                    "score": None,
-                    "achieved": True,
-                }
-                for stage in ("standardize", "measure")
-            ],
-        },
-    ],
-    "enablers": [
-        {
-            "id": "structural",
-            "name": "Structural",
-            "practices_assessed": 1,
-            "practices_attained": 1,
-            "attainment": 1.0,
-            "score": 0.875,
-        }
-    ],
-    "best_practices": [
-        {
-            "id": "PRJ-STD-01",
-            "title": "Project method standardized",
-            "domain": "project",
-            "stage": "standardize",
-            "enabler": None,
-            "assessed": True,
-            "score": 0.75,
-            "attained": True,
-            "questions": [
-                {
-                    "id": "PRJ-STD-01-Q1",
-                    "status": "answered",
-                    "score": 0.75,
-                    "dispersion": 0.25,
-                    "responses": 2,
-                },
-                {
-                    "id": "PRJ-STD-01-Q2",
-                    "status": "answered",
-                    "score": 0.75,
-                    "dispersion": 0.0,
-                    "responses": 2,
-                },
-            ],
-        },
-        {
-            "id": "PRJ-MEA-01",
-            "title": "Project measures collected",
-            "domain": "project",
-            "stage": "measure",
-            "enabler": None,
-            "assessed": True,
-            "score": 0.5,
-            "attained": False,
-            "questions": [
-                {
-                    "id": "PRJ-MEA-01-Q1",
-                    "status": "answered",
-                    "score": 0.5,
-                    "dispersion": 0.0,
-                    "responses": 1,
-                }
-            ],
-        },
-        {
-            "id": "PGM-STD-01",
-            "title": "Program method standardized",
-            "domain": "program",
-            "stage": "standardize",
-            "enabler": None,
-            "assessed": False,
-            "score": None,
-            "attained": None,
-            "questions": [
-                {
-                    "id": "PGM-STD-01-Q1",
-                    "status": "not_applicable",
-                    "score": None,
-                    "dispersion": None,
-                    "responses": 0,
-                }
-            ],
-        },
-        {
-            "id": "PGM-MEA-01",
-            "title": "Program benefits measured",
-            "domain": "program",
-            "stage": "measure",
-            "enabler": None,
-            "assessed": False,
-            "score": None,
-            "attained": None,
-            "questions": [
-                {
-                    "id": "PGM-MEA-01-Q1",
-                    "status": "not_applicable",
-                    "score": None,
-                    "dispersion": None,
-                    "responses": 0,
-                }
-            ],
-        },
-        {
-            "id": "ENB-STR-01",
-            "title": "An office owns the method",
-            "domain": None,
-            "stage": None,
-            "enabler": "structural",
-            "assessed": True,
-            "score": 0.875,
-            "attained": True,
-            "questions": [
-                {
-                    "id": "ENB-STR-01-Q1",
-                    "status": "answered",
-                    "score": 0.875,
-                    "dispersion": 0.125,
-                    "responses": 2,
-                }
-            ],
-        },
-    ],
-    "gaps": [
-        {
-            "id": "PRJ-MEA-01",
-            "title": "Project measures collected",
-            "domain": "project",
-            "stage": "measure",
-            "enabler": None,
-            "score": 0.5,
-        }
-    ],
-    "disagreements": [{"id": "PRJ-STD-01-Q1", "dispersion": 0.25, "responses": 2}],
-}
-
 
 # Section 7: the card
 
 
 def test_example_card_is_the_one_worked_by_hand() -> None:
+    """The worked example of `tests/scoring/examples.py`."""
     assert json.loads(example_card().model_dump_json()) == EXAMPLE_CARD
 
 
 def test_card_json_keys_come_in_the_order_of_the_spec() -> None:
     written = json.loads(example_card().model_dump_json())
-    assert list(written) == list(EXAMPLE_CARD)
-    assert list(written["domains"][0]) == list(EXAMPLE_CARD["domains"][0])  # type: ignore[index]
+    assert list(written) == [
+        "scoring_version",
+        "questionnaire",
+        "parameters",
+        "scope",
+        "respondents",
+        "completeness",
+        "overall",
+        "domains",
+        "enablers",
+        "best_practices",
+        "gaps",
+        "disagreements",
+    ]
+    assert list(written["parameters"]) == [
+        "attainment_threshold",
+        "stage_threshold",
+        "aggregation",
+        "credit_floor",
+    ]
+    assert list(written["overall"]) == [
+        "attainment",
+        "progress",
+        "score",
+        "level",
+        "level_name",
+        "index",
+        "practices_assessed",
+        "practices_attained",
+    ]
+    assert list(written["domains"][0]) == [
+        "id",
+        "name",
+        "in_scope",
+        "assessed",
+        "attainment",
+        "progress",
+        "score",
+        "level",
+        "level_name",
+        "index",
+        "practices_assessed",
+        "practices_attained",
+        "next_level",
+        "stages",
+    ]
+    assert list(written["domains"][0]["stages"][0]) == [
+        "id",
+        "practices_assessed",
+        "practices_attained",
+        "attainment",
+        "progress",
+        "score",
+        "achieved",
+    ]
+    assert list(written["enablers"][0]) == [
+        "id",
+        "name",
+        "practices_assessed",
+        "practices_attained",
+        "attainment",
+        "progress",
+        "score",
+    ]
     assert list(written["best_practices"][0]) == [
         "id",
         "title",
@@ -273,7 +96,17 @@ def test_card_json_keys_come_in_the_order_of_the_spec() -> None:
         "assessed",
         "score",
         "attained",
+        "credit",
         "questions",
+    ]
+    assert list(written["gaps"][0]) == [
+        "id",
+        "title",
+        "domain",
+        "stage",
+        "enabler",
+        "score",
+        "credit",
     ]
 
 
@@ -292,28 +125,33 @@ def test_card_round_trips_through_its_json() -> None:
     assert ScoreCard.model_validate_json(written).model_dump_json() == written
 
 
-def test_same_input_gives_the_same_card_byte_for_byte() -> None:
-    assert example_card().model_dump_json() == example_card().model_dump_json()
-
-
 def test_card_is_frozen() -> None:
     with pytest.raises(pydantic.ValidationError):
         example_card().respondents = 3  # type: ignore[misc]
 
 
 def test_card_records_its_scoring_version() -> None:
-    assert example_card().scoring_version == SCORING_VERSION == "1"
+    assert example_card().scoring_version == SCORING_VERSION == "2"
 
 
 def test_card_records_the_questionnaires_parameters() -> None:
     tuned = questionnaire(
-        practice("P"), attainment_threshold=0.6, stage_threshold=0.5, aggregation="min"
+        practice("P"),
+        attainment_threshold=0.6,
+        stage_threshold=0.5,
+        aggregation="min",
+        credit_floor=0.2,
     )
     assert score(tuned, []).parameters.model_dump() == {
         "attainment_threshold": 0.6,
         "stage_threshold": 0.5,
         "aggregation": "min",
+        "credit_floor": 0.2,
     }
+
+
+def test_credit_floor_defaults_to_zero() -> None:
+    assert score(questionnaire(practice("P")), []).parameters.credit_floor == 0.0
 
 
 # Section 6: gaps
@@ -334,10 +172,15 @@ GAPS = questionnaire(
 )
 
 
+def gaps(values: Values) -> list[Gap]:
+    """The gaps when each one-question practice P is answered `values[P]`."""
+    card = score(GAPS, answers({"ann": {f"{p}-Q1": value for p, value in values.items()}}))
+    return list(card.gaps)
+
+
 def gap_ids(values: Values) -> list[str]:
     """The ids of the gaps when each one-question practice P is answered `values[P]`."""
-    card = score(GAPS, answers({"ann": {f"{p}-Q1": value for p, value in values.items()}}))
-    return [gap.id for gap in card.gaps]
+    return [gap.id for gap in gaps(values)]
 
 
 def test_gaps_are_the_assessed_practices_not_attained() -> None:
@@ -366,6 +209,21 @@ def test_gaps_list_enabler_practices_last_by_enabler_then_lowest_score() -> None
         "STR-A",
         "CUL",
     ]
+
+
+def test_a_gap_carries_its_score_and_credit() -> None:
+    """PRJ-MEA answered 2 of 4: score 0.5, credit 0.5 / 0.75 = 2/3 (threshold 0.75, floor 0)."""
+    everything_else_attained = {p.id: 4 for p in GAPS.best_practices}
+    (gap,) = gaps({**everything_else_attained, "PRJ-MEA": 2})
+    assert gap.model_dump() == {
+        "id": "PRJ-MEA",
+        "title": "Practice PRJ-MEA",
+        "domain": "project",
+        "stage": "measure",
+        "enabler": None,
+        "score": 0.5,
+        "credit": 0.6667,
+    }
 
 
 def test_gaps_with_equal_scores_keep_questionnaire_order() -> None:

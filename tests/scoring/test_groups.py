@@ -8,7 +8,7 @@ import pytest
 
 from scoring import Answer, ScoreCard, score
 
-from .factories import NA, Values, answers, domain_in, practice, questionnaire
+from .factories import NA, Values, answers, domain_in, practice, question, questionnaire
 
 STAGES = ("standardize", "measure", "control")
 LEVEL_NAMES = ["Initial", "Standardized", "Measured", "Controlled"]
@@ -71,16 +71,50 @@ def test_cell_below_the_stage_threshold_is_not_achieved() -> None:
     assert cell.achieved is False  # 0.5 < 0.8
 
 
-def test_cell_with_no_assessed_practice_is_achieved_with_null_figures() -> None:
+def test_cell_with_no_assessed_practice_is_not_achieved_and_has_null_figures() -> None:
     cell = domain_in(scored({"S1": NA, "S2": NA})).stages[0]
     assert cell.model_dump() == {
         "id": "standardize",
         "practices_assessed": 0,
         "practices_attained": 0,
         "attainment": None,
+        "progress": None,
         "score": None,
-        "achieved": True,
+        "achieved": False,
     }
+
+
+def test_cell_progress_is_the_mean_credit_of_its_assessed_practices() -> None:
+    # S1 attained: credit 1; S2 scored 0.5: credit 0.5 / 0.75 = 2/3; (1 + 2/3) / 2 = 5/6
+    cell = domain_in(scored({"S1": 4, "S2": 2})).stages[0]
+    assert (cell.attainment, cell.progress) == (0.5, 0.8333)
+
+
+def test_cell_progress_shows_improvement_before_any_practice_is_attained() -> None:
+    # credits 0.25 / 0.75 = 1/3 and 0.5 / 0.75 = 2/3: progress 1/2, attainment still 0
+    cell = domain_in(scored({"S1": 1, "S2": 2})).stages[0]
+    assert (cell.attainment, cell.progress) == (0.0, 0.5)
+
+
+def test_cell_progress_counts_credit_from_the_questionnaires_floor() -> None:
+    # floor 0.25: S1 at 0.25 earns 0, S2 at 0.5 earns (0.5 - 0.25) / 0.5 = 1/2; mean 1/4
+    cell = domain_in(scored({"S1": 1, "S2": 2}, credit_floor=0.25)).stages[0]
+    assert cell.progress == 0.25
+
+
+def test_cell_progress_leaves_out_practices_that_are_not_assessed() -> None:
+    cell = domain_in(scored({"S1": 2, "S2": NA})).stages[0]
+    assert (cell.practices_assessed, cell.progress) == (1, 0.6667)
+
+
+def test_progress_of_a_group_holding_an_unattained_practice_is_written_at_most_0_9999() -> None:
+    # P1 attained; P2 at (10000 * 0.75 + 0.5) / 10001 = 0.749975, unattained, credit 0.99997:
+    # progress 0.999983 would round to 1.0, and is written 0.9999
+    near = questionnaire(
+        practice("P1"), practice("P2", question("Q1", weight=10000), question("Q2", weight=1))
+    )
+    cell = domain_in(score(near, answers({"ann": {"P1-Q1": 4, "Q1": 3, "Q2": 2}}))).stages[0]
+    assert (cell.attainment, cell.progress) == (0.5, 0.9999)
 
 
 # Section 4: domains, levels, indexes, next level
@@ -99,14 +133,51 @@ def test_level_stops_at_the_first_stage_not_achieved() -> None:
     assert domain.level == 0
 
 
-def test_a_stage_with_no_assessed_practice_does_not_block_the_level() -> None:
-    domain = domain_in(scored({"S1": NA, "S2": NA, "M1": ATTAINED, "C1": UNATTAINED}))
-    assert domain.level == 2
+def test_a_stage_with_no_assessed_practice_stops_the_level() -> None:
+    # Standardize could not be assessed: nothing can be claimed from it on (section 3)
+    domain = domain_in(scored({"S1": NA, "S2": NA, "M1": ATTAINED, "C1": ATTAINED}))
+    assert (domain.level, domain.level_name) == (0, "Initial")
 
 
-def test_index_is_the_level_plus_the_attainment_of_the_next_stage() -> None:
-    domain = domain_in(scored({"S1": UNATTAINED, "S2": ATTAINED, "M1": 4, "C1": 4}))
-    assert (domain.level, domain.index) == (0, 0.5)
+def test_index_adds_nothing_for_a_next_stage_with_no_assessed_practice() -> None:
+    domain = domain_in(scored({"S1": ATTAINED, "S2": ATTAINED, "M1": NA, "C1": ATTAINED}))
+    assert (domain.level, domain.index) == (1, 1.0)
+
+
+def test_next_level_of_a_stage_with_no_assessed_practice_asks_for_it_to_be_assessed() -> None:
+    next_level = domain_in(scored({"S1": ATTAINED, "S2": ATTAINED, "M1": NA})).next_level
+    assert next_level is not None
+    assert next_level.model_dump() == {
+        "level": 2,
+        "stage": "measure",
+        "needed": None,
+        "candidates": (),
+    }
+
+
+def test_index_is_the_level_plus_the_progress_of_the_next_stage() -> None:
+    # Standardize: S1 at 0.5 (credit 2/3), S2 attained: attainment 0.5, not achieved, so
+    # level 0; progress (2/3 + 1) / 2 = 5/6, so the index is 0 + 0.8333 (version "1": 0.5)
+    domain = domain_in(scored({"S1": 2, "S2": ATTAINED, "M1": 4, "C1": 4}))
+    assert (domain.level, domain.index) == (0, 0.8333)
+
+
+def test_index_moves_before_any_practice_is_attained() -> None:
+    # S1 and S2 at 0.5: credit 2/3 each, none attained; index 2/3 where version "1" gave 0
+    domain = domain_in(scored({"S1": 2, "S2": 2, "M1": 2, "C1": 2}))
+    assert (domain.level, domain.attainment, domain.index) == (0, 0.0, 0.6667)
+
+
+def test_index_fraction_below_the_top_is_written_at_most_0_9999() -> None:
+    # Measure holds M1 at (10000 * 0.75 + 0.5) / 10001 = 0.749975: unattained, credit 0.99997;
+    # level 1 + 0.99997 would round to 2.0, the next level, and is written 1.9999
+    near = questionnaire(
+        practice("S1", stage="standardize"),
+        practice("M1", question("Q1", weight=10000), question("Q2", weight=1), stage="measure"),
+        stages=("standardize", "measure"),
+    )
+    domain = domain_in(score(near, answers({"ann": {"S1-Q1": 4, "Q1": 3, "Q2": 2}})))
+    assert (domain.level, domain.index) == (1, 1.9999)
 
 
 def test_index_is_the_number_of_stages_at_the_top_level() -> None:
@@ -115,13 +186,15 @@ def test_index_is_the_number_of_stages_at_the_top_level() -> None:
 
 
 def test_domain_figures_cover_all_its_assessed_practices() -> None:
+    # credits 1, 2/3 and 0: progress (1 + 2/3) / 3 = 5/9
     domain = domain_in(scored({"S1": 4, "S2": 2, "M1": 0, "C1": NA}))
     assert (
         domain.practices_assessed,
         domain.practices_attained,
         domain.attainment,
+        domain.progress,
         domain.score,
-    ) == (3, 1, 0.3333, 0.5)
+    ) == (3, 1, 0.3333, 0.5556, 0.5)
 
 
 def test_domain_with_no_assessed_practice_has_null_figures() -> None:
@@ -129,8 +202,10 @@ def test_domain_with_no_assessed_practice_has_null_figures() -> None:
     assert domain.model_dump(exclude={"stages"}) == {
         "id": "project",
         "name": "Project",
+        "in_scope": True,
         "assessed": False,
         "attainment": None,
+        "progress": None,
         "score": None,
         "level": None,
         "level_name": None,
@@ -207,14 +282,16 @@ def test_overall_level_and_index_are_those_of_the_weakest_domain() -> None:
 
 
 def test_overall_attainment_covers_every_domain_practice_but_no_enabler() -> None:
-    values = {"A1": 4, "A2": 4, "B1": 4, "B2": 0, "E1": 4, "E2": 4, "E3": 4}
+    # B2 at 0.5: credit 2/3; progress (3 + 2/3) / 4 = 11/12; score (3 + 0.5) / 4
+    values = {"A1": 4, "A2": 4, "B1": 4, "B2": 2, "E1": 0, "E2": 0, "E3": 0}
     overall = score(TWO_DOMAINS, one_respondent(values)).overall
     assert (
         overall.practices_assessed,
         overall.practices_attained,
         overall.attainment,
+        overall.progress,
         overall.score,
-    ) == (4, 3, 0.75, 0.75)
+    ) == (4, 3, 0.75, 0.9167, 0.875)
 
 
 def test_overall_leaves_out_domains_that_are_not_assessed() -> None:
@@ -228,6 +305,7 @@ def test_overall_is_null_when_no_domain_is_assessed() -> None:
     overall = score(TWO_DOMAINS, one_respondent(values)).overall
     assert overall.model_dump() == {
         "attainment": None,
+        "progress": None,
         "score": None,
         "level": None,
         "level_name": None,
@@ -240,12 +318,19 @@ def test_overall_is_null_when_no_domain_is_assessed() -> None:
 def test_enabler_category_is_the_group_of_its_practices() -> None:
     card = score(TWO_DOMAINS, one_respondent({"E1": 4, "E2": 2, "E3": NA}))
     structural, cultural = card.enablers
+    # E1 attained (credit 1), E2 at 0.5 (credit 2/3): progress 5/6
     assert structural.model_dump() == {
         "id": "structural",
         "name": "Structural",
         "practices_assessed": 2,
         "practices_attained": 1,
         "attainment": 0.5,
+        "progress": 0.8333,
         "score": 0.75,
     }
-    assert (cultural.practices_assessed, cultural.attainment, cultural.score) == (0, None, None)
+    assert (
+        cultural.practices_assessed,
+        cultural.attainment,
+        cultural.progress,
+        cultural.score,
+    ) == (0, None, None, None)

@@ -1,0 +1,53 @@
+"""The service's enumerations, each listed once: tables, schemas, services and auth use these.
+
+A `StrEnum` member is its value (`AssessmentStatus.CLOSED == "closed"`), so it is stored,
+compared and serialized as the plain text the API and the database have always used.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "ORGANIZATION_ROLES",
+    "AssessmentStatus",
+    "KeyRole",
+    "PrincipalKind",
+    "Rigor",
+]
+
+
+class AssessmentStatus(StrEnum):
+    """An assessment's life cycle: open (taking answers), then closed for good (scored)."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class KeyRole(StrEnum):
+    """The role of an API key (`architecture.md`, Security model)."""
+
+    ADMIN = "admin"  # manages organizations; may do what any owner may
+    OWNER = "owner"  # everything in its organization, keys included
+    EDITOR = "editor"  # everything in its organization but keys
+    READER = "reader"  # read only
+
+
+# The roles an organization's key may have: an admin key belongs to no organization.
+ORGANIZATION_ROLES = (KeyRole.OWNER, KeyRole.EDITOR, KeyRole.READER)
+
+
+class Rigor(StrEnum):
+    """How an assessment was carried out."""
+
+    SELF = "self"
+    FACILITATED = "facilitated"
+    INDEPENDENT = "independent"
+
+
+class PrincipalKind(StrEnum):
+    """Who holds the secret a request carries."""
+
+    ADMIN = "admin"
+    KEY = "key"
+    RESPONDENT = "respondent"
