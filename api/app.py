@@ -16,6 +16,7 @@ from api.headers import SecurityHeaders
 from api.hosts import AllowedHosts
 from api.middleware import RequestBody, StartupRefusals
 from api.openapi import contract
+from api.pages import install_pages
 from api.request_log import RequestLog, configure_logging
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> Fa
     app.add_exception_handler(FailedAuthentication, failed_authentication_problem)
     for router in ROUTERS:
         app.include_router(router)
+    install_pages(app)
     # The last added runs first: every request is logged, every answer (a refusal too) gets
     # the security headers, and the host is checked before the body is read.
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)

@@ -8,31 +8,35 @@ never learns from a 422 that another organization's resource exists.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import BackgroundTasks, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from api import repository, throttle
 from api.client_address import client_address
 from api.config import Settings
 from api.db import session_scope
-from api.deps import ClockDep, SessionDep, SettingsDep, get_engine
+from api.deps import READ_METHODS, ClockDep, SessionDep, SettingsDep, get_engine
 from api.enums import KeyRole, PrincipalKind
 from api.errors import FailedAuthentication, Forbidden, Unauthorized
 from api.principals import Action, Principal
-from api.secrets import same_secret, secret_hash
+from api.secrets import secret_hash
+from api.services import page_sessions
 from api.services.assessments import ensure_not_submitted, ensure_open
 from api.services.lookup import get_or_not_found
 from api.services.organizations import get_key
 from api.services.questionnaires import versions_of
 from api.services.share_links import get_share_link
-from api.tables import AssessmentRow, OrganizationRow, RespondentRow, utcnow
+from api.tables import ApiKeyRow, AssessmentRow, OrganizationRow, RespondentRow, utcnow
 
 ENV_ADMIN_ID = "admin"  # the id of the principal holding the configured admin key
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -50,26 +54,23 @@ def _bearer(credentials: HTTPAuthorizationCredentials | None) -> str:
     return secret
 
 
-def authenticate(
-    *, session: Session, settings: Settings, secret: str, now: datetime, address: str
-) -> Principal:
-    """The principal a secret belongs to.
+def _principal_of(
+    *,
+    session: Session,
+    settings: Settings,
+    hashed: str,
+    key: ApiKeyRow | None,
+    now: datetime,
+    address: str | None = None,
+) -> Principal | None:
+    """The principal whose secret hashes to `hashed` now, given the key holding that hash if any;
+    None when unknown, revoked, expired or re-issued.
 
-    429 first when the address is throttled (`api.throttle`), then 401 for an unknown, revoked
-    or expired secret: a `FailedAuthentication`, counted against the address.
+    An admin secret is any of those in force (several while one is rotated): a page session
+    opened with one that has been rotated out ends with it.
     """
-    hashed = secret_hash(secret)
-    key, failures = repository.get_api_key_and_failures(
-        session=session, secret_hash=hashed, address=address, since=now - throttle.WINDOW
-    )
-    throttle.ensure_not_throttled(
-        session=session,
-        address=address,
-        failures=failures,
-        limit=settings.auth_failure_limit,
-        now=now,
-    )
-    if any(same_secret(secret, secret_hash(admin)) for admin in settings.admin_secrets()):
+    admins = [secret_hash(admin) for admin in settings.admin_secrets()]
+    if any(hmac.compare_digest(hashed, admin) for admin in admins):
         return Principal(
             kind=PrincipalKind.ADMIN, id=ENV_ADMIN_ID, role=KeyRole.ADMIN, address=address
         )
@@ -77,7 +78,7 @@ def authenticate(
         key is not None
         and key.revoked_at is None
         and (key.expires_at is None or now < key.expires_at)
-        and same_secret(secret, key.secret_hash)
+        and hmac.compare_digest(hashed, key.secret_hash)
     ):
         kind = PrincipalKind.ADMIN if key.role == KeyRole.ADMIN else PrincipalKind.KEY
         return Principal(
@@ -88,7 +89,7 @@ def authenticate(
             address=address,
         )
     found = repository.get_respondent_by_token_hash(session=session, token_hash=hashed)
-    if found is not None and same_secret(secret, found[0].token_hash or ""):
+    if found is not None and hmac.compare_digest(hashed, found[0].token_hash or ""):
         respondent, organization_id = found
         return Principal(
             kind=PrincipalKind.RESPONDENT,
@@ -98,9 +99,53 @@ def authenticate(
             respondent_id=respondent.id,
             address=address,
         )
-    raise FailedAuthentication(
-        "Unknown, revoked or expired secret.", address=address, failed_at=now
+    return None
+
+
+def _principal_for_hash(*, session: Session, settings: Settings, hashed: str) -> Principal | None:
+    """`_principal_of` the key found by its hash (page sessions, at every request)."""
+    key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
+    return _principal_of(session=session, settings=settings, hashed=hashed, key=key, now=utcnow())
+
+
+def authenticate(
+    *,
+    session: Session,
+    settings: Settings,
+    secret: str,
+    now: datetime | None = None,
+    address: str | None = None,
+) -> Principal:
+    """The principal a secret belongs to.
+
+    From a known `address` (a bearer secret): 429 first when it is throttled (`api.throttle`),
+    then 401 for an unknown, revoked or expired secret, a `FailedAuthentication` counted against
+    it. Without one (the pages' sign-in and invitation links): a plain 401, counted nowhere.
+    """
+    now = now or utcnow()
+    hashed = secret_hash(secret)
+    if address is None:
+        key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
+    else:
+        key, failures = repository.get_api_key_and_failures(
+            session=session, secret_hash=hashed, address=address, since=now - throttle.WINDOW
+        )
+        throttle.ensure_not_throttled(
+            session=session,
+            address=address,
+            failures=failures,
+            limit=settings.auth_failure_limit,
+            now=now,
+        )
+    principal = _principal_of(
+        session=session, settings=settings, hashed=hashed, key=key, now=now, address=address
     )
+    if principal is not None:
+        return principal
+    detail = "Unknown, revoked or expired secret."
+    if address is None:
+        raise Unauthorized(detail)
+    raise FailedAuthentication(detail, address=address, failed_at=now)
 
 
 def get_principal(
@@ -343,4 +388,182 @@ RespondentInviter = Annotated[
 ]
 RespondentManager = Annotated[
     RespondentScope, Depends(RespondentAccess("write", respondent_may=False))
+]
+
+
+# The same scopes, fed by a page session instead of a bearer header (`api.md`, Pages)
+#
+# A page request carries a session cookie: `CONSOLE_COOKIE` for the console, `FILL_COOKIE` for
+# a respondent's pages. The session's principal is found again from the credential it was
+# opened with at every request (401 once that key is revoked or that token re-issued). A
+# request that changes something must also carry the session's CSRF token in its form and, when
+# the browser names one, an `Origin` of this site (403 otherwise, before anything is read).
+
+CONSOLE_COOKIE = "opm_console"
+FILL_COOKIE = "opm_fill"
+CSRF_FIELD = "csrf"
+
+
+async def read_page_form(request: Request) -> FormData | None:
+    """The form a page request sent (None for a reading method), read once for everyone."""
+    if request.method in READ_METHODS:
+        return None
+    return await request.form()
+
+
+PageForm = Annotated[FormData | None, Depends(read_page_form)]
+
+
+def same_origin(request: Request, settings: Settings) -> bool:
+    """Whether the request's `Origin` (when the browser sent one) is this site's own."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    own = {f"{request.url.scheme}://{request.url.netloc}"}
+    if settings.public_url:
+        parts = urlsplit(settings.public_url)
+        own.add(f"{parts.scheme}://{parts.netloc}")
+    return origin in own
+
+
+class SessionPrincipal:
+    """The principal of the page session in cookie `cookie`; 401 without a valid one.
+
+    For a method that changes something, the CSRF token of that session and a same-site
+    `Origin` are required too (403): a forged cross-site form changes nothing.
+    """
+
+    def __init__(self, cookie: str) -> None:
+        self.cookie = cookie
+
+    def __call__(
+        self,
+        request: Request,
+        form: PageForm,
+        session: SessionDep,
+        settings: SettingsDep,
+        background: BackgroundTasks,
+    ) -> Principal:
+        secret = request.cookies.get(self.cookie, "")
+        row = page_sessions.find_session(session=session, secret=secret)
+        principal = (
+            None
+            if row is None
+            else _principal_for_hash(session=session, settings=settings, hashed=row.credential_hash)
+        )
+        if row is None or principal is None or principal.id != row.principal_id:
+            raise Unauthorized("No session, or it has ended: sign in or open your link again.")
+        principal = replace(principal, address=client_address(request, settings.trusted_proxies))
+        if request.method not in READ_METHODS:
+            token = form.get(CSRF_FIELD) if form is not None else None
+            if not isinstance(token, str) or not page_sessions.csrf_matches(secret, token):
+                raise Forbidden("This form is out of date or did not come from this site.")
+            if not same_origin(request, settings):
+                raise Forbidden("This request came from another site.")
+        if principal.kind != PrincipalKind.RESPONDENT and principal.id != ENV_ADMIN_ID:
+            background.add_task(_record_use, get_engine(request), key_id=principal.id)
+        return principal
+
+
+ConsolePrincipal = Annotated[Principal, Depends(SessionPrincipal(CONSOLE_COOKIE))]
+FillPrincipal = Annotated[Principal, Depends(SessionPrincipal(FILL_COOKIE))]
+
+
+def require_console_key(principal: ConsolePrincipal) -> Principal:
+    """Any key's session (a respondent's session is refused on the console, 403)."""
+    if principal.kind == PrincipalKind.RESPONDENT:
+        raise Forbidden("A respondent's session may only use its own questionnaire pages.")
+    return principal
+
+
+def require_console_admin(principal: ConsolePrincipal) -> Principal:
+    """`require_admin`, for the console's list of organizations."""
+    return require_admin(principal)
+
+
+ConsoleKey = Annotated[Principal, Depends(require_console_key)]
+ConsoleAdmin = Annotated[Principal, Depends(require_console_admin)]
+
+
+class ConsoleOrganizationAccess(OrganizationAccess):
+    def __call__(
+        self, org: str, principal: ConsolePrincipal, session: SessionDep, request: Request
+    ) -> OrganizationScope:
+        return super().__call__(org, principal, session, request)
+
+
+class ConsoleAssessmentAccess(AssessmentAccess):
+    def __call__(
+        self, org: str, a: str, principal: ConsolePrincipal, session: SessionDep
+    ) -> AssessmentScope:
+        return super().__call__(org, a, principal, session)
+
+
+class ConsoleRespondentAccess(RespondentAccess):
+    def __call__(
+        self, org: str, a: str, r: str, principal: ConsolePrincipal, session: SessionDep
+    ) -> RespondentScope:
+        return super().__call__(org, a, r, principal, session)
+
+
+class OwnRespondentAccess(RespondentAccess):
+    """A respondent's own pages: its respondent, assessment and organization, from its session.
+
+    A key's session answers 403 here (a key answers for a respondent on the console).
+    """
+
+    def __call__(  # type: ignore[override]
+        self, principal: FillPrincipal, session: SessionDep
+    ) -> RespondentScope:
+        if principal.kind != PrincipalKind.RESPONDENT:
+            raise Forbidden("These pages are a respondent's: open your invitation link.")
+        assert principal.organization_id and principal.assessment_id and principal.respondent_id
+        return super().__call__(
+            principal.organization_id,
+            principal.assessment_id,
+            principal.respondent_id,
+            principal,
+            session,
+        )
+
+
+ConsoleOrganizationReader = Annotated[OrganizationScope, Depends(ConsoleOrganizationAccess("read"))]
+ConsoleOrganizationWriter = Annotated[
+    OrganizationScope, Depends(ConsoleOrganizationAccess("write"))
+]
+ConsoleTargetsWriter = Annotated[
+    OrganizationScope, Depends(ConsoleOrganizationAccess("write", child=_known_questionnaire))
+]
+ConsoleShareLinkRevoker = Annotated[
+    OrganizationScope,
+    Depends(
+        ConsoleOrganizationAccess(
+            "write",
+            child=lambda session, organization, path: get_share_link(
+                session=session, organization=organization, link_id=path["link_id"]
+            ),
+        )
+    ),
+]
+ConsoleAssessmentReader = Annotated[AssessmentScope, Depends(ConsoleAssessmentAccess("read"))]
+ConsoleAssessmentWriter = Annotated[AssessmentScope, Depends(ConsoleAssessmentAccess("write"))]
+ConsoleRespondentInviter = Annotated[
+    AssessmentScope, Depends(ConsoleAssessmentAccess("write", open_to="take new respondents"))
+]
+ConsoleRespondentReader = Annotated[
+    RespondentScope, Depends(ConsoleRespondentAccess("read", respondent_may=False))
+]
+ConsoleRespondentManager = Annotated[
+    RespondentScope, Depends(ConsoleRespondentAccess("write", respondent_may=False))
+]
+ConsoleAnswerer = Annotated[
+    RespondentScope,
+    Depends(ConsoleRespondentAccess("write", respondent_may=False, answering=True)),
+]
+FillReader = Annotated[RespondentScope, Depends(OwnRespondentAccess("read", respondent_may=True))]
+FillAnswerer = Annotated[
+    RespondentScope, Depends(OwnRespondentAccess("write", respondent_may=True, answering=True))
+]
+FillSubmitter = Annotated[
+    RespondentScope, Depends(OwnRespondentAccess("write", respondent_may=True))
 ]

@@ -21,6 +21,7 @@ from api.tables import (
     AuthFailureRow,
     IdempotencyRow,
     OrganizationRow,
+    PageSessionRow,
     QuestionnaireVersionRow,
     RespondentRow,
     ShareLinkRow,
@@ -28,9 +29,12 @@ from api.tables import (
 )
 
 __all__ = [
+    "add_page_session",
     "add_share_link",
     "delete_assessment",
     "delete_idempotency_records_before",
+    "delete_page_session",
+    "delete_page_sessions_expired",
     "existing_ids",
     "get_api_key",
     "get_api_key_by_hash",
@@ -38,6 +42,7 @@ __all__ = [
     "get_idempotency_record",
     "get_organization",
     "get_organization_by_id",
+    "get_page_session",
     "get_questionnaire_version",
     "get_respondent",
     "get_respondent_by_token_hash",
@@ -165,6 +170,26 @@ def get_respondent_by_token_hash(
         .where(RespondentRow.token_hash == token_hash)
     ).first()
     return None if row is None else (row[0], row[1])
+
+
+# Page sessions (`api.md`, Pages)
+
+
+def add_page_session(*, session: Session, page_session: PageSessionRow) -> None:
+    session.add(page_session)
+    session.flush()
+
+
+def get_page_session(*, session: Session, id_hash: str) -> PageSessionRow | None:
+    return session.get(PageSessionRow, id_hash)
+
+
+def delete_page_session(*, session: Session, id_hash: str) -> None:
+    session.execute(delete(PageSessionRow).where(col(PageSessionRow.id_hash) == id_hash))
+
+
+def delete_page_sessions_expired(*, session: Session, now: datetime) -> None:
+    session.execute(delete(PageSessionRow).where(col(PageSessionRow.expires_at) <= now))
 
 
 # Lists, newest first by (created_at, id)

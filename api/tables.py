@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from api.enums import AssessmentStatus, KeyRole, Rigor
+from api.enums import AssessmentStatus, KeyRole, PrincipalKind, Rigor
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -283,3 +283,21 @@ class AuditEntryRow(SQLModel, table=True):
     action: str = Field(max_length=40)
     subject_id: str | None = Field(default=None, max_length=63)
     detail: dict[str, Any] = _json()
+
+
+class PageSessionRow(SQLModel, table=True):
+    """A signed-in browser (`api.md`, Pages): only the SHA-256 of its cookie's secret is kept.
+
+    `credential_hash` is the stored hash of the key or invitation token it was opened with:
+    the principal is found again from it at every request, so revoking the key or re-issuing
+    the token ends the session. Nothing of the secret itself is kept or sent in the cookie.
+    """
+
+    __tablename__ = "page_session"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    principal_kind: PrincipalKind = _enum(PrincipalKind)
+    principal_id: str = Field(max_length=40)  # a key id, "admin", or a respondent id
+    credential_hash: str = Field(max_length=64)
+    created_at: datetime = _when()
+    expires_at: datetime = _when(index=True)

@@ -64,6 +64,7 @@ __all__ = [
     "list_respondents",
     "lock_assessment",
     "progress_of",
+    "progress_over",
     "questionnaire_of",
     "questions_in_scope",
     "reissue_token",
@@ -104,6 +105,11 @@ def progress_of(
     A question is answered when some answer gives it a value, else not applicable when some
     answer marks it so, else unanswered: the score card's completeness, without scoring.
     """
+    return progress_over(questions_in_scope(questionnaire, scope), rows)
+
+
+def progress_over(question_ids: Iterable[str], rows: Iterable[AnswerRow]) -> Progress:
+    """`progress_of` over the given questions only (a section of a questionnaire)."""
     valued: set[str] = set()
     marked: set[str] = set()
     for row in rows:
@@ -111,7 +117,7 @@ def progress_of(
             valued.add(row.question_id)
         elif row.not_applicable:
             marked.add(row.question_id)
-    questions = questions_in_scope(questionnaire, scope)
+    questions = list(question_ids)
     answered = sum(1 for question_id in questions if question_id in valued)
     not_applicable = sum(
         1 for question_id in questions if question_id in marked and question_id not in valued
@@ -121,7 +127,7 @@ def progress_of(
         answered=answered,
         not_applicable=not_applicable,
         unanswered=len(questions) - answered - not_applicable,
-        ratio=rounded((answered + not_applicable) / len(questions)),
+        ratio=rounded((answered + not_applicable) / len(questions)) if questions else 1.0,
     )
 
 

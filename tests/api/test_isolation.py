@@ -27,6 +27,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.config import Settings
+from api.pages import is_page_path
 
 from ..samples import DATA
 from .databases import ADMIN_KEY, ENGINES, empty_postgres
@@ -78,6 +79,8 @@ class Endpoint:
 
     @property
     def area(self) -> str:
+        if is_page_path(self.path):
+            return "page"
         if _is_public(self.path):
             return "public"
         if self.path in ADMIN_ONLY:
@@ -130,7 +133,8 @@ def discover(app: FastAPI) -> list[Endpoint]:
 
 APP = create_app(Settings(database_url="sqlite://", admin_key=ADMIN_KEY))
 ENDPOINTS = discover(APP)
-WALKED = [e for e in ENDPOINTS if e.area != "public"]
+WALKED = [e for e in ENDPOINTS if e.area not in ("public", "page")]
+PAGES = [e for e in ENDPOINTS if e.area == "page"]
 ORGANIZATION_ENDPOINTS = [e for e in ENDPOINTS if e.area == "organization"]
 
 
@@ -547,7 +551,8 @@ def test_the_walk_covers_every_route_of_the_app() -> None:
     walked = {(case.endpoint.method, case.endpoint.path) for case in CASES}
     every = {(e.method, e.path) for e in ENDPOINTS}
     public = {(e.method, e.path) for e in ENDPOINTS if e.area == "public"}
-    assert every - public == walked
+    pages = {(e.method, e.path) for e in PAGES}
+    assert every - public - pages == walked
     assert ("GET", "/v1/health") in public
     assert {method for method, _ in public} == {"GET"}, "a public endpoint only reads"
     schema_operations = {
@@ -652,3 +657,148 @@ def test_a_closed_assessment_answers_409_before_an_invalid_body(
     path = template.format(org="alpha", a=world.ids["closed_1"], r=world.foreign["r"])
     response = world.client.request(method, path, json=body, headers=world.owner)
     _expect(response, 409, f"{method} {path} with an invalid body on a closed assessment")
+
+
+# The pages: the same walk with session cookies instead of bearer headers
+#
+# Every page route, with the sessions that must not use it: none (401, or the sign-in page for
+# a console page), another organization's (404), a respondent's on the console (403), a key's on
+# a respondent's pages (403), a reader's on a form (403), and ids that are not under their
+# parent (404). Forms carry the CSRF token of the session they come with, so that what is
+# seen is the authorization's answer.
+
+PUBLIC_PAGES = frozenset({"/a/{token}", "/console/sign-in"})
+CONSOLE = "/console"
+PAGE_PATH_VALUES = {"section": "project~standardize", "questionnaire_key": "test-q"}
+# Console pages a reader's session may not even see (their forms change something).
+WRITERS_ONLY = ("/assessments/new", "/close")
+
+
+@dataclass(frozen=True)
+class PageSession:
+    cookie: str  # the cookie's name
+    secret: str
+
+    def headers(self, as_cookie: str | None = None) -> Headers:
+        return {"cookie": f"{as_cookie or self.cookie}={self.secret}"}
+
+
+def _console_session(client: TestClient, key_headers: Headers) -> PageSession:
+    secret = key_headers["Authorization"].removeprefix("Bearer ")
+    response = client.post("/console/sign-in", data={"key": secret}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    session = PageSession("opm_console", response.cookies["opm_console"])
+    client.cookies.clear()
+    return session
+
+
+def _fill_session(client: TestClient, token_headers: Headers) -> PageSession:
+    token = token_headers["Authorization"].removeprefix("Bearer ")
+    response = client.get(f"/a/{token}", follow_redirects=False)
+    assert response.status_code == 303, response.text
+    session = PageSession("opm_fill", response.cookies["opm_fill"])
+    client.cookies.clear()
+    return session
+
+
+@pytest.fixture(scope="module")
+def page_sessions(world: World) -> dict[str, PageSession]:
+    client = world.client
+    return {
+        "owner": _console_session(client, world.owner),
+        "reader": _console_session(client, world.reader),
+        "other-org": _console_session(client, world.other_owner),
+        "respondent": _fill_session(client, world.respondent_token),
+    }
+
+
+def _page_cases(endpoint: Endpoint) -> Iterator[Case]:
+    path, reading = endpoint.path, endpoint.method == "GET"
+    if path in PUBLIC_PAGES:
+        return
+    if path.endswith("/sign-out"):  # any session may end itself
+        yield Case(endpoint, "no-session", 401)
+        return
+    if not path.startswith(CONSOLE):
+        yield Case(endpoint, "no-session", 401)
+        yield Case(endpoint, "key-session-on-fill", 403)
+        return
+    yield Case(endpoint, "no-session", 303 if reading else 401)
+    yield Case(endpoint, "respondent-session-on-console", 403)
+    if path == CONSOLE:
+        yield Case(endpoint, "other-org-session", 303)  # to its own organization
+        return
+    if path == CONSOLE + "/organizations":
+        yield Case(endpoint, "other-org-session", 403)
+        yield Case(endpoint, "reader-session", 403)
+        return
+    yield Case(endpoint, "other-org-session", 404)
+    writes = not reading or path.endswith(WRITERS_ONLY)
+    yield Case(endpoint, "reader-session", 403 if writes else 200)
+    for param in endpoint.params:
+        name = _param_name(endpoint, param)
+        if name in ("a", "r", "link_id"):
+            yield Case(endpoint, "owner-session", 404, f"foreign {{{param}}}")
+
+
+PAGE_CASES = [case for endpoint in PAGES for case in _page_cases(endpoint)]
+
+
+def _page_session_for(case: Case, sessions: dict[str, PageSession]) -> tuple[Headers, str | None]:
+    """The cookie header of the case's principal, and the CSRF token that goes with it."""
+    from api.services.page_sessions import csrf_token
+
+    chosen = {
+        "no-session": None,
+        "key-session-on-fill": (sessions["owner"], "opm_fill"),
+        "respondent-session-on-console": (sessions["respondent"], "opm_console"),
+        "other-org-session": (sessions["other-org"], None),
+        "reader-session": (sessions["reader"], None),
+        "owner-session": (sessions["owner"], None),
+    }[case.principal]
+    if chosen is None:
+        return {}, None
+    session, as_cookie = chosen
+    return session.headers(as_cookie), csrf_token(session.secret)
+
+
+@pytest.mark.parametrize("case", PAGE_CASES, ids=[case.id for case in PAGE_CASES])
+def test_page_walk(world: World, page_sessions: dict[str, PageSession], case: Case) -> None:
+    endpoint = case.endpoint
+    headers, csrf = _page_session_for(case, page_sessions)
+    foreign = {"a": world.foreign["a"], "r": world.foreign["r"]}
+    ids = {**world.ids, "link_id": world.ids["share_link"]}
+    values: dict[str, str] = {}
+    for param in endpoint.params:
+        if param == "org":
+            values[param] = world.org["slug"]
+        elif case.variant == f"foreign {{{param}}}":
+            values[param] = world.foreign["share_link"] if param == "link_id" else foreign[param]
+        elif param in ids:
+            values[param] = ids[param]
+        elif param in PAGE_PATH_VALUES:
+            values[param] = PAGE_PATH_VALUES[param]
+        else:
+            pytest.fail(f"{endpoint}: the page walk does not know how to fill {{{param}}}")
+    path = endpoint.path.format(**values)
+    data = {"csrf": csrf} if csrf and endpoint.method == "POST" else None
+    response = world.client.request(
+        endpoint.method,
+        path,
+        data=data,
+        headers={**headers, "origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert response.status_code == case.expected, (
+        f"{case.id}: expected {case.expected}, got {response.status_code}: {response.text[:300]}"
+    )
+    if case.expected == 303 and case.principal == "no-session":
+        assert response.headers["location"] == "/console/sign-in"
+    world.client.cookies.clear()
+
+
+def test_the_page_walk_covers_every_page() -> None:
+    walked = {(case.endpoint.method, case.endpoint.path) for case in PAGE_CASES}
+    every = {(e.method, e.path) for e in PAGES if e.path not in PUBLIC_PAGES}
+    assert walked == every
+    assert len(PAGES) >= 25

@@ -200,6 +200,20 @@ def test_every_quick_question_has_the_best_practice_it_has_in_the_full_file(
     assert [q.id for bp, q in _questions(quick) if owner[q.id] != bp.id] == []
 
 
+def test_the_quick_scan_keeps_the_improvement_order_of_the_full_file(
+    quick: Questionnaire, full: Questionnaire
+) -> None:
+    """A quick practice builds, directly or through others, on exactly the quick practices it
+    builds on in the full file, so a roadmap drawn from the quick scan keeps the full order."""
+    shared = set(quick.best_practice_by_id)
+    differ = {
+        bp.id: sorted(_ancestors(quick, bp.id) ^ (_ancestors(full, bp.id) & shared))
+        for bp in quick.best_practices
+        if _ancestors(quick, bp.id) != _ancestors(full, bp.id) & shared
+    }
+    assert differ == {}
+
+
 # --- structure --------------------------------------------------------------------------------
 
 
@@ -234,6 +248,9 @@ def test_both_descriptions_state_the_rule_for_events_that_did_not_happen(
     assert "answer on the procedure, never above Partially in place" in (
         questionnaire.description or ""
     )
+    # The rule covers the statements whose help carries it, and no other: a respondent never
+    # has to judge whether an analysis or a change "is an event".
+    assert "whose help says so" in (questionnaire.description or "")
 
 
 # --- counts -----------------------------------------------------------------------------------
@@ -513,6 +530,22 @@ def test_every_question_has_help_that_names_the_evidence(questionnaire: Question
         if not (q.help or "").startswith("Evidence: ")
     ]
     assert missing == []
+
+
+def test_help_names_a_scale_step_only_for_events_or_for_nothing_to_show(
+    questionnaire: Questionnaire,
+) -> None:
+    """The scale decides a step by the share of cases alone. A help text may name a step only in
+    the rule for events that did not happen or to say "answer Not in place" (no office, no
+    earlier assessment); a cap such as "counts as Initial" would be a second, rival scale."""
+    steps = re.compile("|".join(re.escape(label) for _, label in SCALE))
+    named = {
+        q.id: steps.findall(
+            (q.help or "").replace(NO_EVENT_RULE, "").replace("answer Not in place", "")
+        )
+        for q in questionnaire.questions.values()
+    }
+    assert {question_id: found for question_id, found in named.items() if found} == {}
 
 
 def test_no_help_keeps_the_1_0_0_rule_for_events_that_did_not_happen(

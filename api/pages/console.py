@@ -1,0 +1,620 @@
+"""The PMO's console (`/console`): sign in with a key, run assessments, see the reports.
+
+Every handler authorizes through the console scopes of `api.auth` (the same classes as the
+JSON API's, fed by the session), calls one use case and renders. A reader key's session sees
+every page without the forms that change something; posting one anyway answers 403 as the
+JSON API does. A link or key shown once (an invitation, a share link) is rendered in the
+answer to the request that made it and is never shown again.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from api.auth import (
+    CONSOLE_COOKIE,
+    ConsoleAdmin,
+    ConsoleAnswerer,
+    ConsoleAssessmentReader,
+    ConsoleAssessmentWriter,
+    ConsoleKey,
+    ConsoleOrganizationReader,
+    ConsoleOrganizationWriter,
+    ConsolePrincipal,
+    ConsoleRespondentInviter,
+    ConsoleRespondentManager,
+    ConsoleRespondentReader,
+    ConsoleShareLinkRevoker,
+    ConsoleTargetsWriter,
+    PageForm,
+    RespondentScope,
+    authenticate,
+    same_origin,
+)
+from api.deps import SessionDep, SettingsDep
+from api.enums import PrincipalKind, Rigor
+from api.errors import Invalid, Unauthorized, field_problem
+from api.pages.answering import Face, overview_page, save_section, section_page
+from api.pages.forms import FieldErrors, errors_by_field, text_of
+from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
+from api.principals import Principal
+from api.render import csv as report_csv
+from api.render import html as report_html
+from api.schemas import OrganizationProfile
+from api.secrets import secret_hash
+from api.services import (
+    assessments,
+    console,
+    goals,
+    organizations,
+    page_sessions,
+    reports,
+    share_links,
+    trend,
+)
+from api.tables import OrganizationRow
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+RIGOR_CHOICES = [
+    (Rigor.SELF, "Self-assessment"),
+    (Rigor.FACILITATED, "Facilitated (a facilitator ran the sessions)"),
+    (Rigor.INDEPENDENT, "Independent (an outside assessor checked evidence)"),
+]
+PMO_TYPES = ["supportive", "controlling", "directive"]
+PMO_PERMANENCE = ["permanent", "temporary"]
+PMO_SCOPES = ["project", "program", "portfolio", "enterprise"]
+
+
+def _who(principal: Principal) -> str:
+    if principal.kind == PrincipalKind.ADMIN:
+        return "Admin"
+    return f"{str(principal.role).capitalize()} key"
+
+
+def _chrome(
+    request: Request, principal: Principal, organization: OrganizationRow | None
+) -> dict[str, Any]:
+    """What every console page shows around its content."""
+    return {
+        "csrf": csrf_of(request, CONSOLE_COOKIE),
+        "signed_in": _who(principal),
+        "organization": organization,
+        "is_admin": principal.kind == PrincipalKind.ADMIN,
+        "can_write": principal.may("write"),
+    }
+
+
+# Signing in and out
+
+
+@router.get("/sign-in")
+def sign_in_form() -> Response:
+    return page("sign_in.html", error=None)
+
+
+@router.post("/sign-in")
+def sign_in(
+    request: Request, form: PageForm, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Exchange a pasted key for a session: the key itself is never kept in the cookie."""
+    if not same_origin(request, settings):
+        return page("sign_in.html", status_code=403, error="This form came from another site.")
+    secret = text_of(form, "key").strip()
+    try:
+        principal = authenticate(session=session, settings=settings, secret=secret)
+    except Unauthorized:
+        return page("sign_in.html", status_code=401, error="This key is unknown or was revoked.")
+    if principal.kind == PrincipalKind.RESPONDENT:
+        return page(
+            "sign_in.html",
+            status_code=403,
+            error="This is a respondent's invitation token: open the invitation link instead.",
+        )
+    cookie = page_sessions.open_session(
+        session=session, principal=principal, credential_hash=secret_hash(secret)
+    )
+    response = redirect("/console")
+    set_session_cookie(response, request, name=CONSOLE_COOKIE, secret=cookie)
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(_principal: ConsolePrincipal, session: SessionDep, request: Request) -> Response:
+    page_sessions.end_session(session=session, secret=request.cookies.get(CONSOLE_COOKIE, ""))
+    response = redirect("/console/sign-in")
+    end_cookie(response, request, name=CONSOLE_COOKIE)
+    return response
+
+
+@router.get("")
+def home(principal: ConsoleKey) -> Response:
+    if principal.kind == PrincipalKind.ADMIN:
+        return redirect("/console/organizations")
+    return redirect(f"/console/{principal.organization_id}")
+
+
+@router.get("/organizations")
+def organizations_list(principal: ConsoleAdmin, session: SessionDep, request: Request) -> Response:
+    listed = organizations.list_organizations(session=session, limit=200, cursor=None)
+    return page(
+        "console_organizations.html",
+        organizations=listed.items,
+        **_chrome(request, principal, None),
+    )
+
+
+# Assessments
+
+
+@router.get("/{org}")
+def assessments_list(
+    scope: ConsoleOrganizationReader, session: SessionDep, request: Request
+) -> Response:
+    listed = console.list_with_progress(session=session, organization=scope.organization)
+    return page(
+        "console_assessments.html",
+        assessments=listed,
+        **_chrome(request, scope.principal, scope.organization),
+    )
+
+
+def _new_assessment_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    organization: OrganizationRow,
+    *,
+    form: FormData | None = None,
+    errors: FieldErrors | None = None,
+) -> Response:
+    choices = console.new_assessment_choices(session=session, organization=organization)
+    return page(
+        "console_new_assessment.html",
+        status_code=422 if errors else 200,
+        choices=choices,
+        rigors=RIGOR_CHOICES,
+        form=form or FormData(),
+        errors=errors or FieldErrors(),
+        **_chrome(request, principal, organization),
+    )
+
+
+@router.get("/{org}/assessments/new")
+def new_assessment(
+    scope: ConsoleOrganizationWriter, session: SessionDep, request: Request
+) -> Response:
+    return _new_assessment_page(request, session, scope.principal, scope.organization)
+
+
+def _optional_date(form: FormData, name: str) -> date | None:
+    text = text_of(form, name).strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid.field(name, "a date is written YYYY-MM-DD") from None
+
+
+@router.post("/{org}/assessments")
+def create_assessment(
+    scope: ConsoleOrganizationWriter, form: PageForm, session: SessionDep, request: Request
+) -> Response:
+    form = form or FormData()
+    key, _, version = text_of(form, "questionnaire").partition("@")
+    rigor = text_of(form, "rigor")
+    try:
+        title = text_of(form, "title").strip()
+        if not title:
+            raise Invalid.field("title", "give the assessment a title")
+        created = assessments.create_assessment(
+            actor=scope.principal.actor,
+            session=session,
+            organization=scope.organization,
+            questionnaire_key=key,
+            questionnaire_version=version or None,
+            title=title[:200],
+            period=text_of(form, "period").strip()[:100] or None,
+            period_end=_optional_date(form, "period_end"),
+            rigor=Rigor(rigor) if rigor in Rigor.__members__.values() else None,
+            scope=[value for value in form.getlist("scope") if isinstance(value, str)] or None,
+            seed_from=text_of(form, "seed_from") or None,
+        )
+    except Invalid as invalid:
+        return _new_assessment_page(
+            request,
+            session,
+            scope.principal,
+            scope.organization,
+            form=form,
+            errors=errors_by_field(invalid),
+        )
+    return redirect(f"/console/{scope.organization.slug}/assessments/{created.id}")
+
+
+def _assessment_page(
+    request: Request,
+    session: Session,
+    scope: Any,
+    *,
+    invitation: dict[str, str] | None = None,
+    errors: FieldErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    shown = console.assessment_page(session=session, assessment=scope.assessment)
+    return page(
+        "console_assessment.html",
+        status_code=status_code,
+        shown=shown,
+        base=f"/console/{scope.organization.slug}/assessments/{scope.assessment.id}",
+        invitation=invitation,
+        errors=errors or FieldErrors(),
+        **_chrome(request, scope.principal, scope.organization),
+    )
+
+
+@router.get("/{org}/assessments/{a}")
+def assessment(scope: ConsoleAssessmentReader, session: SessionDep, request: Request) -> Response:
+    return _assessment_page(request, session, scope)
+
+
+def _invitation_url(request: Request, public_url: str, token: str | None) -> str:
+    base = public_url or str(request.base_url)
+    return f"{base.rstrip('/')}/a/{token}"
+
+
+@router.post("/{org}/assessments/{a}/respondents")
+def invite(
+    scope: ConsoleRespondentInviter,
+    form: PageForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+) -> Response:
+    name = text_of(form, "name").strip()
+    if not name:
+        return _assessment_page(
+            request,
+            session,
+            scope,
+            errors=errors_by_field(Invalid.field("name", "give the respondent's name")),
+            status_code=422,
+        )
+    created = assessments.invite_respondent(
+        max_respondents=settings.max_respondents,
+        session=session,
+        assessment=scope.assessment,
+        name=name[:200],
+        role=text_of(form, "role").strip()[:200] or None,
+        email=None,
+    )
+    return _assessment_page(
+        request,
+        session,
+        scope,
+        invitation={
+            "name": created.name,
+            "url": _invitation_url(request, settings.public_url, created.token),
+        },
+    )
+
+
+@router.post("/{org}/assessments/{a}/respondents/{r}/token")
+def reissue(
+    scope: ConsoleRespondentManager, session: SessionDep, settings: SettingsDep, request: Request
+) -> Response:
+    issued = assessments.reissue_token(
+        actor=scope.principal.actor,
+        session=session,
+        assessment=scope.assessment,
+        respondent=scope.respondent,
+    )
+    return _assessment_page(
+        request,
+        session,
+        scope,
+        invitation={
+            "name": scope.respondent.name,
+            "url": _invitation_url(request, settings.public_url, issued.token),
+            "reissued": "yes",
+        },
+    )
+
+
+# A workshop: a key answers for a respondent (a facilitated session)
+
+
+def _workshop_face(request: Request, scope: RespondentScope) -> Face:
+    assessment_url = f"/console/{scope.organization.slug}/assessments/{scope.assessment.id}"
+    base = f"{assessment_url}/respondents/{scope.respondent.id}/fill"
+    return Face(
+        base=base,
+        csrf=csrf_of(request, CONSOLE_COOKIE),
+        workshop=True,
+        home=assessment_url,
+        finish=base,
+        signed_in=_who(scope.principal),
+    )
+
+
+@router.get("/{org}/assessments/{a}/respondents/{r}/fill")
+def workshop(scope: ConsoleRespondentReader, session: SessionDep, request: Request) -> Response:
+    return overview_page(session, scope, _workshop_face(request, scope))
+
+
+@router.get("/{org}/assessments/{a}/respondents/{r}/fill/{section}")
+def workshop_section(
+    section: str,
+    scope: ConsoleRespondentReader,
+    session: SessionDep,
+    request: Request,
+    saved: Annotated[bool, Query()] = False,
+) -> Response:
+    return section_page(session, scope, _workshop_face(request, scope), section, saved=saved)
+
+
+@router.post("/{org}/assessments/{a}/respondents/{r}/fill/{section}")
+def workshop_save(
+    section: str, scope: ConsoleAnswerer, form: PageForm, session: SessionDep, request: Request
+) -> Response:
+    return save_section(
+        session, scope, _workshop_face(request, scope), section, form, written_by=scope.principal.id
+    )
+
+
+# Close, report, CSV
+
+
+@router.get("/{org}/assessments/{a}/close")
+def close_confirmation(
+    scope: ConsoleAssessmentWriter, session: SessionDep, request: Request
+) -> Response:
+    shown = console.assessment_page(session=session, assessment=scope.assessment)
+    return page(
+        "console_close.html",
+        shown=shown,
+        base=f"/console/{scope.organization.slug}/assessments/{scope.assessment.id}",
+        **_chrome(request, scope.principal, scope.organization),
+    )
+
+
+@router.post("/{org}/assessments/{a}/close")
+def close(scope: ConsoleAssessmentWriter, session: SessionDep) -> Response:
+    assessments.close_assessment(
+        actor=scope.principal.actor,
+        session=session,
+        organization=scope.organization,
+        assessment=scope.assessment,
+    )
+    return redirect(f"/console/{scope.organization.slug}/assessments/{scope.assessment.id}")
+
+
+@router.get("/{org}/assessments/{a}/report")
+def report(scope: ConsoleAssessmentReader, session: SessionDep) -> HTMLResponse:
+    """The report page (the same page as `.../report?format=html`: inline styles, no script)."""
+    built = reports.build_report(
+        session=session,
+        organization=scope.organization,
+        assessment=scope.assessment,
+        with_answers=True,
+    )
+    return report_html.html_response(report_html.render_report(built, shared=False))
+
+
+@router.get("/{org}/assessments/{a}/report.csv")
+def report_as_csv(scope: ConsoleAssessmentReader, session: SessionDep) -> Response:
+    built = reports.build_report(
+        session=session,
+        organization=scope.organization,
+        assessment=scope.assessment,
+        with_answers=True,
+    )
+    filename = report_csv.csv_filename(scope.organization.slug, scope.assessment.id)
+    return Response(
+        report_csv.report_csv(built),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# The organization: profile, targets, overview, share links
+
+
+def _organization_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    organization: OrganizationRow,
+    *,
+    share_url: str | None = None,
+    errors: FieldErrors | None = None,
+    form: FormData | None = None,
+    status_code: int = 200,
+) -> Response:
+    shown = console.organization_page(session=session, organization=organization)
+    return page(
+        "console_organization.html",
+        status_code=status_code,
+        shown=shown,
+        profile=organization.profile or {},
+        pmo_description=report_html.pmo_description(organization.profile),
+        pmo_types=PMO_TYPES,
+        pmo_permanence=PMO_PERMANENCE,
+        pmo_scopes=PMO_SCOPES,
+        share_url=share_url,
+        errors=errors or FieldErrors(),
+        form=form or FormData(),
+        **_chrome(request, principal, organization),
+    )
+
+
+@router.get("/{org}/organization")
+def organization(
+    scope: ConsoleOrganizationReader, session: SessionDep, request: Request
+) -> Response:
+    return _organization_page(request, session, scope.principal, scope.organization)
+
+
+def _profile_from(form: FormData) -> OrganizationProfile:
+    exists = text_of(form, "pmo_exists")
+    pmo: dict[str, Any] | None = None
+    if exists in ("yes", "no"):
+        pmo = {"exists": exists == "yes"}
+        for part in ("type", "permanence", "scope"):
+            value = text_of(form, f"pmo_{part}")
+            if value:
+                pmo[part] = value
+    try:
+        return OrganizationProfile.model_validate(
+            {
+                "industry": text_of(form, "industry").strip() or None,
+                "size": text_of(form, "size").strip() or None,
+                "pmo": pmo,
+            }
+        )
+    except ValidationError as wrong:
+        problems = [
+            field_problem(".".join(str(part) for part in error["loc"]) or "pmo", error["msg"])
+            for error in wrong.errors()
+        ]
+        raise Invalid("The profile is not valid.", errors=problems) from None
+
+
+@router.post("/{org}/organization/profile")
+def update_profile(
+    scope: ConsoleOrganizationWriter, form: PageForm, session: SessionDep, request: Request
+) -> Response:
+    form = form or FormData()
+    try:
+        profile = _profile_from(form)
+    except Invalid as invalid:
+        return _organization_page(
+            request,
+            session,
+            scope.principal,
+            scope.organization,
+            errors=errors_by_field(invalid),
+            form=form,
+            status_code=422,
+        )
+    organizations.update_organization(
+        actor=scope.principal.actor,
+        session=session,
+        organization=scope.organization,
+        changes={"name": None, "profile": profile.model_dump()},
+    )
+    return redirect(f"/console/{scope.organization.slug}/organization#profile")
+
+
+@router.post("/{org}/targets/{questionnaire_key}")
+def update_targets(
+    questionnaire_key: str,
+    scope: ConsoleTargetsWriter,
+    form: PageForm,
+    session: SessionDep,
+    request: Request,
+) -> Response:
+    form = form or FormData()
+    domains: dict[str, int] = {}
+    for name, value in form.multi_items():
+        if name.startswith("target:") and isinstance(value, str) and value.strip():
+            if not value.strip().isdigit():
+                continue
+            domains[name.removeprefix("target:")] = int(value.strip())
+    try:
+        goals.set_targets(
+            actor=scope.principal.actor,
+            session=session,
+            organization=scope.organization,
+            questionnaire_key=questionnaire_key,
+            domains=domains,
+        )
+    except Invalid as invalid:
+        return _organization_page(
+            request,
+            session,
+            scope.principal,
+            scope.organization,
+            errors=errors_by_field(invalid),
+            status_code=422,
+        )
+    return redirect(f"/console/{scope.organization.slug}/organization#targets")
+
+
+@router.get("/{org}/overview/{questionnaire_key}")
+def overview(
+    questionnaire_key: str, scope: ConsoleOrganizationReader, session: SessionDep
+) -> HTMLResponse:
+    built = trend.build_overview(
+        session=session, organization=scope.organization, questionnaire_key=questionnaire_key
+    )
+    base = f"/console/{scope.organization.slug}/assessments/"
+    return report_html.html_response(
+        report_html.render_overview(
+            built, report_url=lambda assessment_id: f"{base}{assessment_id}/report", shared=False
+        )
+    )
+
+
+@router.post("/{org}/share-links")
+def create_share_link(
+    scope: ConsoleOrganizationWriter,
+    form: PageForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+) -> Response:
+    form = form or FormData()
+    target = text_of(form, "target")
+    kind, _, ident = target.partition(":")
+    days = text_of(form, "expires_in_days").strip()
+    try:
+        if not days.isdigit() or not 1 <= int(days) <= 365:
+            raise Invalid.field("expires_in_days", "1 to 365 days")
+        created = share_links.create_share_link(
+            actor=scope.principal.actor,
+            session=session,
+            organization=scope.organization,
+            assessment_id=ident if kind == "assessment" else None,
+            questionnaire_key=ident if kind == "overview" else None,
+            expires_in_days=int(days),
+            base_url=settings.public_url or str(request.base_url),
+        )
+    except Invalid as invalid:
+        return _organization_page(
+            request,
+            session,
+            scope.principal,
+            scope.organization,
+            errors=errors_by_field(invalid),
+            form=form,
+            status_code=422,
+        )
+    return _organization_page(
+        request, session, scope.principal, scope.organization, share_url=created.url
+    )
+
+
+@router.post("/{org}/share-links/{link_id}/revoke")
+def revoke_share_link(
+    link_id: str, scope: ConsoleShareLinkRevoker, session: SessionDep
+) -> Response:
+    share_links.revoke_share_link(
+        actor=scope.principal.actor,
+        session=session,
+        organization=scope.organization,
+        link_id=link_id,
+    )
+    return redirect(f"/console/{scope.organization.slug}/organization#share-links")

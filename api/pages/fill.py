@@ -1,0 +1,152 @@
+"""A respondent's pages: the invitation link, the questionnaire a section a page, submit.
+
+`GET /a/{token}` exchanges the invitation token for a session and redirects to `/fill`, so
+that the token leaves the address bar (and, with `Referrer-Policy: no-referrer`, is sent
+nowhere). Every other page authorizes through the respondent scopes of `api.auth` fed by the
+session, and calls the same use cases as the JSON API.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.auth import (
+    FILL_COOKIE,
+    FillAnswerer,
+    FillPrincipal,
+    FillReader,
+    FillSubmitter,
+    PageForm,
+    RespondentScope,
+    authenticate,
+)
+from api.db import session_scope
+from api.deps import SessionDep, SettingsDep, get_engine
+from api.enums import PrincipalKind
+from api.errors import Unauthorized
+from api.pages.answering import Face, overview_page, save_section, section_page
+from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
+from api.secrets import secret_hash
+from api.services import assessments, filling, page_sessions
+
+router = APIRouter(include_in_schema=False)
+
+BASE = "/fill"
+LINK_NOT_VALID = (
+    "This invitation link is not valid any more: it may have been replaced by a newer link, "
+    "or withdrawn. Open the newest link you received, or ask the person who invited you for "
+    "a new one."
+)
+
+
+def _face(request: Request, scope: RespondentScope) -> Face:
+    return Face(
+        base=BASE,
+        csrf=csrf_of(request, FILL_COOKIE),
+        workshop=False,
+        home=BASE,
+        finish=f"{BASE}/submit",
+        signed_in=scope.respondent.name,
+    )
+
+
+@router.get("/a/{token}")
+def open_invitation(token: str, request: Request, settings: SettingsDep) -> Response:
+    """Exchange the invitation token for a session, and leave the token's address at once."""
+    no_referrer = {"Referrer-Policy": "no-referrer"}
+    # A session row is written: a writing transaction from the start (`api.db`).
+    with session_scope(get_engine(request), write=True) as session:
+        try:
+            principal = authenticate(session=session, settings=settings, secret=token)
+        except Unauthorized:
+            principal = None
+        if principal is None or principal.kind != PrincipalKind.RESPONDENT:
+            return page(
+                "message.html",
+                status_code=404,
+                headers=no_referrer,
+                title="This link is not valid",
+                message=LINK_NOT_VALID,
+            )
+        secret = page_sessions.open_session(
+            session=session, principal=principal, credential_hash=secret_hash(token)
+        )
+        session.commit()
+    response = redirect(BASE)
+    response.headers.update(no_referrer)
+    set_session_cookie(response, request, name=FILL_COOKIE, secret=secret)
+    return response
+
+
+@router.get(BASE)
+def fill_home(scope: FillReader, session: SessionDep, request: Request) -> Response:
+    return overview_page(session, scope, _face(request, scope))
+
+
+@router.get(f"{BASE}/submit")
+def submit_form(scope: FillReader, session: SessionDep, request: Request) -> Response:
+    """What is still unanswered, then the button that submits."""
+    state = filling.fill_state(
+        session=session,
+        organization=scope.organization,
+        assessment=scope.assessment,
+        respondent=scope.respondent,
+    )
+    if state.frozen is not None:
+        return redirect(BASE)
+    face = _face(request, scope)
+    return page(
+        "fill_submit.html",
+        face=face,
+        state=state,
+        csrf=face.csrf,
+        signed_in=face.signed_in,
+        unanswered=state.unanswered(),
+    )
+
+
+@router.post(f"{BASE}/submit")
+def submit(scope: FillSubmitter, session: SessionDep) -> Response:
+    assessments.submit_respondent(
+        session=session, assessment=scope.assessment, respondent=scope.respondent
+    )
+    return redirect(BASE)
+
+
+@router.post(f"{BASE}/sign-out")
+def sign_out(_principal: FillPrincipal, session: SessionDep, request: Request) -> Response:
+    page_sessions.end_session(session=session, secret=request.cookies.get(FILL_COOKIE, ""))
+    response = page(
+        "message.html",
+        title="You have left the questionnaire",
+        message="Your saved answers are kept. Open your invitation link again to come back.",
+    )
+    end_cookie(response, request, name=FILL_COOKIE)
+    return response
+
+
+@router.get(f"{BASE}/{{section}}")
+def section(
+    section: str,
+    scope: FillReader,
+    session: SessionDep,
+    request: Request,
+    saved: Annotated[bool, Query()] = False,
+) -> Response:
+    return section_page(session, scope, _face(request, scope), section, saved=saved)
+
+
+@router.post(f"{BASE}/{{section}}")
+def save(
+    section: str, scope: FillAnswerer, form: PageForm, session: SessionDep, request: Request
+) -> Response:
+    return save_section(
+        session,
+        scope,
+        _face(request, scope),
+        section,
+        form,
+        written_by=scope.principal.id,
+    )

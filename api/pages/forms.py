@@ -1,0 +1,147 @@
+"""Forms of the pages read into the use cases' inputs, and their errors put back by field.
+
+An answers form names each field after its question: `value:<id>` (a scale value, `na`, or
+empty), `comment:<id>`, `evidence:<id>` (one entry a line), with `question` listing the section's
+question ids, so that a question left blank is saved blank (an item replaces the whole answer,
+as in `PATCH .../answers`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from api.errors import AppError, Invalid, field_problem
+from api.schemas import AnswerItem
+from api.tables import AnswerRow
+
+__all__ = [
+    "NOT_APPLICABLE",
+    "TypedAnswer",
+    "answer_items",
+    "errors_by_field",
+    "errors_by_question",
+    "text_of",
+    "typed_answers",
+    "typed_from_saved",
+]
+
+NOT_APPLICABLE = "na"
+
+
+@dataclass
+class TypedAnswer:
+    """An answer as the form shows it: what was saved, or what was just typed."""
+
+    value: str = ""  # "0".."4", "na" or ""
+    comment: str = ""
+    evidence: str = ""  # one entry a line
+
+
+def text_of(form: FormData | None, name: str) -> str:
+    value = form.get(name) if form is not None else None
+    return value if isinstance(value, str) else ""
+
+
+def typed_answers(form: FormData, question_ids: list[str]) -> dict[str, TypedAnswer]:
+    return {
+        question_id: TypedAnswer(
+            value=text_of(form, f"value:{question_id}"),
+            comment=text_of(form, f"comment:{question_id}"),
+            evidence=text_of(form, f"evidence:{question_id}"),
+        )
+        for question_id in question_ids
+    }
+
+
+def typed_from_saved(answers: dict[str, AnswerRow]) -> dict[str, TypedAnswer]:
+    return {
+        question_id: TypedAnswer(
+            value=(
+                NOT_APPLICABLE
+                if row.not_applicable
+                else ("" if row.value is None else str(row.value))
+            ),
+            comment=row.comment or "",
+            evidence="\n".join(row.evidence),
+        )
+        for question_id, row in answers.items()
+    }
+
+
+def answer_items(typed: dict[str, TypedAnswer]) -> list[AnswerItem]:
+    """The answer items of the form; 422 (`Invalid`) naming each item that cannot be one."""
+    items: list[AnswerItem] = []
+    problems: list[dict[str, Any]] = []
+    for index, (question_id, answer) in enumerate(typed.items()):
+        value: int | None = None
+        if answer.value not in ("", NOT_APPLICABLE):
+            if not answer.value.isdigit() or len(answer.value) > 3:
+                problems.append(
+                    field_problem(
+                        f"answers.{index}.value",
+                        "choose one of the options",
+                        question_id=question_id,
+                    )
+                )
+                continue
+            value = int(answer.value)
+        evidence = [line.strip() for line in answer.evidence.splitlines() if line.strip()]
+        try:
+            items.append(
+                AnswerItem(
+                    question_id=question_id,
+                    value=value,
+                    not_applicable=answer.value == NOT_APPLICABLE,
+                    comment=answer.comment.strip() or None,
+                    evidence=evidence,
+                )
+            )
+        except ValidationError as wrong:
+            for error in wrong.errors():
+                part = str(error["loc"][0]) if error["loc"] else "comment"
+                problems.append(
+                    field_problem(f"answers.{index}.{part}", error["msg"], question_id=question_id)
+                )
+    if problems:
+        raise Invalid(f"{len(problems)} answer(s) cannot be saved.", errors=problems)
+    return items
+
+
+def errors_by_question(error: AppError) -> dict[str, dict[str, str]]:
+    """The messages of an answers error by question id, then by part (value, comment, evidence)."""
+    found: dict[str, dict[str, str]] = {}
+    for problem in error.errors:
+        question_id = problem.get("question_id")
+        if not question_id:
+            continue
+        parts = str(problem.get("field", "")).split(".")
+        part = parts[2] if len(parts) > 2 else "value"
+        if part == "not_applicable":
+            part = "value"
+        messages = found.setdefault(question_id, {})
+        messages[part] = "; ".join(filter(None, [messages.get(part), problem["message"]]))
+    return found
+
+
+@dataclass
+class FieldErrors:
+    by_field: dict[str, str] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+
+
+def errors_by_field(error: AppError) -> FieldErrors:
+    """The messages of a use case's error by the top field they name (`scope`, `title`, ...)."""
+    found = FieldErrors()
+    for problem in error.errors:
+        name = str(problem.get("field", "")).split(".")[0]
+        if name:
+            found.by_field[name] = "; ".join(
+                filter(None, [found.by_field.get(name), problem["message"]])
+            )
+    if not found.by_field:
+        found.general.append(error.detail)
+    return found
