@@ -108,6 +108,8 @@ def _assessment_part(
         period_end=assessment.period_end,
         rigor=assessment.rigor,
         status=assessment.status,
+        scope=assessment.scope,
+        seeded_from=assessment.seeded_from,
         created_at=assessment.created_at,
         closed_at=assessment.closed_at,
         scoring_version=assessment.scoring_version,
