@@ -31,13 +31,20 @@ from scoring import (
 
 __all__ = [
     "NONE_SHOWN",
+    "OUT_OF_SCOPE",
+    "AnyDomain",
+    "AnyEnabler",
+    "AnyStage",
     "Series",
     "StageLabel",
+    "attained_words",
     "decimal",
+    "domain_in_scope",
     "domain_levels",
     "enabler_bars",
     "heat_colour",
     "percent",
+    "progress_of",
     "stage_heatmap",
     "trend_lines",
 ]
@@ -54,10 +61,12 @@ MUTED = "#5f6b7a"
 GRID = "#d9dee5"
 TRACK = "#eef1f5"
 BAR = "#2f5d8c"
+PARTIAL = "#9fbbd9"  # the partial credit of practices not yet attained, beside the BAR
 TARGET = "#b4541a"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 SERIES_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#7f7f7f")
 OVERALL_COLOUR = "#1f2933"
+OUT_OF_SCOPE = "not in this assessment's scope"  # how a domain outside the scope is named
 HEAT_STOPS = ((0.0, (238, 242, 247)), (0.5, (133, 170, 211)), (1.0, (31, 63, 112)))
 
 
@@ -71,7 +80,9 @@ def _macros() -> Any:
         "GRID": GRID,
         "TRACK": TRACK,
         "BAR": BAR,
+        "PARTIAL": PARTIAL,
         "TARGET": TARGET,
+        "OUT_OF_SCOPE": OUT_OF_SCOPE,
     }
     return environment().get_template("charts.html").make_module(palette)
 
@@ -124,17 +135,42 @@ class Label:
     text: str
 
 
+# Figures a stored version "1" card lacks
+
+
+def progress_of(group: AnyDomain | AnyEnabler | AnyStage) -> float | None:
+    """A group's progress; None for a group of a stored version "1" card, which had none."""
+    if isinstance(group, DomainScore | EnablerScore | StageScore):
+        return group.progress
+    return None
+
+
+def domain_in_scope(domain: AnyDomain) -> bool:
+    """Whether the domain is in the assessment's scope (a version "1" card covered every one)."""
+    return domain.in_scope if isinstance(domain, DomainScore) else True
+
+
+def attained_words(attained: int, assessed: int) -> str:
+    """ "3 of 5 attained"."""
+    return f"{attained} of {assessed} attained"
+
+
 # Maturity level by domain
 
 
 @dataclass(frozen=True)
 class DomainBar:
     y: int
+    height: int
     domain: AnyDomain
     name: str  # clipped to fit the label column
+    in_scope: bool
     level_name: str  # clipped
-    width: float | None  # None when the domain is not assessed
-    value_x: float
+    width: float | None  # None when the domain is not assessed (or out of scope)
+    figure: str  # the index, written beside the bar
+    attained: str  # the next stage's practices attained, or "all stages achieved"
+    stage: str  # "in Control": the next stage (clipped), or ""
+    spoken: str  # the row in words
     target: int | None
     target_x: float
 
@@ -144,9 +180,29 @@ class LevelsChart(Chart):
     left: int
     span: int
     count: int
+    figures_x: int
     stages: list[Label]
     grid: list[Label]
     rows: list[DomainBar]
+    bottom: int
+
+
+def _next_stage(domain: AnyDomain, stage_names: Mapping[str, str]) -> tuple[str, str, str]:
+    """What the fraction of the index is made of: (counts in words, stage name, spoken)."""
+    if domain.next_level is None:
+        return "all stages achieved", "", "all stages achieved"
+    stage_id = domain.next_level.stage
+    name = stage_names.get(stage_id, stage_id)
+    cell = next((cell for cell in domain.stages if cell.id == stage_id), None)
+    if cell is None or cell.practices_assessed == 0:
+        return "not assessed", name, f"{name} not assessed"
+    counts = attained_words(cell.practices_attained, cell.practices_assessed)
+    progress = progress_of(cell)
+    if progress is None:  # a version "1" index: level + the next stage's attainment
+        spoken = f"{name}: {counts}"
+    else:
+        spoken = f"{name}: {percent(progress)} progress, {counts}"
+    return counts, name, spoken
 
 
 def domain_levels(
@@ -158,55 +214,75 @@ def domain_levels(
     """Each domain's maturity index as a bar on a 0..stages scale, with its target level.
 
     The scale is divided into one band per stage: the bar's whole part is the level, its
-    fraction the way through the next stage.
+    fraction the progress through the next stage (on a version "1" card, that stage's
+    attainment). Beside the bar: the index, and how many of that stage's practices are
+    attained. A domain outside the assessment's scope is named as such, with no bar.
     """
     count = len(stages)
-    left, right, top, row = LABEL_WIDTH, WIDTH - 70, 40, 54
+    left, right, top, row, short_row = LABEL_WIDTH, WIDTH - 150, 40, 56, 34
     span = right - left
+    stage_names = {stage.id: stage.name for stage in stages}
 
     def x(value: float) -> float:
         return left + span * value / count
 
     rows: list[DomainBar] = []
     summary: list[str] = []
-    for position, domain in enumerate(domains):
+    y = top
+    for domain in domains:
         target = targets.get(domain.id)
+        in_scope = domain_in_scope(domain)
         index = domain.index if domain.assessed else None
-        if index is None:
-            summary.append(f"{domain.name}: not assessed")
+        attained, stage, spoken = "", "", ""
+        if not in_scope:
+            spoken = f"{domain.name}: {OUT_OF_SCOPE}"
+        elif index is None:
+            spoken = f"{domain.name}: not assessed"
         else:
-            summary.append(
-                f"{domain.name}: level {domain.level} ({domain.level_name}), index {decimal(index)}"
+            attained, stage, next_spoken = _next_stage(domain, stage_names)
+            spoken = (
+                f"{domain.name}: level {domain.level} ({domain.level_name}), index "
+                f"{decimal(index)} of {count}; {next_spoken}"
             )
         if target is not None:
-            summary[-1] += f", target level {target}"
+            spoken += f"; target level {target}"
+        summary.append(spoken)
+        height = row if in_scope else short_row
         rows.append(
             DomainBar(
-                y=top + row * position,
+                y=y,
+                height=height,
                 domain=domain,
                 name=_clip(domain.name),
+                in_scope=in_scope,
                 level_name=_clip(domain.level_name or "", 20),
                 width=None if index is None else span * index / count,
-                value_x=x(index or 0) + 6,
-                target=target,
+                figure=decimal(index),
+                attained=attained,
+                stage=f"in {_clip(stage, 21)}" if stage else "",
+                spoken=spoken,
+                target=target if in_scope else None,
                 target_x=x(min(target, count)) if target is not None else 0,
             )
         )
+        y += height
     chart = LevelsChart(
         id=chart_id,
-        height=top + row * len(domains) + 28,
+        height=y + 28,
         desc=f"Maturity index per domain on a scale of 0 to {count}. " + "; ".join(summary) + ".",
         left=left,
         span=span,
         count=count,
+        figures_x=right + 12,
         stages=[Label(x(index + 0.5), _clip(stage.name, 22)) for index, stage in enumerate(stages)],
         grid=[Label(x(level), str(level)) for level in range(count + 1)],
         rows=rows,
+        bottom=y + 4,
     )
     return _draw("domain_levels", chart)
 
 
-# Attainment by domain and stage
+# Progress by domain and stage
 
 
 @dataclass(frozen=True)
@@ -215,31 +291,33 @@ class HeatCell:
     stage: StageLabel
     fill: str
     ink: str
-    big: str  # the attainment
+    big: str  # the progress (the attainment on a version "1" card)
     small: str  # practices attained of assessed
-    spoken: str  # the cell in words
     achieved: bool
+    spoken: str  # the cell in words
 
 
 @dataclass(frozen=True)
 class HeatRow:
     y: int
+    height: int
     domain: AnyDomain
     name: str  # clipped
+    in_scope: bool
     cells: list[HeatCell]
 
 
 @dataclass(frozen=True)
 class Heatmap(Chart):
+    title: str  # "Progress by domain and stage"; "Attainment ..." on a version "1" card
+    left: int
     cell_width: float
-    cell_height: int
     stages: list[Label]
     rows: list[HeatRow]
 
 
 def _heat_cell(chart_id: str, x: float, stage: StageLabel, cell: AnyStage | None) -> HeatCell:
-    attainment = cell.attainment if cell is not None else None
-    if cell is None or attainment is None:
+    if cell is None or cell.attainment is None:
         return HeatCell(
             x=x,
             stage=stage,
@@ -247,56 +325,76 @@ def _heat_cell(chart_id: str, x: float, stage: StageLabel, cell: AnyStage | None
             ink=MUTED,
             big=NONE_SHOWN,
             small="not assessed",
-            spoken="not assessed",
             achieved=False,
+            spoken="not assessed",
         )
-    small = f"{cell.practices_attained} of {cell.practices_assessed}"
+    progress = progress_of(cell)
+    shown = cell.attainment if progress is None else progress
+    counts = attained_words(cell.practices_attained, cell.practices_assessed)
+    figure = f"{percent(shown)} {'attained' if progress is None else 'progress'}"
     return HeatCell(
         x=x,
         stage=stage,
-        fill=heat_colour(attainment),
-        ink=_ink_on(attainment),
-        big=percent(attainment),
-        small=small + (" · achieved ✓" if cell.achieved else ""),
-        spoken=(
-            f"{percent(attainment)} attained ({cell.practices_attained} of "
-            f"{cell.practices_assessed} best practices)"
-            + (", stage achieved" if cell.achieved else ", not achieved")
-        ),
+        fill=heat_colour(shown),
+        ink=_ink_on(shown),
+        big=percent(shown),
+        small=counts,
         achieved=cell.achieved,
+        spoken=(
+            f"{figure}, {cell.practices_attained} of {cell.practices_assessed} best practices "
+            "attained" + (", stage achieved" if cell.achieved else ", not achieved")
+        ),
     )
 
 
 def stage_heatmap(
     chart_id: str, domains: Sequence[AnyDomain], stages: Sequence[StageLabel]
 ) -> Markup:
-    """Attainment per domain and stage (the OPM3 picture), with the numbers in each cell."""
+    """Progress per domain and stage, with the practices attained in each cell.
+
+    On a version "1" card, which has no progress, each cell shows its attainment (the OPM3
+    picture). A domain outside the assessment's scope is named as such, with no cells.
+    """
     left, top = LABEL_WIDTH, 34
     cell_width = (WIDTH - left) / max(1, len(stages))
-    cell_height = 62
+    cell_height, short_row = 72, 34
     rows: list[HeatRow] = []
     summary: list[str] = []
-    for position, domain in enumerate(domains):
+    y = top
+    for domain in domains:
+        in_scope = domain_in_scope(domain)
         cells = {cell.id: cell for cell in domain.stages}
         row = HeatRow(
-            y=top + cell_height * position,
+            y=y,
+            height=cell_height if in_scope else short_row,
             domain=domain,
             name=_clip(domain.name),
-            cells=[
-                _heat_cell(chart_id, left + cell_width * column, stage, cells.get(stage.id))
-                for column, stage in enumerate(stages)
-            ],
+            in_scope=in_scope,
+            cells=(
+                [
+                    _heat_cell(chart_id, left + cell_width * column, stage, cells.get(stage.id))
+                    for column, stage in enumerate(stages)
+                ]
+                if in_scope
+                else []
+            ),
         )
-        summary.extend(f"{domain.name}, {cell.stage.name}: {cell.spoken}" for cell in row.cells)
+        if in_scope:
+            summary.extend(f"{domain.name}, {cell.stage.name}: {cell.spoken}" for cell in row.cells)
+        else:
+            summary.append(f"{domain.name}: {OUT_OF_SCOPE}")
         rows.append(row)
+        y += row.height
+    figure = "Progress" if any(progress_of(d) is not None for d in domains) else "Attainment"
     chart = Heatmap(
         id=chart_id,
-        height=top + cell_height * len(domains) + 4,
-        desc="Share of assessed best practices attained per domain and stage. "
+        title=f"{figure} by domain and stage",
+        height=y + 4,
+        desc=f"{figure} per domain and stage, with the best practices attained. "
         + "; ".join(summary)
         + ".",
+        left=left,
         cell_width=cell_width,
-        cell_height=cell_height,
         stages=[
             Label(left + cell_width * (column + 0.5), _clip(stage.name, 22))
             for column, stage in enumerate(stages)
@@ -314,8 +412,11 @@ class EnablerBar:
     y: int
     enabler: AnyEnabler
     name: str  # clipped
-    width: float | None  # None when not assessed
-    label: str  # "41.7% (5 of 12)"
+    attained_width: float | None  # None when not assessed
+    progress_width: float | None  # None when not assessed, or on a version "1" card
+    figure: str  # "67%"
+    counts: str  # "1 of 3 attained"
+    spoken: str
 
 
 @dataclass(frozen=True)
@@ -329,34 +430,50 @@ class EnablerChart(Chart):
 
 
 def enabler_bars(chart_id: str, enablers: Sequence[AnyEnabler]) -> Markup:
-    """Attainment per organizational enabler category, on 0 to 100%."""
-    left, right, top, row = LABEL_WIDTH, WIDTH - 150, 24, 40
+    """Progress per organizational enabler category, on 0 to 100%, with practices attained.
+
+    The bar is the progress; its dark part is the share attained, so the lighter rest is the
+    partial credit of practices not yet attained. On a version "1" card the bar is the share
+    attained alone.
+    """
+    left, right, top, row = LABEL_WIDTH, WIDTH - 170, 24, 40
     span = right - left
     rows: list[EnablerBar] = []
     summary: list[str] = []
     for position, enabler in enumerate(enablers):
-        label = ""
-        if enabler.attainment is None:
-            summary.append(f"{enabler.name}: not assessed")
+        progress = progress_of(enabler)
+        attainment = enabler.attainment
+        if attainment is None:
+            spoken = f"{enabler.name}: not assessed"
+            figure = counts = ""
         else:
-            label = (
-                f"{percent(enabler.attainment)} ({enabler.practices_attained} of "
-                f"{enabler.practices_assessed})"
-            )
-            summary.append(f"{enabler.name}: {label} best practices attained")
+            counts = attained_words(enabler.practices_attained, enabler.practices_assessed)
+            if progress is None:
+                figure = percent(attainment)
+                spoken = f"{enabler.name}: {figure} attained ({counts})"
+            else:
+                figure = percent(progress)
+                spoken = f"{enabler.name}: {figure} progress, {counts}"
+        summary.append(spoken)
         rows.append(
             EnablerBar(
                 y=top + row * position,
                 enabler=enabler,
                 name=_clip(enabler.name),
-                width=None if enabler.attainment is None else span * enabler.attainment,
-                label=label,
+                attained_width=None if attainment is None else span * attainment,
+                progress_width=(
+                    None if attainment is None or progress is None else span * progress
+                ),
+                figure=figure,
+                counts=counts,
+                spoken=spoken,
             )
         )
+    figure = "Progress" if any(progress_of(e) is not None for e in enablers) else "Attainment"
     chart = EnablerChart(
         id=chart_id,
         height=top + row * len(enablers) + 26,
-        desc="Share of assessed best practices attained per enabler category. "
+        desc=f"{figure} per enabler category, with the best practices attained. "
         + "; ".join(summary)
         + ".",
         left=left,
@@ -378,10 +495,12 @@ class Series:
     name: str
     values: tuple[float | None, ...]
     overall: bool = False
+    short_name: str | None = None  # beside the line's last value, where room is short
 
 
 @dataclass(frozen=True)
 class TrendMark:
+    position: int  # the assessment's, oldest first
     x: float
     y: float
     value: float
@@ -397,8 +516,17 @@ class TrendLine:
     points: list[TrendMark]
 
     @property
-    def path(self) -> str:
-        return " ".join(f"{mark.x:.1f},{mark.y:.1f}" for mark in self.points)
+    def paths(self) -> list[str]:
+        """The line through consecutive values: an assessment without a value (a domain
+        outside its scope, or not assessed) breaks it rather than being bridged."""
+        runs: list[list[TrendMark]] = [[]]
+        for mark, following in zip(self.points, [*self.points[1:], None], strict=True):
+            runs[-1].append(mark)
+            if following is not None and following.position != mark.position + 1:
+                runs.append([])
+        return [
+            " ".join(f"{mark.x:.1f},{mark.y:.1f}" for mark in run) for run in runs if len(run) > 1
+        ]
 
 
 @dataclass(frozen=True)
@@ -406,8 +534,8 @@ class EndLabel:
     line: TrendLine
     x: float
     y: float
-    value: float
-    name: str  # clipped
+    text: str  # "2.82 Project"; "Portfolio: none in 2026" for a line that stops earlier
+    latest: bool  # the line has a value in the latest assessment
 
 
 @dataclass(frozen=True)
@@ -437,6 +565,15 @@ def _spread_labels(wanted: list[float], gap: float, low: float, high: float) -> 
     return placed
 
 
+def _end_label(line: TrendLine, x: float, y: float, latest: int, labels: Sequence[str]) -> EndLabel:
+    """The label at the right of a line: its latest value, or that it has none there."""
+    name = line.series.short_name or line.series.name
+    last = line.points[-1]
+    if last.position == latest:
+        return EndLabel(line, x, y, f"{decimal(last.value)} {_clip(name, 16)}", latest=True)
+    return EndLabel(line, x, y, f"{_clip(name, 12)}: none in {_clip(labels[latest], 8)}", False)
+
+
 def trend_lines(
     chart_id: str, labels: Sequence[str], series: Sequence[Series], maximum: int
 ) -> Markup:
@@ -445,7 +582,7 @@ def trend_lines(
     The overall line is drawn last, dark and dashed, so that the domain line it coincides
     with (the weakest) still shows between its dashes.
     """
-    left, right, top, bottom = 44, WIDTH - 150, 56, 250
+    left, right, top, bottom = 44, WIDTH - 170, 56, 250
     count = len(labels)
     colours = {
         item.id: SERIES_COLOURS[i % len(SERIES_COLOURS)]
@@ -468,7 +605,7 @@ def trend_lines(
             legend_x=left + 150 * position,
             legend_name=_clip(item.name, 18),
             points=[
-                TrendMark(x(p), y(v), v, labels[p])
+                TrendMark(p, x(p), y(v), v, labels[p])
                 for p, v in enumerate(item.values)
                 if v is not None
             ],
@@ -498,7 +635,7 @@ def trend_lines(
         columns=[Label(x(position), _clip(label, 16)) for position, label in enumerate(labels)],
         lines=lines,
         ends=[
-            EndLabel(line, last_x + 12, ly, line.points[-1].value, _clip(line.series.name, 12))
+            _end_label(line, last_x + 12, ly, count - 1, labels)
             for line, ly in zip(ended, label_y, strict=True)
         ],
     )

@@ -1,11 +1,13 @@
 """The report as CSV: one row per question, for a spreadsheet.
 
 Columns: domain, stage, enabler, best practice (id and title), question id and text, status,
-score, responses, dispersion, then one column per respondent with that respondent's value
-(`N/A` for not applicable, empty when unanswered). UTF-8 with a byte order mark so that Excel
-reads accents; RFC 4180 quoting. A text cell that a spreadsheet would run as a formula (one
-that begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`; numbers
-are written as numbers.
+score, responses, dispersion, the best practice's score and credit (how close it is to being
+attained; repeated on each of its questions' rows, empty where the practice is not assessed or
+the card, of scoring version "1", has no credit), then one column per respondent with that
+respondent's value (`N/A` for not applicable, empty when unanswered). UTF-8 with a byte order
+mark so that Excel reads accents; RFC 4180 quoting. A text cell that a spreadsheet would run as
+a formula (one that begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed
+with `'`; numbers are written as numbers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from api.services.reports import Report
+from scoring import BestPracticeScore
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,6 +34,8 @@ COLUMNS = (
     "score",
     "responses",
     "dispersion",
+    "best_practice_score",
+    "best_practice_credit",
 )
 
 Cell = str | int | float | None
@@ -63,6 +68,7 @@ def _rows(report: Report) -> Iterable[list[Cell]]:
             values[(answer.question_id, answer.respondent_id)] = answer.value
     yield [*COLUMNS, *respondent_headers(report.respondent_names)]
     for practice in report.card.best_practices:
+        credit = practice.credit if isinstance(practice, BestPracticeScore) else None
         for question in practice.questions:
             text = questionnaire.questions[question.id].text
             yield [
@@ -77,6 +83,8 @@ def _rows(report: Report) -> Iterable[list[Cell]]:
                 question.score,
                 question.responses,
                 question.dispersion,
+                practice.score,
+                credit,
                 *(values.get((question.id, respondent)) for respondent in respondents),
             ]
 

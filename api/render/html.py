@@ -9,7 +9,7 @@ becomes a link only for `http` and `https` URLs. The report layer computes nothi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +19,12 @@ from api.enums import Rigor
 from api.render import charts
 from api.render.improvement_path import improvement_path
 from api.render.insights import at_a_glance, pmo_notes
-from api.render.jinja import NONE_SHOWN, environment, evidence_link
+from api.render.jinja import NONE_SHOWN, decimal, environment, evidence_link, percent
 from api.services.reports import Report
 from api.services.trend import Overview
 from api.tables import AnswerRow, RespondentRow
 from questionnaires import Questionnaire
-from scoring import AnyCard
+from scoring import AnyCard, CardParameters, ScoreCard
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -156,6 +156,139 @@ def _appendix(card: AnyCard, questionnaire: Questionnaire) -> list[dict[str, Any
     return [group for group in groups.values() if group["practices"]]
 
 
+@dataclass(frozen=True)
+class DomainTile:
+    """One domain in the summary: its level and index first, or why it has none."""
+
+    id: str
+    name: str
+    in_scope: bool
+    assessed: bool
+    level: int | None
+    level_name: str | None
+    index: float | None
+    next_stage: str | None  # the stage the index's fraction is made in; None at the top
+    next_progress: float | None  # that stage's progress (None on a version "1" card)
+    next_attained: str | None  # "1 of 2 attained", None when that stage has no assessed practice
+    weakest: bool  # sets the overall figure
+    target: int | None
+
+
+def domain_tiles(
+    card: AnyCard, stage_names: Mapping[str, str], targets: Mapping[str, int]
+) -> list[DomainTile]:
+    """The summary's domains, in questionnaire order, read straight from the card."""
+    tiles: list[DomainTile] = []
+    for domain in card.domains:
+        next_level = domain.next_level if domain.assessed else None
+        cell = next(
+            (c for c in domain.stages if next_level is not None and c.id == next_level.stage),
+            None,
+        )
+        tiles.append(
+            DomainTile(
+                id=domain.id,
+                name=domain.name,
+                in_scope=charts.domain_in_scope(domain),
+                assessed=domain.assessed,
+                level=domain.level,
+                level_name=domain.level_name,
+                index=domain.index,
+                next_stage=(
+                    stage_names.get(next_level.stage, next_level.stage) if next_level else None
+                ),
+                next_progress=charts.progress_of(cell) if cell is not None else None,
+                next_attained=(
+                    charts.attained_words(cell.practices_attained, cell.practices_assessed)
+                    if cell is not None and cell.practices_assessed
+                    else None
+                ),
+                weakest=(
+                    domain.assessed
+                    and card.overall.index is not None
+                    and domain.index == card.overall.index
+                ),
+                target=targets.get(domain.id),
+            )
+        )
+    return tiles
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The sentences that say what the page's figures are, for this card's parameters."""
+
+    progress: str | None  # None on a version "1" card, which has no progress
+    attainment: str
+    index: str
+    how_close: str | None
+
+
+def reading(card: AnyCard, tiles: Sequence[DomainTile]) -> Reading:
+    """What progress, attainment, the index and a gap's credit are, in words a reader follows.
+
+    The index is explained on the first domain of the page whose index has a fraction.
+    """
+    threshold = percent(card.parameters.attainment_threshold)
+    attainment = (
+        f"Attainment counts only the best practices scored at or above the {threshold} "
+        "attainment threshold."
+    )
+    if not isinstance(card, ScoreCard):
+        return Reading(
+            progress=None,
+            attainment=attainment,
+            index=(
+                "The index is a domain's level plus the share of the next stage's best practices "
+                "attained (scoring version 1)."
+            ),
+            how_close=None,
+        )
+    halfway = _halfway(card.parameters)
+    example = next(
+        (
+            tile
+            for tile in tiles
+            if tile.in_scope and tile.assessed and tile.next_progress and tile.next_stage
+        ),
+        None,
+    )
+    index = "The index is a domain's level plus its progress through the next stage"
+    if example is not None:
+        index += (
+            f": {example.name}'s {decimal(example.index)} is level {example.level}, "
+            f"{percent(example.next_progress)} of the way through {example.next_stage}."
+        )
+    else:
+        index += "."
+    return Reading(
+        progress=f"Progress counts partial credit: a best practice {halfway}, counts half.",
+        attainment=attainment,
+        index=index,
+        how_close=_how_close(card.parameters),
+    )
+
+
+def _how_close(parameters: CardParameters) -> str:
+    """What "how close" means, with a practice four fifths of the way as the example."""
+    threshold, floor = parameters.attainment_threshold, parameters.credit_floor
+    example = percent(floor + 0.8 * (threshold - floor))
+    start = f" from the {percent(floor)} floor" if floor else ""
+    return (
+        f"How close: how far a gap's score has come{start} toward the {percent(threshold)} "
+        f"attainment threshold (its credit); a practice scored {example} is 80% of the way."
+    )
+
+
+def _halfway(parameters: CardParameters) -> str:
+    threshold = percent(parameters.attainment_threshold)
+    if parameters.credit_floor:
+        floor = percent(parameters.credit_floor)
+        return f"scored halfway between {floor} and the {threshold} attainment threshold"
+    middle = percent(parameters.attainment_threshold / 2)
+    return f"scored {middle}, halfway to the {threshold} attainment threshold"
+
+
 def report_context(
     report: Report, respondents: list[RespondentRow], *, shared: bool
 ) -> dict[str, Any]:
@@ -172,6 +305,8 @@ def report_context(
     }
     order = {respondent.id: position for position, respondent in enumerate(respondents)}
     answers = _answers_by_question(report, order)
+    stage_names = {stage.id: stage.name for stage in questionnaire.stages}
+    tiles = domain_tiles(card, stage_names, targets)
     profile = report.organization.profile.model_dump(mode="json")
     return {
         "shared": shared,
@@ -184,6 +319,18 @@ def report_context(
         "questionnaire": questionnaire,
         "stored": report.questionnaire,
         "card": card,
+        "version_1": not isinstance(card, ScoreCard),
+        "overall_progress": card.overall.progress if isinstance(card, ScoreCard) else None,
+        "tiles": tiles,
+        "weakest": [
+            domain.name
+            for domain in card.domains
+            if domain.assessed and domain.index == card.overall.index
+        ],
+        "out_of_scope": [
+            domain.name for domain in card.domains if not charts.domain_in_scope(domain)
+        ],
+        "reading": reading(card, tiles),
         "respondents": respondents,
         "goals": report.goals,
         "stages": {stage.id: stage for stage in questionnaire.stages},
@@ -196,9 +343,7 @@ def report_context(
             charts.enabler_bars("chart-enablers", card.enablers) if card.enablers else None
         ),
         "notes": pmo_notes(profile, card, questionnaire),
-        "glance": at_a_glance(
-            card, report.goals, {stage.id: stage.name for stage in questionnaire.stages}
-        ),
+        "glance": at_a_glance(card, report.goals, stage_names),
         "path": improvement_path(card, questionnaire),
         "practice_titles": {practice.id: practice.title for practice in card.best_practices},
         "questions": questions,
@@ -233,7 +378,8 @@ def render_overview(overview: Overview, *, report_url: Callable[[str], str], sha
     series = [
         charts.Series(
             id="overall",
-            name="Overall",
+            name="Weakest in scope",
+            short_name="Weakest",
             values=tuple(point.overall.index for point in points),
             overall=True,
         ),
@@ -257,6 +403,16 @@ def render_overview(overview: Overview, *, report_url: Callable[[str], str], sha
     for point in points:
         enabler_ids.extend(e for e in point.enablers if e not in enabler_ids)
     goals = points[-1].domains if points else {}
+    # Where scopes differ, the weakest domain in scope is not taken over the same domains.
+    left_out = [
+        (label, [names.get(d, d) for d in point.domains if d not in point.scope])
+        for label, point in zip(labels, points, strict=True)
+    ]
+    scope_changes = (
+        [(label, domains) for label, domains in left_out if domains]
+        if len({tuple(point.scope) for point in points}) > 1
+        else []
+    )
     context = {
         "shared": shared,
         "organization": organization,
@@ -270,6 +426,8 @@ def render_overview(overview: Overview, *, report_url: Callable[[str], str], sha
         "enabler_ids": enabler_ids,
         "enabler_names": {enabler.id: enabler.name for enabler in questionnaire.enablers},
         "latest_goals": {d: figures.goal for d, figures in goals.items() if figures.goal},
+        "latest_scope": points[-1].scope if points else [],
+        "scope_changes": scope_changes,
         "chart": charts.trend_lines("chart-trend", labels, series, maximum) if points else None,
         "report_url": report_url,
     }

@@ -4,6 +4,9 @@ Per domain, what its next level needs (`next_level` of the score card); then eve
 order that respects `depends_on`: repeatedly place the earliest gap, in the score card's gap
 order, whose prerequisites among the gaps are already placed. A practice therefore comes after
 the gaps it builds on, and otherwise keeps the card's order (stage, then lowest score).
+
+Each candidate and gap carries its credit as the card has it ("how close" it is to being
+attained); a stored version "1" card has none, and its steps carry `None`.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from questionnaires import Questionnaire
-from scoring import AnyCard, Gap, GapV1
+from scoring import AnyCard, BestPracticeScore, Gap, GapV1
 
 
 @dataclass(frozen=True)
@@ -20,11 +23,16 @@ class Candidate:
     id: str
     title: str
     score: float | None
+    credit: float | None  # None on a version "1" card
 
 
 @dataclass(frozen=True)
 class DomainStep:
-    """What one assessed domain needs for its next level; `next_level` is None at the top."""
+    """What one assessed domain needs for its next level; `next_level` is None at the top.
+
+    `needed` is None below the top when the next stage has no assessed practice: that stage
+    must first be assessed (scoring.md section 4).
+    """
 
     domain_id: str
     domain_name: str
@@ -45,6 +53,11 @@ class PathStep:
     position: int
     gap: Gap | GapV1
     after: tuple[str, ...]
+
+    @property
+    def credit(self) -> float | None:
+        """How close the gap is to being attained; None on a version "1" card."""
+        return self.gap.credit if isinstance(self.gap, Gap) else None
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,14 @@ def improvement_path(card: AnyCard, questionnaire: Questionnaire) -> Improvement
     """The improvement path of a score card, named with its questionnaire's titles."""
     stages = {stage.id: stage for stage in questionnaire.stages}
     practices = {practice.id: practice for practice in card.best_practices}
+
+    def candidate(practice_id: str) -> Candidate:
+        practice = practices.get(practice_id)
+        if practice is None:
+            return Candidate(id=practice_id, title=practice_id, score=None, credit=None)
+        credit = practice.credit if isinstance(practice, BestPracticeScore) else None
+        return Candidate(practice_id, practice.title, practice.score, credit)
+
     domains: list[DomainStep] = []
     for domain in card.domains:
         if not domain.assessed or domain.level is None:
@@ -104,12 +125,8 @@ def improvement_path(card: AnyCard, questionnaire: Questionnaire) -> Improvement
                 stage_name=stage.name if stage else None,
                 needed=next_level.needed if next_level else None,
                 candidates=tuple(
-                    Candidate(
-                        id=candidate,
-                        title=practices[candidate].title if candidate in practices else candidate,
-                        score=practices[candidate].score if candidate in practices else None,
-                    )
-                    for candidate in (next_level.candidates if next_level else ())
+                    candidate(practice_id)
+                    for practice_id in (next_level.candidates if next_level else ())
                 ),
             )
         )

@@ -23,8 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from api.render.charts import AnyDomain, decimal, domain_in_scope, percent, progress_of
 from questionnaires import Questionnaire
-from scoring import AnyCard
+from scoring import AnyCard, ScoreCard
 
 STRUCTURAL = "structural"
 CONTROL = "control"
@@ -124,34 +125,83 @@ def pmo_notes(
     return notes
 
 
+def _next_step(domain: AnyDomain, stage_names: Mapping[str, str]) -> str | None:
+    """What the domain's next level needs, in one sentence (None at the top level)."""
+    next_level = domain.next_level
+    if next_level is None:
+        return None
+    stage = stage_names.get(next_level.stage, next_level.stage)
+    if next_level.needed is None:
+        return (
+            f"{domain.name} cannot reach level {next_level.level} until its {stage} stage is "
+            "assessed: none of its best practices there has an applicable answer."
+        )
+    cell = next((cell for cell in domain.stages if cell.id == next_level.stage), None)
+    progress = progress_of(cell) if cell is not None else None
+    return (
+        f"To reach level {next_level.level}, {domain.name} needs {next_level.needed} more "
+        f"{stage} best practice{'' if next_level.needed == 1 else 's'} attained"
+        + (f"; it is {percent(progress)} of the way through {stage}." if progress else ".")
+    )
+
+
 def at_a_glance(
     card: AnyCard, goals: Mapping[str, Any], stage_names: Mapping[str, str]
 ) -> list[str]:
     """A few sentences for the top of the page, read straight from the score card.
 
-    Which assessed domains hold the overall level down (those at the lowest level), what the
-    next level of each of them needs, how many domains meet their target, and how many gaps
-    and disagreements there are. Nothing is computed that the card does not say.
+    The domains outside the scope or not assessed (the summary's tiles show each domain's
+    level), the weakest domain in scope (the lowest index, which sets the overall figure) and
+    what its next level needs, the practices attained and, on a version "2" card, the progress
+    with partial credit; how many domains meet their target, and how many gaps and
+    disagreements there are. Nothing is computed that the card does not say.
     """
     sentences: list[str] = []
-    assessed = [domain for domain in card.domains if domain.assessed]
-    level = card.overall.level
-    if level is not None and assessed:
-        weakest = [domain for domain in assessed if domain.level == level]
+    in_scope = [domain for domain in card.domains if domain_in_scope(domain)]
+    assessed = [domain for domain in in_scope if domain.assessed]
+    not_assessed = [domain.name for domain in in_scope if not domain.assessed]
+    if not_assessed:
         sentences.append(
-            f"The overall level is {level} ({card.overall.level_name}), set by "
-            f"{_names([domain.name for domain in weakest])}: an organization is as mature as "
-            "its weakest domain."
+            f"{_names(not_assessed)} could not be assessed: every question there was marked "
+            "not applicable."
         )
-        needs = [
-            f"{domain.name} needs {domain.next_level.needed} more "
-            f"{stage_names.get(domain.next_level.stage, domain.next_level.stage)} best "
-            f"practice{'' if domain.next_level.needed == 1 else 's'} attained"
-            for domain in weakest
-            if domain.next_level is not None
-        ]
-        if needs:
-            sentences.append(f"To raise it to level {level + 1}: " + "; ".join(needs) + ".")
+    outside = [domain.name for domain in card.domains if not domain_in_scope(domain)]
+    if outside:
+        verb = "is" if len(outside) == 1 else "are"
+        sentences.append(
+            f"{_names(outside)} {verb} not in this assessment's scope: not rated here, and "
+            "left out of the overall figure."
+        )
+    if assessed and card.overall.index is not None:
+        weakest = [domain for domain in assessed if domain.index == card.overall.index]
+        if len(assessed) > 1:
+            subject = "domain in scope is" if len(weakest) == 1 else "domains in scope are"
+            sentences.append(
+                f"The weakest {subject} {_names([d.name for d in weakest])}, at "
+                f"level {card.overall.level} ({card.overall.level_name}, index "
+                f"{decimal(card.overall.index)}): an organization is as mature as its weakest "
+                "domain, so this is the overall figure."
+            )
+        sentences.extend(
+            step
+            for step in (_next_step(domain, stage_names) for domain in weakest)
+            if step is not None
+        )
+    overall = card.overall
+    if overall.practices_assessed:
+        attained = (
+            f"{overall.practices_attained} of {overall.practices_assessed} best practices of the "
+            f"domains in scope are attained"
+        )
+        progress = progress_of_overall(card)
+        sentences.append(
+            attained
+            + (
+                f"; counting partial credit, progress is {percent(progress)}."
+                if progress is not None
+                else f" ({percent(overall.attainment)})."
+            )
+        )
     targeted = [domain for domain in assessed if domain.id in goals]
     if targeted:
         met = [d for d in targeted if getattr(goals[d.id], "gap_levels", None) == 0]
@@ -171,3 +221,8 @@ def at_a_glance(
         )
     )
     return sentences
+
+
+def progress_of_overall(card: AnyCard) -> float | None:
+    """The overall progress of a version "2" card; None on a version "1" card, which had none."""
+    return card.overall.progress if isinstance(card, ScoreCard) else None

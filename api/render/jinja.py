@@ -6,13 +6,23 @@ inserted as text, never as markup. Evidence becomes a link only for `http` and `
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-__all__ = ["NONE_SHOWN", "coordinate", "decimal", "environment", "evidence_link", "percent", "when"]
+__all__ = [
+    "NONE_SHOWN",
+    "coordinate",
+    "decimal",
+    "environment",
+    "evidence_link",
+    "percent",
+    "share_of_the_way",
+    "when",
+]
 
 NONE_SHOWN = "\u2013"  # an en dash where there is no number
 LINK_SCHEMES = frozenset({"http", "https"})
@@ -29,6 +39,17 @@ def percent(value: float | None, digits: int = 1) -> str:
     if "." in shown:
         shown = shown.rstrip("0").rstrip(".")
     return f"{shown}%"
+
+
+def share_of_the_way(value: float | None) -> str:
+    """A practice's credit as "how close" it is: "83% of the way", rounded down.
+
+    Rounded down so that it never claims more than the card gives: an unattained practice
+    at 0.9999 is "99% of the way", never "100%". `NONE_SHOWN` for None.
+    """
+    if value is None:
+        return NONE_SHOWN
+    return f"{math.floor(value * 100 + 1e-9)}% of the way"
 
 
 def decimal(value: float | None, digits: int = 2) -> str:
@@ -73,6 +94,7 @@ def environment() -> Environment:
     )
     env.filters["percent"] = percent
     env.filters["decimal"] = decimal
+    env.filters["share_of_the_way"] = share_of_the_way
     env.filters["coordinate"] = coordinate
     env.filters["when"] = when
     env.filters["evidence_link"] = evidence_link

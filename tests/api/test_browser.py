@@ -1,13 +1,16 @@
-"""The report pages in a real browser: Debian's Chromium driven by Playwright (issue 7).
+"""The report pages in a real browser: Debian's Chromium driven by Playwright (issues 7, 10).
 
 The app is served by uvicorn on 127.0.0.1 (a free port) over a migrated SQLite file, filled
-over HTTP with the built-in `opm3-style` questionnaire and three respondents. The browser opens
+over HTTP with the built-in `opm3-style` questionnaire and three respondents. The first
+assessment (2025) is stored as scoring version "1" had stored it, as if it had closed before
+version "2"; the second (2026) leaves the portfolio domain out of its scope. The browser opens
 share links as an executive would (no key): every request it makes must go to the app, and the
 page must show the score card's numbers. Screenshots land in `tests/artifacts/` (not in git).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,12 +20,17 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from api.config import Settings
+from api.db import make_engine
 from api.migrate import upgrade
 from api.render.charts import decimal, percent
+from questionnaires import builtin_directory, load_file
+from scoring import ScoreCard, read_card
 
 from ..samples import DATA
+from ..scoring.version_1 import version_1_card
 from .databases import ADMIN_KEY
 from .live_server import serve
 
@@ -44,14 +52,53 @@ DOMAIN_BASE = {"project": 3.7, "program": 2.9, "portfolio": 2.2}
 STAGE_STEP = 0.8
 
 
+SCOPE_2026 = ["project", "program"]
+
+
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app, served by uvicorn in a background thread on a migrated SQLite file."""
+def browser_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite file."""
     database_url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'opm.db'}"
     upgrade(database_url)
-    settings = Settings(database_url=database_url, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA])
+    return database_url
+
+
+@pytest.fixture(scope="module")
+def base_url(browser_database: str) -> Iterator[str]:
+    """The app, served by uvicorn in a background thread on the migrated SQLite file."""
+    settings = Settings(
+        database_url=browser_database, admin_key=ADMIN_KEY, questionnaire_dirs=[DATA]
+    )
     with serve(settings) as url:
         yield url
+
+
+def _store_as_version_1(database_url: str, assessment: str) -> None:
+    """Replace a closed assessment's card by the one scoring version "1" stored for it, with
+    the baseline of its close context (its own indexes: it is the first) as stored then."""
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            stored, context = connection.execute(
+                text("SELECT score_card, close_context FROM assessment WHERE id = :id"),
+                {"id": assessment},
+            ).one()
+            card = read_card(stored)
+            assert isinstance(card, ScoreCard)
+            version = card.questionnaire.version
+            questionnaire = load_file(builtin_directory() / f"{QUESTIONNAIRE}-{version}.yaml")
+            old = version_1_card(card, questionnaire.questionnaire)
+            context = json.loads(context) if isinstance(context, str) else context
+            context["baseline"]["domains"] = {d.id: d.index for d in old.domains if d.assessed}
+            connection.execute(
+                text(
+                    "UPDATE assessment SET score_card = :card, scoring_version = '1', "
+                    "close_context = :context WHERE id = :id"
+                ),
+                {"card": old.model_dump_json(), "context": json.dumps(context), "id": assessment},
+            )
+    finally:
+        engine.dispose()
 
 
 def _value(
@@ -77,14 +124,22 @@ class Scene:
     slug: str
     owner: dict[str, str]
     closed: list[str]
-    report_link: str
+    report_link: str  # 2026
     overview_link: str
+    version_1_link: str  # 2025, stored by scoring version "1"
 
 
 def _answer_all(
-    http: httpx.Client, owner: dict[str, str], slug: str, assessment: str, shift: int
+    http: httpx.Client,
+    owner: dict[str, str],
+    slug: str,
+    assessment: str,
+    shift: int,
 ) -> None:
-    questionnaire = http.get(f"/v1/questionnaires/{QUESTIONNAIRE}", headers=owner).json()
+    # The assessment's own questionnaire version, its best practices outside the scope left out.
+    questionnaire = http.get(
+        f"/v1/organizations/{slug}/assessments/{assessment}/questionnaire", headers=owner
+    ).json()
     stages = [stage["id"] for stage in questionnaire["stages"]]
     for respondent_index, (name, role) in enumerate(
         [("Ana Souza", "PMO lead"), ("Ben Okafor", "Portfolio manager"), ("Chloé Martin", None)]
@@ -123,8 +178,10 @@ def _answer_all(
 
 
 @pytest.fixture(scope="module")
-def scene(base_url: str) -> Scene:
-    """Two closed assessments a year apart, targets, and share links to a report and overview."""
+def scene(base_url: str, browser_database: str) -> Scene:
+    """Two closed assessments a year apart (the first on the questionnaire's version 1.0.0,
+    stored by scoring version "1"; the second on its newest version, without portfolio in its
+    scope), targets, and share links to a report (2026), the overview and a report (2025)."""
     with httpx.Client(base_url=base_url, timeout=30) as http:
         admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
         profile = {
@@ -147,18 +204,20 @@ def scene(base_url: str) -> Scene:
         targets = {"domains": {"project": 3, "program": 2, "portfolio": 2}}
         http.put(f"/v1/organizations/{slug}/targets/{QUESTIONNAIRE}", json=targets, headers=owner)
         closed = []
-        for period, end, shift, rigor in (
-            ("2025", "2025-12-31", 0, "self"),
-            ("2026", "2026-12-31", 1, "facilitated"),
+        for period, end, shift, rigor, scope, version in (
+            ("2025", "2025-12-31", 0, "self", None, "1.0.0"),
+            ("2026", "2026-12-31", 1, "facilitated", SCOPE_2026, None),
         ):
             assessment = http.post(
                 f"/v1/organizations/{slug}/assessments",
                 json={
                     "questionnaire_key": QUESTIONNAIRE,
+                    "questionnaire_version": version,
                     "title": f"OPM maturity {period}",
                     "period": period,
                     "period_end": end,
                     "rigor": rigor,
+                    **({"scope": scope} if scope else {}),
                 },
                 headers=owner,
             ).json()["id"]
@@ -168,15 +227,20 @@ def scene(base_url: str) -> Scene:
             )
             assert closing.status_code == 200, closing.text
             closed.append(assessment)
+        _store_as_version_1(browser_database, closed[0])
         links = [
             http.post(
                 f"/v1/organizations/{slug}/share-links",
                 json={**target, "expires_in_days": 30},
                 headers=owner,
             ).json()["url"]
-            for target in ({"assessment_id": closed[-1]}, {"questionnaire_key": QUESTIONNAIRE})
+            for target in (
+                {"assessment_id": closed[-1]},
+                {"questionnaire_key": QUESTIONNAIRE},
+                {"assessment_id": closed[0]},
+            )
         ]
-    return Scene(base_url, slug, owner, closed, links[0], links[1])
+    return Scene(base_url, slug, owner, closed, links[0], links[1], links[2])
 
 
 @pytest.fixture(scope="module")
@@ -218,43 +282,99 @@ def _card(scene: Scene, assessment: str) -> dict[str, Any]:
         return card
 
 
+def _screenshots(page: Any, name: str) -> None:
+    """The whole page, and its top (header to the enablers) at a size one can read."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    bottom = page.locator("#context").bounding_box()
+    if bottom is not None:
+        clip = {"x": 0, "y": 0, "width": 1180, "height": bottom["y"]}
+        page.screenshot(path=str(ARTIFACTS / f"{name}-top.png"), clip=clip, full_page=True)
+
+
 def test_a_shared_report_shows_the_score_cards_numbers(page: Any, scene: Scene) -> None:
     requested = _record_requests(page)
     response = page.goto(scene.report_link)
     assert response.status == 200
     assert page.title().startswith("Northwind Énergie · OPM maturity 2026")
     card = _card(scene, scene.closed[-1])
+    assert card["scoring_version"] == "2" and card["scope"] == SCOPE_2026
     for domain in card["domains"]:
+        if not domain["in_scope"]:
+            continue
+        tile = page.locator(f'#domain-tiles .tile[data-domain="{domain["id"]}"]')
+        assert tile.locator(".value").text_content() == f"Level {domain['level']}"
+        assert tile.locator(".index strong").text_content() == decimal(domain["index"])
         for stage in domain["stages"]:
             shown = page.locator(
-                f'g.cell[data-domain="{domain["id"]}"][data-stage="{stage["id"]}"] text.value'
+                f'g.cell[data-domain="{domain["id"]}"][data-stage="{stage["id"]}"]'
             )
-            assert shown.text_content() == percent(stage["attainment"]), (domain["id"], stage)
+            assert shown.locator("text.value").text_content() == percent(stage["progress"])
+            assert shown.locator("text.attained").text_content() == (
+                f"{stage['practices_attained']} of {stage['practices_assessed']} attained"
+            )
         row = page.locator(f'#domain-table tr[data-domain="{domain["id"]}"] td')
         assert row.nth(2).text_content() == decimal(domain["index"])
-        assert row.nth(3).text_content() == percent(domain["attainment"])
-    overall = card["overall"]
-    assert page.locator("#overall-attainment .value").text_content() == percent(
-        overall["attainment"]
+        assert row.nth(3).text_content() == percent(domain["progress"])
+    # Portfolio is outside the scope: named, never drawn.
+    portfolio = page.locator('#domain-tiles .tile[data-domain="portfolio"]')
+    assert "not in this assessment's scope" in portfolio.text_content()
+    assert (
+        page.locator('g.cell[data-domain="portfolio"], rect.bar[data-domain="portfolio"]').count()
+        == 0
     )
-    assert page.locator("#overall-index .value").text_content() == decimal(overall["index"])
-    assert page.locator("#overall-level .value").text_content() == str(overall["level"])
+    assert (
+        "not in this assessment's scope"
+        in page.locator('#chart-heatmap g.domain[data-domain="portfolio"]').text_content()
+    )
+    overall = card["overall"]
+    assert page.locator("#overall .label").text_content() == "Overall: weakest domain in scope"
+    assert page.locator("#overall .value").text_content() == f"Level {overall['level']}"
+    assert f"index {decimal(overall['index'])}" in page.locator("#overall").text_content()
+    assert page.locator("#overall-progress .value").text_content() == percent(overall["progress"])
     for enabler in card["enablers"]:
-        bar = page.locator(f'#enablers rect.bar[data-enabler="{enabler["id"]}"] title')
-        assert bar.text_content().startswith(f"{enabler['name']}: {percent(enabler['attainment'])}")
+        bar = page.locator(f'#enablers g.enabler[data-enabler="{enabler["id"]}"]')
+        assert bar.locator("tspan.value").text_content() == percent(enabler["progress"])
+        assert bar.locator("tspan.attained").text_content() == (
+            f" · {enabler['practices_attained']} of {enabler['practices_assessed']} attained"
+        )
     gaps = page.locator("#gaps tbody tr")
     assert gaps.count() == len(card["gaps"])
+    assert page.locator("#gaps td.how-close").count() == len(card["gaps"])
     assert page.locator("#appendix tr[data-question]").count() == sum(
         len(practice["questions"]) for practice in card["best_practices"]
     )
     for section in ("#summary", "#chart-heatmap", "#chart-levels", "#chart-enablers", "#gaps"):
         assert page.locator(section).is_visible(), section
     assert page.locator("#provisional").count() == 0
+    assert page.locator("#scoring-version-note").count() == 0
     assert page.locator("svg.chart[role=img] > title").count() == 3
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    _screenshots(page, "report")
     own = urlsplit(scene.base_url).netloc
     assert requested and all(urlsplit(url).netloc == own for url in requested), requested
+
+
+def test_a_report_stored_by_scoring_version_1_shows_its_stored_numbers(
+    page: Any, scene: Scene
+) -> None:
+    assert page.goto(scene.version_1_link).status == 200
+    card = _card(scene, scene.closed[0])
+    assert card["scoring_version"] == "1"
+    note = page.locator("#scoring-version-note")
+    assert note.is_visible() and "Scored with scoring version 1." in note.text_content()
+    for domain in card["domains"]:
+        for stage in domain["stages"]:
+            shown = page.locator(
+                f'g.cell[data-domain="{domain["id"]}"][data-stage="{stage["id"]}"] text.value'
+            )
+            assert shown.text_content() == percent(stage["attainment"]), (domain["id"], stage)
+        tile = page.locator(f'#domain-tiles .tile[data-domain="{domain["id"]}"]')
+        assert tile.locator(".index strong").text_content() == decimal(domain["index"])
+    assert page.locator("#overall-attainment .value").text_content() == percent(
+        card["overall"]["attainment"]
+    )
+    assert page.locator("#gaps td.how-close").count() == 0
+    _screenshots(page, "report-version-1")
 
 
 def test_the_report_prints_to_a4_with_charts_and_rows_kept_whole(page: Any, scene: Scene) -> None:
@@ -275,7 +395,11 @@ def test_a_shared_overview_leads_to_shared_reports(page: Any, scene: Scene) -> N
     assert page.goto(scene.overview_link).status == 200
     rows = page.locator("#points tbody tr")
     assert rows.count() == 2
+    assert "rescored from scoring version 1" in rows.nth(0).text_content()
+    assert "rescored" not in rows.nth(1).text_content()
+    assert rows.nth(1).locator('td[data-domain="portfolio"]').text_content() == "not in scope"
     assert page.locator("circle.point[data-series=overall]").count() == 2
+    assert page.locator("circle.point[data-series=portfolio]").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
     page.locator("#points a").first.click()

@@ -7,9 +7,11 @@ import io
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
 
 from api.render.csv import csv_filename, safe_cell
 
+from ..samples import DATA
 from .factories import Headers, new_key, new_organization, scored_assessment
 
 HEADER = [
@@ -24,6 +26,8 @@ HEADER = [
     "score",
     "responses",
     "dispersion",
+    "best_practice_score",
+    "best_practice_credit",
 ]
 
 
@@ -61,6 +65,8 @@ def test_one_row_per_question_with_a_header(client: TestClient, admin: Headers) 
         "score": "0.875",
         "responses": "2",
         "dispersion": "0.125",
+        "best_practice_score": "0.9167",
+        "best_practice_credit": "1.0",
         "Ann": "3",
         "Bob": "4",
     }
@@ -70,11 +76,51 @@ def test_one_row_per_question_with_a_header(client: TestClient, admin: Headers) 
     assert by_question["PRJ-MEA-01-Q1"]["dispersion"] == "0.375"
 
 
+def test_each_row_carries_its_best_practices_score_and_credit(
+    client: TestClient, admin: Headers
+) -> None:
+    """Credit: how close the practice is to being attained (score / 0.75 below it)."""
+    table = rows(client, scored_assessment(client, admin))
+    by_question = {row[5]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+    figures = {
+        question: (row["best_practice_score"], row["best_practice_credit"])
+        for question, row in by_question.items()
+    }
+    assert figures == {
+        "PRJ-STD-01-Q1": ("0.9167", "1.0"),
+        "PRJ-STD-01-Q2": ("0.9167", "1.0"),
+        "PRJ-MEA-01-Q1": ("0.625", "0.8333"),
+        "PGM-STD-01-Q1": ("1.0", "1.0"),
+        "PGM-MEA-01-Q1": ("0.125", "0.1667"),
+        "ENB-STR-01-Q1": ("0.5", "0.6667"),
+    }
+
+
+def test_a_version_1_card_leaves_the_credit_empty(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    """The stored version 1 card has no credit: the column stays, empty; scores as stored."""
+    scored = scored_assessment(client, admin)
+    card = (DATA / "cards" / "test-q-1.0.0-scoring-v1.json").read_text()
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE assessment SET score_card = :card, scoring_version = '1' WHERE id = :id"),
+            {"card": card, "id": scored["assessment"]},
+        )
+    table = rows(client, scored)
+    assert table[0][:13] == HEADER
+    by_question = {row[5]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+    assert by_question["PRJ-STD-01-Q1"]["best_practice_score"] == "0.6667"
+    assert all(row["best_practice_credit"] == "" for row in by_question.values())
+
+
 def test_numbers_stay_numbers(client: TestClient, admin: Headers) -> None:
     table = rows(client, scored_assessment(client, admin))
     for row in table[1:]:
         float(row[8])
         int(row[9])
+        float(row[11])
+        float(row[12])
 
 
 def test_the_csv_is_a_download_with_a_safe_name(client: TestClient, admin: Headers) -> None:

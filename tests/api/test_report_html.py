@@ -1,18 +1,23 @@
-"""The report page and the overview page (issue 7), and the report layer's own rules.
+"""The report page and the overview page (issues 7 and 10), and the report layer's own rules.
 
-Numbers are those of `factories.scored_assessment`, worked by hand there.
+Numbers are those of `factories.scored_assessment`, worked by hand there. Under scoring
+version 2 (credit floor 0, threshold 0.75) its credits are PRJ-STD-01 1, PRJ-MEA-01 0.8333,
+PGM-STD-01 1, PGM-MEA-01 0.1667, ENB-STR-01 0.6667: project level 1, index 1.83 (83.3% through
+Measure); program level 1, index 1.17, the weakest; overall progress 75%, 2 of 4 attained.
 """
 
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import Markup
+from sqlalchemy import Engine, text
 
 from api.render import charts
-from api.render.html import CONTENT_SECURITY_POLICY, evidence_link, pmo_description
+from api.render.html import CONTENT_SECURITY_POLICY, evidence_link, pmo_description, reading
 from api.render.improvement_path import improvement_path, order_gaps
 from api.render.insights import at_a_glance, pmo_notes
 from api.routes.reports import negotiate
@@ -49,7 +54,29 @@ def cell(html: str, domain: str, stage: str) -> str:
 
 
 def texts(fragment: str) -> list[str]:
-    return [t for t in re.split(r"<[^>]+>", fragment) if t.strip()]
+    """The text pieces of a fragment, with character references resolved."""
+    return [unescape(t) for t in re.split(r"<[^>]+>", fragment) if t.strip()]
+
+
+def tile(html: str, domain: str) -> str:
+    """The summary tile of one domain, with character references resolved."""
+    match = re.search(
+        rf'<div class="tile[^"]*" data-domain="{domain}"[^>]*>(.*?)</div></div>', html, re.S
+    )
+    assert match, f"no tile for {domain}"
+    return unescape(match.group(0))
+
+
+def enabler(html: str, enabler_id: str) -> str:
+    """The text of one enabler's bar, without its title."""
+    match = re.search(rf'<g class="enabler" data-enabler="{enabler_id}">(.*?)</g>', html, re.S)
+    assert match, f"no enabler bar {enabler_id}"
+    return re.sub(r"<title>.*?</title>", "", match.group(1))
+
+
+def section(html: str, start: str, end: str) -> str:
+    """The page from one id to another, with character references resolved."""
+    return unescape(html[html.index(f'id="{start}"') : html.index(f'id="{end}"')])
 
 
 # The report page
@@ -79,12 +106,30 @@ def test_the_report_page_shows_the_headers_numbers_and_every_section(
     assert "Ann (PMO lead)" in html and "Bob (PMO lead)" in html
     assert 'id="provisional"' not in html
     summary = html[html.index('id="summary"') : html.index('id="domains"')]
-    assert texts(summary).count("50%") == 1  # overall attainment, 2 of 4
-    assert "2 of 4 domain best practices attained" in summary
-    assert texts(cell(html, "project", "standardize"))[:2] == ["100%", "1 of 1 · achieved ✓"]
-    assert texts(cell(html, "project", "measure")) == ["0%", "0 of 1"]
-    assert texts(cell(html, "program", "measure")) == ["0%", "0 of 1"]
-    assert "0% (0 of 1)" in html  # the structural enabler
+    assert texts(tile(summary, "project"))[:5] == [
+        "Project",
+        "Level 1",
+        "Standardized",
+        "Index ",
+        "1.83",
+    ]
+    assert texts(tile(summary, "program"))[:6] == [
+        "Program",
+        " · weakest in scope",
+        "Level 1",
+        "Standardized",
+        "Index ",
+        "1.17",
+    ]
+    assert "2 of 4 best practices attained (50%)" in summary
+    assert texts(cell(html, "project", "standardize")) == [
+        "100%",
+        "1 of 1 attained",
+        "stage achieved ✓",
+    ]
+    assert texts(cell(html, "project", "measure")) == ["83.3%", "0 of 1 attained"]
+    assert texts(cell(html, "program", "measure")) == ["16.7%", "0 of 1 attained"]
+    assert texts(enabler(html, "structural")) == ["Structural", "66.7%", " · 0 of 1 attained"]
 
 
 def test_the_improvement_path_lists_next_levels_then_gaps_in_order(
@@ -97,6 +142,56 @@ def test_the_improvement_path_lists_next_levels_then_gaps_in_order(
     assert "Program: level 1 → 2 Measured" in path
     gaps = re.findall(r'<tr data-practice="([^"]+)">', path)
     assert gaps == ["PGM-MEA-01", "PRJ-MEA-01", "ENB-STR-01"]  # the card's gap order
+
+
+def test_the_improvement_path_shows_how_close_each_gap_is(
+    client: TestClient, admin: Headers
+) -> None:
+    """Credits: PGM-MEA-01 0.125 / 0.75 = 0.1667, PRJ-MEA-01 0.625 / 0.75 = 0.8333, ENB-STR-01
+    0.5 / 0.75 = 0.6667; written rounded down, never claiming more than the card gives."""
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    path = section(html, "improvement-path", "disagreements")
+    close_by_gap = dict(
+        re.findall(
+            r'<tr data-practice="([^"]+)">.*?<td class="num how-close">([^<]+)</td>', path, re.S
+        )
+    )
+    assert close_by_gap == {
+        "PGM-MEA-01": "16% of the way",
+        "PRJ-MEA-01": "83% of the way",
+        "ENB-STR-01": "66% of the way",
+    }
+    assert "(score 62.5%, 83% of the way)" in path  # Project's candidate for level 2
+    assert (
+        "How close: how far a gap's score has come toward the 75% attainment threshold "
+        "(its credit); a practice scored 60% is 80% of the way."
+    ) in path
+
+
+def test_a_next_stage_with_no_assessed_practice_says_it_must_first_be_assessed(
+    client: TestClient, admin: Headers
+) -> None:
+    """Program's Measure cell holds one practice, marked N/A: level 1, `needed` null."""
+    body, owner = new_organization(client, admin, "Unassessed stage")
+    slug = body["slug"]
+    a = new_assessment(client, owner, slug)["id"]
+    r, _ = new_respondent(client, owner, slug, a)
+    save(client, owner, slug, a, r["id"], PGM_STD_01_Q1=4, PGM_MEA_01_Q1="na")
+    save(client, owner, slug, a, r["id"], PRJ_STD_01_Q1=4, PRJ_STD_01_Q2=4, PRJ_MEA_01_Q1=4)
+    close(client, owner, slug, a)
+    html = page(client, f"/v1/organizations/{slug}/assessments/{a}/report", owner, format="html")
+    step = re.search(r'<li class="step" data-domain="program">(.*?)</li>', html, re.S)
+    assert step
+    assert "Program: level 1 → 2 Measured" in step.group(1)
+    assert "The Measure stage has no assessed best practice: it must first be assessed" in (
+        step.group(1)
+    )
+    assert "Attain" not in step.group(1)
+    assert "Next stage, Measure: not yet assessed." in tile(html, "program")
+    assert "Program cannot reach level 2 until its Measure stage is assessed" in section(
+        html, "glance", "domains"
+    )
 
 
 def test_disagreements_name_the_question_and_each_answer(
@@ -258,7 +353,7 @@ def test_a_domain_with_a_target_shows_it_in_the_chart_and_table(
     assert '<g class="target" data-domain="project">' in html
     assert 'class="target" data-domain="program"' not in html
     row = re.search(r'<tr data-domain="project">(.*?)</tr>', html, re.S)
-    assert row and texts(row.group(1))[5:7] == ["2", "1 level to go"]
+    assert row and texts(row.group(1))[-3:] == ["2", "1 level to go", "0%"]  # its own baseline
 
 
 # The overview
@@ -287,6 +382,68 @@ def test_the_overview_draws_the_trend_and_links_each_report(
     assert len(overall) == 2
     # 2025: PRJ-STD-01 scored 0.5, credit 0.5 / 0.75: index 0.67; 2026: level 1, measure at 0.
     assert "project: 2025 0.67, 2026 1.00" in html.replace("Project", "project")
+
+
+def test_the_overview_marks_rescored_points_and_shows_progress_and_scope(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    """2025 is stored by scoring version 1 (the card of tests/data/cards, rescored: project
+    index 0.89, overall progress 76.4%); 2026 covers the project domain only."""
+    scored = scored_assessment(client, admin)
+    _store_version_1_card(engine, scored["assessment"])
+    slug, owner = scored["slug"], scored["owner"]
+    a = new_assessment(client, owner, slug, period="2027", scope=["project"])["id"]
+    r, _ = new_respondent(client, owner, slug, a)
+    save(client, owner, slug, a, r["id"], PRJ_STD_01_Q1=4, PRJ_STD_01_Q2=4, PRJ_MEA_01_Q1=2)
+    save(client, owner, slug, a, r["id"], ENB_STR_01_Q1=2)
+    close(client, owner, slug, a)
+    html = page(client, f"/v1/organizations/{slug}/overview", owner, questionnaire="test-q")
+    rows = dict(re.findall(r'<tr data-assessment="([^"]+)">(.*?)</tr>', html, re.S))
+    old, new = rows[scored["assessment"]], rows[a]
+    assert "rescored from scoring version 1" in old and "rescored" not in new
+    assert texts(
+        re.search(r'<td class="num" data-domain="project">(.*?)</td>', old, re.S).group(1)
+    ) == [  # type: ignore[union-attr]
+        "0.89",
+        "level 0",
+        "86.1% progress",  # (0.8889 + 0.8333) / 2
+    ]
+    assert 'data-domain="program" data-scope="out"' in new and "not in scope" in new
+    assert texts(re.search(r'<td class="num progress">(.*?)</td>', old, re.S).group(1)) == [  # type: ignore[union-attr]
+        "76.4%",
+        "25% attained",
+    ]
+    assert '<th class="num">Weakest in scope</th>' in html
+    enablers = re.findall(r'<td class="num" data-enabler="structural">(.*?)</td>', html, re.S)
+    assert [texts(cell) for cell in enablers] == [
+        ["66.7%", "0% attained"],  # 0.5 / 0.75, rescored
+        ["66.7%", "0% attained"],
+    ]
+    # The trend chart: indexes; the weakest domain in scope as the overall line; a domain
+    # outside a scope has no point there and its line says so.
+    assert "Weakest in scope: 2026-Q1 0.89, 2027 1.67" in html
+    assert "Program: 2026-Q1 1.33" in html
+    assert "Program: none in 2027" in html
+    note = re.search(r'<p class="version-note" id="scope-note">(.*?)</p>', html, re.S)
+    assert note
+    assert " ".join(" ".join(texts(note.group(1))).split()) == (
+        "The scope is not the same in every assessment (2027: Program not in scope), so the "
+        "weakest domain in scope is not always taken over the same domains: compare the "
+        "domains' own lines."
+    )
+
+
+def test_the_overview_says_nothing_of_scope_when_every_assessment_has_the_same(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(
+        client,
+        f"/v1/organizations/{scored['slug']}/overview",
+        scored["owner"],
+        questionnaire="test-q",
+    )
+    assert 'id="scope-note"' not in html and "not in scope" not in html
 
 
 def test_the_overview_needs_a_known_questionnaire(client: TestClient, admin: Headers) -> None:
@@ -434,26 +591,249 @@ def test_no_pmo_information_gives_no_note() -> None:
     assert pmo_description({"pmo": {"exists": False}}) == "No PMO"
 
 
-def test_at_a_glance_names_the_weakest_domain_and_its_next_step() -> None:
+def test_at_a_glance_names_the_weakest_domains_in_scope_and_their_next_step() -> None:
     questionnaire = _quick()
     card = _project_at_level_two(questionnaire)
     stages = {stage.id: stage.name for stage in questionnaire.stages}
     sentences = at_a_glance(card, {}, stages)
-    assert sentences[0].startswith("The overall level is 0 (Initial), set by Program and ")
-    assert sentences[1] == (
-        "To raise it to level 1: Program needs 1 more Standardize best practice attained; "
-        "Portfolio needs 1 more Standardize best practice attained."
+    assert sentences[0] == (
+        "The weakest domains in scope are Program and Portfolio, at level 0 (Initial, index "
+        "0.00): an organization is as mature as its weakest domain, so this is the overall "
+        "figure."
     )
+    assert sentences[1:3] == [
+        "To reach level 1, Program needs 1 more Standardize best practice attained.",
+        "To reach level 1, Portfolio needs 1 more Standardize best practice attained.",
+    ]
     assert sentences[-1].startswith(f"{len(card.gaps)} assessed best practices are not attained")
 
 
-def test_the_summary_says_how_many_targets_are_reached(client: TestClient, admin: Headers) -> None:
+def test_at_a_glance_says_which_domains_are_out_of_scope_and_how_far_the_weakest_has_come() -> None:
+    """Project only: PRJ-STD-01 at 4 of 4 (attained), PRJ-MEA-01 at 2 of 4 (credit 2/3)."""
+    questionnaire = _test_q()
+    card = score(
+        questionnaire,
+        [
+            Answer("r", "PRJ-STD-01-Q1", 4),
+            Answer("r", "PRJ-STD-01-Q2", 4),
+            Answer("r", "PRJ-MEA-01-Q1", 2),
+        ],
+        scope=["project"],
+    )
+    sentences = at_a_glance(card, {}, {stage.id: stage.name for stage in questionnaire.stages})
+    assert sentences[:3] == [
+        "Program is not in this assessment's scope: not rated here, and left out of the "
+        "overall figure.",
+        "To reach level 2, Project needs 1 more Measure best practice attained; it is 66.7% of "
+        "the way through Measure.",
+        "1 of 2 best practices of the domains in scope are attained; counting partial credit, "
+        "progress is 83.3%.",
+    ]
+
+
+def test_the_summary_names_the_weakest_domain_in_scope(client: TestClient, admin: Headers) -> None:
     scored = scored_assessment(client, admin)
     html = page(client, scored["path"] + "/report", scored["owner"], format="html")
-    glance = html[html.index('id="glance"') : html.index('id="domains"')]
-    assert "The overall level is 1 (Standardized), set by Project and Program" in glance
+    glance = section(html, "glance", "domains")
+    assert "The weakest domain in scope is Program, at level 1 (Standardized, index 1.17)" in glance
+    assert "To reach level 2, Program needs 1 more Measure best practice attained; it is 16.7%" in (
+        glance
+    )
+    assert "2 of 4 best practices of the domains in scope are attained; counting partial " in glance
     assert "respondents disagree on 1 question." in glance
     assert "with a target" not in glance  # no target set
+    assert "not in this assessment" not in glance  # every domain in scope
+
+
+# Domains first, the weakest in scope, scope
+
+
+def test_the_summary_shows_each_domain_before_the_overall_figure(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    summary = section(html, "summary", "domains")
+    project, program = (summary.index(f'data-domain="{d}"') for d in ("project", "program"))
+    overall = summary.index('id="overall"')
+    assert project < program < overall
+    assert "Overall level" not in html and "Maturity index</div>" not in html
+    assert texts(re.search(r'id="overall">(.*?)</div>\s*</div>', summary, re.S).group(1)) == [  # type: ignore[union-attr]
+        "Overall: weakest domain in scope",
+        "Level 1",
+        "Standardized · index 1.17",
+        "Set by Program.",
+    ]
+    assert texts(tile(summary, "program"))[:2] == ["Program", " · weakest in scope"]
+    assert "weakest" not in tile(summary, "project")
+    assert "Progress, domains in scope" in summary and ">75%<" in summary  # (1+5/6+1+1/6)/4
+
+
+def test_an_out_of_scope_domain_is_named_and_never_drawn(
+    client: TestClient, admin: Headers
+) -> None:
+    body, owner = new_organization(client, admin, "Project office")
+    slug = body["slug"]
+    put = client.put(
+        f"/v1/organizations/{slug}/targets/test-q", json={"domains": {"program": 2}}, headers=owner
+    )
+    assert put.status_code == 200
+    a = new_assessment(client, owner, slug, scope=["project"])["id"]
+    r, _ = new_respondent(client, owner, slug, a)
+    save(client, owner, slug, a, r["id"], PRJ_STD_01_Q1=4, PRJ_STD_01_Q2=4, PRJ_MEA_01_Q1=2)
+    close(client, owner, slug, a)
+    html = page(client, f"/v1/organizations/{slug}/assessments/{a}/report", owner, format="html")
+    summary = section(html, "summary", "domains")
+    assert "Program is not in this assessment's scope (target level 2, not measured here)." in (
+        tile(summary, "program")
+    )
+    assert 'data-domain="program" data-scope="out"' in tile(summary, "program")
+    assert "Set by Project; Program is not in scope." in summary
+    assert "Program is not in this assessment's scope" in section(html, "glance", "domains")
+    # Named in both charts, with no bar, no cell and no target mark.
+    for chart in ("chart-levels", "chart-heatmap"):
+        svg = re.search(rf'<svg[^>]+id="{chart}".*?</svg>', unescape(html), re.S)
+        assert svg
+        out = re.search(
+            r'<g class="domain" data-domain="program" data-scope="out">(.*?)</g>',
+            svg.group(0),
+            re.S,
+        )
+        assert out and "not in this assessment's scope" in out.group(1)
+        assert "Program: not in this assessment's scope" in svg.group(0)  # its description
+    assert 'class="bar" data-domain="program"' not in html
+    assert '<g class="cell" data-domain="program"' not in html
+    assert '<g class="target" data-domain="program"' not in html
+    row = re.search(r'<tr data-domain="program" data-scope="out">(.*?)</tr>', html, re.S)
+    assert row and texts(row.group(1)) == [
+        "Program",
+        "not in this assessment's scope (target level 2, not measured here)",
+    ]
+    scope = re.search(r'<dd id="scope">(.*?)</dd>', html, re.S)
+    assert scope and texts(scope.group(1)) == [
+        "Project",
+        "Program not in scope · 3 best practices · 4 questions",  # the enabler is in scope
+    ]
+
+
+def test_the_page_says_what_progress_and_attainment_are(client: TestClient, admin: Headers) -> None:
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    progress = (
+        "Progress counts partial credit: a best practice scored 37.5%, halfway to the 75% "
+        "attainment threshold, counts half."
+    )
+    attainment = (
+        "Attainment counts only the best practices scored at or above the 75% attainment threshold."
+    )
+    index = (
+        "The index is a domain's level plus its progress through the next stage: "
+        "Project's 1.83 is level 1, 83.3% of the way through Measure."
+    )
+    reading = section(html, "reading", "glance")
+    assert progress in reading and attainment in reading and index in reading
+    heatmap = section(html, "heatmap", "enablers")
+    assert "<h2>Progress by domain and stage</h2>" in heatmap
+    assert progress in heatmap and attainment in heatmap
+    assert "100% progress" in heatmap  # the colour scale's legend
+    assert "Progress per domain and stage" in heatmap  # the chart's description
+    assert "Project, Measure: 83.3% progress, 0 of 1 best practices attained" in heatmap
+    enablers = section(html, "enablers", "context")
+    assert "Structural: 66.7% progress, 0 of 1 attained" in enablers
+    assert "partial credit, not yet attained" in enablers
+
+
+def test_a_floor_changes_the_sentence_that_says_what_progress_is() -> None:
+    card = _card(_test_q(), {"PRJ-STD-01-Q1": 4})
+    floored = card.model_copy(
+        update={"parameters": card.parameters.model_copy(update={"credit_floor": 0.25})}
+    )
+    words = reading(floored, [])
+    assert words.progress == (
+        "Progress counts partial credit: a best practice scored halfway between 25% and the 75% "
+        "attainment threshold, counts half."
+    )
+    assert words.how_close == (
+        "How close: how far a gap's score has come from the 25% floor toward the 75% "
+        "attainment threshold (its credit); a practice scored 65% is 80% of the way."
+    )
+
+
+# A card stored by scoring version "1"
+
+
+V1_CARD = (DATA / "cards" / "test-q-1.0.0-scoring-v1.json").read_text()
+
+
+def _store_version_1_card(engine: Engine, assessment_id: str) -> None:
+    """The closed assessment's card becomes the version "1" card of tests/data/cards, as if it
+    had closed before scoring version "2" (test-q 1.0.0, two respondents; project level 0,
+    index 0.0; program level 1, index 1.0; overall attainment 1 of 4)."""
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE assessment SET score_card = :card, scoring_version = '1' WHERE id = :id"),
+            {"card": V1_CARD, "id": assessment_id},
+        )
+
+
+def test_a_version_1_card_renders_its_stored_numbers_with_a_note(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    scored = scored_assessment(client, admin)
+    _store_version_1_card(engine, scored["assessment"])
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    note = re.search(r'<p class="version-note" id="scoring-version-note">(.*?)</p>', html, re.S)
+    assert note
+    assert "Scored with scoring version 1." in note.group(1)
+    assert "exactly as stored when the assessment closed" in note.group(1)
+    assert "progress with partial credit was not computed then" in note.group(1)
+    summary = section(html, "summary", "domains")
+    assert texts(tile(summary, "project"))[:6] == [
+        "Project",
+        " · weakest in scope",
+        "Level 0",
+        "Initial",
+        "Index ",
+        "0.00",
+    ]
+    assert texts(tile(summary, "program"))[:5] == [
+        "Program",
+        "Level 1",
+        "Standardized",
+        "Index ",
+        "1.00",
+    ]
+    assert "Standardize: 0 of 1 attained." in tile(summary, "project")
+    assert "Level 0" in section(html, "overall", "overall-attainment")
+    assert "Initial · index 0.00" in section(html, "overall", "overall-attainment")
+    assert "1 of 4 domain best practices attained" in summary
+    assert 'id="overall-progress"' not in html
+    # The charts draw the stored attainment; nothing is rescored (rescored, project's index
+    # would be 0.89 and program's 1.33).
+    assert texts(cell(html, "project", "standardize")) == ["0%", "0 of 1 attained"]
+    assert texts(cell(html, "program", "standardize")) == [
+        "100%",
+        "1 of 1 attained",
+        "stage achieved ✓",
+    ]
+    assert texts(cell(html, "program", "measure")) == ["0%", "0 of 1 attained"]
+    assert texts(enabler(html, "structural")) == ["Structural", "0%", " · 0 of 1 attained"]
+    assert "<h2>Attainment by domain and stage</h2>" in html
+    assert "0.89" not in html and "1.33" not in html
+    assert "progress" not in section(html, "heatmap", "enablers").lower()
+    assert "How close" not in html and "of the way" not in html
+    row = re.search(r'<tr data-domain="program">(.*?)</tr>', html, re.S)
+    assert row and texts(row.group(1))[:5] == [
+        "Program",
+        "1 · Standardized",
+        "1.00",
+        "1 of 2 attained",
+        "50%",
+    ]
+    assert "Scoring version 1" in html[html.index("<footer>") :]
+    # The JSON report is still the stored card, byte for byte.
+    report = client.get(scored["path"] + "/report", headers=scored["owner"])
+    assert report.text.endswith(',"score_card":' + V1_CARD + "}")
 
 
 @pytest.mark.parametrize(
@@ -512,7 +892,7 @@ def test_a_domain_that_is_not_assessed_is_said_so_in_the_charts() -> None:
     card = _card(questionnaire, {"PGM-STD-01-Q1": "na", "PGM-MEA-01-Q1": "na"})
     stages = [charts.StageLabel(stage.id, stage.name) for stage in questionnaire.stages]
     levels = charts.domain_levels("l", card.domains, stages, {"program": 2})
-    assert "Program: not assessed, target level 2" in levels
+    assert "Program: not assessed; target level 2" in levels
     heatmap = charts.stage_heatmap("h", card.domains, stages)
     assert "Program, Standardize: not assessed" in heatmap
     assert 'fill="url(#h-none)"' in heatmap
