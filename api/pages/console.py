@@ -216,6 +216,7 @@ def create_assessment(
         if not title:
             raise Invalid.field("title", "give the assessment a title")
         created = assessments.create_assessment(
+            actor=scope.principal.actor,
             session=session,
             organization=scope.organization,
             questionnaire_key=key,
@@ -288,6 +289,7 @@ def invite(
             status_code=422,
         )
     created = assessments.invite_respondent(
+        max_respondents=settings.max_respondents,
         session=session,
         assessment=scope.assessment,
         name=name[:200],
@@ -310,7 +312,10 @@ def reissue(
     scope: ConsoleRespondentManager, session: SessionDep, settings: SettingsDep, request: Request
 ) -> Response:
     issued = assessments.reissue_token(
-        session=session, assessment=scope.assessment, respondent=scope.respondent
+        actor=scope.principal.actor,
+        session=session,
+        assessment=scope.assessment,
+        respondent=scope.respondent,
     )
     return _assessment_page(
         request,
@@ -384,7 +389,10 @@ def close_confirmation(
 @router.post("/{org}/assessments/{a}/close")
 def close(scope: ConsoleAssessmentWriter, session: SessionDep) -> Response:
     assessments.close_assessment(
-        session=session, organization=scope.organization, assessment=scope.assessment
+        actor=scope.principal.actor,
+        session=session,
+        organization=scope.organization,
+        assessment=scope.assessment,
     )
     return redirect(f"/console/{scope.organization.slug}/assessments/{scope.assessment.id}")
 
@@ -502,6 +510,7 @@ def update_profile(
             status_code=422,
         )
     organizations.update_organization(
+        actor=scope.principal.actor,
         session=session,
         organization=scope.organization,
         changes={"name": None, "profile": profile.model_dump()},
@@ -526,6 +535,7 @@ def update_targets(
             domains[name.removeprefix("target:")] = int(value.strip())
     try:
         goals.set_targets(
+            actor=scope.principal.actor,
             session=session,
             organization=scope.organization,
             questionnaire_key=questionnaire_key,
@@ -574,6 +584,7 @@ def create_share_link(
         if not days.isdigit() or not 1 <= int(days) <= 365:
             raise Invalid.field("expires_in_days", "1 to 365 days")
         created = share_links.create_share_link(
+            actor=scope.principal.actor,
             session=session,
             organization=scope.organization,
             assessment_id=ident if kind == "assessment" else None,
@@ -600,5 +611,10 @@ def create_share_link(
 def revoke_share_link(
     link_id: str, scope: ConsoleShareLinkRevoker, session: SessionDep
 ) -> Response:
-    share_links.revoke_share_link(session=session, organization=scope.organization, link_id=link_id)
+    share_links.revoke_share_link(
+        actor=scope.principal.actor,
+        session=session,
+        organization=scope.organization,
+        link_id=link_id,
+    )
     return redirect(f"/console/{scope.organization.slug}/organization#share-links")
