@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -38,9 +38,10 @@ from api.auth import (
     authenticate,
     same_origin,
 )
-from api.deps import SessionDep, SettingsDep
+from api.client_address import client_address
+from api.deps import SessionDep, SettingsDep, get_engine
 from api.enums import PrincipalKind, Rigor
-from api.errors import Invalid, Unauthorized, field_problem
+from api.errors import FailedAuthentication, Invalid, TooManyRequests, field_problem
 from api.pages.answering import Face, overview_page, save_section, section_page
 from api.pages.forms import FieldErrors, errors_by_field, text_of
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
@@ -60,6 +61,7 @@ from api.services import (
     trend,
 )
 from api.tables import OrganizationRow
+from api.throttle import record_failure
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -102,15 +104,34 @@ def sign_in_form() -> Response:
 
 @router.post("/sign-in")
 def sign_in(
-    request: Request, form: PageForm, session: SessionDep, settings: SettingsDep
+    request: Request,
+    form: PageForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
 ) -> Response:
-    """Exchange a pasted key for a session: the key itself is never kept in the cookie."""
+    """Exchange a pasted key for a session: the key itself is never kept in the cookie.
+
+    A wrong key is a failed authentication, throttled like a bearer secret (`api.throttle`).
+    """
     if not same_origin(request, settings):
         return page("sign_in.html", status_code=403, error="This form came from another site.")
     secret = text_of(form, "key").strip()
+    address = client_address(request, settings.trusted_proxies)
     try:
-        principal = authenticate(session=session, settings=settings, secret=secret)
-    except Unauthorized:
+        principal = authenticate(session=session, settings=settings, secret=secret, address=address)
+    except TooManyRequests as throttled:
+        return page(
+            "sign_in.html",
+            status_code=429,
+            headers={"Retry-After": str(throttled.retry_after)},
+            error=throttled.detail,
+        )
+    except FailedAuthentication as failed:
+        # Counted after the response, once this request's transaction has ended.
+        background.add_task(
+            record_failure, get_engine(request), address=failed.address, failed_at=failed.failed_at
+        )
         return page("sign_in.html", status_code=401, error="This key is unknown or was revoked.")
     if principal.kind == PrincipalKind.RESPONDENT:
         return page(
@@ -127,8 +148,10 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out(_principal: ConsolePrincipal, session: SessionDep, request: Request) -> Response:
-    page_sessions.end_session(session=session, secret=request.cookies.get(CONSOLE_COOKIE, ""))
+def sign_out(principal: ConsolePrincipal, session: SessionDep, request: Request) -> Response:
+    page_sessions.end_session(
+        session=session, principal=principal, secret=request.cookies.get(CONSOLE_COOKIE, "")
+    )
     response = redirect("/console/sign-in")
     end_cookie(response, request, name=CONSOLE_COOKIE)
     return response

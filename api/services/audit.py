@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     ASSESSMENT_CLOSED = "assessment.closed"
     ASSESSMENT_DELETED = "assessment.deleted"
     EXPORT_RUN = "export.run"
+    SIGNED_IN = "page_session.signed_in"
+    SIGNED_OUT = "page_session.signed_out"
 
 
 COMMAND_LINE = Actor(kind="cli")
