@@ -11,14 +11,18 @@ from fastapi import FastAPI
 from api.closed_reports import ClosedReports
 from api.config import Settings, get_settings
 from api.db import make_engine, session_scope
-from api.errors import StartupRefused, install_error_handlers
+from api.deps import Clock
+from api.errors import FailedAuthentication, StartupRefused, install_error_handlers
 from api.headers import SecurityHeaders
 from api.hosts import AllowedHosts
 from api.middleware import RequestBody, StartupRefusals
+from api.openapi import contract
 from api.pages import install_pages
 from api.request_log import RequestLog, configure_logging
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
+from api.tables import utcnow
+from api.throttle import failed_authentication_problem
 from questionnaires import QuestionnaireFileError
 
 logger = logging.getLogger("api")
@@ -32,8 +36,8 @@ Errors are `application/problem+json`.
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The application for `settings` (the environment's when None)."""
+def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> FastAPI:
+    """The application for `settings` (the environment's when None), telling time by `clock`."""
     settings = settings or get_settings()
     configure_logging()
 
@@ -67,7 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.closed_reports = ClosedReports()
+    app.state.clock = clock
     install_error_handlers(app)
+    app.add_exception_handler(FailedAuthentication, failed_authentication_problem)
     for router in ROUTERS:
         app.include_router(router)
     install_pages(app)
@@ -78,4 +84,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
     app.add_middleware(StartupRefusals)
+    app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     return app

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import BackgroundTasks, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from api import repository
+from api import repository, throttle
+from api.client_address import client_address
 from api.config import Settings
 from api.db import session_scope
-from api.deps import READ_METHODS, SessionDep, SettingsDep, get_engine
+from api.deps import READ_METHODS, ClockDep, SessionDep, SettingsDep, get_engine
 from api.enums import KeyRole, PrincipalKind
-from api.errors import Forbidden, Unauthorized
+from api.errors import FailedAuthentication, Forbidden, Unauthorized
 from api.principals import Action, Principal
 from api.secrets import secret_hash
 from api.services import page_sessions
@@ -34,37 +36,57 @@ from api.services.lookup import get_or_not_found
 from api.services.organizations import get_key
 from api.services.questionnaires import versions_of
 from api.services.share_links import get_share_link
-from api.tables import AssessmentRow, OrganizationRow, RespondentRow, utcnow
+from api.tables import ApiKeyRow, AssessmentRow, OrganizationRow, RespondentRow, utcnow
 
 ENV_ADMIN_ID = "admin"  # the id of the principal holding the configured admin key
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+# Declares the scheme in the OpenAPI document (the docs' "Authorize"); a missing or other
+# scheme gives None here and the 401 below, in the same problem JSON as every other error.
+BEARER = HTTPBearer(auto_error=False, description="An API key or a respondent token.")
+
+
+def _bearer(credentials: HTTPAuthorizationCredentials | None) -> str:
+    secret = credentials.credentials.strip() if credentials is not None else ""
+    if not secret:
         raise Unauthorized("Send the secret as 'Authorization: Bearer <secret>'.")
-    return secret.strip()
+    return secret
 
 
-def _principal_for_hash(*, session: Session, settings: Settings, hashed: str) -> Principal | None:
-    """The principal whose secret hashes to `hashed` now, or None (unknown, revoked, re-issued).
+def _principal_of(
+    *,
+    session: Session,
+    settings: Settings,
+    hashed: str,
+    key: ApiKeyRow | None,
+    now: datetime,
+    address: str | None = None,
+) -> Principal | None:
+    """The principal whose secret hashes to `hashed` now, given the key holding that hash if any;
+    None when unknown, revoked, expired or re-issued.
 
     An admin secret is any of those in force (several while one is rotated): a page session
     opened with one that has been rotated out ends with it.
     """
     admins = [secret_hash(admin) for admin in settings.admin_secrets()]
     if any(hmac.compare_digest(hashed, admin) for admin in admins):
-        return Principal(kind=PrincipalKind.ADMIN, id=ENV_ADMIN_ID, role=KeyRole.ADMIN)
-    key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
-    if key is not None and key.revoked_at is None and hmac.compare_digest(hashed, key.secret_hash):
+        return Principal(
+            kind=PrincipalKind.ADMIN, id=ENV_ADMIN_ID, role=KeyRole.ADMIN, address=address
+        )
+    if (
+        key is not None
+        and key.revoked_at is None
+        and (key.expires_at is None or now < key.expires_at)
+        and hmac.compare_digest(hashed, key.secret_hash)
+    ):
         kind = PrincipalKind.ADMIN if key.role == KeyRole.ADMIN else PrincipalKind.KEY
         return Principal(
             kind=kind,
             id=key.id,
             role=key.role,
             organization_id=key.organization_id,
+            address=address,
             last_used_at=key.last_used_at,
         )
     found = repository.get_respondent_by_token_hash(session=session, token_hash=hashed)
@@ -76,22 +98,72 @@ def _principal_for_hash(*, session: Session, settings: Settings, hashed: str) ->
             organization_id=organization_id,
             assessment_id=respondent.assessment_id,
             respondent_id=respondent.id,
+            address=address,
         )
     return None
 
 
-def authenticate(*, session: Session, settings: Settings, secret: str) -> Principal:
-    """The principal a secret belongs to; 401 for an unknown or revoked one."""
-    principal = _principal_for_hash(session=session, settings=settings, hashed=secret_hash(secret))
-    if principal is None:
-        raise Unauthorized("Unknown or revoked secret.")
-    return principal
+def _principal_for_hash(*, session: Session, settings: Settings, hashed: str) -> Principal | None:
+    """`_principal_of` the key found by its hash (page sessions, at every request)."""
+    key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
+    return _principal_of(session=session, settings=settings, hashed=hashed, key=key, now=utcnow())
+
+
+def authenticate(
+    *,
+    session: Session,
+    settings: Settings,
+    secret: str,
+    now: datetime | None = None,
+    address: str | None = None,
+) -> Principal:
+    """The principal a secret belongs to.
+
+    From a known `address` (a bearer secret): 429 first when it is throttled (`api.throttle`),
+    then 401 for an unknown, revoked or expired secret, a `FailedAuthentication` counted against
+    it. Without one (the pages' sign-in and invitation links): a plain 401, counted nowhere.
+    """
+    now = now or utcnow()
+    hashed = secret_hash(secret)
+    if address is None:
+        key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
+    else:
+        key, failures = repository.get_api_key_and_failures(
+            session=session, secret_hash=hashed, address=address, since=now - throttle.WINDOW
+        )
+        throttle.ensure_not_throttled(
+            session=session,
+            address=address,
+            failures=failures,
+            limit=settings.auth_failure_limit,
+            now=now,
+        )
+    principal = _principal_of(
+        session=session, settings=settings, hashed=hashed, key=key, now=now, address=address
+    )
+    if principal is not None:
+        return principal
+    detail = "Unknown, revoked or expired secret."
+    if address is None:
+        raise Unauthorized(detail)
+    raise FailedAuthentication(detail, address=address, failed_at=now)
 
 
 def get_principal(
-    request: Request, session: SessionDep, settings: SettingsDep, background: BackgroundTasks
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    background: BackgroundTasks,
 ) -> Principal:
-    principal = authenticate(session=session, settings=settings, secret=_bearer(request))
+    principal = authenticate(
+        session=session,
+        settings=settings,
+        secret=_bearer(credentials),
+        now=clock(),
+        address=client_address(request, settings.trusted_proxies),
+    )
     _record_use_when_due(request, background, principal)
     return principal
 
@@ -277,6 +349,8 @@ class RespondentAccess:
 OrganizationReader = Annotated[OrganizationScope, Depends(OrganizationAccess("read"))]
 OrganizationWriter = Annotated[OrganizationScope, Depends(OrganizationAccess("write"))]
 KeyManager = Annotated[OrganizationScope, Depends(OrganizationAccess("manage_keys"))]
+# The audit trail is for those who manage keys: owners and admins.
+AuditReader = Annotated[OrganizationScope, Depends(OrganizationAccess("manage_keys"))]
 KeyRevoker = Annotated[
     OrganizationScope,
     Depends(
@@ -397,6 +471,7 @@ class SessionPrincipal:
         )
         if row is None or principal is None or principal.id != row.principal_id:
             raise Unauthorized("No session, or it has ended: sign in or open your link again.")
+        principal = replace(principal, address=client_address(request, settings.trusted_proxies))
         if request.method not in READ_METHODS:
             token = form.get(CSRF_FIELD) if form is not None else None
             if not isinstance(token, str) or not page_sessions.csrf_matches(secret, token):

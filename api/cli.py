@@ -16,6 +16,7 @@ from sqlmodel import Session
 from api.config import get_settings
 from api.db import make_engine, session_scope
 from api.enums import ORGANIZATION_ROLES, KeyRole
+from api.schemas import MAX_KEY_DAYS
 from questionnaires import (
     LoadedQuestionnaire,
     Questionnaire,
@@ -200,11 +201,12 @@ def org_create(
     """Create an organization and print its first (owner) key, shown only once."""
     from api.errors import AppError
     from api.services import organizations
+    from api.services.audit import COMMAND_LINE
 
     with database_session() as session:
         try:
             created = organizations.create_organization(
-                session=session, name=name, slug=slug, profile=None
+                session=session, name=name, slug=slug, profile=None, actor=COMMAND_LINE
             )
             session.commit()
         except AppError as error:
@@ -220,8 +222,12 @@ def key_create(
     role: Annotated[str, typer.Option(help=", ".join(ORGANIZATION_ROLES) + ".")] = KeyRole.OWNER,
     name: Annotated[str, typer.Option(help="A name to tell the key apart.")] = "cli",
     admin: Annotated[bool, typer.Option("--admin", help="An admin key (no organization).")] = False,
+    expires_in_days: Annotated[
+        int | None,
+        typer.Option(min=1, max=MAX_KEY_DAYS, help="Days until it expires (default: never)."),
+    ] = None,
 ) -> None:
-    """Create a key and print its secret, shown only once."""
+    """Create a key and print its secret, shown only once (and when it expires, if it does)."""
     from api.errors import AppError
     from api.services import organizations
 
@@ -231,16 +237,24 @@ def key_create(
     with database_session() as session:
         try:
             if admin:
-                created = organizations.create_admin_key(session=session, name=name)
+                created = organizations.create_admin_key(
+                    session=session, name=name, expires_in_days=expires_in_days
+                )
             else:
                 assert org is not None
                 created = organizations.create_key_for(
-                    session=session, org=org, name=name, role=role
+                    session=session,
+                    org=org,
+                    name=name,
+                    role=role,
+                    expires_in_days=expires_in_days,
                 )
             session.commit()
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
+    if created.expires_at is not None:
+        typer.echo(f"expires at {created.expires_at.isoformat()}", err=True)
     typer.echo(f"{created.role} key {created.id} (shown once): {created.api_key}")
 
 
@@ -277,10 +291,12 @@ def export_organization(
     """Export an organization's data as JSON (`opm-export` version 1), to archive or move it.
 
     Everything but secrets: API keys, share links and respondent tokens are not exported
-    (tokens are re-issued after an import).
+    (tokens are re-issued after an import). The audit trail is included, and the export is
+    recorded in it.
     """
     from api.errors import AppError
     from api.services import exports
+    from api.services.audit import COMMAND_LINE
 
     with _reading_session() as session, _progress("exporting assessments") as progress:
         task = progress.add_task("export", total=None)
@@ -294,6 +310,10 @@ def export_organization(
         except AppError as error:
             typer.echo(f"error: {error.detail}", err=True)
             raise typer.Exit(code=1) from None
+        # After the reading, so that a document exported again after an import is the same.
+        exports.record_export(
+            session=session, actor=COMMAND_LINE, organization_id=document.organization.id
+        )
     text = exports.export_json(document)
     if output is None:
         typer.echo(text, nl=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
 
@@ -44,6 +45,18 @@ class Settings(BaseSettings):
         description="Host names the service answers for, separated by commas ('*.example.org').",
     )
     max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="Largest request body.")
+    max_respondents: int = Field(
+        default=1000, gt=0, description="Most respondents one assessment may have (409 past it)."
+    )
+    auth_failure_limit: int = Field(
+        default=20,
+        gt=0,
+        description="Failed authentications from one address in a minute before it gets 429.",
+    )
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks (comma-separated) whose X-Forwarded-For is believed.",
+    )
 
     @field_validator("admin_key")
     @classmethod
@@ -89,6 +102,15 @@ class Settings(BaseSettings):
     def _split_paths(cls, value: object) -> object:
         if isinstance(value, str):
             return [Path(part) for part in value.split(os.pathsep) if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [
+                ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()
+            ]
         return value
 
 

@@ -1,8 +1,9 @@
-"""Dependencies shared by the routes: settings, database session."""
+"""Dependencies shared by the routes: settings, database session, clock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -23,6 +24,18 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+Clock = Callable[[], datetime]
+
+
+async def get_clock(request: Request) -> Clock:
+    """The app's clock (aware UTC): what key expiry and the throttle take as now.
+
+    A test replaces `app.state.clock` to move time instead of sleeping.
+    """
+    clock: Clock = request.app.state.clock
+    return clock
 
 
 def get_engine(request: Request) -> Engine:
@@ -48,5 +61,6 @@ async def get_closed_reports(request: Request) -> ClosedReports:
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 ClosedReportsDep = Annotated[ClosedReports, Depends(get_closed_reports)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
 # scope="function": the commit above runs before the response is sent, not after.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

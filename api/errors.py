@@ -2,12 +2,14 @@
 
     AppError                 any error a client caused; carries status, title, detail, errors
     ├── BadRequest           400 malformed request (JSON that does not parse, a bad cursor)
-    ├── Unauthorized         401 no secret, an unknown or a revoked one
+    ├── Unauthorized         401 no secret, an unknown, revoked or expired one
+    │   └── FailedAuthentication  401 a secret was presented and is not valid: counted
     ├── Forbidden            403 a principal that can see the resource but lacks the right
     ├── NotFound             404 unknown, or in an organization the principal cannot see
     ├── Conflict             409 the state forbids it
     ├── PayloadTooLarge      413 a body over the limit
-    └── Invalid              422 well-formed but invalid content, with one entry per problem
+    ├── Invalid              422 well-formed but invalid content, with one entry per problem
+    └── TooManyRequests      429 too many failed authentications from the client's address
 
 A database that cannot be reached answers 503.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any, Literal
 
@@ -78,6 +81,15 @@ class Unauthorized(AppError):
     status = 401
 
 
+class FailedAuthentication(Unauthorized):
+    """A presented secret that is unknown, revoked or expired; `api.throttle` counts it."""
+
+    def __init__(self, detail: str, *, address: str, failed_at: datetime) -> None:
+        super().__init__(detail)
+        self.address = address
+        self.failed_at = failed_at
+
+
 class Forbidden(AppError):
     status = 403
 
@@ -103,6 +115,14 @@ class Invalid(AppError):
     ) -> Invalid:
         """422 naming one field; `detail` is the problem's sentence (`message` when None)."""
         return cls(detail or message, errors=[field_problem(field, message, where=where)])
+
+
+class TooManyRequests(AppError):
+    status = 429
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
 
 
 class ProblemResponse(JSONResponse):
@@ -153,9 +173,14 @@ def _validation_problem(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, f"Invalid request: {names}.", errors)
 
 
-def _app_problem(_request: Request, exc: Exception) -> JSONResponse:
+def app_problem(_request: Request, exc: Exception) -> JSONResponse:
+    """The problem response of an application error (with the headers its status calls for)."""
     assert isinstance(exc, AppError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    headers = None
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(exc.retry_after)}
     return problem(exc.status, exc.detail, exc.errors, headers=headers)
 
 
@@ -207,7 +232,7 @@ def _unexpected_problem(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Render every error of `app` as problem JSON."""
-    app.add_exception_handler(AppError, _app_problem)
+    app.add_exception_handler(AppError, app_problem)
     app.add_exception_handler(RequestValidationError, _validation_problem)
     app.add_exception_handler(StarletteHTTPException, _http_problem)
     # A lost connection, a server that is down, a lock held too long: not the client's doing.

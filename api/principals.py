@@ -12,7 +12,7 @@ from typing import Literal
 
 from api.enums import KeyRole, PrincipalKind
 
-__all__ = ["RIGHTS", "Action", "Principal"]
+__all__ = ["RIGHTS", "Action", "Actor", "Principal"]
 
 Action = Literal["read", "write", "manage_keys", "admin"]
 
@@ -22,6 +22,19 @@ RIGHTS: dict[KeyRole, frozenset[Action]] = {
     KeyRole.EDITOR: frozenset({"read", "write"}),
     KeyRole.READER: frozenset({"read"}),
 }
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted, as the audit trail records it (`api.services.audit`).
+
+    `kind` is a principal's kind, `share_link` (its first opening) or `cli` (the command line).
+    """
+
+    kind: str
+    id: str | None = None  # the key, respondent or share link id; "admin" for OPM_ADMIN_KEY
+    role: str | None = None
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,7 @@ class Principal:
     # A key's `last_used_at` as read when authenticating: recording a use is due only when it
     # is older than the resolution (`api.auth`), so most requests write nothing.
     last_used_at: datetime | None = None
+    address: str | None = None  # where the request came from (`api.client_address`)
 
     def may(self, action: Action) -> bool:
         """Whether the principal's role grants `action` (a respondent's grants nothing)."""
@@ -45,3 +59,8 @@ class Principal:
     def sees(self, organization_id: str) -> bool:
         """Whether the organization is visible: an admin sees every one, others their own."""
         return self.kind == PrincipalKind.ADMIN or self.organization_id == organization_id
+
+    @property
+    def actor(self) -> Actor:
+        """The principal as the audit trail records it."""
+        return Actor(kind=self.kind, id=self.id, role=self.role, address=self.address)

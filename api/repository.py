@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Table, and_, delete, insert, or_, text, update
+from sqlalchemy import Table, and_, delete, func, insert, literal, or_, text, true, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import defer
@@ -20,6 +20,8 @@ from api.tables import (
     AnswerRow,
     ApiKeyRow,
     AssessmentRow,
+    AuditEntryRow,
+    AuthFailureRow,
     IdempotencyRow,
     OrganizationRow,
     PageSessionRow,
@@ -117,6 +119,49 @@ def get_api_key_by_hash(*, session: Session, secret_hash: str) -> ApiKeyRow | No
     return session.exec(select(ApiKeyRow).where(ApiKeyRow.secret_hash == secret_hash)).first()
 
 
+def get_api_key_and_failures(
+    *, session: Session, secret_hash: str, address: str, since: datetime
+) -> tuple[ApiKeyRow | None, int]:
+    """The key holding a secret, if any, and the address's failed authentications since `since`.
+
+    One statement, so that checking the throttle costs a successful request nothing more: the
+    count is a scalar subquery beside an outer join to the key.
+    """
+    failures = (
+        select(func.count())
+        .select_from(AuthFailureRow)
+        .where(AuthFailureRow.address == address, col(AuthFailureRow.failed_at) > since)
+        .scalar_subquery()
+    )
+    anchor = select(literal(1).label("one")).subquery("anchor")
+    row = session.exec(
+        select(failures, ApiKeyRow)
+        .select_from(anchor)
+        .outerjoin(ApiKeyRow, and_(true(), col(ApiKeyRow.secret_hash) == secret_hash))
+        .limit(1)
+    ).one()
+    return row[1], int(row[0])
+
+
+def list_auth_failure_times(*, session: Session, address: str, since: datetime) -> list[datetime]:
+    """When the address failed to authenticate since `since`, newest first."""
+    return list(
+        session.exec(
+            select(AuthFailureRow.failed_at)
+            .where(AuthFailureRow.address == address, col(AuthFailureRow.failed_at) > since)
+            .order_by(col(AuthFailureRow.failed_at).desc())
+        )
+    )
+
+
+def add_auth_failure(*, session: Session, address: str, failed_at: datetime) -> None:
+    session.execute(insert(AuthFailureRow).values(address=address, failed_at=failed_at))
+
+
+def delete_auth_failures_before(*, session: Session, cutoff: datetime) -> None:
+    session.execute(delete(AuthFailureRow).where(col(AuthFailureRow.failed_at) <= cutoff))
+
+
 def touch_api_key(*, session: Session, key_id: str, now: datetime, older_than: datetime) -> None:
     session.execute(
         update(ApiKeyRow)
@@ -162,7 +207,15 @@ def delete_page_sessions_expired(*, session: Session, now: datetime) -> None:
 
 # Lists, newest first by (created_at, id)
 
-Listed = TypeVar("Listed", OrganizationRow, ApiKeyRow, AssessmentRow, RespondentRow, ShareLinkRow)
+Listed = TypeVar(
+    "Listed",
+    OrganizationRow,
+    ApiKeyRow,
+    AssessmentRow,
+    RespondentRow,
+    ShareLinkRow,
+    AuditEntryRow,
+)
 
 
 def _newest_first(
@@ -309,6 +362,14 @@ def list_respondents(
 ) -> list[RespondentRow]:
     query = select(RespondentRow).where(RespondentRow.assessment_id == assessment_id)
     return _newest_first(session, query, RespondentRow, after=after, limit=limit)
+
+
+def count_respondents(*, session: Session, assessment_id: str) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(RespondentRow)
+        .where(RespondentRow.assessment_id == assessment_id)
+    ).one()
 
 
 def refresh_respondent(*, session: Session, respondent_id: str) -> RespondentRow:
@@ -494,6 +555,16 @@ def list_share_links(
     return _newest_first(session, query, ShareLinkRow, after=after, limit=limit)
 
 
+def mark_share_link_opened(*, session: Session, link_id: str, now: datetime) -> bool:
+    """Note the first opening of a link; False when it was opened before (by any process)."""
+    result = session.execute(
+        update(ShareLinkRow)
+        .where(col(ShareLinkRow.id) == link_id, col(ShareLinkRow.first_opened_at).is_(None))
+        .values(first_opened_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
 def get_share_link_by_hash(*, session: Session, token_hash: str) -> ShareLinkRow | None:
     return session.exec(select(ShareLinkRow).where(ShareLinkRow.token_hash == token_hash)).first()
 
@@ -552,13 +623,15 @@ def existing_ids(
     organization_ids: list[str],
     assessment_ids: list[str],
     respondent_ids: list[str],
+    audit_entry_ids: list[str] | None = None,
 ) -> list[str]:
-    """Which of these organization, assessment and respondent ids are taken already (imports)."""
+    """Which of these ids (organizations, assessments, ...) are taken already (imports)."""
     taken: list[str] = []
     for table, ids in (
         (OrganizationRow, organization_ids),
         (AssessmentRow, assessment_ids),
         (RespondentRow, respondent_ids),
+        (AuditEntryRow, audit_entry_ids or []),
     ):
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -569,7 +642,7 @@ def existing_ids(
 def insert_rows(*, session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     """Insert many rows of one table in one statement (imports)."""
     if rows:
-        session.execute(insert(_table(table)), rows)
+        session.execute(insert(table), rows)
 
 
 def _table(model: type[SQLModel]) -> Table:
@@ -577,3 +650,28 @@ def _table(model: type[SQLModel]) -> Table:
     table = sa_inspect(model).local_table
     assert isinstance(table, Table)
     return table
+
+
+# The audit trail: appended, read, never updated or deleted
+
+
+def add_audit_entry(*, session: Session, entry: AuditEntryRow) -> None:
+    session.execute(insert(AuditEntryRow), [entry.model_dump()])
+
+
+def list_audit_entries(
+    *, session: Session, organization_id: str, after: list[Any] | None, limit: int
+) -> list[AuditEntryRow]:
+    query = select(AuditEntryRow).where(AuditEntryRow.organization_id == organization_id)
+    return _newest_first(session, query, AuditEntryRow, after=after, limit=limit)
+
+
+def list_all_audit_entries(*, session: Session, organization_id: str) -> list[AuditEntryRow]:
+    """Every audit entry of an organization, oldest first by (created_at, id) (exports)."""
+    return list(
+        session.exec(
+            select(AuditEntryRow)
+            .where(AuditEntryRow.organization_id == organization_id)
+            .order_by(col(AuditEntryRow.created_at), col(AuditEntryRow.id))
+        )
+    )

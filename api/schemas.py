@@ -193,9 +193,24 @@ class OrganizationCreated(OrganizationPublic):
     api_key: str | None = Field(description="The first (owner) key, shown only once.")
 
 
+MAX_KEY_DAYS = 3650
+
+
 class KeyCreate(Input):
     name: Name
     role: OrganizationRole
+    expires_in_days: (
+        Annotated[
+            StrictInt,
+            Field(
+                ge=1,
+                le=MAX_KEY_DAYS,
+                description=f"1 to {MAX_KEY_DAYS} days; omit or null "
+                "for a key that does not expire.",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class KeyPublic(BaseModel):
@@ -208,6 +223,7 @@ class KeyPublic(BaseModel):
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
+    expires_at: datetime | None = Field(description="Null for a key that does not expire.")
 
 
 class KeyCreated(KeyPublic):
@@ -554,6 +570,18 @@ class AssessmentPart(_ExportPart):
     answer_history: list[AnswerChangePart]
 
 
+class AuditEntryPart(_ExportPart):
+    id: str
+    created_at: datetime
+    actor_kind: str
+    actor_id: str | None
+    actor_role: str | None
+    address: str | None
+    action: str
+    subject_id: str | None
+    detail: dict[str, Any]
+
+
 class ExportDocument(_ExportPart):
     format: Literal["opm-export"]
     version: Literal[1]
@@ -562,3 +590,48 @@ class ExportDocument(_ExportPart):
     organization: OrganizationPart
     targets: list[TargetPart]
     assessments: list[AssessmentPart]
+    # The organization's audit trail, oldest first; None where it is not included (the export
+    # of one assessment, and documents made before the audit trail existed).
+    audit: list[AuditEntryPart] | None = None
+
+
+# The audit trail
+
+
+class AuditEntryPublic(BaseModel):
+    """A security-relevant action, as recorded; entries are never changed."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    created_at: datetime
+    action: str = Field(description="What was done, e.g. key.created, assessment.closed.")
+    actor_kind: str = Field(description="admin, key, respondent, share_link or cli.")
+    actor_id: str | None = Field(description="The key, respondent or share link id.")
+    actor_role: str | None
+    address: str | None = Field(description="The client's address (see OPM_TRUSTED_PROXIES).")
+    subject_id: str | None = Field(description="What it was done to: a key, assessment, ... id.")
+    detail: dict[str, Any]
+
+
+# Errors
+
+
+class ProblemItem(BaseModel):
+    """One offending field, parameter or question id."""
+
+    field: str
+    in_: str = Field(alias="in", description="body, query, path or header.")
+    message: str
+
+
+class Problem(BaseModel):
+    """Every error, as `application/problem+json` (RFC 9457)."""
+
+    type: str = Field(description="Always about:blank: `status` and `title` say it all.")
+    title: str = Field(description="The status code's phrase.")
+    status: int
+    detail: str = Field(description="What went wrong, for people.")
+    errors: list[ProblemItem | dict[str, Any]] = Field(
+        description="Each offending field or question id (empty when the detail says it all)."
+    )

@@ -123,6 +123,8 @@ class ApiKeyRow(SQLModel, table=True):
     created_at: datetime = _when()
     revoked_at: datetime | None = _when(nullable=True)
     last_used_at: datetime | None = _when(nullable=True)
+    # None: the key does not expire. From then on it answers 401, like a revoked key.
+    expires_at: datetime | None = _when(nullable=True)
 
 
 class AssessmentRow(SQLModel, table=True):
@@ -238,6 +240,49 @@ class ShareLinkRow(SQLModel, table=True):
     created_at: datetime = _when()
     expires_at: datetime = _when()
     revoked_at: datetime | None = _when(nullable=True)
+    first_opened_at: datetime | None = _when(nullable=True)
+
+
+class AuthFailureRow(SQLModel, table=True):
+    """A failed authentication (an unknown, revoked or expired secret), kept about a minute.
+
+    Counted per client address by every app process alike (`api.throttle`).
+    """
+
+    __tablename__ = "auth_failure"
+    __table_args__ = (sa.Index("ix_auth_failure_address_failed_at", "address", "failed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=64)
+    failed_at: datetime = _when(index=True)
+
+
+class AuditEntryRow(SQLModel, table=True):
+    """A security-relevant action: who, what, when, from where. Appended; never updated.
+
+    `organization_id` is null only for what belongs to no organization (an admin key made with
+    the command line). `subject_id` names what the action was on (a key, an assessment, a share
+    link, a respondent, a questionnaire key); it is no foreign key, so that an entry outlives
+    what it names (a deleted assessment).
+    """
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (
+        sa.Index("ix_audit_entry_org_created", "organization_id", "created_at", "id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    organization_id: str | None = Field(
+        default=None, foreign_key="organization.id", ondelete="CASCADE"
+    )
+    created_at: datetime = _when()
+    actor_kind: str = Field(max_length=16)  # admin, key, respondent, share_link, cli
+    actor_id: str | None = Field(default=None, max_length=40)
+    actor_role: str | None = Field(default=None, max_length=16)
+    address: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=40)
+    subject_id: str | None = Field(default=None, max_length=63)
+    detail: dict[str, Any] = _json()
 
 
 class PageSessionRow(SQLModel, table=True):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -145,15 +145,19 @@ def questionnaire_files(directories: Iterable[Path | str]) -> list[Path]:
     return files
 
 
-def load_directories(directories: Iterable[Path | str]) -> list[LoadedQuestionnaire]:
-    """Load every file of the given folders.
+def load_directories(
+    directories: Iterable[Path | str],
+    *,
+    load: Callable[[Path], LoadedQuestionnaire] = load_file,
+) -> list[LoadedQuestionnaire]:
+    """Load every file of the given folders, each with `load` (`load_file` unless given).
 
     Raises `QuestionnaireFileError` for the first bad file (with all of its problems), and for
     two files that declare the same key and version.
     """
     loaded: dict[tuple[str, str], LoadedQuestionnaire] = {}
     for path in questionnaire_files(directories):
-        item = load_file(path)
+        item = load(path)
         identity = (item.questionnaire.key, item.questionnaire.version)
         if identity in loaded:
             other = loaded[identity].path

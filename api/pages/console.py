@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -38,9 +38,10 @@ from api.auth import (
     authenticate,
     same_origin,
 )
-from api.deps import SessionDep, SettingsDep
+from api.client_address import client_address
+from api.deps import SessionDep, SettingsDep, get_engine
 from api.enums import PrincipalKind, Rigor
-from api.errors import Invalid, Unauthorized, field_problem
+from api.errors import FailedAuthentication, Invalid, TooManyRequests, field_problem
 from api.pages.answering import Face, overview_page, save_section, section_page
 from api.pages.forms import FieldErrors, errors_by_field, text_of
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
@@ -60,6 +61,7 @@ from api.services import (
     trend,
 )
 from api.tables import OrganizationRow
+from api.throttle import record_failure
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -102,15 +104,34 @@ def sign_in_form() -> Response:
 
 @router.post("/sign-in")
 def sign_in(
-    request: Request, form: PageForm, session: SessionDep, settings: SettingsDep
+    request: Request,
+    form: PageForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
 ) -> Response:
-    """Exchange a pasted key for a session: the key itself is never kept in the cookie."""
+    """Exchange a pasted key for a session: the key itself is never kept in the cookie.
+
+    A wrong key is a failed authentication, throttled like a bearer secret (`api.throttle`).
+    """
     if not same_origin(request, settings):
         return page("sign_in.html", status_code=403, error="This form came from another site.")
     secret = text_of(form, "key").strip()
+    address = client_address(request, settings.trusted_proxies)
     try:
-        principal = authenticate(session=session, settings=settings, secret=secret)
-    except Unauthorized:
+        principal = authenticate(session=session, settings=settings, secret=secret, address=address)
+    except TooManyRequests as throttled:
+        return page(
+            "sign_in.html",
+            status_code=429,
+            headers={"Retry-After": str(throttled.retry_after)},
+            error=throttled.detail,
+        )
+    except FailedAuthentication as failed:
+        # Counted after the response, once this request's transaction has ended.
+        background.add_task(
+            record_failure, get_engine(request), address=failed.address, failed_at=failed.failed_at
+        )
         return page("sign_in.html", status_code=401, error="This key is unknown or was revoked.")
     if principal.kind == PrincipalKind.RESPONDENT:
         return page(
@@ -127,8 +148,10 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out(_principal: ConsolePrincipal, session: SessionDep, request: Request) -> Response:
-    page_sessions.end_session(session=session, secret=request.cookies.get(CONSOLE_COOKIE, ""))
+def sign_out(principal: ConsolePrincipal, session: SessionDep, request: Request) -> Response:
+    page_sessions.end_session(
+        session=session, principal=principal, secret=request.cookies.get(CONSOLE_COOKIE, "")
+    )
     response = redirect("/console/sign-in")
     end_cookie(response, request, name=CONSOLE_COOKIE)
     return response
@@ -216,6 +239,7 @@ def create_assessment(
         if not title:
             raise Invalid.field("title", "give the assessment a title")
         created = assessments.create_assessment(
+            actor=scope.principal.actor,
             session=session,
             organization=scope.organization,
             questionnaire_key=key,
@@ -288,6 +312,7 @@ def invite(
             status_code=422,
         )
     created = assessments.invite_respondent(
+        max_respondents=settings.max_respondents,
         session=session,
         assessment=scope.assessment,
         name=name[:200],
@@ -310,7 +335,10 @@ def reissue(
     scope: ConsoleRespondentManager, session: SessionDep, settings: SettingsDep, request: Request
 ) -> Response:
     issued = assessments.reissue_token(
-        session=session, assessment=scope.assessment, respondent=scope.respondent
+        actor=scope.principal.actor,
+        session=session,
+        assessment=scope.assessment,
+        respondent=scope.respondent,
     )
     return _assessment_page(
         request,
@@ -384,7 +412,10 @@ def close_confirmation(
 @router.post("/{org}/assessments/{a}/close")
 def close(scope: ConsoleAssessmentWriter, session: SessionDep) -> Response:
     assessments.close_assessment(
-        session=session, organization=scope.organization, assessment=scope.assessment
+        actor=scope.principal.actor,
+        session=session,
+        organization=scope.organization,
+        assessment=scope.assessment,
     )
     return redirect(f"/console/{scope.organization.slug}/assessments/{scope.assessment.id}")
 
@@ -502,6 +533,7 @@ def update_profile(
             status_code=422,
         )
     organizations.update_organization(
+        actor=scope.principal.actor,
         session=session,
         organization=scope.organization,
         changes={"name": None, "profile": profile.model_dump()},
@@ -526,6 +558,7 @@ def update_targets(
             domains[name.removeprefix("target:")] = int(value.strip())
     try:
         goals.set_targets(
+            actor=scope.principal.actor,
             session=session,
             organization=scope.organization,
             questionnaire_key=questionnaire_key,
@@ -574,6 +607,7 @@ def create_share_link(
         if not days.isdigit() or not 1 <= int(days) <= 365:
             raise Invalid.field("expires_in_days", "1 to 365 days")
         created = share_links.create_share_link(
+            actor=scope.principal.actor,
             session=session,
             organization=scope.organization,
             assessment_id=ident if kind == "assessment" else None,
@@ -600,5 +634,10 @@ def create_share_link(
 def revoke_share_link(
     link_id: str, scope: ConsoleShareLinkRevoker, session: SessionDep
 ) -> Response:
-    share_links.revoke_share_link(session=session, organization=scope.organization, link_id=link_id)
+    share_links.revoke_share_link(
+        actor=scope.principal.actor,
+        session=session,
+        organization=scope.organization,
+        link_id=link_id,
+    )
     return redirect(f"/console/{scope.organization.slug}/organization#share-links")

@@ -22,14 +22,17 @@ from api.auth import (
     RespondentScope,
     authenticate,
 )
+from api.client_address import client_address
 from api.db import session_scope
 from api.deps import SessionDep, SettingsDep, get_engine
 from api.enums import PrincipalKind
-from api.errors import Unauthorized
+from api.errors import FailedAuthentication, TooManyRequests
 from api.pages.answering import Face, overview_page, save_section, section_page
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
+from api.principals import Principal
 from api.secrets import secret_hash
 from api.services import assessments, filling, page_sessions
+from api.throttle import record_failure
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,26 +57,47 @@ def _face(request: Request, scope: RespondentScope) -> Face:
 
 @router.get("/a/{token}")
 def open_invitation(token: str, request: Request, settings: SettingsDep) -> Response:
-    """Exchange the invitation token for a session, and leave the token's address at once."""
+    """Exchange the invitation token for a session, and leave the token's address at once.
+
+    A wrong token is a failed authentication, throttled like a bearer secret (`api.throttle`).
+    """
     no_referrer = {"Referrer-Policy": "no-referrer"}
+    address = client_address(request, settings.trusted_proxies)
+    engine = get_engine(request)
+    principal: Principal | None = None
+    failed: FailedAuthentication | None = None
+    secret = None
     # A session row is written: a writing transaction from the start (`api.db`).
-    with session_scope(get_engine(request), write=True) as session:
+    with session_scope(engine, write=True) as session:
         try:
-            principal = authenticate(session=session, settings=settings, secret=token)
-        except Unauthorized:
-            principal = None
-        if principal is None or principal.kind != PrincipalKind.RESPONDENT:
+            principal = authenticate(
+                session=session, settings=settings, secret=token, address=address
+            )
+        except TooManyRequests as throttled:
             return page(
                 "message.html",
-                status_code=404,
-                headers=no_referrer,
-                title="This link is not valid",
-                message=LINK_NOT_VALID,
+                status_code=429,
+                headers={**no_referrer, "Retry-After": str(throttled.retry_after)},
+                title="Too many attempts",
+                message=throttled.detail,
             )
-        secret = page_sessions.open_session(
-            session=session, principal=principal, credential_hash=secret_hash(token)
+        except FailedAuthentication as failure:
+            failed = failure
+        if principal is not None and principal.kind == PrincipalKind.RESPONDENT:
+            secret = page_sessions.open_session(
+                session=session, principal=principal, credential_hash=secret_hash(token)
+            )
+            session.commit()
+    if failed is not None:  # counted once the request's transaction has ended
+        record_failure(engine, address=failed.address, failed_at=failed.failed_at)
+    if secret is None:
+        return page(
+            "message.html",
+            status_code=404,
+            headers=no_referrer,
+            title="This link is not valid",
+            message=LINK_NOT_VALID,
         )
-        session.commit()
     response = redirect(BASE)
     response.headers.update(no_referrer)
     set_session_cookie(response, request, name=FILL_COOKIE, secret=secret)
@@ -116,8 +140,10 @@ def submit(scope: FillSubmitter, session: SessionDep) -> Response:
 
 
 @router.post(f"{BASE}/sign-out")
-def sign_out(_principal: FillPrincipal, session: SessionDep, request: Request) -> Response:
-    page_sessions.end_session(session=session, secret=request.cookies.get(FILL_COOKIE, ""))
+def sign_out(principal: FillPrincipal, session: SessionDep, request: Request) -> Response:
+    page_sessions.end_session(
+        session=session, principal=principal, secret=request.cookies.get(FILL_COOKIE, "")
+    )
     response = page(
         "message.html",
         title="You have left the questionnaire",

@@ -103,12 +103,13 @@ def _value_label(questionnaire: Questionnaire, answer: AnswerRow) -> str:
 def _answers_by_question(report: Report, order: Mapping[str, int]) -> dict[str, list[AnswerView]]:
     """Each question's answers, respondents in the order they were added."""
     views: dict[str, list[tuple[int, AnswerView]]] = defaultdict(list)
+    names = report.respondent_names  # built once: it is a dict over every respondent
     for answer in report.answers:
         if answer.value is None and not (
             answer.not_applicable or answer.comment or answer.evidence
         ):
             continue  # a cleared answer says nothing
-        name = report.respondent_names.get(answer.respondent_id, answer.respondent_id)
+        name = names.get(answer.respondent_id, answer.respondent_id)
         views[answer.question_id].append(
             (
                 order.get(answer.respondent_id, len(order)),

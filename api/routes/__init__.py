@@ -1,6 +1,15 @@
 """The HTTP routes, one router per area."""
 
-from api.routes import assessments, me, organizations, questionnaires, reports, shared, trend
+from api.routes import (
+    assessments,
+    audit,
+    me,
+    organizations,
+    questionnaires,
+    reports,
+    shared,
+    trend,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -12,4 +21,5 @@ ROUTERS = [
     reports.router,
     trend.router,
     shared.router,
+    audit.router,
 ]

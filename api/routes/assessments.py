@@ -19,7 +19,7 @@ from api.auth import (
     RespondentReader,
     RespondentWriter,
 )
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from api.enums import AssessmentStatus
 from api.idempotency import RetryDep
 from api.pagination import Page
@@ -48,7 +48,10 @@ def create_assessment(
 ) -> AssessmentPublic | JSONResponse:
     def create() -> AssessmentPublic:
         assessment = assessments.create_assessment(
-            session=session, organization=scope.organization, **body.model_dump()
+            session=session,
+            organization=scope.organization,
+            actor=scope.principal.actor,
+            **body.model_dump(),
         )
         return assessments.describe_assessment(session=session, assessment=assessment)
 
@@ -90,24 +93,39 @@ def get_assessment_questionnaire(
 
 @router.delete("/{a}", status_code=204, response_class=Response)
 def delete_assessment(scope: AssessmentWriter, session: SessionDep) -> None:
-    assessments.delete_assessment(session=session, assessment=scope.assessment)
+    assessments.delete_assessment(
+        session=session, assessment=scope.assessment, actor=scope.principal.actor
+    )
 
 
 @router.post("/{a}/close", response_model=AssessmentPublic)
 def close_assessment(scope: AssessmentWriter, session: SessionDep) -> AssessmentPublic:
     closed = assessments.close_assessment(
-        session=session, organization=scope.organization, assessment=scope.assessment
+        session=session,
+        organization=scope.organization,
+        assessment=scope.assessment,
+        actor=scope.principal.actor,
     )
     return assessments.describe_assessment(session=session, assessment=closed)
 
 
 @router.post("/{a}/respondents", status_code=201, response_model=RespondentCreated)
 def create_respondent(
-    body: RespondentCreate, scope: RespondentInviter, session: SessionDep, retry: RetryDep
+    body: RespondentCreate,
+    scope: RespondentInviter,
+    session: SessionDep,
+    settings: SettingsDep,
+    retry: RetryDep,
 ) -> RespondentCreated | JSONResponse:
+    """A respondent with its invitation token (shown once); 409 once the assessment is closed
+    or has `OPM_MAX_RESPONDENTS` respondents (1,000 by default)."""
+
     def create() -> RespondentCreated:
         return assessments.invite_respondent(
-            session=session, assessment=scope.assessment, **body.model_dump()
+            session=session,
+            assessment=scope.assessment,
+            max_respondents=settings.max_respondents,
+            **body.model_dump(),
         )
 
     return retry.respond(session=session, status_code=201, create=create)
@@ -128,7 +146,10 @@ def reissue_token(
 ) -> TokenIssued | JSONResponse:
     def create() -> TokenIssued:
         return assessments.reissue_token(
-            session=session, assessment=scope.assessment, respondent=scope.respondent
+            session=session,
+            assessment=scope.assessment,
+            respondent=scope.respondent,
+            actor=scope.principal.actor,
         )
 
     return retry.respond(session=session, status_code=201, create=create)

@@ -26,11 +26,15 @@ router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
 
 @router.post("", status_code=201, response_model=OrganizationCreated)
 def create_organization(
-    body: OrganizationCreate, _admin: AdminDep, session: SessionDep, retry: RetryDep
+    body: OrganizationCreate, admin: AdminDep, session: SessionDep, retry: RetryDep
 ) -> OrganizationCreated | JSONResponse:
     def create() -> OrganizationCreated:
         return service.create_organization(
-            session=session, name=body.name, slug=body.slug, profile=body.profile
+            session=session,
+            name=body.name,
+            slug=body.slug,
+            profile=body.profile,
+            actor=admin.actor,
         )
 
     return retry.respond(session=session, status_code=201, create=create)
@@ -53,7 +57,10 @@ def update_organization(
     body: OrganizationUpdate, scope: OrganizationWriter, session: SessionDep
 ) -> OrganizationPublic:
     return service.update_organization(
-        session=session, organization=scope.organization, changes=body.model_dump()
+        session=session,
+        organization=scope.organization,
+        changes=body.model_dump(),
+        actor=scope.principal.actor,
     )
 
 
@@ -63,7 +70,12 @@ def create_key(
 ) -> KeyCreated | JSONResponse:
     def create() -> KeyCreated:
         return service.create_key(
-            session=session, organization=scope.organization, name=body.name, role=body.role
+            session=session,
+            organization=scope.organization,
+            name=body.name,
+            role=body.role,
+            expires_in_days=body.expires_in_days,
+            actor=scope.principal.actor,
         )
 
     return retry.respond(session=session, status_code=201, create=create)
@@ -80,4 +92,9 @@ def list_keys(
 
 @router.delete("/{org}/keys/{key_id}", status_code=204, response_class=Response)
 def revoke_key(key_id: str, scope: KeyRevoker, session: SessionDep) -> None:
-    service.revoke_key(session=session, organization=scope.organization, key_id=key_id)
+    service.revoke_key(
+        session=session,
+        organization=scope.organization,
+        key_id=key_id,
+        actor=scope.principal.actor,
+    )

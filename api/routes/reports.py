@@ -153,10 +153,14 @@ def export_assessment(scope: AssessmentReader, session: SessionDep) -> Response:
 
     The questionnaire version and content hash, the respondents (never their tokens), every
     answer with comment and evidence, the answer history, and for a closed assessment the
-    stored score card (`score_card`, the snapshot text byte for byte) and close context.
+    stored score card (`score_card`, the snapshot text byte for byte) and close context. The
+    export is recorded in the organization's audit trail.
     """
     document = exports.export_assessment(
-        session=session, organization=scope.organization, assessment=scope.assessment
+        session=session,
+        organization=scope.organization,
+        assessment=scope.assessment,
+        actor=scope.principal.actor,
     )
     return Response(exports.export_json(document), media_type="application/json")
 
@@ -198,6 +202,7 @@ def put_targets(
         organization=scope.organization,
         questionnaire_key=questionnaire_key,
         domains=body.domains,
+        actor=scope.principal.actor,
     )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.auth import OrganizationReader, OrganizationWriter, ShareLinkRevoker
+from api.client_address import client_address
 from api.deps import SessionDep, SettingsDep
 from api.errors import NotFound, problem
 from api.idempotency import RetryDep
@@ -48,6 +51,7 @@ def create_share_link(
             questionnaire_key=body.questionnaire_key,
             expires_in_days=body.expires_in_days,
             base_url=base_url,
+            actor=scope.principal.actor,
         )
 
     return retry.respond(session=session, status_code=201, create=create, secret_fields=("url",))
@@ -68,7 +72,12 @@ def list_share_links(
 )
 def revoke_share_link(link_id: str, scope: ShareLinkRevoker, session: SessionDep) -> None:
     """Revoke a link: it answers 404 from then on."""
-    share_links.revoke_share_link(session=session, organization=scope.organization, link_id=link_id)
+    share_links.revoke_share_link(
+        session=session,
+        organization=scope.organization,
+        link_id=link_id,
+        actor=scope.principal.actor,
+    )
 
 
 def _gone(request: Request, error: NotFound) -> Response:
@@ -78,15 +87,23 @@ def _gone(request: Request, error: NotFound) -> Response:
     return problem(404, error.detail)
 
 
-@router.get(
-    "/v1/shared/{token}",
-    response_class=Response,
-    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
-)
-def open_shared(token: str, request: Request, session: SessionDep) -> Response:
+PAGE_OR_GONE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+    404: {"content": {"text/html": {"schema": {"type": "string"}}}},  # or problem JSON
+}
+
+
+@router.get("/v1/shared/{token}", response_class=Response, responses=PAGE_OR_GONE)
+def open_shared(
+    token: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
     """The shared report or overview page (no key: the token is the permission)."""
     try:
-        target = share_links.open_share_link(session=session, token=token)
+        target = share_links.open_share_link(
+            session=session,
+            token=token,
+            address=client_address(request, settings.trusted_proxies),
+        )
         if target.assessment is not None:
             report = reports.build_report(
                 session=session,
@@ -115,14 +132,18 @@ def open_shared(token: str, request: Request, session: SessionDep) -> Response:
 @router.get(
     "/v1/shared/{token}/assessments/{assessment_id}",
     response_class=Response,
-    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+    responses=PAGE_OR_GONE,
 )
 def open_shared_report(
-    token: str, assessment_id: str, request: Request, session: SessionDep
+    token: str, assessment_id: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """A report reached from a shared overview: a closed assessment of its questionnaire key."""
     try:
-        target = share_links.open_share_link(session=session, token=token)
+        target = share_links.open_share_link(
+            session=session,
+            token=token,
+            address=client_address(request, settings.trusted_proxies),
+        )
         assessment = share_links.shared_overview_assessment(
             session=session, target=target, assessment_id=assessment_id
         )

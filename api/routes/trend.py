@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.auth import OrganizationReader
 from api.deps import SessionDep
+from api.openapi import problems
 from api.schemas import ComparisonReport, Trend
 from api.services import trend
 
@@ -52,6 +53,7 @@ def get_trend(
     "/compare",
     response_model=ComparisonReport,
     description=COMPARISON + GOAL_FORMULA + "In a comparison, 'now' is its target side.",
+    responses=problems(409),
 )
 def get_comparison(
     scope: OrganizationReader,

@@ -8,6 +8,7 @@ FastAPI or the HTTP edge (`api.auth`, `api.deps`, `api.routes`).
 from api.services import (
     answers,
     assessments,
+    audit,
     exports,
     filling,
     goals,
@@ -24,6 +25,7 @@ from api.services import (
 __all__ = [
     "answers",
     "assessments",
+    "audit",
     "exports",
     "filling",
     "goals",

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
@@ -19,6 +19,7 @@ from api import repository
 from api.enums import AssessmentStatus, Rigor
 from api.errors import Conflict, Invalid, NotFound, field_problem
 from api.pagination import Page, decode_cursor, keyset_page
+from api.principals import Actor
 from api.schemas import (
     AssessmentPublic,
     AssessmentQuestionnaire,
@@ -31,6 +32,7 @@ from api.schemas import (
 )
 from api.secrets import RESPONDENT_PREFIX, new_id, new_secret, secret_hash
 from api.services import goals
+from api.services.audit import AuditAction, record
 from api.services.lookup import get_or_not_found
 from api.services.questionnaires import StoredQuestionnaire, get_questionnaire
 from api.tables import (
@@ -234,6 +236,7 @@ def create_assessment(
     rigor: Rigor | None,
     scope: list[str] | None,
     seed_from: str | None,
+    actor: Actor,
 ) -> AssessmentRow:
     """A new open assessment pinned to a questionnaire version (the newest when none is named).
 
@@ -271,7 +274,24 @@ def create_assessment(
             questionnaire=stored.questionnaire,
             source=source,
         )
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization.id,
+        action=AuditAction.ASSESSMENT_CREATED,
+        subject_id=assessment.id,
+        detail=_described(assessment) | {"seeded_from": assessment.seeded_from},
+    )
     return assessment
+
+
+def _described(assessment: AssessmentRow) -> dict[str, Any]:
+    """What the audit trail says about an assessment, so that it outlives the assessment."""
+    return {
+        "title": assessment.title,
+        "questionnaire_key": assessment.questionnaire_key,
+        "questionnaire_version": assessment.questionnaire_version,
+    }
 
 
 def _scope(questionnaire: Questionnaire, scope: list[str] | None) -> list[str]:
@@ -442,14 +462,24 @@ def lock_assessment(*, session: Session, assessment: AssessmentRow, action: str)
     return locked
 
 
-def delete_assessment(*, session: Session, assessment: AssessmentRow) -> None:
+def delete_assessment(*, session: Session, assessment: AssessmentRow, actor: Actor) -> None:
     """Delete an open assessment with its respondents and answers; 409 for a closed one."""
-    lock_assessment(session=session, assessment=assessment, action="be deleted")
+    locked = lock_assessment(session=session, assessment=assessment, action="be deleted")
+    detail = _described(locked)
+    organization_id = locked.organization_id
     repository.delete_assessment(session=session, assessment_id=assessment.id)
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization_id,
+        action=AuditAction.ASSESSMENT_DELETED,
+        subject_id=assessment.id,
+        detail=detail,
+    )
 
 
 def close_assessment(
-    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
+    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow, actor: Actor
 ) -> AssessmentRow:
     """Score every saved answer, store the score card snapshot and the context; close for good.
 
@@ -471,6 +501,14 @@ def close_assessment(
     )
     session.add(locked)
     session.flush()
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization.id,
+        action=AuditAction.ASSESSMENT_CLOSED,
+        subject_id=locked.id,
+        detail=_described(locked) | {"scoring_version": SCORING_VERSION},
+    )
     return locked
 
 
@@ -478,10 +516,33 @@ def close_assessment(
 
 
 def create_respondent(
-    *, session: Session, assessment: AssessmentRow, name: str, role: str | None, email: str | None
+    *,
+    session: Session,
+    assessment: AssessmentRow,
+    name: str,
+    role: str | None,
+    email: str | None,
+    max_respondents: int,
 ) -> CreatedRespondent:
-    """A new respondent with its invitation token (returned here, never again); 409 when closed."""
+    """A new respondent with its invitation token (returned here, never again).
+
+    409 when the assessment is closed, or already has `max_respondents` (`OPM_MAX_RESPONDENTS`):
+    a state of the assessment, not a fault of the request, which would be fine elsewhere.
+    Counted under the assessment's lock, so concurrent invitations cannot pass the limit.
+    """
     locked = lock_assessment(session=session, assessment=assessment, action="take new respondents")
+    if repository.count_respondents(session=session, assessment_id=locked.id) >= max_respondents:
+        raise Conflict(
+            f"This assessment has {max_respondents} respondents, the most one may have "
+            "(OPM_MAX_RESPONDENTS).",
+            errors=[
+                field_problem(
+                    "respondents",
+                    f"at most {max_respondents} respondents per assessment",
+                    where="path",
+                )
+            ],
+        )
     token = new_secret(RESPONDENT_PREFIX)
     respondent = RespondentRow(
         id=new_id("rsp"),
@@ -498,11 +559,22 @@ def create_respondent(
 
 
 def invite_respondent(
-    *, session: Session, assessment: AssessmentRow, name: str, role: str | None, email: str | None
+    *,
+    session: Session,
+    assessment: AssessmentRow,
+    name: str,
+    role: str | None,
+    email: str | None,
+    max_respondents: int,
 ) -> RespondentCreated:
     """`create_respondent`, as the API shows it: with its (empty) progress and its token."""
     created = create_respondent(
-        session=session, assessment=assessment, name=name, role=role, email=email
+        session=session,
+        assessment=assessment,
+        name=name,
+        role=role,
+        email=email,
+        max_respondents=max_respondents,
     )
     stored = questionnaire_of(session=session, assessment=assessment)
     progress = progress_of(stored.questionnaire, assessment.scope, [])
@@ -511,7 +583,7 @@ def invite_respondent(
 
 
 def reissue_token(
-    *, session: Session, assessment: AssessmentRow, respondent: RespondentRow
+    *, session: Session, assessment: AssessmentRow, respondent: RespondentRow, actor: Actor
 ) -> TokenIssued:
     """A new token for the respondent; the old one answers 401 from then on.
 
@@ -523,6 +595,14 @@ def reissue_token(
     respondent.token_hash = secret_hash(token)
     session.add(respondent)
     session.flush()
+    record(
+        session=session,
+        actor=actor,
+        organization_id=assessment.organization_id,
+        action=AuditAction.RESPONDENT_TOKEN_REISSUED,
+        subject_id=respondent.id,
+        detail={"assessment_id": assessment.id, "name": respondent.name},
+    )
     return TokenIssued(token=token)
 
 

@@ -7,7 +7,9 @@ hash), every answer with comment and evidence, the answer history, and for a clo
 stored score card text and close context unchanged. `score_card` is the stored snapshot as a
 string, byte for byte (parse it as JSON to read it): re-serializing it could change a byte of
 what the service promises never changes. API keys and share links are not exported: they are
-secrets.
+secrets. An organization's export also holds its audit trail (`audit`, oldest first; absent
+from documents made before it existed, and null in the export of one assessment); an import
+writes it as it is.
 
 An import refuses, writing nothing, when the organization's slug or any of its ids
 (organization, assessment, respondent) exists already, when a questionnaire version it names
@@ -22,14 +24,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api import repository
 from api.enums import AssessmentStatus
+from api.principals import Actor
 from api.schemas import (
     AnswerChangePart,
     AnswerPart,
     AssessmentPart,
+    AuditEntryPart,
     ExportDocument,
     OrganizationPart,
     QuestionnairePart,
@@ -37,11 +42,13 @@ from api.schemas import (
     TargetPart,
 )
 from api.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
+from api.services.audit import AuditAction, record_apart
 from api.services.organizations import get_organization
 from api.tables import (
     AnswerHistoryRow,
     AnswerRow,
     AssessmentRow,
+    AuditEntryRow,
     OrganizationRow,
     QuestionnaireVersionRow,
     RespondentRow,
@@ -59,6 +66,7 @@ __all__ = [
     "export_organization",
     "import_organization",
     "parse_document",
+    "record_export",
 ]
 
 FORMAT = "opm-export"
@@ -100,6 +108,8 @@ def _assessment_part(
         period_end=assessment.period_end,
         rigor=assessment.rigor,
         status=assessment.status,
+        scope=assessment.scope,
+        seeded_from=assessment.seeded_from,
         created_at=assessment.created_at,
         closed_at=assessment.closed_at,
         scoring_version=assessment.scoring_version,
@@ -150,16 +160,46 @@ def export_organization(
             for t in repository.list_targets(session=session, organization_id=organization.id)
         ],
         assessments=parts,
+        audit=[
+            AuditEntryPart.model_validate(entry, from_attributes=True)
+            for entry in repository.list_all_audit_entries(
+                session=session, organization_id=organization.id
+            )
+        ],
+    )
+
+
+def record_export(
+    *,
+    session: Session,
+    actor: Actor,
+    organization_id: str,
+    assessment_id: str | None = None,
+) -> None:
+    """Put an export in the audit trail, at once and apart from the export's reading session."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    record_apart(
+        engine=engine,
+        actor=actor,
+        organization_id=organization_id,
+        action=AuditAction.EXPORT_RUN,
+        subject_id=assessment_id or organization_id,
+        detail={"scope": "organization" if assessment_id is None else "assessment"},
     )
 
 
 def export_assessment(
-    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
+    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow, actor: Actor
 ) -> ExportDocument:
     """Everything about one assessment, in the organization export format (`scope: assessment`).
 
-    With the organization's header and its targets for the assessment's questionnaire key.
+    With the organization's header and its targets for the assessment's questionnaire key; the
+    export goes to the audit trail first.
     """
+    record_export(
+        session=session, actor=actor, organization_id=organization.id, assessment_id=assessment.id
+    )
     target = repository.get_target(
         session=session,
         organization_id=organization.id,
@@ -215,11 +255,15 @@ def _problems(session: Session, document: ExportDocument) -> list[str]:
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
             problems.append(f"{label} ids repeated in the document: {', '.join(repeated)}")
+    audit_ids = [entry.id for entry in document.audit or []]
+    if len(set(audit_ids)) != len(audit_ids):
+        problems.append("audit entry ids repeated in the document")
     taken = repository.existing_ids(
         session=session,
         organization_ids=[organization.id],
         assessment_ids=assessment_ids,
         respondent_ids=respondent_ids,
+        audit_entry_ids=audit_ids,
     )
     if taken:
         problems.append(f"ids that exist already: {', '.join(sorted(taken))}")
@@ -348,6 +392,11 @@ def import_organization(
         answers += len(assessment.answers)
         if advance is not None:
             advance()
+    repository.insert_rows(
+        session=session,
+        table=AuditEntryRow,
+        rows=[{"organization_id": part.id, **entry.model_dump()} for entry in document.audit or []],
+    )
     session.flush()
     return ImportSummary(
         organization_id=part.id,

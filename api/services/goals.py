@@ -19,7 +19,9 @@ from sqlmodel import Session
 
 from api import repository
 from api.errors import Invalid, NotFound, field_problem
+from api.principals import Actor
 from api.schemas import Goal, OrganizationSummary, Targets
+from api.services.audit import AuditAction, record
 from api.services.cards import CardReader
 from api.services.questionnaires import get_questionnaire
 from api.tables import AssessmentRow, OrganizationRow, TargetRow, utcnow
@@ -146,6 +148,7 @@ def set_targets(
     organization: OrganizationRow,
     questionnaire_key: str,
     domains: dict[str, int],
+    actor: Actor,
 ) -> Targets:
     """Replace the organization's target levels for a questionnaire key.
 
@@ -178,10 +181,19 @@ def set_targets(
             domains={},
             updated_at=utcnow(),
         )
+    previous = dict(row.domains)
     row.domains = dict(domains)
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization.id,
+        action=AuditAction.TARGETS_SET,
+        subject_id=questionnaire_key,
+        detail={"from": previous, "to": row.domains},
+    )
     return Targets(questionnaire=questionnaire_key, domains=row.domains, updated_at=row.updated_at)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +14,7 @@ from api import repository
 from api.enums import ORGANIZATION_ROLES, KeyRole
 from api.errors import Conflict, Invalid
 from api.pagination import Page, decode_cursor, keyset_page
+from api.principals import Actor
 from api.schemas import (
     KeyCreated,
     KeyPublic,
@@ -21,6 +23,7 @@ from api.schemas import (
     OrganizationPublic,
 )
 from api.secrets import KEY_PREFIX, new_id, new_secret, secret_hash, shown_prefix
+from api.services.audit import COMMAND_LINE, AuditAction, record
 from api.services.lookup import get_or_not_found
 from api.tables import ApiKeyRow, OrganizationRow, utcnow
 
@@ -58,7 +61,12 @@ def _free_slug(session: Session, name: str) -> str:
 
 
 def create_organization(
-    *, session: Session, name: str, slug: str | None, profile: OrganizationProfile | None
+    *,
+    session: Session,
+    name: str,
+    slug: str | None,
+    profile: OrganizationProfile | None,
+    actor: Actor,
 ) -> OrganizationCreated:
     """A new organization with its first key, an owner key; 409 when the slug is taken."""
     if (
@@ -78,8 +86,20 @@ def create_organization(
         session.flush()
     except IntegrityError:
         raise Conflict(f"The slug {organization.slug!r} is taken.") from None
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization.id,
+        action=AuditAction.ORGANIZATION_CREATED,
+        subject_id=organization.id,
+        detail={"slug": organization.slug, "name": organization.name},
+    )
     created = _create_key(
-        session, organization_id=organization.id, name="first owner key", role=KeyRole.OWNER
+        session,
+        organization_id=organization.id,
+        name="first owner key",
+        role=KeyRole.OWNER,
+        actor=actor,
     )
     return OrganizationCreated(
         **OrganizationPublic.model_validate(organization).model_dump(), api_key=created.api_key
@@ -95,24 +115,46 @@ def list_organizations(
 
 
 def update_organization(
-    *, session: Session, organization: OrganizationRow, changes: dict[str, Any]
+    *, session: Session, organization: OrganizationRow, changes: dict[str, Any], actor: Actor
 ) -> OrganizationPublic:
     """Apply the fields given (null means "not given"); the profile is replaced whole."""
+    before = {"name": organization.name, "profile": organization.profile}
     if changes.get("name") is not None:
         organization.name = changes["name"]
     if changes.get("profile") is not None:
         organization.profile = OrganizationProfile.model_validate(changes["profile"]).model_dump(
             mode="json"
         )
+    changed = {
+        field: {"from": old, "to": getattr(organization, field)}
+        for field, old in before.items()
+        if getattr(organization, field) != old
+    }
     session.add(organization)
     session.flush()
+    if changed:
+        record(
+            session=session,
+            actor=actor,
+            organization_id=organization.id,
+            action=AuditAction.ORGANIZATION_CHANGED,
+            subject_id=organization.id,
+            detail=changed,
+        )
     return OrganizationPublic.model_validate(organization)
 
 
 def _create_key(
-    session: Session, *, organization_id: str | None, name: str, role: KeyRole
+    session: Session,
+    *,
+    organization_id: str | None,
+    name: str,
+    role: KeyRole,
+    expires_in_days: int | None = None,
+    actor: Actor,
 ) -> KeyCreated:
     secret = new_secret(KEY_PREFIX)
+    now = utcnow()
     key = ApiKeyRow(
         id=new_id("key"),
         organization_id=organization_id,
@@ -120,36 +162,81 @@ def _create_key(
         name=name,
         secret_hash=secret_hash(secret),
         prefix=shown_prefix(secret),
-        created_at=utcnow(),
+        created_at=now,
+        expires_at=None if expires_in_days is None else now + timedelta(days=expires_in_days),
     )
     session.add(key)
     session.flush()
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization_id,
+        action=AuditAction.KEY_CREATED,
+        subject_id=key.id,
+        detail={
+            "name": name,
+            "role": role.value,
+            "expires_at": None if key.expires_at is None else key.expires_at.isoformat(),
+        },
+    )
     return KeyCreated(**KeyPublic.model_validate(key).model_dump(), api_key=secret)
 
 
 def create_key(
-    *, session: Session, organization: OrganizationRow, name: str, role: str
+    *,
+    session: Session,
+    organization: OrganizationRow,
+    name: str,
+    role: str,
+    expires_in_days: int | None = None,
+    actor: Actor,
 ) -> KeyCreated:
     """A new key of the organization; its secret is returned here and never again.
 
-    422 for a role that is not an organization key's (`ORGANIZATION_ROLES`).
+    422 for a role that is not an organization key's (`ORGANIZATION_ROLES`). With
+    `expires_in_days`, it answers 401 from that many days on, like a revoked key.
     """
     if role not in ORGANIZATION_ROLES:
         raise Invalid.field(
             "role", "unknown role", detail=f"role must be one of {', '.join(ORGANIZATION_ROLES)}"
         )
-    return _create_key(session, organization_id=organization.id, name=name, role=KeyRole(role))
+    return _create_key(
+        session,
+        organization_id=organization.id,
+        name=name,
+        role=KeyRole(role),
+        expires_in_days=expires_in_days,
+        actor=actor,
+    )
 
 
-def create_key_for(*, session: Session, org: str, name: str, role: str) -> KeyCreated:
+def create_key_for(
+    *, session: Session, org: str, name: str, role: str, expires_in_days: int | None = None
+) -> KeyCreated:
     """`create_key` for an organization named by id or slug (the command line)."""
     organization = get_organization(session=session, org=org)
-    return create_key(session=session, organization=organization, name=name, role=role)
+    return create_key(
+        session=session,
+        organization=organization,
+        name=name,
+        role=role,
+        expires_in_days=expires_in_days,
+        actor=COMMAND_LINE,
+    )
 
 
-def create_admin_key(*, session: Session, name: str) -> KeyCreated:
+def create_admin_key(
+    *, session: Session, name: str, expires_in_days: int | None = None
+) -> KeyCreated:
     """A new admin key (no organization): manages organizations, acts as any owner."""
-    return _create_key(session, organization_id=None, name=name, role=KeyRole.ADMIN)
+    return _create_key(
+        session,
+        organization_id=None,
+        name=name,
+        role=KeyRole.ADMIN,
+        expires_in_days=expires_in_days,
+        actor=COMMAND_LINE,
+    )
 
 
 def list_keys(
@@ -173,13 +260,23 @@ def get_organization(*, session: Session, org: str) -> OrganizationRow:
     )
 
 
-def revoke_key(*, session: Session, organization: OrganizationRow, key_id: str) -> None:
+def revoke_key(
+    *, session: Session, organization: OrganizationRow, key_id: str, actor: Actor
+) -> None:
     """Revoke a key of the organization: it answers 401 from then on. Revoking twice is fine."""
     key = get_key(session=session, organization=organization, key_id=key_id)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.add(key)
         session.flush()
+        record(
+            session=session,
+            actor=actor,
+            organization_id=organization.id,
+            action=AuditAction.KEY_REVOKED,
+            subject_id=key.id,
+            detail={"name": key.name, "role": key.role},
+        )
 
 
 def get_key(*, session: Session, organization: OrganizationRow, key_id: str) -> ApiKeyRow:

@@ -20,6 +20,7 @@ from api import repository
 from api.enums import PrincipalKind
 from api.principals import Principal
 from api.secrets import new_secret, secret_hash
+from api.services import audit
 from api.tables import PageSessionRow, utcnow
 
 __all__ = [
@@ -45,6 +46,7 @@ def open_session(*, session: Session, principal: Principal, credential_hash: str
     """A new session for `principal`, opened with the credential hashing to `credential_hash`.
 
     Returns the secret for the cookie (here only). Expired sessions are cleared on the way.
+    The sign-in is recorded in the audit trail (of no organization for an admin).
     """
     now = utcnow()
     repository.delete_page_sessions_expired(session=session, now=now)
@@ -63,6 +65,12 @@ def open_session(*, session: Session, principal: Principal, credential_hash: str
             expires_at=now + lifetime,
         ),
     )
+    audit.record(
+        session=session,
+        actor=principal.actor,
+        organization_id=principal.organization_id,
+        action=audit.AuditAction.SIGNED_IN,
+    )
     return secret
 
 
@@ -76,9 +84,18 @@ def find_session(*, session: Session, secret: str) -> PageSessionRow | None:
     return row
 
 
-def end_session(*, session: Session, secret: str) -> None:
-    """Sign out: the session's row is deleted, its cookie answers as no session from now on."""
+def end_session(*, session: Session, principal: Principal, secret: str) -> None:
+    """Sign out: the session's row is deleted, its cookie answers as no session from now on.
+
+    The sign-out is recorded in the audit trail.
+    """
     repository.delete_page_session(session=session, id_hash=secret_hash(secret))
+    audit.record(
+        session=session,
+        actor=principal.actor,
+        organization_id=principal.organization_id,
+        action=audit.AuditAction.SIGNED_OUT,
+    )
 
 
 def csrf_token(secret: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from questionnaires import (
     Questionnaire,
     builtin_directory,
     load_directories,
+    load_file,
     parse_questionnaire,
     short_form_problems,
     version_precedence,
@@ -143,9 +145,27 @@ def _broken_short_forms(
             yield f"{item.path}: {where}: {message}"
 
 
+# Loaded files by path and the SHA-256 of their bytes: a file met again at the next start of
+# an app in this process (a test, a restarted worker) is not parsed and validated again. Keyed
+# by the bytes, so a changed file is always loaded anew.
+_files: dict[tuple[Path, str], LoadedQuestionnaire] = {}
+
+
+def _load_file(path: Path) -> LoadedQuestionnaire:
+    try:
+        key = (path, hashlib.sha256(path.read_bytes()).hexdigest())
+    except OSError:
+        return load_file(path)  # which says what is wrong with it
+    if key not in _files:
+        if len(_files) > 256:
+            _files.clear()
+        _files[key] = load_file(path)
+    return _files[key]
+
+
 def load_and_register(*, session: Session, extra_directories: list[Path]) -> int:
     """Load every questionnaire file and record it (at start-up)."""
-    loaded = load_directories(questionnaire_directories(extra_directories))
+    loaded = load_directories(questionnaire_directories(extra_directories), load=_load_file)
     return register_questionnaires(session=session, loaded=loaded)
 
 

@@ -13,15 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api import repository
+from api.db import session_scope
 from api.enums import AssessmentStatus
 from api.errors import Invalid, NotFound, field_problem
 from api.pagination import Page, decode_cursor, keyset_page
+from api.principals import Actor
 from api.schemas import ShareLinkCreated, ShareLinkPublic
 from api.secrets import SHARE_PREFIX, new_id, new_secret, secret_hash
 from api.services.assessments import get_assessment
+from api.services.audit import AuditAction, record
 from api.services.lookup import get_or_not_found
 from api.services.questionnaires import versions_of
 from api.tables import AssessmentRow, OrganizationRow, ShareLinkRow, utcnow
@@ -63,6 +67,7 @@ def create_share_link(
     questionnaire_key: str | None,
     expires_in_days: int,
     base_url: str,
+    actor: Actor,
 ) -> ShareLinkCreated:
     """A new link to one assessment's report or, with `questionnaire_key`, to the overview.
 
@@ -100,6 +105,18 @@ def create_share_link(
         expires_at=now + timedelta(days=expires_in_days),
     )
     repository.add_share_link(session=session, share_link=link)
+    record(
+        session=session,
+        actor=actor,
+        organization_id=organization.id,
+        action=AuditAction.SHARE_LINK_CREATED,
+        subject_id=link.id,
+        detail={
+            "assessment_id": assessment_id,
+            "questionnaire_key": questionnaire_key,
+            "expires_at": link.expires_at.isoformat(),
+        },
+    )
     return ShareLinkCreated(id=link.id, url=share_url(base_url, token), expires_at=link.expires_at)
 
 
@@ -131,17 +148,29 @@ def get_share_link(
     )
 
 
-def revoke_share_link(*, session: Session, organization: OrganizationRow, link_id: str) -> None:
+def revoke_share_link(
+    *, session: Session, organization: OrganizationRow, link_id: str, actor: Actor
+) -> None:
     """Revoke a link of the organization (404 for another's); revoking twice is harmless."""
     link = get_share_link(session=session, organization=organization, link_id=link_id)
     if link.revoked_at is None:
         link.revoked_at = utcnow()
         session.add(link)
         session.flush()
+        record(
+            session=session,
+            actor=actor,
+            organization_id=organization.id,
+            action=AuditAction.SHARE_LINK_REVOKED,
+            subject_id=link.id,
+        )
 
 
-def open_share_link(*, session: Session, token: str) -> SharedTarget:
-    """What a token opens now; 404 when it is unknown, expired or revoked."""
+def open_share_link(*, session: Session, token: str, address: str) -> SharedTarget:
+    """What a token opens now; 404 when it is unknown, expired or revoked.
+
+    The first opening of a link goes to the audit trail, from `address`.
+    """
     if not token.startswith(SHARE_PREFIX):
         raise NotFound(GONE)
     link = repository.get_share_link_by_hash(session=session, token_hash=secret_hash(token))
@@ -159,7 +188,33 @@ def open_share_link(*, session: Session, token: str) -> SharedTarget:
         )
         if assessment is None:
             raise NotFound(GONE)
+    if link.first_opened_at is None:
+        _note_first_opening(session=session, link=link, address=address)
     return SharedTarget(link, organization, assessment, link.questionnaire_key)
+
+
+def _note_first_opening(*, session: Session, link: ShareLinkRow, address: str) -> None:
+    """Record the first opening, once across every process, in a transaction of its own.
+
+    A page request only reads (on SQLite it holds no write lock, and must not take one
+    midway); the conditional update lets exactly one opening win.
+    """
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    with session_scope(engine, write=True) as apart:
+        if repository.mark_share_link_opened(session=apart, link_id=link.id, now=utcnow()):
+            record(
+                session=apart,
+                actor=Actor(kind="share_link", id=link.id, address=address),
+                organization_id=link.organization_id,
+                action=AuditAction.SHARE_LINK_OPENED,
+                subject_id=link.id,
+                detail={
+                    "assessment_id": link.assessment_id,
+                    "questionnaire_key": link.questionnaire_key,
+                },
+            )
+        apart.commit()
 
 
 def shared_overview_assessment(

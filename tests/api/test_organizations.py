@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
 from typer.testing import CliRunner
 
 from api.cli import app as cli
+from api.config import Settings, get_settings
 from api.secrets import secret_hash
+from api.tables import utcnow
 
 from .factories import bearer, created, new_assessment, new_key, new_organization, new_respondent
 
@@ -296,3 +300,86 @@ def test_a_key_in_steady_use_records_its_use_at_most_once_a_minute(
             text("SELECT last_used_at FROM api_key WHERE id = :id"), {"id": key_id}
         ).scalar_one()
     assert str(recorded) > "2021"
+
+
+# Keys that end (issue 15, item 8)
+
+
+def test_a_key_created_without_expiry_never_expires(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    body, owner = new_organization(client, admin)
+    key = created(
+        client.post(
+            f"/v1/organizations/{body['slug']}/keys",
+            json={"name": "BI", "role": "reader"},
+            headers=owner,
+        )
+    )
+    assert key["expires_at"] is None
+    client.app.state.clock = lambda: utcnow() + timedelta(days=10_000)  # type: ignore[attr-defined]
+    assert client.get("/v1/me", headers=bearer(key["api_key"])).status_code == 200
+
+
+def test_an_expired_key_answers_401_like_a_revoked_one(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    body, owner = new_organization(client, admin)
+    before = utcnow()
+    key = created(
+        client.post(
+            f"/v1/organizations/{body['slug']}/keys",
+            json={"name": "contractor", "role": "editor", "expires_in_days": 30},
+            headers=owner,
+        )
+    )
+    expires_at = datetime.fromisoformat(key["expires_at"])
+    assert before + timedelta(days=30) <= expires_at <= utcnow() + timedelta(days=30)
+    listed = client.get(f"/v1/organizations/{body['slug']}/keys", headers=owner).json()["items"]
+    assert {item["id"]: item["expires_at"] for item in listed}[key["id"]] == key["expires_at"]
+    path, headers = f"/v1/organizations/{body['slug']}", bearer(key["api_key"])
+    client.app.state.clock = lambda: expires_at - timedelta(seconds=1)  # type: ignore[attr-defined]
+    assert client.get(path, headers=headers).status_code == 200
+    client.app.state.clock = lambda: expires_at  # type: ignore[attr-defined]
+    expired = client.get(path, headers=headers)
+    assert expired.status_code == 401
+    assert expired.headers["content-type"] == "application/problem+json"
+    assert expired.headers["www-authenticate"] == "Bearer"
+    revoked = client.get(path, headers=bearer("opmk_revoked-or-unknown"))
+    assert expired.json() == revoked.json(), "an expired key says no more than an unknown one"
+
+
+def test_expires_in_days_must_be_a_whole_number_of_days_from_one(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    body, owner = new_organization(client, admin)
+    for days in (0, -1, 3651, 1.5, "7", True):
+        response = client.post(
+            f"/v1/organizations/{body['slug']}/keys",
+            json={"name": "k", "role": "reader", "expires_in_days": days},
+            headers=owner,
+        )
+        assert response.status_code == 422, (days, response.text)
+        assert response.json()["errors"][0]["field"] == "expires_in_days"
+
+
+def test_cli_creates_a_key_that_expires(
+    client: TestClient, admin: dict[str, str], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body, owner = new_organization(client, admin)
+    monkeypatch.setenv("OPM_DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            cli, ["key", "create", "--org", body["slug"], "--role", "reader",
+                  "--expires-in-days", "2"],
+        )  # fmt: skip
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    secret = result.output.strip().rsplit(" ", 1)[-1]
+    keys = client.get(f"/v1/organizations/{body['slug']}/keys", headers=owner).json()["items"]
+    expires_at = datetime.fromisoformat(keys[0]["expires_at"])
+    assert timedelta(days=2) - timedelta(minutes=1) < expires_at - utcnow() <= timedelta(days=2)
+    client.app.state.clock = lambda: expires_at  # type: ignore[attr-defined]
+    assert client.get("/v1/me", headers=bearer(secret)).status_code == 401

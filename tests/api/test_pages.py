@@ -313,3 +313,47 @@ def test_an_invitation_from_the_console_is_shown_once_and_opens_the_questionnair
     assert link.group(1) not in client.get(f"/console/acme/assessments/{assessment}").text
     client.cookies.clear()
     assert client.get(link.group(1)).url.path == "/fill"
+
+
+def test_signing_in_and_out_is_in_the_audit_trail(client: TestClient, admin: Headers) -> None:
+    org, owner = new_organization(client, admin, "Acme")
+    editor = new_key(client, owner, org["slug"], "editor")
+    csrf = _sign_in(client, editor)
+    client.post("/console/sign-out", data={"csrf": csrf}, headers=SAME_SITE)
+    scene = _invited(client, admin)  # another organization, its respondent's link
+    client.get(f"/a/{scene['token']}")
+    trail = client.get("/v1/organizations/acme/audit", headers=owner).json()["items"]
+    keys = client.get("/v1/organizations/acme/keys", headers=owner).json()["items"]
+    editor_id = next(key["id"] for key in keys if key["role"] == "editor")
+    signed = [(e["action"], e["actor_id"]) for e in trail if e["action"].startswith("page_")]
+    assert signed == [
+        ("page_session.signed_out", editor_id),
+        ("page_session.signed_in", editor_id),
+    ]
+    theirs = client.get(f"/v1/organizations/{scene['org']}/audit", headers=scene["owner"])
+    assert ("page_session.signed_in", scene["respondent"]) in [
+        (e["action"], e["actor_id"]) for e in theirs.json()["items"]
+    ]
+
+
+def test_wrong_keys_and_links_on_the_pages_are_throttled_like_bearer_secrets(
+    client: TestClient, admin: Headers
+) -> None:
+    _, owner = new_organization(client, admin, "Acme")
+    for attempt in range(20):
+        if attempt % 2:
+            wrong = client.post(
+                "/console/sign-in", data={"key": f"opmk_no{attempt}"}, headers=SAME_SITE
+            )
+        else:
+            wrong = client.get(f"/a/opmr_no{attempt}")
+        assert wrong.status_code in (401, 404), attempt
+    throttled = client.post(
+        "/console/sign-in",
+        data={"key": owner["Authorization"].removeprefix("Bearer ")},
+        headers=SAME_SITE,
+    )
+    assert throttled.status_code == 429
+    assert int(throttled.headers["retry-after"]) > 0
+    assert client.get("/a/opmr_anything").status_code == 429
+    assert client.get("/v1/me", headers=owner).status_code == 429

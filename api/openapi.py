@@ -1,0 +1,135 @@
+"""The OpenAPI document: every problem response declared where it can happen (issue 14, item 8).
+
+Which problems an operation can answer follows from what it is made of, read once from each
+route's dependencies, so that a new route is declared the day it is added:
+
+    503  every operation (the database is unreachable)
+    401  an operation that needs a secret, and 429 (a throttled address, `api.throttle`)
+    403  one behind a scope or admin dependency (`api.auth`): visible but not allowed
+    404  one with a path parameter: unknown, or another organization's
+    400, 413, 422  one with a body (malformed JSON, too large, invalid); 422 with query too
+    409  a retried creation (`Idempotency-Key` in use), a write on an assessment or respondent
+
+A route adds what its use case alone knows with `responses=problems(409)`. Every problem is
+the `Problem` model, as `application/problem+json`, FastAPI's own 422 model included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from api.auth import (
+    AssessmentAccess,
+    OrganizationAccess,
+    RespondentAccess,
+    get_principal,
+    require_admin,
+)
+from api.errors import PROBLEM_JSON
+from api.idempotency import get_retry
+from api.schemas import Problem
+
+__all__ = ["PROBLEMS", "contract", "derived_problems", "problems"]
+
+PROBLEMS: dict[int, str] = {
+    400: "The request body is not valid JSON.",
+    401: "No secret, or an unknown, revoked or expired one.",
+    403: "The principal sees the resource but lacks the right.",
+    404: "Unknown, or in an organization the principal cannot see.",
+    409: "The state forbids it (closed, submitted, taken, full, in progress).",
+    413: "The request body is larger than the limit.",
+    422: "Well-formed but invalid content; each problem listed in `errors`.",
+    429: "Too many failed authentications from this address; retry after `Retry-After`.",
+    503: "The database is unreachable; try again shortly.",
+}
+SCHEMA_REF = "#/components/schemas/Problem"
+FASTAPI_422 = "Validation Error"
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for problems a route's use case can answer beyond the derived ones."""
+    return {status: {"description": PROBLEMS[status]} for status in statuses}
+
+
+def _calls(dependant: Dependant) -> Iterator[Any]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _calls(sub)
+
+
+def _has_query(dependant: Dependant) -> bool:
+    return bool(dependant.query_params) or any(_has_query(s) for s in dependant.dependencies)
+
+
+def derived_problems(route: APIRoute, path: str, method: str) -> set[int]:
+    """The problems `route` can answer, from its dependencies, parameters and body."""
+    calls = list(_calls(route.dependant))
+    scoped = [
+        c for c in calls if isinstance(c, OrganizationAccess | AssessmentAccess | RespondentAccess)
+    ]
+    statuses = {503}
+    if get_principal in calls:
+        statuses |= {401, 429}
+    if scoped or require_admin in calls:
+        statuses.add(403)
+    if "{" in path:
+        statuses.add(404)
+    if route.body_field is not None:
+        statuses |= {400, 413, 422}
+    if _has_query(route.dependant):
+        statuses.add(422)
+    if get_retry in calls:
+        statuses |= {409, 422}
+    if method != "GET" and any(isinstance(c, AssessmentAccess | RespondentAccess) for c in scoped):
+        statuses.add(409)
+    return statuses
+
+
+def _problem_content() -> dict[str, Any]:
+    return {PROBLEM_JSON: {"schema": {"$ref": SCHEMA_REF}}}
+
+
+def contract(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document with its problem responses declared (built once, kept)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    document = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    for definition in components["Problem"].pop("$defs", {}).items():
+        components.setdefault(*definition)
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        path = context.path_format or route.path_format
+        for method in route.methods or set():
+            operation = document["paths"][path].get(method.lower())
+            if operation is None:
+                continue
+            responses = operation.setdefault("responses", {})
+            if responses.get("422", {}).get("description") == FASTAPI_422:
+                del responses["422"]  # added for any parameter; ours is derived below
+            declared = {int(code) for code in responses if code.isdigit() and int(code) >= 400}
+            derived = derived_problems(route, path, method)
+            for status in sorted(derived | declared):
+                response = responses.setdefault(str(status), {})
+                if status in PROBLEMS:
+                    response["description"] = PROBLEMS[status]
+                response.setdefault("content", {}).update(_problem_content())
+            operation["responses"] = dict(sorted(responses.items()))
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    app.openapi_schema = document
+    return document
