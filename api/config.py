@@ -44,6 +44,14 @@ class Settings(BaseSettings):
         min_length=1,
         description="Host names the service answers for, separated by commas ('*.example.org').",
     )
+    database_pool_size: int = Field(
+        default=10,
+        gt=0,
+        description=(
+            "PostgreSQL connections each app process (each `opm serve` worker) keeps and uses at "
+            "most: the service opens up to workers x this many."
+        ),
+    )
     max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="Largest request body.")
     max_respondents: int = Field(
         default=1000, gt=0, description="Most respondents one assessment may have (409 past it)."

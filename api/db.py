@@ -25,14 +25,19 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None, **kwargs: Any) -> Engine:
     """An engine for `url`, with the SQLite settings above where it applies.
 
     Its errors never quote bind parameters: they would put answers and secret hashes in logs.
+    On PostgreSQL, `pool_size` caps the connections of this process (no overflow: a request
+    past it waits for one), so that workers x `pool_size` bounds what the server must accept.
     """
     kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
+        if pool_size is not None:
+            kwargs.setdefault("pool_size", pool_size)
+            kwargs.setdefault("max_overflow", 0)
         return create_engine(url, **kwargs)
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("check_same_thread", False)
