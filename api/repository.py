@@ -338,12 +338,15 @@ def list_assessments(
     return _newest_first(session, query, AssessmentRow, after=after, limit=limit)
 
 
-def lock_assessment(*, session: Session, assessment_id: str) -> AssessmentRow | None:
-    """Re-read the assessment under a row lock (PostgreSQL); SQLite ignores FOR UPDATE."""
+def lock_assessment(
+    *, session: Session, assessment_id: str, shared: bool = False
+) -> AssessmentRow | None:
+    """Re-read the assessment under a row lock (PostgreSQL: FOR UPDATE, or FOR SHARE when
+    `shared`); SQLite ignores both (its write lock is the database's)."""
     return session.exec(
         select(AssessmentRow)
         .where(AssessmentRow.id == assessment_id)
-        .with_for_update()
+        .with_for_update(read=shared)
         .execution_options(populate_existing=True)
     ).first()
 
@@ -372,12 +375,14 @@ def count_respondents(*, session: Session, assessment_id: str) -> int:
     ).one()
 
 
-def refresh_respondent(*, session: Session, respondent_id: str) -> RespondentRow:
-    return session.exec(
-        select(RespondentRow)
-        .where(RespondentRow.id == respondent_id)
-        .execution_options(populate_existing=True)
-    ).one()
+def refresh_respondent(
+    *, session: Session, respondent_id: str, lock: bool = False
+) -> RespondentRow:
+    """Re-read the respondent; with `lock`, under a row lock (PostgreSQL; SQLite ignores it)."""
+    query = select(RespondentRow).where(RespondentRow.id == respondent_id)
+    if lock:
+        query = query.with_for_update()
+    return session.exec(query.execution_options(populate_existing=True)).one()
 
 
 def list_answers(

@@ -124,9 +124,13 @@ def save_answers(
     409 when the assessment is closed or the respondent has submitted; 422 naming every
     invalid item. Every change is appended to the answer history.
     """
-    locked = lock_assessment(session=session, assessment=assessment, action="take answers")
+    # Shared: writes of several respondents run side by side (PostgreSQL); each respondent's
+    # own writes one at a time, its row locked, so that two never wait on each other's rows.
+    locked = lock_assessment(
+        session=session, assessment=assessment, action="take answers", shared=True
+    )
     ensure_not_submitted(
-        repository.refresh_respondent(session=session, respondent_id=respondent.id)
+        repository.refresh_respondent(session=session, respondent_id=respondent.id, lock=True)
     )
     stored = questionnaire_of(session=session, assessment=locked)
     questions = questions_in_scope(stored.questionnaire, locked.scope)

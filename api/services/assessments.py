@@ -448,14 +448,18 @@ def ensure_not_submitted(respondent: RespondentRow) -> None:
         raise Conflict("This respondent has submitted: its answers are read-only.")
 
 
-def lock_assessment(*, session: Session, assessment: AssessmentRow, action: str) -> AssessmentRow:
+def lock_assessment(
+    *, session: Session, assessment: AssessmentRow, action: str, shared: bool = False
+) -> AssessmentRow:
     """Take the assessment's write lock, re-read it, and refuse (409) when it is closed.
 
-    Answer writes and close of one assessment run one at a time, so no answer is acknowledged
-    that a close snapshot misses (a row lock on PostgreSQL; on SQLite the request already
-    holds the database's write lock since `BEGIN IMMEDIATE`).
+    Answer writes and close of one assessment never overlap, so no answer is acknowledged that
+    a close snapshot misses (a row lock on PostgreSQL; on SQLite the request already holds the
+    database's write lock since `BEGIN IMMEDIATE`). Answer writes take it `shared` (FOR SHARE):
+    they run side by side, and every other change (close, submit, a new respondent) waits
+    until they are done, and they for it.
     """
-    locked = repository.lock_assessment(session=session, assessment_id=assessment.id)
+    locked = repository.lock_assessment(session=session, assessment_id=assessment.id, shared=shared)
     if locked is None:
         raise NotFound(f"No assessment {assessment.id!r} in this organization.")
     ensure_open(locked, action)

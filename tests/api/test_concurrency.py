@@ -18,17 +18,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from api import repository
 from api.config import Settings
 from api.db import make_engine
+from api.services.assessments import lock_assessment
 from api.tables import AnswerHistoryRow, AnswerRow
 from questionnaires import load_file
 from scoring import Answer, score
 
 from ..samples import DATA, TEST_Q_QUESTIONS
-from .factories import Headers, answers_path, bearer
+from .factories import Headers, answers_path, bearer, new_assessment, new_organization
 from .live_server import serve
 
 TIMEOUT = httpx.Timeout(60.0)
@@ -348,3 +353,30 @@ def test_a_close_racing_with_answer_writes_keeps_every_acknowledged_answer(
         assert card == json.loads(score(QUESTIONNAIRE, answers).model_dump_json())
         stored, _history = _stored_in_database(settings.database_url, a)
         assert {key: value for key, (value, _comment) in stored.items()} == acknowledged
+
+
+def test_answer_writes_share_the_assessment_lock_that_close_takes_alone(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    """PostgreSQL: two writers hold the assessment at once; a close waits for both to finish.
+
+    (SQLite has one writer at a time in any case: `BEGIN IMMEDIATE`.)
+    """
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serializes every write")
+    org, owner = new_organization(client, admin)
+    assessment = new_assessment(client, owner, org["slug"])["id"]
+    with Session(engine) as reading:
+        row = repository.get_assessment(
+            session=reading, organization_id=org["id"], assessment_id=assessment
+        )
+    assert row is not None
+    with Session(engine) as first, Session(engine) as second, Session(engine) as closing:
+        lock_assessment(session=first, assessment=row, action="take answers", shared=True)
+        second.execute(text("SET LOCAL lock_timeout = '2s'"))
+        lock_assessment(session=second, assessment=row, action="take answers", shared=True)
+        closing.execute(text("SET LOCAL lock_timeout = '200ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            lock_assessment(session=closing, assessment=row, action="be closed")
+        first.rollback()
+        second.rollback()
