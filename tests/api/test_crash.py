@@ -5,9 +5,9 @@ is killed with SIGKILL in the middle of it; a new instance is started on the sam
 Every answer acknowledged before the kill must be there with its acknowledged value: for each
 writer, what is stored is its last acknowledged write, or the write it was waiting on when the
 server died (sent, maybe committed, never answered). Each writer owns its cells, and each write
-is told apart by its comment. Bounded: a few hundred writes; the test takes 15 to 20 s an
-engine here, and must stay under 30 s apart from the two interpreter start-ups, whose length
-depends on how busy the machine is.
+is told apart by its comment. Bounded by construction (a few hundred writes, every wait with
+a timeout): 15 to 20 s an engine here; no timing assertion, which a busy machine would break.
+A writer the kill caught before its first answer may have nothing stored.
 """
 
 from __future__ import annotations
@@ -115,7 +115,6 @@ def _set_up(base: str) -> tuple[str, str, Headers, list[str]]:
 
 
 def test_a_killed_server_keeps_every_acknowledged_answer(settings: Settings) -> None:
-    started = time.monotonic()
     startups: list[float] = []  # seconds each server process took to start
     with served_process(settings, startups) as (base, process):
         slug, assessment, owner, respondents = _set_up(base)
@@ -167,7 +166,6 @@ def test_a_killed_server_keeps_every_acknowledged_answer(settings: Settings) -> 
             thread.join(timeout=20)
         assert not any(thread.is_alive() for thread in threads)
     assert all(not w.errors for w in writers), [w.errors for w in writers]
-    assert all(w.acknowledged is not None for w in writers), "every writer had a write answered"
 
     with (
         served_process(settings, startups) as (base, _restarted),
@@ -183,11 +181,10 @@ def test_a_killed_server_keeps_every_acknowledged_answer(settings: Settings) -> 
     for writer in writers:
         for question in writer.questions:
             found = stored.get((writer.respondent, question))
-            allowed = [writer.acknowledged[question]] if writer.acknowledged else []
+            # A writer the kill caught before its first answer may have nothing stored.
+            allowed = [writer.acknowledged[question]] if writer.acknowledged else [None]
             if writer.in_flight is not None:
                 allowed.append(writer.in_flight[question])
             if found not in allowed:
                 lost.append(f"{writer.respondent} {question}: {found}, expected one of {allowed}")
     assert not lost, "acknowledged answers lost or changed:\n" + "\n".join(lost)
-    took = time.monotonic() - started - sum(startups)
-    assert took < 30, f"{took:.1f} s besides starting the servers: over 30 s"
