@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from api.closed_reports import ClosedReports
 from api.config import Settings, get_settings
-from api.db import make_engine, session_scope
+from api.db import make_engine, session_scope, writer
 from api.deps import Clock
 from api.errors import FailedAuthentication, StartupRefused, install_error_handlers
 from api.headers import SecurityHeaders
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> Fa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
         app.state.engine = engine
+        app.state.writer = writer(engine)
         try:
             with session_scope(engine, write=True) as session:
                 try:

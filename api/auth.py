@@ -16,6 +16,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import BackgroundTasks, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -25,7 +26,7 @@ from api import repository, throttle
 from api.client_address import client_address
 from api.config import Settings
 from api.db import session_scope
-from api.deps import READ_METHODS, ClockDep, SessionDep, SettingsDep, get_engine
+from api.deps import READ_METHODS, SessionDep, SettingsDep, app_clock, app_settings, get_engine
 from api.enums import KeyRole, PrincipalKind
 from api.errors import FailedAuthentication, Forbidden, Unauthorized
 from api.principals import Action, Principal
@@ -149,23 +150,49 @@ def authenticate(
     raise FailedAuthentication(detail, address=address, failed_at=now)
 
 
-def get_principal(
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+_PRINCIPAL = "opm_principal"  # the request's principal, once found (request state)
+
+
+def bearer_principal(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
-    session: SessionDep,
-    settings: SettingsDep,
-    clock: ClockDep,
+    credentials: HTTPAuthorizationCredentials | None,
+    session: Session,
     background: BackgroundTasks,
 ) -> Principal:
+    """The principal of the request's bearer secret, authenticated once per request.
+
+    Called by the access dependencies below in their own thread trip, and by `get_principal`;
+    the second caller in a request gets the principal the first one found.
+    """
+    known: Principal | None = getattr(request.state, _PRINCIPAL, None)
+    if known is not None:
+        return known
+    # The app's settings and clock straight from its state: a dependency each would cost
+    # every request FastAPI's resolution of two more nodes (issue 13's profile).
+    settings = app_settings(request)
     principal = authenticate(
         session=session,
         settings=settings,
         secret=_bearer(credentials),
-        now=clock(),
+        now=app_clock(request)(),
         address=client_address(request, settings.trusted_proxies),
     )
     _record_use_when_due(request, background, principal)
+    setattr(request.state, _PRINCIPAL, principal)
     return principal
+
+
+async def get_principal(
+    request: Request,
+    credentials: BearerCredentials,
+    session: SessionDep,
+    background: BackgroundTasks,
+) -> Principal:
+    known: Principal | None = getattr(request.state, _PRINCIPAL, None)
+    if known is not None:
+        return known
+    return await run_in_threadpool(bearer_principal, request, credentials, session, background)
 
 
 def _record_use_when_due(
@@ -267,14 +294,29 @@ ChildResolver = Callable[[Session, OrganizationRow, Mapping[str, str]], object]
 
 
 class OrganizationAccess:
-    """Resolves `{org}` and any id below it for the principal (404), then checks `action` (403)."""
+    """Resolves `{org}` and any id below it for the principal (404), then checks `action` (403).
+
+    Authenticates too, in the same call (one trip to a thread for both, issue 13); the
+    console's subclasses take their principal from the page session instead.
+    """
 
     def __init__(self, action: Action, *, child: ChildResolver | None = None) -> None:
         self.action = action
         self.child = child
 
     def __call__(
-        self, org: str, principal: PrincipalDep, session: SessionDep, request: Request
+        self,
+        org: str,
+        request: Request,
+        credentials: BearerCredentials,
+        session: SessionDep,
+        background: BackgroundTasks,
+    ) -> OrganizationScope:
+        principal = bearer_principal(request, credentials, session, background)
+        return self.resolve(principal, session, request, org)
+
+    def resolve(
+        self, principal: Principal, session: Session, request: Request, org: str
     ) -> OrganizationScope:
         organization = _visible_organization(session, principal, org)
         if self.child is not None:
@@ -299,8 +341,18 @@ class AssessmentAccess:
         self.respondent_may = respondent_may
 
     def __call__(
-        self, org: str, a: str, principal: PrincipalDep, session: SessionDep
+        self,
+        org: str,
+        a: str,
+        request: Request,
+        credentials: BearerCredentials,
+        session: SessionDep,
+        background: BackgroundTasks,
     ) -> AssessmentScope:
+        principal = bearer_principal(request, credentials, session, background)
+        return self.resolve(principal, session, org, a)
+
+    def resolve(self, principal: Principal, session: Session, org: str, a: str) -> AssessmentScope:
         organization = _visible_organization(session, principal, org)
         assessment = _visible_assessment(session, principal, organization, a)
         if not (self.respondent_may and principal.kind == "respondent"):
@@ -323,7 +375,20 @@ class RespondentAccess:
         self.answering = answering
 
     def __call__(
-        self, org: str, a: str, r: str, principal: PrincipalDep, session: SessionDep
+        self,
+        org: str,
+        a: str,
+        r: str,
+        request: Request,
+        credentials: BearerCredentials,
+        session: SessionDep,
+        background: BackgroundTasks,
+    ) -> RespondentScope:
+        principal = bearer_principal(request, credentials, session, background)
+        return self.resolve(principal, session, org, a, r)
+
+    def resolve(
+        self, principal: Principal, session: Session, org: str, a: str, r: str
     ) -> RespondentScope:
         organization = _visible_organization(session, principal, org)
         assessment = _visible_assessment(session, principal, organization, a)
@@ -503,24 +568,24 @@ ConsoleAdmin = Annotated[Principal, Depends(require_console_admin)]
 
 
 class ConsoleOrganizationAccess(OrganizationAccess):
-    def __call__(
+    def __call__(  # type: ignore[override]
         self, org: str, principal: ConsolePrincipal, session: SessionDep, request: Request
     ) -> OrganizationScope:
-        return super().__call__(org, principal, session, request)
+        return self.resolve(principal, session, request, org)
 
 
 class ConsoleAssessmentAccess(AssessmentAccess):
-    def __call__(
+    def __call__(  # type: ignore[override]
         self, org: str, a: str, principal: ConsolePrincipal, session: SessionDep
     ) -> AssessmentScope:
-        return super().__call__(org, a, principal, session)
+        return self.resolve(principal, session, org, a)
 
 
 class ConsoleRespondentAccess(RespondentAccess):
-    def __call__(
+    def __call__(  # type: ignore[override]
         self, org: str, a: str, r: str, principal: ConsolePrincipal, session: SessionDep
     ) -> RespondentScope:
-        return super().__call__(org, a, r, principal, session)
+        return self.resolve(principal, session, org, a, r)
 
 
 class OwnRespondentAccess(RespondentAccess):
@@ -535,12 +600,12 @@ class OwnRespondentAccess(RespondentAccess):
         if principal.kind != PrincipalKind.RESPONDENT:
             raise Forbidden("These pages are a respondent's: open your invitation link.")
         assert principal.organization_id and principal.assessment_id and principal.respondent_id
-        return super().__call__(
+        return self.resolve(
+            principal,
+            session,
             principal.organization_id,
             principal.assessment_id,
             principal.respondent_id,
-            principal,
-            session,
         )
 
 

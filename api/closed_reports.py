@@ -3,8 +3,10 @@
 A closed assessment never changes (`architecture.md`, immutability rules): its report in any
 format is a function of rows frozen at close (the stored score card and close context, the
 assessment, its respondents and answers, the pinned questionnaire version). So the bytes are
-made at the first request and kept, bounded, in the process, keyed by the assessment id, the
-SHA-256 of the stored card with its close time, the format and whether the page is shared.
+made at the first request and kept, bounded, in the process, keyed by the assessment id and its
+close time (the card is written once, at close, with that time), the format and whether the
+page is shared. The key is read from the assessment's row alone: the stored card, tens of
+kilobytes, is read only when the bytes are made.
 Every process makes the same bytes from the same rows, so the cache cannot make one process
 answer differently from another; a new process makes them again at its first request. Kept
 here rather than in a table: a stored page would freeze the renderer of its day (a new page
@@ -51,6 +53,19 @@ class ClosedReports:
         self._size = 0
         self._lock = threading.Lock()
 
+    def kept(
+        self, *, assessment: AssessmentRow, organization: OrganizationRow, variant: str
+    ) -> Artifact | None:
+        """The report's bytes in `variant` when they are kept already; no I/O."""
+        key = _key(assessment, organization, variant)
+        if key is None:
+            return None
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+            return kept
+
     def report(
         self,
         *,
@@ -66,11 +81,9 @@ class ClosedReports:
         key = _key(assessment, organization, variant)
         if key is None:
             return Artifact(body=make(), etag=None)
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is not None:
-                self._kept.move_to_end(key)
-                return kept
+        kept = self.kept(assessment=assessment, organization=organization, variant=variant)
+        if kept is not None:
+            return kept
         # Made outside the lock: two first requests may both make it (the same bytes).
         artifact = _artifact(make())
         with self._lock:
@@ -89,16 +102,15 @@ def _key(assessment: AssessmentRow, organization: OrganizationRow, variant: str)
     A close context without the organization (an older close) shows today's organization,
     which can change: it is part of the key then.
     """
-    if assessment.status != AssessmentStatus.CLOSED or assessment.score_card is None:
+    if assessment.status != AssessmentStatus.CLOSED:
         return None
-    card = hashlib.sha256(assessment.score_card.encode()).hexdigest()
     context = assessment.close_context or {}
     today = (
         None
         if context.get("organization") is not None
         else OrganizationSummary.model_validate(organization).model_dump_json()
     )
-    return (assessment.id, card, assessment.closed_at, variant, today)
+    return (assessment.id, assessment.closed_at, variant, today)
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:

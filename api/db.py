@@ -63,12 +63,21 @@ def make_engine(url: str, *, pool_size: int | None = None, **kwargs: Any) -> Eng
 
 
 def writer(engine: Engine) -> Engine:
-    """The same engine, for transactions that will write (`BEGIN IMMEDIATE` on SQLite)."""
+    """The same engine, for transactions that will write (`BEGIN IMMEDIATE` on SQLite).
+
+    Making it copies the engine's options, a noticeable part of a request: the app makes it
+    once (`app.state.writer`).
+    """
     return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def open_session(engine: Engine) -> Session:
+    """A session bound to `engine` (no connection yet: it is taken at the first statement)."""
+    return Session(engine, expire_on_commit=False)
 
 
 @contextmanager
 def session_scope(engine: Engine, *, write: bool) -> Iterator[Session]:
     """A session bound to `engine`, closed (and rolled back if not committed) at the end."""
-    with Session(writer(engine) if write else engine, expire_on_commit=False) as session:
+    with open_session(writer(engine) if write else engine) as session:
         yield session

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.closed_reports import ClosedReports
 from api.config import Settings
-from api.db import session_scope
+from api.db import open_session
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -21,15 +21,19 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # dependency in its thread pool, a trip (and a wake-up of the event loop) for nothing here.
 
 
-async def get_settings_dep(request: Request) -> Settings:
+def app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def get_settings_dep(request: Request) -> Settings:
+    return app_settings(request)
 
 
 Clock = Callable[[], datetime]
 
 
-async def get_clock(request: Request) -> Clock:
+def app_clock(request: Request) -> Clock:
     """The app's clock (aware UTC): what key expiry and the throttle take as now.
 
     A test replaces `app.state.clock` to move time instead of sleeping.
@@ -43,24 +47,27 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed when the route returns, before the response.
 
     So a response is sent only for what is stored (an acknowledged write is never lost), and a
     request that fails saves nothing. A writing method takes the write lock up front (`api.db`).
+    A coroutine: opening a session does no I/O (the connection is taken at the first
+    statement), so only the commit, or the rollback of a failed request, goes to a thread.
     """
-    with session_scope(get_engine(request), write=request.method not in READ_METHODS) as session:
+    state = request.app.state
+    session = open_session(state.engine if request.method in READ_METHODS else state.writer)
+    try:
         yield session
-        session.commit()
-
-
-async def get_closed_reports(request: Request) -> ClosedReports:
-    closed_reports: ClosedReports = request.app.state.closed_reports
-    return closed_reports
+        if session.in_transaction():
+            await run_in_threadpool(session.commit)
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)  # a rollback: I/O
+        else:
+            session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-ClosedReportsDep = Annotated[ClosedReports, Depends(get_closed_reports)]
-ClockDep = Annotated[Clock, Depends(get_clock)]
 # scope="function": the commit above runs before the response is sent, not after.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

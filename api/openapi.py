@@ -25,10 +25,10 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from api.auth import (
+    BEARER,
     AssessmentAccess,
     OrganizationAccess,
     RespondentAccess,
-    get_principal,
     require_admin,
 )
 from api.errors import PROBLEM_JSON
@@ -74,7 +74,7 @@ def derived_problems(route: APIRoute, path: str, method: str) -> set[int]:
         c for c in calls if isinstance(c, OrganizationAccess | AssessmentAccess | RespondentAccess)
     ]
     statuses = {503}
-    if get_principal in calls:
+    if BEARER in calls:  # every bearer-authenticated route, through an access check or not
         statuses |= {401, 429}
     if scoped or require_admin in calls:
         statuses.add(403)

@@ -6,7 +6,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Table, and_, delete, func, insert, literal, or_, text, true, update
+from sqlalchemy import (
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    text,
+    true,
+    update,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import defer
@@ -102,21 +114,47 @@ def list_questionnaire_versions(
     return list(session.exec(query))
 
 
+_QUESTIONNAIRE_VERSION = (
+    select(QuestionnaireVersionRow)
+    .options(_WITHOUT_CONTENT)
+    .where(
+        QuestionnaireVersionRow.key == bindparam("key"),
+        QuestionnaireVersionRow.version == bindparam("version"),
+    )
+)
+
+
 def get_questionnaire_version(
     *, session: Session, key: str, version: str
 ) -> QuestionnaireVersionRow | None:
-    return session.exec(
-        select(QuestionnaireVersionRow)
-        .options(_WITHOUT_CONTENT)
-        .where(QuestionnaireVersionRow.key == key, QuestionnaireVersionRow.version == version)
-    ).first()
+    return session.exec(_QUESTIONNAIRE_VERSION, params={"key": key, "version": version}).first()
 
 
 # Principals
 
 
+# The lookups every request makes are statements built once, with bound parameters: building a
+# statement and its cache key costs more than running it (issue 13's profile).
+_KEY_BY_HASH = select(ApiKeyRow).where(ApiKeyRow.secret_hash == bindparam("secret_hash"))
+_KEY_AND_FAILURES = (
+    select(
+        select(func.count())
+        .select_from(AuthFailureRow)
+        .where(
+            AuthFailureRow.address == bindparam("address"),
+            col(AuthFailureRow.failed_at) > bindparam("since"),
+        )
+        .scalar_subquery(),
+        ApiKeyRow,
+    )
+    .select_from(select(literal(1).label("one")).subquery("anchor"))
+    .outerjoin(ApiKeyRow, and_(true(), col(ApiKeyRow.secret_hash) == bindparam("secret_hash")))
+    .limit(1)
+)
+
+
 def get_api_key_by_hash(*, session: Session, secret_hash: str) -> ApiKeyRow | None:
-    return session.exec(select(ApiKeyRow).where(ApiKeyRow.secret_hash == secret_hash)).first()
+    return session.exec(_KEY_BY_HASH, params={"secret_hash": secret_hash}).first()
 
 
 def get_api_key_and_failures(
@@ -127,18 +165,9 @@ def get_api_key_and_failures(
     One statement, so that checking the throttle costs a successful request nothing more: the
     count is a scalar subquery beside an outer join to the key.
     """
-    failures = (
-        select(func.count())
-        .select_from(AuthFailureRow)
-        .where(AuthFailureRow.address == address, col(AuthFailureRow.failed_at) > since)
-        .scalar_subquery()
-    )
-    anchor = select(literal(1).label("one")).subquery("anchor")
     row = session.exec(
-        select(failures, ApiKeyRow)
-        .select_from(anchor)
-        .outerjoin(ApiKeyRow, and_(true(), col(ApiKeyRow.secret_hash) == secret_hash))
-        .limit(1)
+        _KEY_AND_FAILURES,
+        params={"secret_hash": secret_hash, "address": address, "since": since},
     ).one()
     return row[1], int(row[0])
 
@@ -173,15 +202,18 @@ def touch_api_key(*, session: Session, key_id: str, now: datetime, older_than: d
     )
 
 
+_RESPONDENT_BY_TOKEN = (
+    select(RespondentRow, AssessmentRow.organization_id)
+    .join(AssessmentRow, col(AssessmentRow.id) == col(RespondentRow.assessment_id))
+    .where(RespondentRow.token_hash == bindparam("token_hash"))
+)
+
+
 def get_respondent_by_token_hash(
     *, session: Session, token_hash: str
 ) -> tuple[RespondentRow, str] | None:
     """The respondent holding a token, with its assessment's organization id."""
-    row = session.exec(
-        select(RespondentRow, AssessmentRow.organization_id)
-        .join(AssessmentRow, col(AssessmentRow.id) == col(RespondentRow.assessment_id))
-        .where(RespondentRow.token_hash == token_hash)
-    ).first()
+    row = session.exec(_RESPONDENT_BY_TOKEN, params={"token_hash": token_hash}).first()
     return None if row is None else (row[0], row[1])
 
 
@@ -270,31 +302,48 @@ def get_api_key(*, session: Session, organization_id: str, key_id: str) -> ApiKe
     ).first()
 
 
+_ORGANIZATION_BY_ID = select(OrganizationRow).where(OrganizationRow.id == bindparam("org"))
+_ORGANIZATION_BY_SLUG = select(OrganizationRow).where(OrganizationRow.slug == bindparam("org"))
+
+
 def get_organization(*, session: Session, id_or_slug: str) -> OrganizationRow | None:
-    column = OrganizationRow.id if id_or_slug.startswith("org_") else OrganizationRow.slug
-    return session.exec(select(OrganizationRow).where(column == id_or_slug)).first()
+    query = _ORGANIZATION_BY_ID if id_or_slug.startswith("org_") else _ORGANIZATION_BY_SLUG
+    return session.exec(query, params={"org": id_or_slug}).first()
 
 
 # Assessments and respondents
+
+# The stored score card (tens of kilobytes) is read when used: a closed report is made from it
+# once per process (`api.closed_reports`), while every request on an assessment reads its row.
+_ASSESSMENT = (
+    select(AssessmentRow)
+    .options(defer(AssessmentRow.score_card))  # type: ignore[arg-type]
+    .where(
+        AssessmentRow.id == bindparam("assessment_id"),
+        AssessmentRow.organization_id == bindparam("organization_id"),
+    )
+)
 
 
 def get_assessment(
     *, session: Session, organization_id: str, assessment_id: str
 ) -> AssessmentRow | None:
     return session.exec(
-        select(AssessmentRow).where(
-            AssessmentRow.id == assessment_id, AssessmentRow.organization_id == organization_id
-        )
+        _ASSESSMENT, params={"assessment_id": assessment_id, "organization_id": organization_id}
     ).first()
+
+
+_RESPONDENT = select(RespondentRow).where(
+    RespondentRow.id == bindparam("respondent_id"),
+    RespondentRow.assessment_id == bindparam("assessment_id"),
+)
 
 
 def get_respondent(
     *, session: Session, assessment_id: str, respondent_id: str
 ) -> RespondentRow | None:
     return session.exec(
-        select(RespondentRow).where(
-            RespondentRow.id == respondent_id, RespondentRow.assessment_id == assessment_id
-        )
+        _RESPONDENT, params={"assessment_id": assessment_id, "respondent_id": respondent_id}
     ).first()
 
 
@@ -338,17 +387,24 @@ def list_assessments(
     return _newest_first(session, query, AssessmentRow, after=after, limit=limit)
 
 
+def _assessment_locked(read: bool) -> SelectOfScalar[AssessmentRow]:
+    return (
+        select(AssessmentRow)
+        .where(AssessmentRow.id == bindparam("assessment_id"))
+        .with_for_update(read=read)
+        .execution_options(populate_existing=True)
+    )
+
+
+_ASSESSMENT_LOCKED = {shared: _assessment_locked(shared) for shared in (False, True)}
+
+
 def lock_assessment(
     *, session: Session, assessment_id: str, shared: bool = False
 ) -> AssessmentRow | None:
     """Re-read the assessment under a row lock (PostgreSQL: FOR UPDATE, or FOR SHARE when
     `shared`); SQLite ignores both (its write lock is the database's)."""
-    return session.exec(
-        select(AssessmentRow)
-        .where(AssessmentRow.id == assessment_id)
-        .with_for_update(read=shared)
-        .execution_options(populate_existing=True)
-    ).first()
+    return session.exec(_ASSESSMENT_LOCKED[shared], params={"assessment_id": assessment_id}).first()
 
 
 def delete_assessment(*, session: Session, assessment_id: str) -> None:
@@ -375,14 +431,22 @@ def count_respondents(*, session: Session, assessment_id: str) -> int:
     ).one()
 
 
+_RESPONDENT_AGAIN = select(RespondentRow).where(RespondentRow.id == bindparam("respondent_id"))
+_RESPONDENT_AGAIN_LOCKED = {
+    lock: (_RESPONDENT_AGAIN.with_for_update() if lock else _RESPONDENT_AGAIN).execution_options(
+        populate_existing=True
+    )
+    for lock in (False, True)
+}
+
+
 def refresh_respondent(
     *, session: Session, respondent_id: str, lock: bool = False
 ) -> RespondentRow:
     """Re-read the respondent; with `lock`, under a row lock (PostgreSQL; SQLite ignores it)."""
-    query = select(RespondentRow).where(RespondentRow.id == respondent_id)
-    if lock:
-        query = query.with_for_update()
-    return session.exec(query.execution_options(populate_existing=True)).one()
+    return session.exec(
+        _RESPONDENT_AGAIN_LOCKED[lock], params={"respondent_id": respondent_id}
+    ).one()
 
 
 def list_answers(
@@ -424,13 +488,7 @@ def list_answered_questions(*, session: Session, respondent_id: str) -> list[tup
 
     Two columns of the rows that count for progress (an answer with a comment alone does not).
     """
-    answer = _table(AnswerRow)
-    rows = session.execute(
-        select(answer.c.question_id, answer.c.value.is_not(None)).where(
-            answer.c.respondent_id == respondent_id,
-            or_(answer.c.value.is_not(None), answer.c.not_applicable),
-        )
-    )
+    rows = session.execute(_ANSWERED_QUESTIONS, {"respondent_id": respondent_id})
     return [(question_id, bool(valued)) for question_id, valued in rows]
 
 
@@ -452,29 +510,21 @@ def replace_answers(
     deleted. `history` is appended. All through the tables themselves (Core executemany): no
     table object is built or validated per row.
     """
-    answer = _table(AnswerRow)
     if answers:
-        upsert = _insert_for(session)(answer)
-        upsert = upsert.on_conflict_do_update(
-            index_elements=[answer.c.respondent_id, answer.c.question_id],
-            set_={name: upsert.excluded[name] for name in _ANSWER_STATE},
-        )
-        session.execute(upsert, answers)
+        session.execute(_ANSWER_UPSERTS[session.get_bind().dialect.name], answers)
     if cleared:
-        session.execute(
-            delete(answer).where(
-                answer.c.respondent_id == respondent_id, answer.c.question_id.in_(cleared)
-            )
-        )
+        session.execute(_ANSWERS_CLEARED, {"respondent_id": respondent_id, "question_ids": cleared})
     if history:
-        session.execute(insert(_table(AnswerHistoryRow)), history)
+        session.execute(_HISTORY_APPEND, history)
 
 
-def _insert_for(session: Session) -> Callable[[Table], Any]:
-    """The dialect's `insert` (both have `on_conflict_do_update`)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert
-    return sqlite.insert
+def _answer_upsert(insert_of: Callable[[Table], Any]) -> Any:
+    """An answer upserted on (respondent, question), in a dialect with `on_conflict_do_update`."""
+    upsert = insert_of(_ANSWER)
+    return upsert.on_conflict_do_update(
+        index_elements=[_ANSWER.c.respondent_id, _ANSWER.c.question_id],
+        set_={name: upsert.excluded[name] for name in _ANSWER_STATE},
+    )
 
 
 # Closed assessments, score cards, targets
@@ -655,6 +705,23 @@ def _table(model: type[SQLModel]) -> Table:
     table = sa_inspect(model).local_table
     assert isinstance(table, Table)
     return table
+
+
+# The answer statements of every answer write, built once (after `_table`, which they use).
+_ANSWER = _table(AnswerRow)
+_ANSWER_UPSERTS = {
+    "postgresql": _answer_upsert(postgresql.insert),
+    "sqlite": _answer_upsert(sqlite.insert),
+}
+_ANSWERS_CLEARED = delete(_ANSWER).where(
+    _ANSWER.c.respondent_id == bindparam("respondent_id"),
+    _ANSWER.c.question_id.in_(bindparam("question_ids", expanding=True)),
+)
+_HISTORY_APPEND = insert(_table(AnswerHistoryRow))
+_ANSWERED_QUESTIONS = select(_ANSWER.c.question_id, _ANSWER.c.value.is_not(None)).where(
+    _ANSWER.c.respondent_id == bindparam("respondent_id"),
+    or_(_ANSWER.c.value.is_not(None), _ANSWER.c.not_applicable),
+)
 
 
 # The audit trail: appended, read, never updated or deleted

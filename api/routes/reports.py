@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from api.auth import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
-from api.closed_reports import etag_matches
-from api.deps import ClosedReportsDep, SessionDep
+from api.closed_reports import ClosedReports, etag_matches
+from api.deps import SessionDep
 from api.render import csv as report_csv
 from api.render import html
 from api.schemas import Targets, TargetsPut
@@ -72,10 +73,10 @@ def negotiate(accept: str | None) -> ReportFormat:
         }
     },
 )
-def get_report(
+async def get_report(
+    request: Request,
     scope: AssessmentReader,
     session: SessionDep,
-    closed: ClosedReportsDep,
     report_format: Annotated[
         ReportFormat | None,
         Query(
@@ -97,6 +98,7 @@ def get_report(
     `If-None-Match` with it answers 304 Not Modified (`api.closed_reports`).
     """
     chosen = report_format or negotiate(accept)
+    closed: ClosedReports = request.app.state.closed_reports
 
     def make() -> bytes:
         report = reports.build_report(
@@ -107,9 +109,19 @@ def get_report(
         )
         return RENDERERS[chosen](report).encode()
 
-    artifact = closed.report(
-        assessment=scope.assessment, organization=scope.organization, variant=chosen, make=make
+    # A coroutine, so that a kept closed report is answered without a trip to a thread; what
+    # reads the database or renders runs in one.
+    artifact = closed.kept(
+        assessment=scope.assessment, organization=scope.organization, variant=chosen
     )
+    if artifact is None:
+        artifact = await run_in_threadpool(
+            closed.report,
+            assessment=scope.assessment,
+            organization=scope.organization,
+            variant=chosen,
+            make=make,
+        )
     response: Response
     if chosen == "html":
         response = html.html_response(artifact.body)
