@@ -20,6 +20,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as core_select  # Core columns, beyond sqlmodel's overloads
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
@@ -500,22 +501,35 @@ def replace_answers(
     session: Session,
     respondent_id: str,
     answers: list[dict[str, Any]],
-    cleared: list[str],
-    history: list[dict[str, Any]],
+    cleared: list[dict[str, Any]],
 ) -> None:
-    """Replace the respondent's answers: at most three statements, whatever the count.
+    """Replace the respondent's answers and append each change to the history, in at most four
+    statements whatever the count.
 
     `answers` (rows as plain dicts of column values) are upserted on (respondent, question):
-    each replaces the whole stored answer. The answers to the `cleared` question ids are
-    deleted. `history` is appended. All through the tables themselves (Core executemany): no
-    table object is built or validated per row.
+    each replaces the whole stored answer, and the rows as stored are copied to the history by
+    the database itself (`INSERT ... SELECT`: the values travel once). `cleared` are history
+    rows of questions whose answer is cleared: those answers are deleted and the rows appended.
+    All through the tables themselves (Core): no table object is built or validated per row.
     """
     if answers:
         session.execute(_ANSWER_UPSERTS[session.get_bind().dialect.name], answers)
+        session.execute(
+            _HISTORY_OF_ANSWERS,
+            {
+                "respondent_id": respondent_id,
+                "question_ids": [answer["question_id"] for answer in answers],
+            },
+        )
     if cleared:
-        session.execute(_ANSWERS_CLEARED, {"respondent_id": respondent_id, "question_ids": cleared})
-    if history:
-        session.execute(_HISTORY_APPEND, history)
+        session.execute(
+            _ANSWERS_CLEARED,
+            {
+                "respondent_id": respondent_id,
+                "question_ids": [row["question_id"] for row in cleared],
+            },
+        )
+        session.execute(_HISTORY_APPEND, cleared)
 
 
 def _answer_upsert(insert_of: Callable[[Table], Any]) -> Any:
@@ -717,7 +731,18 @@ _ANSWERS_CLEARED = delete(_ANSWER).where(
     _ANSWER.c.respondent_id == bindparam("respondent_id"),
     _ANSWER.c.question_id.in_(bindparam("question_ids", expanding=True)),
 )
-_HISTORY_APPEND = insert(_table(AnswerHistoryRow))
+_HISTORY = _table(AnswerHistoryRow)
+_HISTORY_APPEND = insert(_HISTORY)
+_HISTORY_COPIED = ("assessment_id", "respondent_id", "question_id", *_ANSWER_STATE[:-1])
+_HISTORY_OF_ANSWERS = insert(_HISTORY).from_select(
+    [*_HISTORY_COPIED, "written_at"],
+    core_select(*(_ANSWER.c[name] for name in _HISTORY_COPIED), _ANSWER.c.updated_at)
+    .where(
+        _ANSWER.c.respondent_id == bindparam("respondent_id"),
+        _ANSWER.c.question_id.in_(bindparam("question_ids", expanding=True)),
+    )
+    .order_by(_ANSWER.c.id),
+)
 _ANSWERED_QUESTIONS = select(_ANSWER.c.question_id, _ANSWER.c.value.is_not(None)).where(
     _ANSWER.c.respondent_id == bindparam("respondent_id"),
     or_(_ANSWER.c.value.is_not(None), _ANSWER.c.not_applicable),

@@ -157,8 +157,11 @@ def save_answers(
             for state, item in zip(states, items, strict=True)
             if not _is_empty(item)
         ],
-        cleared=[item.question_id for item in items if _is_empty(item)],
-        history=[{**state, "written_at": now} for state in states],
+        cleared=[
+            {**state, "written_at": now}
+            for state, item in zip(states, items, strict=True)
+            if _is_empty(item)
+        ],
     )
     # One answer a question and respondent: its progress counts the rows that count.
     statuses = [

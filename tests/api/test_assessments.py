@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, select, text
+
+from api.tables import AnswerHistoryRow, AnswerRow
 
 from .factories import (
     Headers,
@@ -304,6 +306,50 @@ def test_answer_history_keeps_every_change(
         (3, owner_key),
         (None, respondent["id"]),
     ]
+
+
+def test_the_history_holds_each_written_answer_as_stored(
+    client: TestClient, org: tuple[str, Headers], engine: Engine
+) -> None:
+    """Every column of every item of one write, cleared ones too, at the answer's own time."""
+    slug, owner = org
+    a = new_assessment(client, owner, slug)["id"]
+    respondent, token = new_respondent(client, owner, slug, a)
+    save(client, token, slug, a, respondent["id"], PRJ_STD_01_Q2=2)
+    items = [
+        {"question_id": "PRJ-STD-01-Q1", "value": 3, "comment": "In 7 of 9 projects"},
+        {"question_id": "PGM-STD-01-Q1", "not_applicable": True, "evidence": ["https://x.test/a"]},
+        {"question_id": "PRJ-STD-01-Q2"},  # cleared
+        {"question_id": "PGM-MEA-01-Q1", "comment": "Not yet", "evidence": ["e1", "e2"]},
+    ]
+    response = client.patch(
+        answers_path(slug, a, respondent["id"]), json={"answers": items}, headers=token
+    )
+    assert response.status_code == 200, response.text
+    names = ("question_id", "value", "not_applicable", "comment", "evidence", "written_by")
+    history_table, answer_table = AnswerHistoryRow.__table__, AnswerRow.__table__
+    with engine.connect() as connection:  # through the tables' types: the same on both engines
+        history = connection.execute(
+            select(*(history_table.c[n] for n in names), history_table.c.written_at).order_by(
+                history_table.c.id
+            )
+        ).all()
+        answers = connection.execute(
+            select(*(answer_table.c[n] for n in names), answer_table.c.updated_at).order_by(
+                answer_table.c.question_id
+            )
+        ).all()
+    written = sorted((tuple(row) for row in history[1:]), key=lambda row: row[0])
+    who = respondent["id"]
+    assert [row[:6] for row in written] == [
+        ("PGM-MEA-01-Q1", None, False, "Not yet", ["e1", "e2"], who),
+        ("PGM-STD-01-Q1", None, True, None, ["https://x.test/a"], who),
+        ("PRJ-STD-01-Q1", 3, False, "In 7 of 9 projects", [], who),
+        ("PRJ-STD-01-Q2", None, False, None, [], who),
+    ]
+    assert {row[6] for row in written} == {answers[0][6]}  # one time: the write's
+    kept = [row[:6] for row in written if row[0] != "PRJ-STD-01-Q2"]
+    assert [tuple(row[:6]) for row in answers] == kept
 
 
 @pytest.mark.parametrize(
