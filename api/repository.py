@@ -471,17 +471,12 @@ class AnswerState(NamedTuple):
 def list_answer_states(
     *, session: Session, assessment_id: str, respondent_ids: list[str] | None = None
 ) -> list[AnswerState]:
-    """`list_answers`, four columns only: no table object or JSON column is built per row."""
-    query = select(
-        col(AnswerRow.respondent_id),
-        col(AnswerRow.question_id),
-        col(AnswerRow.value),
-        col(AnswerRow.not_applicable),
-    ).where(AnswerRow.assessment_id == assessment_id)
+    """`list_answers`, four columns only, through the table (Core): no ORM work per row."""
+    query = _ANSWER_STATES
     if respondent_ids is not None:
-        query = query.where(col(AnswerRow.respondent_id).in_(respondent_ids))
-    rows = session.exec(query.order_by(col(AnswerRow.respondent_id), col(AnswerRow.id)))
-    return [AnswerState._make(row) for row in rows]
+        query = query.where(_ANSWER.c.respondent_id.in_(respondent_ids))
+    rows = session.execute(query, {"assessment_id": assessment_id}).all()  # one fetch
+    return list(map(AnswerState._make, rows))
 
 
 def list_answered_questions(*, session: Session, respondent_id: str) -> list[tuple[str, bool]]:
@@ -742,6 +737,13 @@ _HISTORY_OF_ANSWERS = insert(_HISTORY).from_select(
         _ANSWER.c.question_id.in_(bindparam("question_ids", expanding=True)),
     )
     .order_by(_ANSWER.c.id),
+)
+_ANSWER_STATES = (
+    core_select(
+        _ANSWER.c.respondent_id, _ANSWER.c.question_id, _ANSWER.c.value, _ANSWER.c.not_applicable
+    )
+    .where(_ANSWER.c.assessment_id == bindparam("assessment_id"))
+    .order_by(_ANSWER.c.respondent_id, _ANSWER.c.id)
 )
 _ANSWERED_QUESTIONS = select(_ANSWER.c.question_id, _ANSWER.c.value.is_not(None)).where(
     _ANSWER.c.respondent_id == bindparam("respondent_id"),

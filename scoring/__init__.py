@@ -18,7 +18,7 @@ whose `problems` name every answer that does not fit the questionnaire or the sc
 raises `ValueError` for cards that cannot be compared.
 """
 
-from scoring.answers import Answer, AnswerProblem, InvalidAnswersError
+from scoring.answers import Answer, AnswerLike, AnswerProblem, InvalidAnswersError
 from scoring.card import (
     SCORING_VERSION,
     BestPracticeScore,
@@ -56,6 +56,7 @@ from scoring.rescore import AnyCard, current, read_card, rescore
 __all__ = [
     "SCORING_VERSION",
     "Answer",
+    "AnswerLike",
     "AnswerProblem",
     "AnyCard",
     "BestPracticeChanges",

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from questionnaires import Question, Questionnaire
 
 __all__ = [
     "Answer",
+    "AnswerLike",
     "AnswerProblem",
     "InvalidAnswersError",
     "Tally",
@@ -34,6 +36,20 @@ class Answer:
     question_id: str
     value: int | None
     not_applicable: bool = False
+
+
+class AnswerLike(Protocol):
+    """What scoring reads of an answer: an `Answer`, or any object with these attributes (a
+    stored row), taken as it is rather than copied into an `Answer` first."""
+
+    @property
+    def respondent_id(self) -> str: ...
+    @property
+    def question_id(self) -> str: ...
+    @property
+    def value(self) -> int | None: ...
+    @property
+    def not_applicable(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +85,7 @@ class Tally:
 
 def tally_answers(
     questionnaire: Questionnaire,
-    answers: Iterable[Answer],
+    answers: Iterable[AnswerLike],
     *,
     questions: Mapping[str, Question] | None = None,
 ) -> Tally:
@@ -92,7 +108,7 @@ def tally_answers(
 
 
 def _tally_valid(
-    questionnaire: Questionnaire, questions: Mapping[str, Question], answers: list[Answer]
+    questionnaire: Questionnaire, questions: Mapping[str, Question], answers: list[AnswerLike]
 ) -> Tally | None:
     """Return the tally of `answers`, or None if any of them breaks a rule of section 0.
 
@@ -103,7 +119,7 @@ def _tally_valid(
     # Per question: each respondent's value. A respondent's second value to one question
     # would replace the first: counting the values at the end tells.
     valued: dict[str, dict[str, int]] = {question_id: {} for question_id in questions}
-    others: list[Answer] = []
+    others: list[AnswerLike] = []
     for answer in answers:
         value = answer.value
         if value is not None and not answer.not_applicable:
@@ -154,7 +170,7 @@ def _tally_valid(
 
 
 def _problems(
-    questionnaire: Questionnaire, questions: Mapping[str, Question], answers: list[Answer]
+    questionnaire: Questionnaire, questions: Mapping[str, Question], answers: list[AnswerLike]
 ) -> list[AnswerProblem]:
     """Return every answer that breaks a rule of section 0, in questionnaire order."""
     # Per question: its values, and who gave them, in the same order.
@@ -246,7 +262,7 @@ def _answered_twice(question_id: str, respondents: list[str]) -> list[AnswerProb
     ]
 
 
-def _blank_outside_scope(questionnaire: Questionnaire, answer: Answer) -> bool:
+def _blank_outside_scope(questionnaire: Questionnaire, answer: AnswerLike) -> bool:
     """Whether `answer` is a blank to a known question (one outside the scope, when called).
 
     Section 0 refuses a value or N/A outside the scope; a blank gives neither, and takes no
@@ -267,7 +283,7 @@ def _not_in_scope(questionnaire: Questionnaire, question_id: str) -> str:
     return f"unknown question id {question_id!r}"
 
 
-def _problem(answer: Answer, what: str) -> AnswerProblem:
+def _problem(answer: AnswerLike, what: str) -> AnswerProblem:
     return AnswerProblem(
         respondent_id=answer.respondent_id,
         question_id=answer.question_id,

@@ -17,7 +17,7 @@ from operator import itemgetter, mul
 from typing import Any, NamedTuple
 
 from questionnaires import BestPractice, Questionnaire, ScoringParameters
-from scoring.answers import Answer, Tally, tally_answers
+from scoring.answers import AnswerLike, Tally, tally_answers
 from scoring.card import SCORING_VERSION, ScoreCard
 from scoring.maturity import NOT_ASSESSED, PracticeOutcome, assess_maturity, credit
 from scoring.precision import reaches, rounded, short_of_one
@@ -183,7 +183,7 @@ def practices_in_scope(
 
 def score(
     questionnaire: Questionnaire,
-    answers: Iterable[Answer],
+    answers: Iterable[AnswerLike],
     scope: Collection[str] | None = None,
 ) -> ScoreCard:
     """Return the score card of `answers` to `questionnaire` (scoring.md, sections 0 to 7).

@@ -44,13 +44,12 @@ from api.tables import (
     utcnow,
 )
 from questionnaires import Question, Questionnaire
-from scoring import SCORING_VERSION, Answer, ScoreCard, in_scope, practices_in_scope, related, score
+from scoring import SCORING_VERSION, ScoreCard, in_scope, practices_in_scope, related, score
 from scoring.precision import rounded
 
 __all__ = [
     "AnswerStatus",
     "CreatedRespondent",
-    "ScoredAnswer",
     "assessment_public",
     "assessment_questionnaire",
     "close_assessment",
@@ -72,7 +71,6 @@ __all__ = [
     "questions_in_scope",
     "reissue_token",
     "respondent_public",
-    "scoring_answers",
     "seed_assessment",
     "submit_respondent",
 ]
@@ -93,18 +91,6 @@ class AnswerStatus(Protocol):
     def value(self) -> int | None: ...
     @property
     def not_applicable(self) -> bool: ...
-
-
-class ScoredAnswer(AnswerStatus, Protocol):
-    @property
-    def respondent_id(self) -> str: ...
-
-
-def scoring_answers(rows: Iterable[ScoredAnswer]) -> list[Answer]:
-    """The stored answers as the scoring module takes them."""
-    return [
-        Answer(row.respondent_id, row.question_id, row.value, row.not_applicable) for row in rows
-    ]
 
 
 def questions_in_scope(questionnaire: Questionnaire, scope: Iterable[str]) -> dict[str, Question]:
@@ -494,7 +480,7 @@ def close_assessment(
     if not any(row.value is not None or row.not_applicable for row in rows):
         raise Conflict("Nothing was answered yet: there is nothing to score.")
     stored = questionnaire_of(session=session, assessment=locked)
-    card: ScoreCard = score(stored.questionnaire, scoring_answers(rows), locked.scope)
+    card: ScoreCard = score(stored.questionnaire, rows, locked.scope)
     now = utcnow()
     locked.status = AssessmentStatus.CLOSED
     locked.closed_at = now

@@ -19,14 +19,12 @@ from api.enums import AssessmentStatus
 from api.schemas import Goal, OrganizationSummary
 from api.services import goals
 from api.services.assessments import (
-    ScoredAnswer,
     assessment_public,
     questionnaire_of,
-    scoring_answers,
 )
 from api.services.questionnaires import StoredQuestionnaire
 from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
-from scoring import AnyCard, read_card, score
+from scoring import AnswerLike, AnyCard, read_card, score
 
 __all__ = [
     "Report",
@@ -121,12 +119,12 @@ def build_report(
             respondents=respondents,
         )
     # Scoring reads four columns: without the page's answers, only those are read.
-    states: Sequence[ScoredAnswer] = (
+    states: Sequence[AnswerLike] = (
         answers
         if with_answers
         else repository.list_answer_states(session=session, assessment_id=assessment.id)
     )
-    card = score(stored.questionnaire, scoring_answers(states), assessment.scope)
+    card = score(stored.questionnaire, states, assessment.scope)
     target = repository.get_target(
         session=session,
         organization_id=organization.id,
