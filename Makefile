@@ -46,7 +46,7 @@ lint: install
 
 # Chromium first: a machine without it installs it (root) or stops here, before anything runs.
 test: chromium lock-check lint
-	$(BIN)/pytest -n auto --dist loadfile  # one process a core; a file stays in one process
+	$(BIN)/pytest -n auto  # one process a core (tests spread one by one: schemathesis gives one id to many)
 
 chromium:
 	tools/ensure-chromium
