@@ -400,12 +400,29 @@ def _assessment_locked(read: bool) -> SelectOfScalar[AssessmentRow]:
 _ASSESSMENT_LOCKED = {shared: _assessment_locked(shared) for shared in (False, True)}
 
 
+# PostgreSQL grants a row's FOR SHARE to a newcomer while a FOR UPDATE waits for the holders,
+# so a stream of answer writes could keep a close waiting for ever (seen under load). A
+# transaction-scoped advisory lock on the assessment, taken first, queues fairly: once an
+# exclusive request waits, later shared ones wait behind it.
+_ASSESSMENT_GATE = {
+    shared: text(
+        f"SELECT pg_advisory_xact_lock{'_shared' if shared else ''}"
+        "(hashtextextended(:assessment_id, 0))"
+    )
+    for shared in (False, True)
+}
+
+
 def lock_assessment(
     *, session: Session, assessment_id: str, shared: bool = False
 ) -> AssessmentRow | None:
-    """Re-read the assessment under a row lock (PostgreSQL: FOR UPDATE, or FOR SHARE when
-    `shared`); SQLite ignores both (its write lock is the database's)."""
-    return session.exec(_ASSESSMENT_LOCKED[shared], params={"assessment_id": assessment_id}).first()
+    """Re-read the assessment under its lock: on PostgreSQL an advisory lock, shared or not,
+    queued fairly, then the row (FOR SHARE or FOR UPDATE); SQLite ignores both (its write lock
+    is the database's)."""
+    params = {"assessment_id": assessment_id}
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_ASSESSMENT_GATE[shared], params)
+    return session.exec(_ASSESSMENT_LOCKED[shared], params=params).first()
 
 
 def delete_assessment(*, session: Session, assessment_id: str) -> None:

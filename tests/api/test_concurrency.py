@@ -11,9 +11,11 @@ after it answer 409.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -380,3 +382,43 @@ def test_answer_writes_share_the_assessment_lock_that_close_takes_alone(
             lock_assessment(session=closing, assessment=row, action="be closed")
         first.rollback()
         second.rollback()
+
+
+def test_a_waiting_close_holds_back_answer_writes_that_come_after_it(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    """PostgreSQL: a writer arriving while a close waits queues behind the close.
+
+    A row's FOR SHARE alone would be granted to it at once (the row is only share-locked), and
+    a steady stream of writers could keep the close waiting for ever: seen in a CI run.
+    """
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serializes every write")
+    org, owner = new_organization(client, admin)
+    assessment = new_assessment(client, owner, org["slug"])["id"]
+    with Session(engine) as reading:
+        row = repository.get_assessment(
+            session=reading, organization_id=org["id"], assessment_id=assessment
+        )
+    assert row is not None
+    with Session(engine) as writing, Session(engine) as closing, Session(engine) as late:
+        lock_assessment(session=writing, assessment=row, action="take answers", shared=True)
+        closing.execute(text("SET LOCAL lock_timeout = '5s'"))
+        waiting = threading.Thread(
+            target=lambda: suppress_timeout(
+                lambda: lock_assessment(session=closing, assessment=row, action="be closed")
+            )
+        )
+        waiting.start()
+        time.sleep(0.5)  # the close is waiting for the writer by now
+        late.execute(text("SET LOCAL lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            lock_assessment(session=late, assessment=row, action="take answers", shared=True)
+        writing.rollback()
+        waiting.join()
+        closing.rollback()
+
+
+def suppress_timeout(lock: Callable[[], object]) -> None:
+    with contextlib.suppress(OperationalError):
+        lock()
