@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from sqlmodel import Session
 
@@ -44,11 +44,18 @@ from api.tables import (
     utcnow,
 )
 from questionnaires import Question, Questionnaire
-from scoring import SCORING_VERSION, ScoreCard, in_scope, practices_in_scope, related, score
+from scoring import (
+    SCORING_VERSION,
+    AnswerLike,
+    ScoreCard,
+    in_scope,
+    practices_in_scope,
+    related,
+    score,
+)
 from scoring.precision import rounded
 
 __all__ = [
-    "AnswerStatus",
     "CreatedRespondent",
     "assessment_public",
     "assessment_questionnaire",
@@ -82,17 +89,6 @@ class CreatedRespondent:
     token: str
 
 
-class AnswerStatus(Protocol):
-    """What progress reads of an answer: a stored row or a `repository.AnswerState`."""
-
-    @property
-    def question_id(self) -> str: ...
-    @property
-    def value(self) -> int | None: ...
-    @property
-    def not_applicable(self) -> bool: ...
-
-
 def questions_in_scope(questionnaire: Questionnaire, scope: Iterable[str]) -> dict[str, Question]:
     """The questions an assessment of this scope asks, by id, in questionnaire order."""
     return {
@@ -103,7 +99,7 @@ def questions_in_scope(questionnaire: Questionnaire, scope: Iterable[str]) -> di
 
 
 def progress_of(
-    questionnaire: Questionnaire, scope: Iterable[str], rows: Iterable[AnswerStatus]
+    questionnaire: Questionnaire, scope: Iterable[str], rows: Iterable[AnswerLike]
 ) -> Progress:
     """In-scope questions counted by status (`api.md`, progress; scoring.md sections 1 and 6).
 
@@ -113,7 +109,7 @@ def progress_of(
     return progress_over(questions_in_scope(questionnaire, scope), rows)
 
 
-def progress_over(question_ids: Iterable[str], rows: Iterable[AnswerStatus]) -> Progress:
+def progress_over(question_ids: Iterable[str], rows: Iterable[AnswerLike]) -> Progress:
     """`progress_of` over the given questions only (a section of a questionnaire)."""
     valued: set[str] = set()
     marked: set[str] = set()

@@ -30,7 +30,7 @@ from api import repository
 from api.config import Settings
 from api.db import make_engine
 from api.services.assessments import lock_assessment
-from api.tables import AnswerHistoryRow, AnswerRow
+from api.tables import AnswerHistoryRow, AnswerRow, AssessmentRow
 from questionnaires import load_file
 from scoring import Answer, score
 
@@ -357,13 +357,9 @@ def test_a_close_racing_with_answer_writes_keeps_every_acknowledged_answer(
         assert {key: value for key, (value, _comment) in stored.items()} == acknowledged
 
 
-def test_answer_writes_share_the_assessment_lock_that_close_takes_alone(
-    client: TestClient, admin: Headers, engine: Engine
-) -> None:
-    """PostgreSQL: two writers hold the assessment at once; a close waits for both to finish.
-
-    (SQLite has one writer at a time in any case: `BEGIN IMMEDIATE`.)
-    """
+@pytest.fixture
+def row(client: TestClient, admin: Headers, engine: Engine) -> AssessmentRow:
+    """A new open assessment's row, for the lock tests (skipped on SQLite)."""
     if engine.dialect.name != "postgresql":
         pytest.skip("row locks are PostgreSQL's; SQLite serializes every write")
     org, owner = new_organization(client, admin)
@@ -373,6 +369,16 @@ def test_answer_writes_share_the_assessment_lock_that_close_takes_alone(
             session=reading, organization_id=org["id"], assessment_id=assessment
         )
     assert row is not None
+    return row
+
+
+def test_answer_writes_share_the_assessment_lock_that_close_takes_alone(
+    row: AssessmentRow, engine: Engine
+) -> None:
+    """PostgreSQL: two writers hold the assessment at once; a close waits for both to finish.
+
+    (SQLite has one writer at a time in any case: `BEGIN IMMEDIATE`.)
+    """
     with Session(engine) as first, Session(engine) as second, Session(engine) as closing:
         lock_assessment(session=first, assessment=row, action="take answers", shared=True)
         second.execute(text("SET LOCAL lock_timeout = '2s'"))
@@ -385,22 +391,13 @@ def test_answer_writes_share_the_assessment_lock_that_close_takes_alone(
 
 
 def test_a_waiting_close_holds_back_answer_writes_that_come_after_it(
-    client: TestClient, admin: Headers, engine: Engine
+    row: AssessmentRow, engine: Engine
 ) -> None:
     """PostgreSQL: a writer arriving while a close waits queues behind the close.
 
     A row's FOR SHARE alone would be granted to it at once (the row is only share-locked), and
     a steady stream of writers could keep the close waiting for ever: seen in a CI run.
     """
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite serializes every write")
-    org, owner = new_organization(client, admin)
-    assessment = new_assessment(client, owner, org["slug"])["id"]
-    with Session(engine) as reading:
-        row = repository.get_assessment(
-            session=reading, organization_id=org["id"], assessment_id=assessment
-        )
-    assert row is not None
     with Session(engine) as writing, Session(engine) as closing, Session(engine) as late:
         lock_assessment(session=writing, assessment=row, action="take answers", shared=True)
         closing.execute(text("SET LOCAL lock_timeout = '5s'"))
