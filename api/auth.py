@@ -12,7 +12,7 @@ import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, NamedTuple
 from urllib.parse import urlsplit
 
 from fastapi import BackgroundTasks, Depends, Request
@@ -30,10 +30,11 @@ from api.deps import READ_METHODS, SessionDep, SettingsDep, app_clock, app_setti
 from api.enums import KeyRole, PrincipalKind
 from api.errors import FailedAuthentication, Forbidden, Unauthorized
 from api.principals import Action, Principal
+from api.repository import PathRows
 from api.secrets import secret_hash
 from api.services import page_sessions
 from api.services.assessments import ensure_not_submitted, ensure_open
-from api.services.lookup import get_or_not_found
+from api.services.lookup import get_or_not_found, well_formed
 from api.services.organizations import get_key
 from api.services.questionnaires import versions_of
 from api.services.share_links import get_share_link
@@ -110,6 +111,22 @@ def _principal_for_hash(*, session: Session, settings: Settings, hashed: str) ->
     return _principal_of(session=session, settings=settings, hashed=hashed, key=key, now=utcnow())
 
 
+def _path_ids(*named: tuple[str, str]) -> tuple[str, ...]:
+    """The path's ids (kind, id) up to the first that cannot name a row: only those are looked
+    up with the key (one that is not well formed, a NUL say, never reaches the database)."""
+    ids: list[str] = []
+    for kind, ident in named:
+        if not well_formed(kind, ident):
+            break
+        ids.append(ident)
+    return tuple(ids)
+
+
+class Authenticated(NamedTuple):
+    principal: Principal
+    path: PathRows | None  # what the request's path names, read with the key (None: not read)
+
+
 def authenticate(
     *,
     session: Session,
@@ -117,20 +134,28 @@ def authenticate(
     secret: str,
     now: datetime | None = None,
     address: str | None = None,
-) -> Principal:
-    """The principal a secret belongs to.
+    path: tuple[str, ...] = (),
+) -> Authenticated:
+    """The principal a secret belongs to, and the rows `path` names (`{org}`, `{a}`, `{r}`),
+    read in the same statement as the key (`repository.get_api_key_and_failures`).
 
     From a known `address` (a bearer secret): 429 first when it is throttled (`api.throttle`),
     then 401 for an unknown, revoked or expired secret, a `FailedAuthentication` counted against
     it. Without one (the pages' sign-in and invitation links): a plain 401, counted nowhere.
+    Whether the principal may see those rows is for the access checks below to say.
     """
     now = now or utcnow()
     hashed = secret_hash(secret)
+    rows = None
     if address is None:
         key = repository.get_api_key_by_hash(session=session, secret_hash=hashed)
     else:
-        key, failures = repository.get_api_key_and_failures(
-            session=session, secret_hash=hashed, address=address, since=now - throttle.WINDOW
+        key, failures, rows = repository.get_api_key_and_failures(
+            session=session,
+            secret_hash=hashed,
+            address=address,
+            since=now - throttle.WINDOW,
+            path=path,
         )
         throttle.ensure_not_throttled(
             session=session,
@@ -143,7 +168,7 @@ def authenticate(
         session=session, settings=settings, hashed=hashed, key=key, now=now, address=address
     )
     if principal is not None:
-        return principal
+        return Authenticated(principal, rows)
     detail = "Unknown, revoked or expired secret."
     if address is None:
         raise Unauthorized(detail)
@@ -159,28 +184,31 @@ def bearer_principal(
     credentials: HTTPAuthorizationCredentials | None,
     session: Session,
     background: BackgroundTasks,
-) -> Principal:
-    """The principal of the request's bearer secret, authenticated once per request.
+    path: tuple[str, ...] = (),
+) -> Authenticated:
+    """The principal of the request's bearer secret, authenticated once per request, and the
+    rows `path` names, read with its key.
 
     Called by the access dependencies below in their own thread trip, and by `get_principal`;
-    the second caller in a request gets the principal the first one found.
+    the second caller in a request gets the principal the first one found (and no rows).
     """
     known: Principal | None = getattr(request.state, _PRINCIPAL, None)
     if known is not None:
-        return known
+        return Authenticated(known, None)
     # The app's settings and clock straight from its state: a dependency each would cost
     # every request FastAPI's resolution of two more nodes (issue 13's profile).
     settings = app_settings(request)
-    principal = authenticate(
+    found = authenticate(
         session=session,
         settings=settings,
         secret=_bearer(credentials),
         now=app_clock(request)(),
         address=client_address(request, settings.trusted_proxies),
+        path=path,
     )
-    _record_use_when_due(request, background, principal)
-    setattr(request.state, _PRINCIPAL, principal)
-    return principal
+    _record_use_when_due(request, background, found.principal)
+    setattr(request.state, _PRINCIPAL, found.principal)
+    return found
 
 
 async def get_principal(
@@ -192,7 +220,8 @@ async def get_principal(
     known: Principal | None = getattr(request.state, _PRINCIPAL, None)
     if known is not None:
         return known
-    return await run_in_threadpool(bearer_principal, request, credentials, session, background)
+    found = await run_in_threadpool(bearer_principal, request, credentials, session, background)
+    return found.principal
 
 
 def _record_use_when_due(
@@ -267,20 +296,36 @@ class RespondentScope:
     respondent: RespondentRow
 
 
-def _visible_organization(session: Session, principal: Principal, org: str) -> OrganizationRow:
+def _visible_organization(
+    session: Session, principal: Principal, org: str, rows: PathRows | None
+) -> OrganizationRow:
+    """`{org}` if the principal sees it (404 otherwise); from `rows` when read already."""
+
     def visible() -> OrganizationRow | None:
-        found = repository.get_organization(session=session, id_or_slug=org)
+        found = (
+            rows.organization
+            if rows is not None
+            else repository.get_organization(session=session, id_or_slug=org)
+        )
         return found if found is not None and principal.sees(found.id) else None
 
     return get_or_not_found("org", org, visible, missing=f"No organization {org!r}.")
 
 
 def _visible_assessment(
-    session: Session, principal: Principal, organization: OrganizationRow, a: str
+    session: Session,
+    principal: Principal,
+    organization: OrganizationRow,
+    a: str,
+    rows: PathRows | None,
 ) -> AssessmentRow:
+    """`{a}` in the (visible) organization, if the principal sees it; from `rows` when read."""
+
     def visible() -> AssessmentRow | None:
         if principal.kind == PrincipalKind.RESPONDENT and principal.assessment_id != a:
             return None
+        if rows is not None:
+            return rows.assessment
         return repository.get_assessment(
             session=session, organization_id=organization.id, assessment_id=a
         )
@@ -312,13 +357,20 @@ class OrganizationAccess:
         session: SessionDep,
         background: BackgroundTasks,
     ) -> OrganizationScope:
-        principal = bearer_principal(request, credentials, session, background)
-        return self.resolve(principal, session, request, org)
+        principal, rows = bearer_principal(
+            request, credentials, session, background, _path_ids(("org", org))
+        )
+        return self.resolve(principal, session, request, org, rows)
 
     def resolve(
-        self, principal: Principal, session: Session, request: Request, org: str
+        self,
+        principal: Principal,
+        session: Session,
+        request: Request,
+        org: str,
+        rows: PathRows | None = None,
     ) -> OrganizationScope:
-        organization = _visible_organization(session, principal, org)
+        organization = _visible_organization(session, principal, org, rows)
         if self.child is not None:
             self.child(session, organization, request.path_params)
         _require(principal, self.action)
@@ -349,12 +401,21 @@ class AssessmentAccess:
         session: SessionDep,
         background: BackgroundTasks,
     ) -> AssessmentScope:
-        principal = bearer_principal(request, credentials, session, background)
-        return self.resolve(principal, session, org, a)
+        principal, rows = bearer_principal(
+            request, credentials, session, background, _path_ids(("org", org), ("asm", a))
+        )
+        return self.resolve(principal, session, org, a, rows)
 
-    def resolve(self, principal: Principal, session: Session, org: str, a: str) -> AssessmentScope:
-        organization = _visible_organization(session, principal, org)
-        assessment = _visible_assessment(session, principal, organization, a)
+    def resolve(
+        self,
+        principal: Principal,
+        session: Session,
+        org: str,
+        a: str,
+        rows: PathRows | None = None,
+    ) -> AssessmentScope:
+        organization = _visible_organization(session, principal, org, rows)
+        assessment = _visible_assessment(session, principal, organization, a, rows)
         if not (self.respondent_may and principal.kind == "respondent"):
             _require(principal, self.action)
         if self.open_to is not None:
@@ -384,19 +445,35 @@ class RespondentAccess:
         session: SessionDep,
         background: BackgroundTasks,
     ) -> RespondentScope:
-        principal = bearer_principal(request, credentials, session, background)
-        return self.resolve(principal, session, org, a, r)
+        principal, rows = bearer_principal(
+            request,
+            credentials,
+            session,
+            background,
+            _path_ids(("org", org), ("asm", a), ("rsp", r)),
+        )
+        return self.resolve(principal, session, org, a, r, rows)
 
     def resolve(
-        self, principal: Principal, session: Session, org: str, a: str, r: str
+        self,
+        principal: Principal,
+        session: Session,
+        org: str,
+        a: str,
+        r: str,
+        rows: PathRows | None = None,
     ) -> RespondentScope:
-        organization = _visible_organization(session, principal, org)
-        assessment = _visible_assessment(session, principal, organization, a)
+        organization = _visible_organization(session, principal, org, rows)
+        assessment = _visible_assessment(session, principal, organization, a, rows)
         respondent = get_or_not_found(
             "rsp",
             r,
-            lambda: repository.get_respondent(
-                session=session, assessment_id=assessment.id, respondent_id=r
+            lambda: (
+                rows.respondent
+                if rows is not None
+                else repository.get_respondent(
+                    session=session, assessment_id=assessment.id, respondent_id=r
+                )
             ),
             missing=f"No respondent {r!r} in this assessment.",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
@@ -137,40 +138,98 @@ def get_questionnaire_version(
 # The lookups every request makes are statements built once, with bound parameters: building a
 # statement and its cache key costs more than running it (issue 13's profile).
 _KEY_BY_HASH = select(ApiKeyRow).where(ApiKeyRow.secret_hash == bindparam("secret_hash"))
-_KEY_AND_FAILURES = (
-    select(
-        select(func.count())
-        .select_from(AuthFailureRow)
-        .where(
-            AuthFailureRow.address == bindparam("address"),
-            col(AuthFailureRow.failed_at) > bindparam("since"),
-        )
-        .scalar_subquery(),
-        ApiKeyRow,
-    )
-    .select_from(select(literal(1).label("one")).subquery("anchor"))
-    .outerjoin(ApiKeyRow, and_(true(), col(ApiKeyRow.secret_hash) == bindparam("secret_hash")))
-    .limit(1)
-)
 
 
 def get_api_key_by_hash(*, session: Session, secret_hash: str) -> ApiKeyRow | None:
     return session.exec(_KEY_BY_HASH, params={"secret_hash": secret_hash}).first()
 
 
-def get_api_key_and_failures(
-    *, session: Session, secret_hash: str, address: str, since: datetime
-) -> tuple[ApiKeyRow | None, int]:
-    """The key holding a secret, if any, and the address's failed authentications since `since`.
+class PathRows(NamedTuple):
+    """The rows a request's path names, each None when it is not there (or was not asked for):
+    `{org}` by id or slug, `{a}` in that organization, `{r}` in that assessment."""
 
-    One statement, so that checking the throttle costs a successful request nothing more: the
-    count is a scalar subquery beside an outer join to the key.
+    organization: OrganizationRow | None
+    assessment: AssessmentRow | None = None
+    respondent: RespondentRow | None = None
+
+
+class KeyLookup(NamedTuple):
+    key: ApiKeyRow | None
+    failures: int
+    path: PathRows | None  # None: no path was asked for
+
+
+@cache
+def _key_and_path(org_by: str | None, depth: int) -> Any:
+    """The key lookup's one statement: the address's failure count beside the key holding the
+    hash, and the first `depth` rows of the path (`org_by`: "id" or "slug"), each outer-joined
+    to a one-row anchor so that every lookup answers one row, found or not."""
+    failures = (
+        select(func.count())
+        .select_from(AuthFailureRow)
+        .where(
+            AuthFailureRow.address == bindparam("address"),
+            col(AuthFailureRow.failed_at) > bindparam("since"),
+        )
+        .scalar_subquery()
+    )
+    entities: list[Any] = [ApiKeyRow]
+    if depth >= 1:
+        entities.append(OrganizationRow)
+    if depth >= 2:
+        entities.append(AssessmentRow)
+    if depth >= 3:
+        entities.append(RespondentRow)
+    query = (
+        select(failures, *entities)
+        .select_from(select(literal(1).label("one")).subquery("anchor"))
+        .outerjoin(ApiKeyRow, and_(true(), col(ApiKeyRow.secret_hash) == bindparam("secret_hash")))
+    )
+    if depth >= 1:
+        by = col(OrganizationRow.id) if org_by == "id" else col(OrganizationRow.slug)
+        query = query.outerjoin(OrganizationRow, and_(true(), by == bindparam("org")))
+    if depth >= 2:
+        query = query.outerjoin(
+            AssessmentRow,
+            and_(
+                col(AssessmentRow.id) == bindparam("assessment_id"),
+                col(AssessmentRow.organization_id) == col(OrganizationRow.id),
+            ),
+        ).options(defer(AssessmentRow.score_card))  # type: ignore[arg-type]
+    if depth >= 3:
+        query = query.outerjoin(
+            RespondentRow,
+            and_(
+                col(RespondentRow.id) == bindparam("respondent_id"),
+                col(RespondentRow.assessment_id) == col(AssessmentRow.id),
+            ),
+        )
+    return query.limit(1)
+
+
+def get_api_key_and_failures(
+    *,
+    session: Session,
+    secret_hash: str,
+    address: str,
+    since: datetime,
+    path: tuple[str, ...] = (),
+) -> KeyLookup:
+    """The key holding a secret, if any, the address's failed authentications since `since`,
+    and the rows `path` names (`{org}`, then `{a}` and `{r}` when given), all in one statement.
+
+    So checking the throttle costs a successful request nothing more, and neither does finding
+    what its path names: a request on an assessment reads its key, organization and assessment
+    at once (one statement instead of three).
     """
-    row = session.exec(
-        _KEY_AND_FAILURES,
-        params={"secret_hash": secret_hash, "address": address, "since": since},
-    ).one()
-    return row[1], int(row[0])
+    org_by = None
+    params: dict[str, Any] = {"secret_hash": secret_hash, "address": address, "since": since}
+    if path:
+        org_by = "id" if path[0].startswith("org_") else "slug"
+        names = ("org", "assessment_id", "respondent_id")
+        params.update(zip(names, path, strict=False))
+    row = session.execute(_key_and_path(org_by, len(path)), params).one()
+    return KeyLookup(key=row[1], failures=int(row[0]), path=PathRows(*row[2:]) if path else None)
 
 
 def list_auth_failure_times(*, session: Session, address: str, since: datetime) -> list[datetime]:
@@ -501,7 +560,7 @@ def list_answered_questions(*, session: Session, respondent_id: str) -> list[tup
 
     Two columns of the rows that count for progress (an answer with a comment alone does not).
     """
-    rows = session.execute(_ANSWERED_QUESTIONS, {"respondent_id": respondent_id})
+    rows = session.execute(_ANSWERED_QUESTIONS, {"respondent_id": respondent_id}).all()  # one fetch
     return [(question_id, bool(valued)) for question_id, valued in rows]
 
 

@@ -119,7 +119,9 @@ def sign_in(
     secret = text_of(form, "key").strip()
     address = client_address(request, settings.trusted_proxies)
     try:
-        principal = authenticate(session=session, settings=settings, secret=secret, address=address)
+        principal = authenticate(
+            session=session, settings=settings, secret=secret, address=address
+        ).principal
     except TooManyRequests as throttled:
         return page(
             "sign_in.html",

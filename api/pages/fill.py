@@ -72,7 +72,7 @@ def open_invitation(token: str, request: Request, settings: SettingsDep) -> Resp
         try:
             principal = authenticate(
                 session=session, settings=settings, secret=token, address=address
-            )
+            ).principal
         except TooManyRequests as throttled:
             return page(
                 "message.html",

@@ -343,3 +343,32 @@ def test_trend_and_comparison_over_few_or_many_closed_assessments(
         ),
     )
     checks.done()
+
+
+def test_the_access_check_reads_the_key_and_what_the_path_names_in_one_statement(
+    client: TestClient, admin: Headers, log: StatementLog
+) -> None:
+    """Key, throttle count, organization, assessment and respondent: one statement (issue 13).
+
+    Each request is refused by the access check itself (403 for a reader's write, 404 for an
+    unknown id), so what it reads is what the check reads.
+    """
+    org, owner = new_organization(client, admin)
+    slug = org["slug"]
+    a = new_assessment(client, owner, slug)["id"]
+    r = new_respondent(client, owner, slug, a, "Ana")[0]["id"]
+    reader = new_key(client, owner, slug, "reader")
+    base = f"/v1/organizations/{slug}"
+    cases = [
+        ("PATCH", answers_path(slug, a, r), {"json": {"answers": []}}, 403, "respondent"),
+        ("POST", f"{base}/assessments/{a}/close", {}, 403, "assessment"),
+        ("POST", f"{base}/keys", {"json": {"name": "n", "role": "reader"}}, 403, "organization"),
+        ("GET", f"{base}/assessments/asm_00000000000000000000", {}, 404, "assessment"),
+    ]
+    for method, path, kwargs, status, deepest in cases:
+        statements = count(
+            log, lambda: client.request(method, path, headers=reader, **kwargs), status
+        )
+        reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(reads) == 1, (method, path, reads)
+        assert "api_key" in reads[0] and "auth_failure" in reads[0] and deepest in reads[0]
