@@ -53,14 +53,21 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     So a response is sent only for what is stored (an acknowledged write is never lost), and a
     request that fails saves nothing. A writing method takes the write lock up front (`api.db`).
     A coroutine: opening a session does no I/O (the connection is taken at the first
-    statement), so only the commit, or the rollback of a failed request, goes to a thread.
+    statement), so only the commit, or the rollback of a failed request, goes to a thread
+    (a read's commit on SQLite does not even need that).
     """
     state = request.app.state
-    session = open_session(state.engine if request.method in READ_METHODS else state.writer)
+    reading = request.method in READ_METHODS
+    session = open_session(state.engine if reading else state.writer)
     try:
         yield session
         if session.in_transaction():
-            await run_in_threadpool(session.commit)
+            if reading and state.engine.dialect.name == "sqlite":
+                # A read's end on SQLite is a call into the library that never waits (in WAL
+                # mode a reader holds nothing a writer waits for): not worth a thread's trip.
+                session.commit()
+            else:
+                await run_in_threadpool(session.commit)
     finally:
         if session.in_transaction():
             await run_in_threadpool(session.close)  # a rollback: I/O
