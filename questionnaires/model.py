@@ -102,9 +102,9 @@ class Scale(_Model):
         """The top value of the scale ("fully in place"): the divisor of normalized values."""
         return self.options[-1].value
 
-    @property
+    @cached_property
     def values(self) -> frozenset[int]:
-        """Every value an answer may take."""
+        """Every value an answer may take (made once: each answer written is checked on it)."""
         return frozenset(option.value for option in self.options)
 
 
