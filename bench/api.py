@@ -242,6 +242,19 @@ def copy_rows(source_url: str, target_url: str, blobs: dict[str, tuple[str, byte
             rows = [dict(row._mapping) for row in reading.execute(table.select())]
             if rows:
                 writing.execute(table.insert(), rows)
+                serial = table.c.get("id")
+                if (
+                    target.dialect.name == "postgresql"
+                    and serial is not None
+                    and isinstance(serial.type, sa.Integer)
+                ):
+                    # Rows came with their ids: the sequence must move past them.
+                    writing.execute(
+                        sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"(SELECT max(id) FROM {table.name}))"
+                        )
+                    )
         blob.create(writing)
         writing.execute(
             blob.insert(),
