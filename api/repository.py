@@ -154,13 +154,15 @@ class PathRows(NamedTuple):
 
 
 class KeyLookup(NamedTuple):
+    """What `get_api_key_and_failures` reads in its one statement."""
+
     key: ApiKeyRow | None
     failures: int
     path: PathRows | None  # None: no path was asked for
 
 
 @cache
-def _key_and_path(org_by: str | None, depth: int) -> Any:
+def _key_and_path(org_by: str, depth: int) -> Any:
     """The key lookup's one statement: the address's failure count beside the key holding the
     hash, and the first `depth` rows of the path (`org_by`: "id" or "slug"), each outer-joined
     to a one-row anchor so that every lookup answers one row, found or not."""
@@ -186,7 +188,7 @@ def _key_and_path(org_by: str | None, depth: int) -> Any:
         .outerjoin(ApiKeyRow, and_(true(), col(ApiKeyRow.secret_hash) == bindparam("secret_hash")))
     )
     if depth >= 1:
-        by = col(OrganizationRow.id) if org_by == "id" else col(OrganizationRow.slug)
+        by = col(getattr(OrganizationRow, org_by))
         query = query.outerjoin(OrganizationRow, and_(true(), by == bindparam("org")))
     if depth >= 2:
         query = query.outerjoin(
@@ -222,12 +224,9 @@ def get_api_key_and_failures(
     what its path names: a request on an assessment reads its key, organization and assessment
     at once (one statement instead of three).
     """
-    org_by = None
     params: dict[str, Any] = {"secret_hash": secret_hash, "address": address, "since": since}
-    if path:
-        org_by = "id" if path[0].startswith("org_") else "slug"
-        names = ("org", "assessment_id", "respondent_id")
-        params.update(zip(names, path, strict=False))
+    params.update(zip(("org", "assessment_id", "respondent_id"), path, strict=False))
+    org_by = _organization_named_by(path[0]) if path else "id"
     row = session.execute(_key_and_path(org_by, len(path)), params).one()
     return KeyLookup(key=row[1], failures=int(row[0]), path=PathRows(*row[2:]) if path else None)
 
@@ -362,12 +361,19 @@ def get_api_key(*, session: Session, organization_id: str, key_id: str) -> ApiKe
     ).first()
 
 
-_ORGANIZATION_BY_ID = select(OrganizationRow).where(OrganizationRow.id == bindparam("org"))
-_ORGANIZATION_BY_SLUG = select(OrganizationRow).where(OrganizationRow.slug == bindparam("org"))
+def _organization_named_by(id_or_slug: str) -> str:
+    """The column an organization is named by in a path: its id (`org_...`) or its slug."""
+    return "id" if id_or_slug.startswith("org_") else "slug"
+
+
+_ORGANIZATION_BY = {
+    name: select(OrganizationRow).where(getattr(OrganizationRow, name) == bindparam("org"))
+    for name in ("id", "slug")
+}
 
 
 def get_organization(*, session: Session, id_or_slug: str) -> OrganizationRow | None:
-    query = _ORGANIZATION_BY_ID if id_or_slug.startswith("org_") else _ORGANIZATION_BY_SLUG
+    query = _ORGANIZATION_BY[_organization_named_by(id_or_slug)]
     return session.exec(query, params={"org": id_or_slug}).first()
 
 
