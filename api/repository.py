@@ -161,11 +161,36 @@ class KeyLookup(NamedTuple):
     path: PathRows | None  # None: no path was asked for
 
 
+def _path_joins(org_by: str) -> list[tuple[Any, Any]]:
+    """Each row a path names, with how it joins: `{org}` by `org_by` ("id" or "slug"), `{a}`
+    in that organization, `{r}` in that assessment."""
+    return [
+        (OrganizationRow, and_(true(), col(getattr(OrganizationRow, org_by)) == bindparam("org"))),
+        (
+            AssessmentRow,
+            and_(
+                col(AssessmentRow.id) == bindparam("assessment_id"),
+                col(AssessmentRow.organization_id) == col(OrganizationRow.id),
+            ),
+        ),
+        (
+            RespondentRow,
+            and_(
+                col(RespondentRow.id) == bindparam("respondent_id"),
+                col(RespondentRow.assessment_id) == col(AssessmentRow.id),
+            ),
+        ),
+    ]
+
+
+_PATH_PARAMETERS = ("org", "assessment_id", "respondent_id")  # as `_path_joins` binds them
+
+
 @cache
 def _key_and_path(org_by: str, depth: int) -> Any:
     """The key lookup's one statement: the address's failure count beside the key holding the
-    hash, and the first `depth` rows of the path (`org_by`: "id" or "slug"), each outer-joined
-    to a one-row anchor so that every lookup answers one row, found or not."""
+    hash, and the first `depth` rows of the path, each outer-joined to a one-row anchor so that
+    every lookup answers one row, found or not."""
     failures = (
         select(func.count())
         .select_from(AuthFailureRow)
@@ -175,37 +200,16 @@ def _key_and_path(org_by: str, depth: int) -> Any:
         )
         .scalar_subquery()
     )
-    entities: list[Any] = [ApiKeyRow]
-    if depth >= 1:
-        entities.append(OrganizationRow)
-    if depth >= 2:
-        entities.append(AssessmentRow)
-    if depth >= 3:
-        entities.append(RespondentRow)
+    joins = _path_joins(org_by)[:depth]
     query = (
-        select(failures, *entities)
+        select(failures, ApiKeyRow, *(row for row, _ in joins))
         .select_from(select(literal(1).label("one")).subquery("anchor"))
         .outerjoin(ApiKeyRow, and_(true(), col(ApiKeyRow.secret_hash) == bindparam("secret_hash")))
     )
-    if depth >= 1:
-        by = col(getattr(OrganizationRow, org_by))
-        query = query.outerjoin(OrganizationRow, and_(true(), by == bindparam("org")))
-    if depth >= 2:
-        query = query.outerjoin(
-            AssessmentRow,
-            and_(
-                col(AssessmentRow.id) == bindparam("assessment_id"),
-                col(AssessmentRow.organization_id) == col(OrganizationRow.id),
-            ),
-        ).options(defer(AssessmentRow.score_card))  # type: ignore[arg-type]
-    if depth >= 3:
-        query = query.outerjoin(
-            RespondentRow,
-            and_(
-                col(RespondentRow.id) == bindparam("respondent_id"),
-                col(RespondentRow.assessment_id) == col(AssessmentRow.id),
-            ),
-        )
+    for row, on in joins:
+        query = query.outerjoin(row, on)
+    if depth >= 2:  # the stored score card is read when used (`_ASSESSMENT`)
+        query = query.options(defer(AssessmentRow.score_card))  # type: ignore[arg-type]
     return query.limit(1)
 
 
@@ -225,7 +229,7 @@ def get_api_key_and_failures(
     at once (one statement instead of three).
     """
     params: dict[str, Any] = {"secret_hash": secret_hash, "address": address, "since": since}
-    params.update(zip(("org", "assessment_id", "respondent_id"), path, strict=False))
+    params.update(zip(_PATH_PARAMETERS, path, strict=False))
     org_by = _organization_named_by(path[0]) if path else "id"
     row = session.execute(_key_and_path(org_by, len(path)), params).one()
     return KeyLookup(key=row[1], failures=int(row[0]), path=PathRows(*row[2:]) if path else None)

@@ -99,8 +99,17 @@ def test_organizations_list_newest_first_across_pages(
 
 def test_an_organization_is_found_by_id_or_slug(client: TestClient, admin: dict[str, str]) -> None:
     body, owner = new_organization(client, admin)
-    assert client.get(f"/v1/organizations/{body['id']}", headers=owner).json()["id"] == body["id"]
-    assert client.get(f"/v1/organizations/{body['slug']}", headers=owner).json()["id"] == body["id"]
+    a = new_assessment(client, owner, body["slug"])["id"]
+    r = new_respondent(client, owner, body["slug"], a)[0]["id"]
+    for org in (body["id"], body["slug"]):
+        # Each depth of the lookup that reads the path with the key (`{org}`, `{a}`, `{r}`).
+        assert client.get(f"/v1/organizations/{org}", headers=owner).json()["id"] == body["id"]
+        got = client.get(f"/v1/organizations/{org}/assessments/{a}", headers=owner)
+        assert got.json()["id"] == a
+        answers = client.get(
+            f"/v1/organizations/{org}/assessments/{a}/respondents/{r}/answers", headers=owner
+        )
+        assert answers.status_code == 200
 
 
 def test_patch_changes_only_what_is_given(client: TestClient, admin: dict[str, str]) -> None:
