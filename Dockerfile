@@ -31,7 +31,7 @@ EXPOSE 8000
 
 # GET /v1/health, in Python (no curl here); unhealthy when the database is unreachable.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-m", "api.healthcheck"]
+    CMD ["python", "-m", "api.cli.healthcheck"]
 
 # `opm db upgrade` stops with one line when /data is not writable by uid 10001 (a bind mount's
 # ownership). `opm serve`: uvicorn without its access log, which would write share-link

@@ -8,21 +8,22 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.closed_reports import ClosedReports
-from api.config import Settings, get_settings
-from api.db import make_engine, session_scope, writer
-from api.deps import Clock
-from api.errors import FailedAuthentication, StartupRefused, install_error_handlers
-from api.headers import SecurityHeaders
-from api.hosts import AllowedHosts
-from api.middleware import RequestBody, StartupRefusals
-from api.openapi import contract
+from api.core.config import Settings, get_settings
+from api.core.errors import FailedAuthentication, StartupRefused
+from api.http.deps import Clock
+from api.http.headers import SecurityHeaders
+from api.http.hosts import AllowedHosts
+from api.http.middleware import RequestBody, StartupRefusals
+from api.http.openapi import contract
+from api.http.problems import install_error_handlers
+from api.http.report_responses import ClosedReports
+from api.http.request_log import RequestLog, configure_logging
+from api.http.throttle import failed_authentication_problem
 from api.pages import install_pages
-from api.request_log import RequestLog, configure_logging
 from api.routes import ROUTERS
 from api.services.questionnaires import load_and_register
-from api.tables import utcnow
-from api.throttle import failed_authentication_problem
+from api.storage.db import make_engine, session_scope, writer
+from api.storage.tables import utcnow
 from questionnaires import QuestionnaireFileError
 
 logger = logging.getLogger("api")

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from api.enums import ORGANIZATION_ROLES, AssessmentStatus, KeyRole, PrincipalKind, Rigor
+from api.core.enums import ORGANIZATION_ROLES, AssessmentStatus, KeyRole, PrincipalKind, Rigor
 from questionnaires import (
     BestPractice,
     Domain,

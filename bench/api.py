@@ -53,7 +53,7 @@ if not __package__:
 import httpx
 import sqlalchemy as sa
 
-from api.migrate import upgrade
+from api.storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

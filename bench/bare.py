@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from fastapi import Body, FastAPI, Header, HTTPException, Response
 from sqlalchemy.dialects import postgresql, sqlite
 
-from api.db import make_engine, writer
+from api.storage.db import make_engine, writer
 
 metadata = sa.MetaData()
 answer = sa.Table(

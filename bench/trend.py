@@ -26,13 +26,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import Session
 
-from api import repository
 from api.app import create_app
-from api.config import Settings
-from api.db import writer
-from api.migrate import upgrade
+from api.core.config import Settings
 from api.schemas import AnswerItem
 from api.services import answers, assessments, organizations
+from api.storage import repository
+from api.storage.db import writer
+from api.storage.migrate import upgrade
 
 ADMIN = "bench-admin-secret-0123456789abcdef0123456789"
 RUNS = 30

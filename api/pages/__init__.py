@@ -4,7 +4,7 @@
     /console/...             the PMO runs assessments with a key (`api.pages.console`)
     /assets/...              the one stylesheet and the one script of the pages
 
-Handlers authorize through the scopes of `api.auth` fed by a session cookie, call one use case
+Handlers authorize through the scopes of `api.http.auth` fed by a session cookie, call one use case
 and render a template. An error of a use case or of authorization is a page here, not problem
 JSON: a console page without a session leads to the sign-in page.
 """
@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from api.errors import AppError
+from api.core.errors import AppError
 from api.pages import console, fill
 from api.pages.rendering import ASSETS, page, redirect
 

@@ -15,8 +15,8 @@ from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from api.auth import RespondentScope
-from api.errors import Conflict, Invalid
+from api.core.errors import Conflict, Invalid
+from api.http.auth import RespondentScope
 from api.pages.forms import (
     TypedAnswer,
     answer_items,

@@ -1,6 +1,6 @@
 """The PMO's console (`/console`): sign in with a key, run assessments, see the reports.
 
-Every handler authorizes through the console scopes of `api.auth` (the same classes as the
+Every handler authorizes through the console scopes of `api.http.auth` (the same classes as the
 JSON API's, fed by the session), calls one use case and renders. A reader key's session sees
 every page without the forms that change something; posting one anyway answers 403 as the
 JSON API does. A link or key shown once (an invitation, a share link) is rendered in the
@@ -18,7 +18,11 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from api.auth import (
+from api.core.enums import PrincipalKind, Rigor
+from api.core.errors import FailedAuthentication, Invalid, TooManyRequests, field_problem
+from api.core.principals import Principal
+from api.core.secrets import secret_hash
+from api.http.auth import (
     CONSOLE_COOKIE,
     ConsoleAdmin,
     ConsoleAnswerer,
@@ -38,21 +42,18 @@ from api.auth import (
     authenticate,
     same_origin,
 )
-from api.client_address import client_address
-from api.deps import SessionDep, SettingsDep, get_engine
-from api.enums import PrincipalKind, Rigor
-from api.errors import FailedAuthentication, Invalid, TooManyRequests, field_problem
+from api.http.client_address import client_address
+from api.http.deps import SessionDep, SettingsDep, get_engine
+from api.http.throttle import record_failure
 from api.pages.answering import Face, overview_page, save_section, section_page
 from api.pages.forms import FieldErrors, errors_by_field, text_of
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
-from api.principals import Principal
 from api.render import csv as report_csv
 from api.render import html as report_html
 from api.schemas import OrganizationProfile
-from api.secrets import secret_hash
 from api.services import (
     assessments,
-    console,
+    console_views,
     goals,
     organizations,
     page_sessions,
@@ -60,8 +61,7 @@ from api.services import (
     share_links,
     trend,
 )
-from api.tables import OrganizationRow
-from api.throttle import record_failure
+from api.storage.tables import OrganizationRow
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -112,7 +112,7 @@ def sign_in(
 ) -> Response:
     """Exchange a pasted key for a session: the key itself is never kept in the cookie.
 
-    A wrong key is a failed authentication, throttled like a bearer secret (`api.throttle`).
+    A wrong key is a failed authentication, throttled like a bearer secret (`api.http.throttle`).
     """
     if not same_origin(request, settings):
         return page("sign_in.html", status_code=403, error="This form came from another site.")
@@ -183,7 +183,7 @@ def organizations_list(principal: ConsoleAdmin, session: SessionDep, request: Re
 def assessments_list(
     scope: ConsoleOrganizationReader, session: SessionDep, request: Request
 ) -> Response:
-    listed = console.list_with_progress(session=session, organization=scope.organization)
+    listed = console_views.list_with_progress(session=session, organization=scope.organization)
     return page(
         "console_assessments.html",
         assessments=listed,
@@ -200,7 +200,7 @@ def _new_assessment_page(
     form: FormData | None = None,
     errors: FieldErrors | None = None,
 ) -> Response:
-    choices = console.new_assessment_choices(session=session, organization=organization)
+    choices = console_views.new_assessment_choices(session=session, organization=organization)
     return page(
         "console_new_assessment.html",
         status_code=422 if errors else 200,
@@ -274,7 +274,7 @@ def _assessment_page(
     errors: FieldErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    shown = console.assessment_page(session=session, assessment=scope.assessment)
+    shown = console_views.assessment_page(session=session, assessment=scope.assessment)
     return page(
         "console_assessment.html",
         status_code=status_code,
@@ -402,7 +402,7 @@ def workshop_save(
 def close_confirmation(
     scope: ConsoleAssessmentWriter, session: SessionDep, request: Request
 ) -> Response:
-    shown = console.assessment_page(session=session, assessment=scope.assessment)
+    shown = console_views.assessment_page(session=session, assessment=scope.assessment)
     return page(
         "console_close.html",
         shown=shown,
@@ -468,7 +468,7 @@ def _organization_page(
     form: FormData | None = None,
     status_code: int = 200,
 ) -> Response:
-    shown = console.organization_page(session=session, organization=organization)
+    shown = console_views.organization_page(session=session, organization=organization)
     return page(
         "console_organization.html",
         status_code=status_code,

@@ -2,7 +2,7 @@
 
 `GET /a/{token}` exchanges the invitation token for a session and redirects to `/fill`, so
 that the token leaves the address bar (and, with `Referrer-Policy: no-referrer`, is sent
-nowhere). Every other page authorizes through the respondent scopes of `api.auth` fed by the
+nowhere). Every other page authorizes through the respondent scopes of `api.http.auth` fed by the
 session, and calls the same use cases as the JSON API.
 """
 
@@ -12,7 +12,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.auth import (
+from api.core.enums import PrincipalKind
+from api.core.errors import FailedAuthentication, TooManyRequests
+from api.core.principals import Principal
+from api.core.secrets import secret_hash
+from api.http.auth import (
     FILL_COOKIE,
     FillAnswerer,
     FillPrincipal,
@@ -22,17 +26,13 @@ from api.auth import (
     RespondentScope,
     authenticate,
 )
-from api.client_address import client_address
-from api.db import session_scope
-from api.deps import SessionDep, SettingsDep, get_engine
-from api.enums import PrincipalKind
-from api.errors import FailedAuthentication, TooManyRequests
+from api.http.client_address import client_address
+from api.http.deps import SessionDep, SettingsDep, get_engine
+from api.http.throttle import record_failure
 from api.pages.answering import Face, overview_page, save_section, section_page
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
-from api.principals import Principal
-from api.secrets import secret_hash
 from api.services import assessments, filling, page_sessions
-from api.throttle import record_failure
+from api.storage.db import session_scope
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,7 +59,7 @@ def _face(request: Request, scope: RespondentScope) -> Face:
 def open_invitation(token: str, request: Request, settings: SettingsDep) -> Response:
     """Exchange the invitation token for a session, and leave the token's address at once.
 
-    A wrong token is a failed authentication, throttled like a bearer secret (`api.throttle`).
+    A wrong token is a failed authentication, throttled like a bearer secret (`api.http.throttle`).
     """
     no_referrer = {"Referrer-Policy": "no-referrer"}
     address = client_address(request, settings.trusted_proxies)
@@ -67,7 +67,7 @@ def open_invitation(token: str, request: Request, settings: SettingsDep) -> Resp
     principal: Principal | None = None
     failed: FailedAuthentication | None = None
     secret = None
-    # A session row is written: a writing transaction from the start (`api.db`).
+    # A session row is written: a writing transaction from the start (`api.storage.db`).
     with session_scope(engine, write=True) as session:
         try:
             principal = authenticate(

@@ -14,9 +14,9 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api.errors import AppError, Invalid, field_problem
+from api.core.errors import AppError, Invalid, field_problem
 from api.schemas import AnswerItem
-from api.tables import AnswerRow
+from api.storage.tables import AnswerRow
 
 __all__ = [
     "NOT_APPLICABLE",

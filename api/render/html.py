@@ -15,14 +15,14 @@ from typing import Any
 
 from fastapi.responses import HTMLResponse
 
-from api.enums import Rigor
+from api.core.enums import Rigor
 from api.render import charts
 from api.render.improvement_path import improvement_path
 from api.render.insights import at_a_glance, pmo_notes
 from api.render.jinja import NONE_SHOWN, decimal, environment, evidence_link, percent
 from api.services.reports import Report
 from api.services.trend import Overview
-from api.tables import AnswerRow, RespondentRow
+from api.storage.tables import AnswerRow, RespondentRow
 from questionnaires import Questionnaire
 from scoring import AnyCard, CardParameters, ScoreCard
 

@@ -86,7 +86,7 @@ def evidence_link(evidence: str) -> str | None:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("api", "templates"),
+        loader=PackageLoader("api", "render/templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.auth import (
+from api.core.enums import AssessmentStatus
+from api.core.pagination import Page
+from api.http.auth import (
     Answerer,
     AssessmentReader,
     AssessmentWriter,
@@ -19,10 +21,8 @@ from api.auth import (
     RespondentReader,
     RespondentWriter,
 )
-from api.deps import SessionDep, SettingsDep
-from api.enums import AssessmentStatus
-from api.idempotency import RetryDep
-from api.pagination import Page
+from api.http.deps import SessionDep, SettingsDep
+from api.http.idempotency import RetryDep
 from api.routes.params import Cursor, Limit
 from api.schemas import (
     AnswersPatch,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.auth import AuditReader
-from api.deps import SessionDep
-from api.pagination import Page
+from api.core.pagination import Page
+from api.http.auth import AuditReader
+from api.http.deps import SessionDep
 from api.routes.params import Cursor, Limit
 from api.schemas import AuditEntryPublic
 from api.services import audit

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.auth import PrincipalDep
-from api.deps import SessionDep
+from api.http.auth import PrincipalDep
+from api.http.deps import SessionDep
 from api.schemas import Me
-from api.services import principals as service
+from api.services import me as service
 
 router = APIRouter(prefix="/v1", tags=["principals"])
 

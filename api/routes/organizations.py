@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from api.auth import AdminDep, KeyManager, KeyRevoker, OrganizationReader, OrganizationWriter
-from api.deps import SessionDep
-from api.idempotency import RetryDep
-from api.pagination import Page
+from api.core.pagination import Page
+from api.http.auth import AdminDep, KeyManager, KeyRevoker, OrganizationReader, OrganizationWriter
+from api.http.deps import SessionDep
+from api.http.idempotency import RetryDep
 from api.routes.params import Cursor, Limit
 from api.schemas import (
     KeyCreate,

@@ -6,14 +6,14 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from api import repository
-from api.auth import PrincipalDep
-from api.deps import SessionDep
-from api.errors import problem
-from api.pagination import Page
+from api.core.pagination import Page
+from api.http.auth import PrincipalDep
+from api.http.deps import SessionDep
+from api.http.problems import problem
 from api.routes.params import Cursor, Limit
 from api.schemas import Health, QuestionnaireSummary, QuestionnaireVersionPublic
 from api.services import questionnaires as service
+from api.storage import repository
 from questionnaires import Questionnaire
 
 router = APIRouter(prefix="/v1")

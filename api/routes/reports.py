@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.auth import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
-from api.closed_reports import ClosedReports, etag_matches
-from api.deps import SessionDep
+from api.http.auth import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
+from api.http.deps import SessionDep
+from api.http.report_responses import ClosedReports, etag_matches
 from api.render import csv as report_csv
 from api.render import html
 from api.schemas import Targets, TargetsPut
@@ -95,7 +95,7 @@ async def get_report(
     (self-contained: inline CSS and SVG, no script); `?format=csv` one row per question.
 
     A closed assessment's report, in each format, is made once and carries a strong `ETag`;
-    `If-None-Match` with it answers 304 Not Modified (`api.closed_reports`).
+    `If-None-Match` with it answers 304 Not Modified (`api.http.report_responses`).
     """
     chosen = report_format or negotiate(accept)
     closed: ClosedReports = request.app.state.closed_reports

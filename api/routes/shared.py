@@ -7,12 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.auth import OrganizationReader, OrganizationWriter, ShareLinkRevoker
-from api.client_address import client_address
-from api.deps import SessionDep, SettingsDep
-from api.errors import NotFound, problem
-from api.idempotency import RetryDep
-from api.pagination import Page
+from api.core.errors import NotFound
+from api.core.pagination import Page
+from api.http.auth import OrganizationReader, OrganizationWriter, ShareLinkRevoker
+from api.http.client_address import client_address
+from api.http.deps import SessionDep, SettingsDep
+from api.http.idempotency import RetryDep
+from api.http.problems import problem
 from api.render import html
 from api.routes.params import Cursor, Limit
 from api.schemas import ShareLinkCreate, ShareLinkCreated, ShareLinkPublic
@@ -40,7 +41,7 @@ def create_share_link(
     `Idempotency-Key` answers `url: null` (create another link).
     """
     # Without OPM_PUBLIC_URL, the request's own address: a host named in OPM_ALLOWED_HOSTS
-    # (`api.hosts`), never one a client made up.
+    # (`api.http.hosts`), never one a client made up.
     base_url = settings.public_url or str(request.base_url)
 
     def create() -> ShareLinkCreated:

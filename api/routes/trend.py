@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.auth import OrganizationReader
-from api.deps import SessionDep
-from api.openapi import problems
+from api.http.auth import OrganizationReader
+from api.http.deps import SessionDep
+from api.http.openapi import problems
 from api.schemas import ComparisonReport, Trend
 from api.services import trend
 

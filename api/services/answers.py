@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api import repository
-from api.errors import Invalid, field_problem
+from api.core.errors import Invalid, field_problem
 from api.schemas import (
     MAX_ANSWERS_PER_REQUEST,
     MAX_COMMENT,
@@ -27,7 +26,8 @@ from api.services.assessments import (
     questionnaire_of,
     questions_in_scope,
 )
-from api.tables import AssessmentRow, RespondentRow, utcnow
+from api.storage import repository
+from api.storage.tables import AssessmentRow, RespondentRow, utcnow
 from questionnaires import Question, Questionnaire
 
 __all__ = [

@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api import repository
-from api.enums import AssessmentStatus, Rigor
-from api.errors import Conflict, Invalid, NotFound, field_problem
-from api.pagination import Page, decode_cursor, keyset_page
-from api.principals import Actor
+from api.core.enums import AssessmentStatus, Rigor
+from api.core.errors import Conflict, Invalid, NotFound, field_problem
+from api.core.pagination import Page, decode_cursor, keyset_page
+from api.core.principals import Actor
+from api.core.secrets import RESPONDENT_PREFIX, new_id, new_secret, secret_hash
 from api.schemas import (
     AssessmentPublic,
     AssessmentQuestionnaire,
@@ -30,12 +30,12 @@ from api.schemas import (
     RespondentPublic,
     TokenIssued,
 )
-from api.secrets import RESPONDENT_PREFIX, new_id, new_secret, secret_hash
 from api.services import goals
 from api.services.audit import AuditAction, record
 from api.services.lookup import get_or_not_found
 from api.services.questionnaires import StoredQuestionnaire, get_questionnaire
-from api.tables import (
+from api.storage import repository
+from api.storage.tables import (
     AnswerHistoryRow,
     AnswerRow,
     AssessmentRow,

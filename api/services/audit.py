@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api import repository
-from api.db import session_scope
-from api.pagination import Page, decode_cursor, keyset_page
-from api.principals import Actor
+from api.core.pagination import Page, decode_cursor, keyset_page
+from api.core.principals import Actor
+from api.core.secrets import new_id
 from api.schemas import AuditEntryPublic
-from api.secrets import new_id
-from api.tables import AuditEntryRow, OrganizationRow, utcnow
+from api.storage import repository
+from api.storage.db import session_scope
+from api.storage.tables import AuditEntryRow, OrganizationRow, utcnow
 
 __all__ = ["COMMAND_LINE", "AuditAction", "list_entries", "record", "record_apart"]
 

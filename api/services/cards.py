@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from api.schemas import CardHeadline
 from api.services.questionnaires import get_questionnaire
-from api.tables import AssessmentRow
+from api.storage.tables import AssessmentRow
 from questionnaires import Questionnaire
 from scoring import SCORING_VERSION, ScoreCard, read_card, rescore
 from scoring.card_v1 import ScoreCardV1

@@ -27,9 +27,9 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api import repository
-from api.enums import AssessmentStatus
-from api.principals import Actor
+from api.core.enums import AssessmentStatus
+from api.core.principals import Actor
+from api.core.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
 from api.schemas import (
     AnswerChangePart,
     AnswerPart,
@@ -41,10 +41,10 @@ from api.schemas import (
     RespondentPart,
     TargetPart,
 )
-from api.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
 from api.services.audit import AuditAction, record_apart
 from api.services.organizations import get_organization
-from api.tables import (
+from api.storage import repository
+from api.storage.tables import (
     AnswerHistoryRow,
     AnswerRow,
     AssessmentRow,

@@ -13,12 +13,12 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from api import repository
-from api.enums import AssessmentStatus
-from api.errors import NotFound
+from api.core.enums import AssessmentStatus
+from api.core.errors import NotFound
 from api.schemas import Progress
 from api.services.assessments import progress_of, progress_over, questionnaire_of
-from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
+from api.storage import repository
+from api.storage.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
 from questionnaires import BestPractice, Domain, Questionnaire
 from scoring import practices_in_scope
 

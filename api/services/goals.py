@@ -17,14 +17,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api import repository
-from api.errors import Invalid, NotFound, field_problem
-from api.principals import Actor
+from api.core.errors import Invalid, NotFound, field_problem
+from api.core.principals import Actor
 from api.schemas import Goal, OrganizationSummary, Targets
 from api.services.audit import AuditAction, record
 from api.services.cards import CardReader
 from api.services.questionnaires import get_questionnaire
-from api.tables import AssessmentRow, OrganizationRow, TargetRow, utcnow
+from api.storage import repository
+from api.storage.tables import AssessmentRow, OrganizationRow, TargetRow, utcnow
 from scoring import AnyCard
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Finding a row named by a client-given id, or answering 404 (`NotFound`).
 
-An id that cannot be one of its kind (`api.secrets.is_id`; an organization is also named by
+An id that cannot be one of its kind (`api.core.secrets.is_id`; an organization is also named by
 its slug) is not looked up at all: it is simply unknown, whatever it holds.
 """
 
@@ -10,9 +10,9 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from api.errors import NotFound
+from api.core.errors import NotFound
+from api.core.secrets import is_id
 from api.schemas import SLUG_PATTERN
-from api.secrets import is_id
 
 __all__ = ["get_or_not_found", "well_formed"]
 

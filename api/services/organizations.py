@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from api import repository
-from api.enums import ORGANIZATION_ROLES, KeyRole
-from api.errors import Conflict, Invalid
-from api.pagination import Page, decode_cursor, keyset_page
-from api.principals import Actor
+from api.core.enums import ORGANIZATION_ROLES, KeyRole
+from api.core.errors import Conflict, Invalid
+from api.core.pagination import Page, decode_cursor, keyset_page
+from api.core.principals import Actor
+from api.core.secrets import KEY_PREFIX, new_id, new_secret, secret_hash, shown_prefix
 from api.schemas import (
     KeyCreated,
     KeyPublic,
@@ -22,10 +22,10 @@ from api.schemas import (
     OrganizationProfile,
     OrganizationPublic,
 )
-from api.secrets import KEY_PREFIX, new_id, new_secret, secret_hash, shown_prefix
 from api.services.audit import COMMAND_LINE, AuditAction, record
 from api.services.lookup import get_or_not_found
-from api.tables import ApiKeyRow, OrganizationRow, utcnow
+from api.storage import repository
+from api.storage.tables import ApiKeyRow, OrganizationRow, utcnow
 
 __all__ = [
     "create_admin_key",

@@ -16,12 +16,12 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from api import repository
-from api.enums import PrincipalKind
-from api.principals import Principal
-from api.secrets import new_secret, secret_hash
+from api.core.enums import PrincipalKind
+from api.core.principals import Principal
+from api.core.secrets import new_secret, secret_hash
 from api.services import audit
-from api.tables import PageSessionRow, utcnow
+from api.storage import repository
+from api.storage.tables import PageSessionRow, utcnow
 
 __all__ = [
     "CONSOLE_LIFETIME",

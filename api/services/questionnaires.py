@@ -11,11 +11,11 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from api import repository
-from api.errors import NotFound, StartupRefused
-from api.pagination import Page, paginate_sorted
+from api.core.errors import NotFound, StartupRefused
+from api.core.pagination import Page, paginate_sorted
 from api.schemas import QuestionnaireSummary, QuestionnaireVersionPublic
-from api.tables import QuestionnaireVersionRow, utcnow
+from api.storage import repository
+from api.storage.tables import QuestionnaireVersionRow, utcnow
 from questionnaires import (
     LoadedQuestionnaire,
     Questionnaire,
@@ -171,7 +171,7 @@ def load_and_register(*, session: Session, extra_directories: list[Path]) -> int
 
 # Parsed questionnaires by content hash. A stored version never changes, so this cache cannot
 # make one process answer differently from another; it only saves re-validating the content.
-# The rows come without their content (`api.repository`): `row.content` reads it on a miss.
+# The rows come without their content (`api.storage.repository`): `row.content` reads it on a miss.
 _parsed: dict[str, Questionnaire] = {}
 
 

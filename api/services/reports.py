@@ -14,8 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api import repository
-from api.enums import AssessmentStatus
+from api.core.enums import AssessmentStatus
 from api.schemas import Goal, OrganizationSummary
 from api.services import goals
 from api.services.assessments import (
@@ -23,7 +22,8 @@ from api.services.assessments import (
     questionnaire_of,
 )
 from api.services.questionnaires import StoredQuestionnaire
-from api.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
+from api.storage import repository
+from api.storage.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
 from scoring import AnswerLike, AnyCard, read_card, score
 
 __all__ = [

@@ -16,19 +16,19 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api import repository
-from api.db import session_scope
-from api.enums import AssessmentStatus
-from api.errors import Invalid, NotFound, field_problem
-from api.pagination import Page, decode_cursor, keyset_page
-from api.principals import Actor
+from api.core.enums import AssessmentStatus
+from api.core.errors import Invalid, NotFound, field_problem
+from api.core.pagination import Page, decode_cursor, keyset_page
+from api.core.principals import Actor
+from api.core.secrets import SHARE_PREFIX, new_id, new_secret, secret_hash
 from api.schemas import ShareLinkCreated, ShareLinkPublic
-from api.secrets import SHARE_PREFIX, new_id, new_secret, secret_hash
 from api.services.assessments import get_assessment
 from api.services.audit import AuditAction, record
 from api.services.lookup import get_or_not_found
 from api.services.questionnaires import versions_of
-from api.tables import AssessmentRow, OrganizationRow, ShareLinkRow, utcnow
+from api.storage import repository
+from api.storage.db import session_scope
+from api.storage.tables import AssessmentRow, OrganizationRow, ShareLinkRow, utcnow
 
 __all__ = [
     "SharedTarget",

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from api import repository
-from api.enums import AssessmentStatus
-from api.errors import Conflict
+from api.core.enums import AssessmentStatus
+from api.core.errors import Conflict
 from api.schemas import (
     CardHeadline,
     ComparedAssessment,
@@ -30,7 +29,8 @@ from api.services import goals
 from api.services.assessments import get_assessment, questionnaire_of
 from api.services.cards import CardReader
 from api.services.questionnaires import get_questionnaire, versions_of
-from api.tables import AssessmentRow, OrganizationRow
+from api.storage import repository
+from api.storage.tables import AssessmentRow, OrganizationRow
 from questionnaires import Questionnaire
 from scoring import compare, read_card, related
 

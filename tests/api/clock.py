@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from api.tables import utcnow
+from api.storage.tables import utcnow
 
 
 class FakeClock:

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from api.app import create_app
-from api.config import Settings
-from api.migrate import upgrade
+from api.core.config import Settings
+from api.storage.migrate import upgrade
 
 from ..samples import DATA
 from .databases import ADMIN_KEY, ENGINES, empty_postgres, scratch_postgres

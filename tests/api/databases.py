@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-from api.db import make_engine
+from api.storage.db import make_engine
 
 POSTGRES_URL = os.environ.get("OPM_TEST_POSTGRES_URL")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -39,7 +39,7 @@ def scratch_postgres(name: str) -> Iterator[str]:
 
 def empty_postgres(url: str) -> None:
     """Empty every table of a migrated PostgreSQL database, in one statement."""
-    import api.tables  # noqa: F401 - the tables to empty
+    import api.storage.tables  # noqa: F401 - the tables to empty
 
     names = ", ".join(table.name for table in SQLModel.metadata.sorted_tables)
     engine = make_engine(url)

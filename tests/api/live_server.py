@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import uvicorn
 
 from api.app import create_app
-from api.config import Settings
+from api.core.config import Settings
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, select, text
 
-from api.tables import AnswerHistoryRow, AnswerRow
+from api.storage.tables import AnswerHistoryRow, AnswerRow
 
 from .factories import (
     Headers,

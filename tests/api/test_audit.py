@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.config import Settings
+from api.core.config import Settings
 
 from .factories import (
     Headers,

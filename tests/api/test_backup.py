@@ -12,9 +12,9 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from api.cli import app as cli
-from api.config import get_settings
-from api.migrate import upgrade
+from api.cli.main import app as cli
+from api.core.config import get_settings
+from api.storage.migrate import upgrade
 
 COMMITTED = 500
 

@@ -22,10 +22,10 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from api.config import Settings
-from api.db import make_engine
-from api.migrate import upgrade
+from api.core.config import Settings
 from api.render.charts import decimal, percent
+from api.storage.db import make_engine
+from api.storage.migrate import upgrade
 from questionnaires import builtin_directory, load_file
 from scoring import ScoreCard, read_card
 

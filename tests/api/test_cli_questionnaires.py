@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
+from api.cli.main import app
 
 from ..samples import BROKEN, DATA, GOOD, SHORT_FORM
 
@@ -37,7 +37,7 @@ def test_cli_schema_prints_the_json_schema_of_the_format() -> None:
 
 
 def test_cli_list_shows_configured_questionnaires(monkeypatch: pytest.MonkeyPatch) -> None:
-    from api.config import get_settings
+    from api.core.config import get_settings
 
     monkeypatch.setenv("OPM_QUESTIONNAIRE_DIRS", str(DATA))
     get_settings.cache_clear()

@@ -1,6 +1,6 @@
 """A closed assessment's report is made once per format and served with a strong ETag.
 
-`api.closed_reports`: the bytes never change once closed, so they are kept (bounded) and
+`api.http.report_responses`: the bytes never change once closed, so they are kept (bounded) and
 `If-None-Match` answers 304. Nothing a client sees may differ from a report made afresh.
 """
 
@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from api.app import create_app
-from api.closed_reports import Artifact, ClosedReports, etag_matches
-from api.config import Settings
-from api.enums import AssessmentStatus
-from api.tables import AssessmentRow, OrganizationRow
+from api.core.config import Settings
+from api.core.enums import AssessmentStatus
+from api.http.report_responses import Artifact, ClosedReports, etag_matches
+from api.storage.tables import AssessmentRow, OrganizationRow
 
 from .factories import Headers, scored_assessment
 

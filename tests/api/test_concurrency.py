@@ -26,11 +26,11 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from api import repository
-from api.config import Settings
-from api.db import make_engine
+from api.core.config import Settings
 from api.services.assessments import lock_assessment
-from api.tables import AnswerHistoryRow, AnswerRow, AssessmentRow
+from api.storage import repository
+from api.storage.db import make_engine
+from api.storage.tables import AnswerHistoryRow, AnswerRow, AssessmentRow
 from questionnaires import load_file
 from scoring import Answer, score
 

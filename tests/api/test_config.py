@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from api.app import create_app
-from api.config import Settings
+from api.core.config import Settings
 
 from .databases import ADMIN_KEY
 
@@ -70,7 +70,7 @@ def test_an_empty_admin_key_means_none() -> None:
 
 
 def test_both_admin_keys_of_a_rotation_work_and_no_other(tmp_path: Path) -> None:
-    from api.migrate import upgrade
+    from api.storage.migrate import upgrade
 
     url = f"sqlite:///{tmp_path}/opm.db"
     upgrade(url)

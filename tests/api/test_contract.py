@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.app import create_app
-from api.config import Settings
+from api.core.config import Settings
 
 from ..samples import DATA
 from .databases import ADMIN_KEY

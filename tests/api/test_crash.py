@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from api.config import Settings
+from api.core.config import Settings
 
 from ..samples import TEST_Q_QUESTIONS
 from .databases import ADMIN_KEY

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from api.data_folder import sqlite_file, unwritable_database
+from api.cli.data_folder import sqlite_file, unwritable_database
 
 ROOT = Path(__file__).parents[2]
 BIN = Path(sys.executable).parent
@@ -38,7 +38,10 @@ def host_folder() -> Iterator[Path]:
 
 def _check_as(uid: int, database_url: str) -> str:
     """What `unwritable_database` says when run by `uid` (root may become anyone)."""
-    code = "import sys; from api.data_folder import unwritable_database as u; print(u(sys.argv[1]))"
+    code = (
+        "import sys; from api.cli.data_folder import unwritable_database as u; "
+        "print(u(sys.argv[1]))"
+    )
     done = subprocess.run(
         [SYSTEM_PYTHON, "-c", code, database_url],
         cwd=ROOT,

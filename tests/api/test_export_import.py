@@ -20,9 +20,9 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from api.app import create_app
-from api.cli import app as cli
-from api.config import Settings, get_settings
-from api.db import make_engine
+from api.cli.main import app as cli
+from api.core.config import Settings, get_settings
+from api.storage.db import make_engine
 
 from ..samples import DATA
 from .databases import ADMIN_KEY

@@ -9,8 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.config import Settings
+from api.core.config import Settings
 from api.services.questionnaires import QuestionnaireChanged
+from api.storage.db import make_engine
+from api.storage.migrate import upgrade
 
 from ..samples import DATA
 
@@ -27,14 +29,10 @@ def test_health_answers_503_when_the_database_is_unreachable(tmp_path: Path) -> 
         questionnaire_dirs=[],
         allowed_hosts=["testserver"],
     )
-    from api.migrate import upgrade
-
     upgrade(settings.database_url)
     with TestClient(create_app(settings)) as client:
         client.app.state.engine.dispose()  # type: ignore[attr-defined]
-        client.app.state.engine = __import__("api.db").db.make_engine(  # type: ignore[attr-defined]
-            "postgresql+psycopg://nobody@127.0.0.1:1/none"
-        )
+        client.app.state.engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
         response = client.get("/v1/health")
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"

@@ -1,4 +1,4 @@
-"""The image's HEALTHCHECK, `python -m api.healthcheck`, against a served app (issue 14)."""
+"""The image's HEALTHCHECK, `python -m api.cli.healthcheck`, against a served app (issue 14)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from api.config import Settings
-from api.healthcheck import health_host, healthy
-from api.migrate import upgrade
+from api.cli.healthcheck import health_host, healthy
+from api.core.config import Settings
+from api.storage.migrate import upgrade
 
 from .live_server import serve
 
@@ -48,7 +48,7 @@ def test_a_served_app_is_healthy_and_a_refused_host_or_no_server_is_not(tmp_path
 def test_the_image_checks_its_health_in_python() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert re.search(
-        r'^HEALTHCHECK .*\\\n\s+CMD \["python", "-m", "api.healthcheck"\]$', dockerfile, re.M
+        r'^HEALTHCHECK .*\\\n\s+CMD \["python", "-m", "api.cli.healthcheck"\]$', dockerfile, re.M
     )
 
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import Strict
 
-from api.db import make_engine
 from api.schemas import Input
+from api.storage.db import make_engine
 
 from .factories import (
     Headers,

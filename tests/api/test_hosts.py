@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from api.app import create_app
-from api.config import Settings
+from api.core.config import Settings
 
 from .factories import Headers, new_share_link, scored_assessment
 

@@ -26,7 +26,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.config import Settings
+from api.core.config import Settings
 from api.pages import is_page_path
 
 from ..samples import DATA

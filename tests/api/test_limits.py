@@ -8,12 +8,12 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api import repository
 from api.app import create_app
-from api.config import Settings
-from api.db import session_scope
-from api.secrets import new_id
-from api.tables import AnswerRow, RespondentRow, utcnow
+from api.core.config import Settings
+from api.core.secrets import new_id
+from api.storage import repository
+from api.storage.db import session_scope
+from api.storage.tables import AnswerRow, RespondentRow, utcnow
 
 from .factories import Headers, new_assessment, new_organization, new_respondent
 

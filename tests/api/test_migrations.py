@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
-import api.tables  # noqa: F401 - the models to compare with
+import api.storage.tables  # noqa: F401 - the models to compare with
 from api.app import create_app
-from api.config import Settings
-from api.db import make_engine
-from api.migrate import downgrade, upgrade
+from api.core.config import Settings
+from api.storage.db import make_engine
+from api.storage.migrate import downgrade, upgrade
 from questionnaires import load_file
 
 from ..samples import DATA, TEST_Q_QUESTIONS

@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
 from typer.testing import CliRunner
 
-from api.cli import app as cli
-from api.config import Settings, get_settings
-from api.secrets import secret_hash
-from api.tables import utcnow
+from api.cli.main import app as cli
+from api.core.config import Settings, get_settings
+from api.core.secrets import secret_hash
+from api.storage.tables import utcnow
 
 from .factories import bearer, created, new_assessment, new_key, new_organization, new_respondent
 
@@ -238,7 +238,7 @@ def test_cli_creates_an_admin_key_that_works(
 ) -> None:
     import pytest
 
-    from api.config import get_settings
+    from api.core.config import get_settings
 
     assert isinstance(monkeypatch, pytest.MonkeyPatch)
     monkeypatch.setenv("OPM_DATABASE_URL", settings.database_url)  # type: ignore[attr-defined]

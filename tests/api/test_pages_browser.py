@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from api.config import Settings
-from api.migrate import upgrade
+from api.core.config import Settings
+from api.storage.migrate import upgrade
 
 from ..samples import DATA
 from .databases import ADMIN_KEY

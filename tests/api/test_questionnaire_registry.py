@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.config import Settings
-from api.errors import StartupRefused
+from api.core.config import Settings
+from api.core.errors import StartupRefused
 from api.services.questionnaires import ShortFormBroken
 from questionnaires import content_hash, load_file
 

@@ -24,10 +24,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from starlette.types import Scope
 
-from api.db import make_engine
-from api.migrate import upgrade
-from api.request_log import redacted_path
-from api.secrets import SHOWN_PREFIX_LENGTH
+from api.core.secrets import SHOWN_PREFIX_LENGTH
+from api.http.request_log import redacted_path
+from api.storage.db import make_engine
+from api.storage.migrate import upgrade
 
 from ..samples import DATA
 from .databases import ADMIN_KEY

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.config import Settings
-from api.db import make_engine
+from api.core.config import Settings
+from api.storage.db import make_engine
 
 from .databases import ADMIN_KEY
 from .factories import bearer

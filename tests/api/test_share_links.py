@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from api.app import create_app
-from api.config import Settings
+from api.core.config import Settings
+from api.core.secrets import secret_hash
 from api.render.html import CONTENT_SECURITY_POLICY
-from api.secrets import secret_hash
 
 from .factories import (
     Headers,

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, event
 from starlette.requests import Request
 
 from api.app import create_app
-from api.client_address import client_address
-from api.config import Settings
+from api.core.config import Settings
+from api.http.client_address import client_address
 
 from .clock import FakeClock
 from .factories import Headers, bearer, new_organization

@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlmodel import Session
 
-from api.config import get_settings
-from api.db import make_engine, session_scope
-from api.enums import ORGANIZATION_ROLES, KeyRole
+from api.core.config import get_settings
+from api.core.enums import ORGANIZATION_ROLES, KeyRole
 from api.schemas import MAX_KEY_DAYS
+from api.storage.db import make_engine, session_scope
 from questionnaires import (
     LoadedQuestionnaire,
     Questionnaire,
@@ -50,7 +50,7 @@ def database_session(*, write: bool = True) -> Iterator[Session]:
 
 def _ensure_writable(database_url: str) -> None:
     """Stop with one line when the SQLite database cannot be written (a mount's ownership)."""
-    from api.data_folder import unwritable_database
+    from api.cli.data_folder import unwritable_database
 
     problem = unwritable_database(database_url)
     if problem is not None:
@@ -83,13 +83,13 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from api.db import is_sqlite
+    from api.storage.db import is_sqlite
 
     settings = get_settings()
     _ensure_writable(settings.database_url)
     if settings.admin_key is None:
         typer.echo("No OPM_ADMIN_KEY set: get an admin key with `opm key create --admin`.")
-    # Our own request log (`api.request_log`) replaces uvicorn's, which writes secret paths.
+    # Our own request log (`api.http.request_log`) replaces uvicorn's, which writes secret paths.
     if workers == 1:
         uvicorn.run(create_app(), host=host, port=port, access_log=False)
         return
@@ -112,7 +112,7 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply the database migrations (creates the schema on a new database)."""
-    from api.migrate import upgrade
+    from api.storage.migrate import upgrade
 
     database_url = get_settings().database_url
     _ensure_writable(database_url)
@@ -126,7 +126,7 @@ def db_backup(
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Copy the SQLite database, live, into FILE: one consistent snapshot (PostgreSQL: pg_dump)."""
-    from api import backup
+    from api.cli import backup
 
     try:
         source = backup.backup(database_url=get_settings().database_url, target=file, force=force)
@@ -144,7 +144,7 @@ def db_restore(
     ] = False,
 ) -> None:
     """Replace the SQLite database with a backup; refused if it holds data, unless --force."""
-    from api import backup
+    from api.cli import backup
 
     try:
         revision = backup.restore(
@@ -232,7 +232,7 @@ def org_create(
     slug: Annotated[str | None, typer.Option(help="URL name; made from NAME when omitted.")] = None,
 ) -> None:
     """Create an organization and print its first (owner) key, shown only once."""
-    from api.errors import AppError
+    from api.core.errors import AppError
     from api.services import organizations
     from api.services.audit import COMMAND_LINE
 
@@ -261,7 +261,7 @@ def key_create(
     ] = None,
 ) -> None:
     """Create a key and print its secret, shown only once (and when it expires, if it does)."""
-    from api.errors import AppError
+    from api.core.errors import AppError
     from api.services import organizations
 
     if admin == (org is not None):
@@ -327,7 +327,7 @@ def export_organization(
     (tokens are re-issued after an import). The audit trail is included, and the export is
     recorded in it.
     """
-    from api.errors import AppError
+    from api.core.errors import AppError
     from api.services import exports
     from api.services.audit import COMMAND_LINE
 

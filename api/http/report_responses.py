@@ -23,9 +23,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from api.enums import AssessmentStatus
+from api.core.enums import AssessmentStatus
 from api.schemas import OrganizationSummary
-from api.tables import AssessmentRow, OrganizationRow
+from api.storage.tables import AssessmentRow, OrganizationRow
 
 __all__ = ["MAX_BYTES", "Artifact", "ClosedReports", "etag_matches"]
 

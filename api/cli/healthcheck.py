@@ -1,4 +1,4 @@
-"""`python -m api.healthcheck`: the image's HEALTHCHECK (the slim base has no curl).
+"""`python -m api.cli.healthcheck`: the image's HEALTHCHECK (the slim base has no curl).
 
 Asks `GET /v1/health` of the server in this container and exits 0 when it answers 200, 1 on
 anything else (503 when the database is unreachable, no answer, a timeout). The request names

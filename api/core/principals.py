@@ -1,6 +1,6 @@
 """Who is calling and what each role may do: plain values, free of the HTTP edge.
 
-`api.auth` finds the principal of a request and checks its rights; use cases take a
+`api.http.auth` finds the principal of a request and checks its rights; use cases take a
 `Principal` as an argument without importing the HTTP layer.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from api.enums import KeyRole, PrincipalKind
+from api.core.enums import KeyRole, PrincipalKind
 
 __all__ = ["RIGHTS", "Action", "Actor", "Principal"]
 
@@ -48,9 +48,9 @@ class Principal:
     assessment_id: str | None = None  # a respondent's only
     respondent_id: str | None = None
     # A key's `last_used_at` as read when authenticating: recording a use is due only when it
-    # is older than the resolution (`api.auth`), so most requests write nothing.
+    # is older than the resolution (`api.http.auth`), so most requests write nothing.
     last_used_at: datetime | None = None
-    address: str | None = None  # where the request came from (`api.client_address`)
+    address: str | None = None  # where the request came from (`api.http.client_address`)
 
     def may(self, action: Action) -> bool:
         """Whether the principal's role grants `action` (a respondent's grants nothing)."""

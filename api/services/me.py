@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from api import repository
-from api.enums import PrincipalKind
-from api.principals import Principal
+from api.core.enums import PrincipalKind
+from api.core.principals import Principal
 from api.schemas import Me, QuestionnaireRef
+from api.storage import repository
 
 __all__ = [
     "describe",

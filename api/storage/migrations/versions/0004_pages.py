@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import api.enums
-import api.tables
+import api.core.enums
+import api.storage.tables
 
 revision: str = "0004"
 down_revision: str | None = "0002"
@@ -30,13 +30,13 @@ def upgrade() -> None:
         sa.Column("id_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column(
             "principal_kind",
-            api.tables.EnumText(api.enums.PrincipalKind, 16),
+            api.storage.tables.EnumText(api.core.enums.PrincipalKind, 16),
             nullable=False,
         ),
         sa.Column("principal_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("credential_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", api.tables.UTCDateTime(), nullable=False),
-        sa.Column("expires_at", api.tables.UTCDateTime(), nullable=False),
+        sa.Column("created_at", api.storage.tables.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", api.storage.tables.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id_hash"),
     )
     with op.batch_alter_table("page_session") as batch:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import api.tables  # noqa: F401 - registers the tables on SQLModel.metadata
-from api.db import make_engine
+import api.storage.tables  # noqa: F401 - registers the tables on SQLModel.metadata
+from api.storage.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -4,7 +4,7 @@
 - A body that is not valid JSON must answer 400 only after authentication, visibility,
   permission and state have had their say (steps 1 to 4); FastAPI would parse it first. So
   the malformed body is replaced by JSON `null`, flagged in the request state, and the
-  validation error it then causes is answered 400 (`api.errors`).
+  validation error it then causes is answered 400 (`api.core.errors`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import MALFORMED_JSON, StartupRefused, problem
+from api.core.errors import StartupRefused
+from api.http.problems import MALFORMED_JSON, problem
 
 
 def _is_json(content_type: bytes) -> bool:

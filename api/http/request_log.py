@@ -3,7 +3,7 @@
 Uvicorn's access log is off (`opm serve`, the Dockerfile): it writes each request's path, and
 a share link's path is its secret. Here a line names the method, the path with every secret
 cut to its prefix, the route's template, the status, the duration and a request id (also sent
-back as `X-Request-ID`, and named in the error lines of `api.errors`). A path segment or query
+back as `X-Request-ID`, and named in the error lines of `api.core.errors`). A path segment or query
 value is a secret when a route names it so (`{token}`), when it starts like one of ours
 (`opmk_`, `opmr_`, `opms_`), or when it is as long as a secret: what a person mistyped into a
 path is cut rather than logged whole. No header and no body is ever logged.
@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, unquote, urlencode
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.secrets import KEY_PREFIX, RESPONDENT_PREFIX, SHARE_PREFIX, SHOWN_PREFIX_LENGTH
+from api.core.secrets import KEY_PREFIX, RESPONDENT_PREFIX, SHARE_PREFIX, SHOWN_PREFIX_LENGTH
 
 logger = logging.getLogger("api.requests")
 

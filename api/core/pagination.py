@@ -11,7 +11,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from api.errors import Invalid
+from api.core.errors import Invalid
 
 T = TypeVar("T")
 

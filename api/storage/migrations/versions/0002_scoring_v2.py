@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import api.tables
+import api.storage.tables
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -25,7 +25,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("assessment") as batch:
-        batch.add_column(sa.Column("scope", api.tables.JSONText(), nullable=True))
+        batch.add_column(sa.Column("scope", api.storage.tables.JSONText(), nullable=True))
         batch.add_column(
             sa.Column("seeded_from", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True)
         )
@@ -49,7 +49,7 @@ def upgrade() -> None:
             },
         )
     with op.batch_alter_table("assessment") as batch:
-        batch.alter_column("scope", existing_type=api.tables.JSONText(), nullable=False)
+        batch.alter_column("scope", existing_type=api.storage.tables.JSONText(), nullable=False)
     with op.batch_alter_table("respondent") as batch:
         batch.alter_column(
             "token_hash", existing_type=sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True

@@ -25,9 +25,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from api import repository
-from api.db import session_scope
-from api.errors import FailedAuthentication, TooManyRequests, app_problem
+from api.core.errors import FailedAuthentication, TooManyRequests
+from api.http.problems import app_problem
+from api.storage import repository
+from api.storage.db import session_scope
 
 __all__ = ["WINDOW", "ensure_not_throttled", "failed_authentication_problem", "record_failure"]
 

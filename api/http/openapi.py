@@ -4,8 +4,8 @@ Which problems an operation can answer follows from what it is made of, read onc
 route's dependencies, so that a new route is declared the day it is added:
 
     503  every operation (the database is unreachable)
-    401  an operation that needs a secret, and 429 (a throttled address, `api.throttle`)
-    403  one behind a scope or admin dependency (`api.auth`): visible but not allowed
+    401  an operation that needs a secret, and 429 (a throttled address, `api.http.throttle`)
+    403  one behind a scope or admin dependency (`api.http.auth`): visible but not allowed
     404  one with a path parameter: unknown, or another organization's
     400, 413, 422  one with a body (malformed JSON, too large, invalid); 422 with query too
     409  a retried creation (`Idempotency-Key` in use), a write on an assessment or respondent
@@ -24,15 +24,15 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from api.auth import (
+from api.http.auth import (
     BEARER,
     AssessmentAccess,
     OrganizationAccess,
     RespondentAccess,
     require_admin,
 )
-from api.errors import PROBLEM_JSON
-from api.idempotency import get_retry
+from api.http.idempotency import get_retry
+from api.http.problems import PROBLEM_JSON
 from api.schemas import Problem
 
 __all__ = ["PROBLEMS", "contract", "derived_problems", "problems"]

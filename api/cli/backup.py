@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from api.db import BUSY_TIMEOUT_MS
+from api.storage.db import BUSY_TIMEOUT_MS
 
 # What a database holds before anyone used it: its schema version and the questionnaire files
 # it registered at start.

@@ -27,9 +27,9 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from api.enums import AssessmentStatus
-from api.pagination import cursor_position
-from api.tables import (
+from api.core.enums import AssessmentStatus
+from api.core.pagination import cursor_position
+from api.storage.tables import (
     AnswerHistoryRow,
     AnswerRow,
     ApiKeyRow,
@@ -384,7 +384,8 @@ def get_organization(*, session: Session, id_or_slug: str) -> OrganizationRow | 
 # Assessments and respondents
 
 # The stored score card (tens of kilobytes) is read when used: a closed report is made from it
-# once per process (`api.closed_reports`), while every request on an assessment reads its row.
+# once per process (`api.http.report_responses`), while every request on an assessment reads
+# its row.
 _ASSESSMENT = (
     select(AssessmentRow)
     .options(defer(AssessmentRow.score_card))  # type: ignore[arg-type]

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from api.enums import AssessmentStatus
-from api.errors import NotFound
+from api.core.enums import AssessmentStatus
+from api.core.errors import NotFound
 from api.schemas import (
     AssessmentPublic,
     RespondentPublic,
@@ -20,7 +20,7 @@ from api.schemas import (
 )
 from api.services import assessments, goals, share_links
 from api.services.questionnaires import StoredQuestionnaire, newest_versions, versions_of
-from api.tables import AssessmentRow, OrganizationRow
+from api.storage.tables import AssessmentRow, OrganizationRow
 from questionnaires import Domain
 
 __all__ = [

@@ -22,11 +22,11 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from api import repository
-from api.auth import PrincipalDep
-from api.deps import SessionDep
-from api.errors import Conflict, Invalid
-from api.tables import IdempotencyRow, utcnow
+from api.core.errors import Conflict, Invalid
+from api.http.auth import PrincipalDep
+from api.http.deps import SessionDep
+from api.storage import repository
+from api.storage.tables import IdempotencyRow, utcnow
 
 KEPT_FOR = timedelta(hours=24)
 MAX_KEY_LENGTH = 255

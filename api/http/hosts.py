@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import problem
+from api.http.problems import problem
 
 ALLOWED = "opm.host_allowed"
 

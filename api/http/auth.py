@@ -22,23 +22,24 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from api import repository, throttle
-from api.client_address import client_address
-from api.config import Settings
-from api.db import session_scope
-from api.deps import READ_METHODS, SessionDep, SettingsDep, app_clock, app_settings, get_engine
-from api.enums import KeyRole, PrincipalKind
-from api.errors import FailedAuthentication, Forbidden, Unauthorized
-from api.principals import Action, Principal
-from api.repository import PathRows
-from api.secrets import secret_hash
+from api.core.config import Settings
+from api.core.enums import KeyRole, PrincipalKind
+from api.core.errors import FailedAuthentication, Forbidden, Unauthorized
+from api.core.principals import Action, Principal
+from api.core.secrets import secret_hash
+from api.http import throttle
+from api.http.client_address import client_address
+from api.http.deps import READ_METHODS, SessionDep, SettingsDep, app_clock, app_settings, get_engine
 from api.services import page_sessions
 from api.services.assessments import ensure_not_submitted, ensure_open
 from api.services.lookup import get_or_not_found, well_formed
 from api.services.organizations import get_key
 from api.services.questionnaires import versions_of
 from api.services.share_links import get_share_link
-from api.tables import ApiKeyRow, AssessmentRow, OrganizationRow, RespondentRow, utcnow
+from api.storage import repository
+from api.storage.db import session_scope
+from api.storage.repository import PathRows
+from api.storage.tables import ApiKeyRow, AssessmentRow, OrganizationRow, RespondentRow, utcnow
 
 ENV_ADMIN_ID = "admin"  # the id of the principal holding the configured admin key
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -139,7 +140,7 @@ def authenticate(
     """The principal a secret belongs to, and the rows `path` names (`{org}`, `{a}`, `{r}`),
     read in the same statement as the key (`repository.get_api_key_and_failures`).
 
-    From a known `address` (a bearer secret): 429 first when it is throttled (`api.throttle`),
+    From a known `address` (a bearer secret): 429 first when it is throttled (`api.http.throttle`),
     then 401 for an unknown, revoked or expired secret, a `FailedAuthentication` counted against
     it. Without one (the pages' sign-in and invitation links): a plain 401, counted nowhere.
     Whether the principal may see those rows is for the access checks below to say.

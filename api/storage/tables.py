@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from api.enums import AssessmentStatus, KeyRole, PrincipalKind, Rigor
+from api.core.enums import AssessmentStatus, KeyRole, PrincipalKind, Rigor
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -249,7 +249,7 @@ class ShareLinkRow(SQLModel, table=True):
 class AuthFailureRow(SQLModel, table=True):
     """A failed authentication (an unknown, revoked or expired secret), kept about a minute.
 
-    Counted per client address by every app process alike (`api.throttle`).
+    Counted per client address by every app process alike (`api.http.throttle`).
     """
 
     __tablename__ = "auth_failure"

@@ -11,8 +11,8 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.config import Settings
-from api.db import open_session
+from api.core.config import Settings
+from api.storage.db import open_session
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -51,7 +51,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed when the route returns, before the response.
 
     So a response is sent only for what is stored (an acknowledged write is never lost), and a
-    request that fails saves nothing. A writing method takes the write lock up front (`api.db`).
+    request that fails saves nothing. A writing method takes the write lock up front
+    (`api.storage.db`).
     A coroutine: opening a session does no I/O (the connection is taken at the first
     statement), so only the commit, or the rollback of a failed request, goes to a thread
     (a read's commit on SQLite does not even need that).
