@@ -1,6 +1,6 @@
 """Who is calling and what each role may do: plain values, free of the HTTP edge.
 
-`api.http.auth` finds the principal of a request and checks its rights; use cases take a
+`api.http.bearer` finds the principal of a request and checks its rights; use cases take a
 `Principal` as an argument without importing the HTTP layer.
 """
 
@@ -48,7 +48,7 @@ class Principal:
     assessment_id: str | None = None  # a respondent's only
     respondent_id: str | None = None
     # A key's `last_used_at` as read when authenticating: recording a use is due only when it
-    # is older than the resolution (`api.http.auth`), so most requests write nothing.
+    # is older than the resolution (`api.http.bearer`), so most requests write nothing.
     last_used_at: datetime | None = None
     address: str | None = None  # where the request came from (`api.http.client_address`)
 

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api.core.errors import Conflict, Invalid
-from api.http.auth import PrincipalDep
+from api.http.bearer import PrincipalDep
 from api.http.deps import SessionDep
 from api.storage import repository
 from api.storage.tables import IdempotencyRow, utcnow

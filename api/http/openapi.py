@@ -5,7 +5,7 @@ route's dependencies, so that a new route is declared the day it is added:
 
     503  every operation (the database is unreachable)
     401  an operation that needs a secret, and 429 (a throttled address, `api.http.throttle`)
-    403  one behind a scope or admin dependency (`api.http.auth`): visible but not allowed
+    403  one behind a scope or admin dependency (`api.http.access`): visible but not allowed
     404  one with a path parameter: unknown, or another organization's
     400, 413, 422  one with a body (malformed JSON, too large, invalid); 422 with query too
     409  a retried creation (`Idempotency-Key` in use), a write on an assessment or respondent
@@ -24,13 +24,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from api.http.auth import (
-    BEARER,
-    AssessmentAccess,
-    OrganizationAccess,
-    RespondentAccess,
-    require_admin,
-)
+from api.http.access import AssessmentGuard, OrganizationGuard, RespondentGuard
+from api.http.bearer import BEARER, require_admin
 from api.http.idempotency import get_retry
 from api.http.problems import PROBLEM_JSON
 from api.schemas import Problem
@@ -71,7 +66,7 @@ def derived_problems(route: APIRoute, path: str, method: str) -> set[int]:
     """The problems `route` can answer, from its dependencies, parameters and body."""
     calls = list(_calls(route.dependant))
     scoped = [
-        c for c in calls if isinstance(c, OrganizationAccess | AssessmentAccess | RespondentAccess)
+        c for c in calls if isinstance(c, OrganizationGuard | AssessmentGuard | RespondentGuard)
     ]
     statuses = {503}
     if BEARER in calls:  # every bearer-authenticated route, through an access check or not
@@ -86,7 +81,7 @@ def derived_problems(route: APIRoute, path: str, method: str) -> set[int]:
         statuses.add(422)
     if get_retry in calls:
         statuses |= {409, 422}
-    if method != "GET" and any(isinstance(c, AssessmentAccess | RespondentAccess) for c in scoped):
+    if method != "GET" and any(isinstance(c, AssessmentGuard | RespondentGuard) for c in scoped):
         statuses.add(409)
     return statuses
 

@@ -4,8 +4,8 @@
     /console/...             the PMO runs assessments with a key (`api.pages.console`)
     /assets/...              the one stylesheet and the one script of the pages
 
-Handlers authorize through the scopes of `api.http.auth` fed by a session cookie, call one use case
-and render a template. An error of a use case or of authorization is a page here, not problem
+Handlers authorize through the guards of `api.http.access` fed by a session cookie
+(`api.http.page_sessions`), call one use case and render a template. An error of a use case or of authorization is a page here, not problem
 JSON: a console page without a session leads to the sign-in page.
 """
 

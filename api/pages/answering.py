@@ -16,7 +16,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from api.core.errors import Conflict, Invalid
-from api.http.auth import RespondentScope
+from api.http.access import RespondentAccess
 from api.pages.forms import (
     TypedAnswer,
     answer_items,
@@ -45,12 +45,12 @@ class Face:
     signed_in: str  # who the header names
 
 
-def _state(session: Session, scope: RespondentScope) -> filling.FillState:
+def _state(session: Session, access: RespondentAccess) -> filling.FillState:
     return filling.fill_state(
         session=session,
-        organization=scope.organization,
-        assessment=scope.assessment,
-        respondent=scope.respondent,
+        organization=access.organization,
+        assessment=access.assessment,
+        respondent=access.respondent,
     )
 
 
@@ -64,20 +64,20 @@ def _common(face: Face, state: filling.FillState) -> dict[str, Any]:
     }
 
 
-def overview_page(session: Session, scope: RespondentScope, face: Face) -> Response:
-    state = _state(session, scope)
+def overview_page(session: Session, access: RespondentAccess, face: Face) -> Response:
+    state = _state(session, access)
     return page("fill_home.html", **_common(face, state))
 
 
 def section_page(
     session: Session,
-    scope: RespondentScope,
+    access: RespondentAccess,
     face: Face,
     section_id: str,
     *,
     saved: bool = False,
 ) -> Response:
-    state = _state(session, scope)
+    state = _state(session, access)
     entry = state.section(section_id)
     return _render_section(state, face, entry, typed_from_saved(state.answers), saved=saved)
 
@@ -111,7 +111,7 @@ def _render_section(
 
 def save_section(
     session: Session,
-    scope: RespondentScope,
+    access: RespondentAccess,
     face: Face,
     section_id: str,
     form: FormData | None,
@@ -119,7 +119,7 @@ def save_section(
     written_by: str,
 ) -> Response:
     """Save the section's form; then go where its button says (or answer JSON to autosave)."""
-    state = _state(session, scope)
+    state = _state(session, access)
     entry = state.section(section_id)
     question_ids = entry.section.question_ids
     posted = [value for value in (form.getlist("question") if form else []) if value]
@@ -129,8 +129,8 @@ def save_section(
     try:
         saved = answers.save_answers(
             session=session,
-            assessment=scope.assessment,
-            respondent=scope.respondent,
+            assessment=access.assessment,
+            respondent=access.respondent,
             items=answer_items(typed),
             written_by=written_by,
         )
@@ -155,7 +155,7 @@ def save_section(
             return JSONResponse({"saved": False, "detail": conflict.detail}, status_code=409)
         raise
     if go == AUTOSAVE:
-        after = _state(session, scope)
+        after = _state(session, access)
         return JSONResponse(
             {
                 "saved": True,

@@ -1,7 +1,7 @@
 """The PMO's console (`/console`): sign in with a key, run assessments, see the reports.
 
-Every handler authorizes through the console scopes of `api.http.auth` (the same classes as the
-JSON API's, fed by the session), calls one use case and renders. A reader key's session sees
+Every handler authorizes through the console guards of `api.http.page_sessions` (the JSON
+API's guards, fed by the session), calls one use case and renders. A reader key's session sees
 every page without the forms that change something; posting one anyway answers 403 as the
 JSON API does. A link or key shown once (an invitation, a share link) is rendered in the
 answer to the request that made it and is never shown again.
@@ -22,7 +22,11 @@ from api.core.enums import PrincipalKind, Rigor
 from api.core.errors import FailedAuthentication, Invalid, TooManyRequests, field_problem
 from api.core.principals import Principal
 from api.core.secrets import secret_hash
-from api.http.auth import (
+from api.http.access import AssessmentAccess, RespondentAccess
+from api.http.bearer import authenticate
+from api.http.client_address import client_address
+from api.http.deps import SessionDep, SettingsDep, get_engine
+from api.http.page_sessions import (
     CONSOLE_COOKIE,
     ConsoleAdmin,
     ConsoleAnswerer,
@@ -38,12 +42,8 @@ from api.http.auth import (
     ConsoleShareLinkRevoker,
     ConsoleTargetsWriter,
     PageForm,
-    RespondentScope,
-    authenticate,
     same_origin,
 )
-from api.http.client_address import client_address
-from api.http.deps import SessionDep, SettingsDep, get_engine
 from api.http.throttle import record_failure
 from api.pages.answering import Face, overview_page, save_section, section_page
 from api.pages.forms import FieldErrors, errors_by_field, text_of
@@ -181,13 +181,13 @@ def organizations_list(principal: ConsoleAdmin, session: SessionDep, request: Re
 
 @router.get("/{org}")
 def assessments_list(
-    scope: ConsoleOrganizationReader, session: SessionDep, request: Request
+    access: ConsoleOrganizationReader, session: SessionDep, request: Request
 ) -> Response:
-    listed = console_views.list_with_progress(session=session, organization=scope.organization)
+    listed = console_views.list_with_progress(session=session, organization=access.organization)
     return page(
         "console_assessments.html",
         assessments=listed,
-        **_chrome(request, scope.principal, scope.organization),
+        **_chrome(request, access.principal, access.organization),
     )
 
 
@@ -214,9 +214,9 @@ def _new_assessment_page(
 
 @router.get("/{org}/assessments/new")
 def new_assessment(
-    scope: ConsoleOrganizationWriter, session: SessionDep, request: Request
+    access: ConsoleOrganizationWriter, session: SessionDep, request: Request
 ) -> Response:
-    return _new_assessment_page(request, session, scope.principal, scope.organization)
+    return _new_assessment_page(request, session, access.principal, access.organization)
 
 
 def _optional_date(form: FormData, name: str) -> date | None:
@@ -231,7 +231,7 @@ def _optional_date(form: FormData, name: str) -> date | None:
 
 @router.post("/{org}/assessments")
 def create_assessment(
-    scope: ConsoleOrganizationWriter, form: PageForm, session: SessionDep, request: Request
+    access: ConsoleOrganizationWriter, form: PageForm, session: SessionDep, request: Request
 ) -> Response:
     form = form or FormData()
     key, _, version = text_of(form, "questionnaire").partition("@")
@@ -241,9 +241,9 @@ def create_assessment(
         if not title:
             raise Invalid.field("title", "give the assessment a title")
         created = assessments.create_assessment(
-            actor=scope.principal.actor,
+            actor=access.principal.actor,
             session=session,
-            organization=scope.organization,
+            organization=access.organization,
             questionnaire_key=key,
             questionnaire_version=version or None,
             title=title[:200],
@@ -257,38 +257,38 @@ def create_assessment(
         return _new_assessment_page(
             request,
             session,
-            scope.principal,
-            scope.organization,
+            access.principal,
+            access.organization,
             form=form,
             errors=errors_by_field(invalid),
         )
-    return redirect(f"/console/{scope.organization.slug}/assessments/{created.id}")
+    return redirect(f"/console/{access.organization.slug}/assessments/{created.id}")
 
 
 def _assessment_page(
     request: Request,
     session: Session,
-    scope: Any,
+    access: AssessmentAccess | RespondentAccess,
     *,
     invitation: dict[str, str] | None = None,
     errors: FieldErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    shown = console_views.assessment_page(session=session, assessment=scope.assessment)
+    shown = console_views.assessment_page(session=session, assessment=access.assessment)
     return page(
         "console_assessment.html",
         status_code=status_code,
         shown=shown,
-        base=f"/console/{scope.organization.slug}/assessments/{scope.assessment.id}",
+        base=f"/console/{access.organization.slug}/assessments/{access.assessment.id}",
         invitation=invitation,
         errors=errors or FieldErrors(),
-        **_chrome(request, scope.principal, scope.organization),
+        **_chrome(request, access.principal, access.organization),
     )
 
 
 @router.get("/{org}/assessments/{a}")
-def assessment(scope: ConsoleAssessmentReader, session: SessionDep, request: Request) -> Response:
-    return _assessment_page(request, session, scope)
+def assessment(access: ConsoleAssessmentReader, session: SessionDep, request: Request) -> Response:
+    return _assessment_page(request, session, access)
 
 
 def _invitation_url(request: Request, public_url: str, token: str | None) -> str:
@@ -298,7 +298,7 @@ def _invitation_url(request: Request, public_url: str, token: str | None) -> str
 
 @router.post("/{org}/assessments/{a}/respondents")
 def invite(
-    scope: ConsoleRespondentInviter,
+    access: ConsoleRespondentInviter,
     form: PageForm,
     session: SessionDep,
     settings: SettingsDep,
@@ -309,14 +309,14 @@ def invite(
         return _assessment_page(
             request,
             session,
-            scope,
+            access,
             errors=errors_by_field(Invalid.field("name", "give the respondent's name")),
             status_code=422,
         )
     created = assessments.invite_respondent(
         max_respondents=settings.max_respondents,
         session=session,
-        assessment=scope.assessment,
+        assessment=access.assessment,
         name=name[:200],
         role=text_of(form, "role").strip()[:200] or None,
         email=None,
@@ -324,7 +324,7 @@ def invite(
     return _assessment_page(
         request,
         session,
-        scope,
+        access,
         invitation={
             "name": created.name,
             "url": _invitation_url(request, settings.public_url, created.token),
@@ -334,20 +334,20 @@ def invite(
 
 @router.post("/{org}/assessments/{a}/respondents/{r}/token")
 def reissue(
-    scope: ConsoleRespondentManager, session: SessionDep, settings: SettingsDep, request: Request
+    access: ConsoleRespondentManager, session: SessionDep, settings: SettingsDep, request: Request
 ) -> Response:
     issued = assessments.reissue_token(
-        actor=scope.principal.actor,
+        actor=access.principal.actor,
         session=session,
-        assessment=scope.assessment,
-        respondent=scope.respondent,
+        assessment=access.assessment,
+        respondent=access.respondent,
     )
     return _assessment_page(
         request,
         session,
-        scope,
+        access,
         invitation={
-            "name": scope.respondent.name,
+            "name": access.respondent.name,
             "url": _invitation_url(request, settings.public_url, issued.token),
             "reissued": "yes",
         },
@@ -357,41 +357,46 @@ def reissue(
 # A workshop: a key answers for a respondent (a facilitated session)
 
 
-def _workshop_face(request: Request, scope: RespondentScope) -> Face:
-    assessment_url = f"/console/{scope.organization.slug}/assessments/{scope.assessment.id}"
-    base = f"{assessment_url}/respondents/{scope.respondent.id}/fill"
+def _workshop_face(request: Request, access: RespondentAccess) -> Face:
+    assessment_url = f"/console/{access.organization.slug}/assessments/{access.assessment.id}"
+    base = f"{assessment_url}/respondents/{access.respondent.id}/fill"
     return Face(
         base=base,
         csrf=csrf_of(request, CONSOLE_COOKIE),
         workshop=True,
         home=assessment_url,
         finish=base,
-        signed_in=_who(scope.principal),
+        signed_in=_who(access.principal),
     )
 
 
 @router.get("/{org}/assessments/{a}/respondents/{r}/fill")
-def workshop(scope: ConsoleRespondentReader, session: SessionDep, request: Request) -> Response:
-    return overview_page(session, scope, _workshop_face(request, scope))
+def workshop(access: ConsoleRespondentReader, session: SessionDep, request: Request) -> Response:
+    return overview_page(session, access, _workshop_face(request, access))
 
 
 @router.get("/{org}/assessments/{a}/respondents/{r}/fill/{section}")
 def workshop_section(
     section: str,
-    scope: ConsoleRespondentReader,
+    access: ConsoleRespondentReader,
     session: SessionDep,
     request: Request,
     saved: Annotated[bool, Query()] = False,
 ) -> Response:
-    return section_page(session, scope, _workshop_face(request, scope), section, saved=saved)
+    return section_page(session, access, _workshop_face(request, access), section, saved=saved)
 
 
 @router.post("/{org}/assessments/{a}/respondents/{r}/fill/{section}")
 def workshop_save(
-    section: str, scope: ConsoleAnswerer, form: PageForm, session: SessionDep, request: Request
+    section: str, access: ConsoleAnswerer, form: PageForm, session: SessionDep, request: Request
 ) -> Response:
     return save_section(
-        session, scope, _workshop_face(request, scope), section, form, written_by=scope.principal.id
+        session,
+        access,
+        _workshop_face(request, access),
+        section,
+        form,
+        written_by=access.principal.id,
     )
 
 
@@ -400,49 +405,49 @@ def workshop_save(
 
 @router.get("/{org}/assessments/{a}/close")
 def close_confirmation(
-    scope: ConsoleAssessmentWriter, session: SessionDep, request: Request
+    access: ConsoleAssessmentWriter, session: SessionDep, request: Request
 ) -> Response:
-    shown = console_views.assessment_page(session=session, assessment=scope.assessment)
+    shown = console_views.assessment_page(session=session, assessment=access.assessment)
     return page(
         "console_close.html",
         shown=shown,
-        base=f"/console/{scope.organization.slug}/assessments/{scope.assessment.id}",
-        **_chrome(request, scope.principal, scope.organization),
+        base=f"/console/{access.organization.slug}/assessments/{access.assessment.id}",
+        **_chrome(request, access.principal, access.organization),
     )
 
 
 @router.post("/{org}/assessments/{a}/close")
-def close(scope: ConsoleAssessmentWriter, session: SessionDep) -> Response:
+def close(access: ConsoleAssessmentWriter, session: SessionDep) -> Response:
     assessments.close_assessment(
-        actor=scope.principal.actor,
+        actor=access.principal.actor,
         session=session,
-        organization=scope.organization,
-        assessment=scope.assessment,
+        organization=access.organization,
+        assessment=access.assessment,
     )
-    return redirect(f"/console/{scope.organization.slug}/assessments/{scope.assessment.id}")
+    return redirect(f"/console/{access.organization.slug}/assessments/{access.assessment.id}")
 
 
 @router.get("/{org}/assessments/{a}/report")
-def report(scope: ConsoleAssessmentReader, session: SessionDep) -> HTMLResponse:
+def report(access: ConsoleAssessmentReader, session: SessionDep) -> HTMLResponse:
     """The report page (the same page as `.../report?format=html`: inline styles, no script)."""
     built = reports.build_report(
         session=session,
-        organization=scope.organization,
-        assessment=scope.assessment,
+        organization=access.organization,
+        assessment=access.assessment,
         with_answers=True,
     )
     return report_html.html_response(report_html.render_report(built, shared=False))
 
 
 @router.get("/{org}/assessments/{a}/report.csv")
-def report_as_csv(scope: ConsoleAssessmentReader, session: SessionDep) -> Response:
+def report_as_csv(access: ConsoleAssessmentReader, session: SessionDep) -> Response:
     built = reports.build_report(
         session=session,
-        organization=scope.organization,
-        assessment=scope.assessment,
+        organization=access.organization,
+        assessment=access.assessment,
         with_answers=True,
     )
-    filename = report_csv.csv_filename(scope.organization.slug, scope.assessment.id)
+    filename = report_csv.csv_filename(access.organization.slug, access.assessment.id)
     return Response(
         report_csv.report_csv(built),
         media_type="text/csv; charset=utf-8",
@@ -487,9 +492,9 @@ def _organization_page(
 
 @router.get("/{org}/organization")
 def organization(
-    scope: ConsoleOrganizationReader, session: SessionDep, request: Request
+    access: ConsoleOrganizationReader, session: SessionDep, request: Request
 ) -> Response:
-    return _organization_page(request, session, scope.principal, scope.organization)
+    return _organization_page(request, session, access.principal, access.organization)
 
 
 def _profile_from(form: FormData) -> OrganizationProfile:
@@ -519,7 +524,7 @@ def _profile_from(form: FormData) -> OrganizationProfile:
 
 @router.post("/{org}/organization/profile")
 def update_profile(
-    scope: ConsoleOrganizationWriter, form: PageForm, session: SessionDep, request: Request
+    access: ConsoleOrganizationWriter, form: PageForm, session: SessionDep, request: Request
 ) -> Response:
     form = form or FormData()
     try:
@@ -528,25 +533,25 @@ def update_profile(
         return _organization_page(
             request,
             session,
-            scope.principal,
-            scope.organization,
+            access.principal,
+            access.organization,
             errors=errors_by_field(invalid),
             form=form,
             status_code=422,
         )
     organizations.update_organization(
-        actor=scope.principal.actor,
+        actor=access.principal.actor,
         session=session,
-        organization=scope.organization,
+        organization=access.organization,
         changes={"name": None, "profile": profile.model_dump()},
     )
-    return redirect(f"/console/{scope.organization.slug}/organization#profile")
+    return redirect(f"/console/{access.organization.slug}/organization#profile")
 
 
 @router.post("/{org}/targets/{questionnaire_key}")
 def update_targets(
     questionnaire_key: str,
-    scope: ConsoleTargetsWriter,
+    access: ConsoleTargetsWriter,
     form: PageForm,
     session: SessionDep,
     request: Request,
@@ -560,9 +565,9 @@ def update_targets(
             domains[name.removeprefix("target:")] = int(value.strip())
     try:
         goals.set_targets(
-            actor=scope.principal.actor,
+            actor=access.principal.actor,
             session=session,
-            organization=scope.organization,
+            organization=access.organization,
             questionnaire_key=questionnaire_key,
             domains=domains,
         )
@@ -570,22 +575,22 @@ def update_targets(
         return _organization_page(
             request,
             session,
-            scope.principal,
-            scope.organization,
+            access.principal,
+            access.organization,
             errors=errors_by_field(invalid),
             status_code=422,
         )
-    return redirect(f"/console/{scope.organization.slug}/organization#targets")
+    return redirect(f"/console/{access.organization.slug}/organization#targets")
 
 
 @router.get("/{org}/overview/{questionnaire_key}")
 def overview(
-    questionnaire_key: str, scope: ConsoleOrganizationReader, session: SessionDep
+    questionnaire_key: str, access: ConsoleOrganizationReader, session: SessionDep
 ) -> HTMLResponse:
     built = trend.build_overview(
-        session=session, organization=scope.organization, questionnaire_key=questionnaire_key
+        session=session, organization=access.organization, questionnaire_key=questionnaire_key
     )
-    base = f"/console/{scope.organization.slug}/assessments/"
+    base = f"/console/{access.organization.slug}/assessments/"
     return report_html.html_response(
         report_html.render_overview(
             built, report_url=lambda assessment_id: f"{base}{assessment_id}/report", shared=False
@@ -595,7 +600,7 @@ def overview(
 
 @router.post("/{org}/share-links")
 def create_share_link(
-    scope: ConsoleOrganizationWriter,
+    access: ConsoleOrganizationWriter,
     form: PageForm,
     session: SessionDep,
     settings: SettingsDep,
@@ -609,9 +614,9 @@ def create_share_link(
         if not days.isdigit() or not 1 <= int(days) <= 365:
             raise Invalid.field("expires_in_days", "1 to 365 days")
         created = share_links.create_share_link(
-            actor=scope.principal.actor,
+            actor=access.principal.actor,
             session=session,
-            organization=scope.organization,
+            organization=access.organization,
             assessment_id=ident if kind == "assessment" else None,
             questionnaire_key=ident if kind == "overview" else None,
             expires_in_days=int(days),
@@ -621,25 +626,25 @@ def create_share_link(
         return _organization_page(
             request,
             session,
-            scope.principal,
-            scope.organization,
+            access.principal,
+            access.organization,
             errors=errors_by_field(invalid),
             form=form,
             status_code=422,
         )
     return _organization_page(
-        request, session, scope.principal, scope.organization, share_url=created.url
+        request, session, access.principal, access.organization, share_url=created.url
     )
 
 
 @router.post("/{org}/share-links/{link_id}/revoke")
 def revoke_share_link(
-    link_id: str, scope: ConsoleShareLinkRevoker, session: SessionDep
+    link_id: str, access: ConsoleShareLinkRevoker, session: SessionDep
 ) -> Response:
     share_links.revoke_share_link(
-        actor=scope.principal.actor,
+        actor=access.principal.actor,
         session=session,
-        organization=scope.organization,
+        organization=access.organization,
         link_id=link_id,
     )
-    return redirect(f"/console/{scope.organization.slug}/organization#share-links")
+    return redirect(f"/console/{access.organization.slug}/organization#share-links")

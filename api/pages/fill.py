@@ -2,8 +2,8 @@
 
 `GET /a/{token}` exchanges the invitation token for a session and redirects to `/fill`, so
 that the token leaves the address bar (and, with `Referrer-Policy: no-referrer`, is sent
-nowhere). Every other page authorizes through the respondent scopes of `api.http.auth` fed by the
-session, and calls the same use cases as the JSON API.
+nowhere). Every other page authorizes through the respondent guards of
+`api.http.page_sessions`, fed by the session, and calls the same use cases as the JSON API.
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from api.core.enums import PrincipalKind
 from api.core.errors import FailedAuthentication, TooManyRequests
 from api.core.principals import Principal
 from api.core.secrets import secret_hash
-from api.http.auth import (
+from api.http.access import RespondentAccess
+from api.http.bearer import authenticate
+from api.http.client_address import client_address
+from api.http.deps import SessionDep, SettingsDep, get_engine
+from api.http.page_sessions import (
     FILL_COOKIE,
     FillAnswerer,
     FillPrincipal,
     FillReader,
     FillSubmitter,
     PageForm,
-    RespondentScope,
-    authenticate,
 )
-from api.http.client_address import client_address
-from api.http.deps import SessionDep, SettingsDep, get_engine
 from api.http.throttle import record_failure
 from api.pages.answering import Face, overview_page, save_section, section_page
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
@@ -44,14 +44,14 @@ LINK_NOT_VALID = (
 )
 
 
-def _face(request: Request, scope: RespondentScope) -> Face:
+def _face(request: Request, access: RespondentAccess) -> Face:
     return Face(
         base=BASE,
         csrf=csrf_of(request, FILL_COOKIE),
         workshop=False,
         home=BASE,
         finish=f"{BASE}/submit",
-        signed_in=scope.respondent.name,
+        signed_in=access.respondent.name,
     )
 
 
@@ -105,22 +105,22 @@ def open_invitation(token: str, request: Request, settings: SettingsDep) -> Resp
 
 
 @router.get(BASE)
-def fill_home(scope: FillReader, session: SessionDep, request: Request) -> Response:
-    return overview_page(session, scope, _face(request, scope))
+def fill_home(access: FillReader, session: SessionDep, request: Request) -> Response:
+    return overview_page(session, access, _face(request, access))
 
 
 @router.get(f"{BASE}/submit")
-def submit_form(scope: FillReader, session: SessionDep, request: Request) -> Response:
+def submit_form(access: FillReader, session: SessionDep, request: Request) -> Response:
     """What is still unanswered, then the button that submits."""
     state = filling.fill_state(
         session=session,
-        organization=scope.organization,
-        assessment=scope.assessment,
-        respondent=scope.respondent,
+        organization=access.organization,
+        assessment=access.assessment,
+        respondent=access.respondent,
     )
     if state.frozen is not None:
         return redirect(BASE)
-    face = _face(request, scope)
+    face = _face(request, access)
     return page(
         "fill_submit.html",
         face=face,
@@ -132,9 +132,9 @@ def submit_form(scope: FillReader, session: SessionDep, request: Request) -> Res
 
 
 @router.post(f"{BASE}/submit")
-def submit(scope: FillSubmitter, session: SessionDep) -> Response:
+def submit(access: FillSubmitter, session: SessionDep) -> Response:
     assessments.submit_respondent(
-        session=session, assessment=scope.assessment, respondent=scope.respondent
+        session=session, assessment=access.assessment, respondent=access.respondent
     )
     return redirect(BASE)
 
@@ -156,23 +156,23 @@ def sign_out(principal: FillPrincipal, session: SessionDep, request: Request) ->
 @router.get(f"{BASE}/{{section}}")
 def section(
     section: str,
-    scope: FillReader,
+    access: FillReader,
     session: SessionDep,
     request: Request,
     saved: Annotated[bool, Query()] = False,
 ) -> Response:
-    return section_page(session, scope, _face(request, scope), section, saved=saved)
+    return section_page(session, access, _face(request, access), section, saved=saved)
 
 
 @router.post(f"{BASE}/{{section}}")
 def save(
-    section: str, scope: FillAnswerer, form: PageForm, session: SessionDep, request: Request
+    section: str, access: FillAnswerer, form: PageForm, session: SessionDep, request: Request
 ) -> Response:
     return save_section(
         session,
-        scope,
-        _face(request, scope),
+        access,
+        _face(request, access),
         section,
         form,
-        written_by=scope.principal.id,
+        written_by=access.principal.id,
     )

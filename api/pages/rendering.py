@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from api.http.auth import CSRF_FIELD
+from api.http.page_sessions import CSRF_FIELD
 from api.render.jinja import evidence_link, percent, when
 from api.services import page_sessions
 

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.core.enums import AssessmentStatus
 from api.core.pagination import Page
-from api.http.auth import (
+from api.http.access import (
     Answerer,
     AssessmentReader,
     AssessmentWriter,
@@ -44,13 +44,13 @@ router = APIRouter(prefix="/v1/organizations/{org}/assessments", tags=["assessme
 
 @router.post("", status_code=201, response_model=AssessmentPublic)
 def create_assessment(
-    body: AssessmentCreate, scope: OrganizationWriter, session: SessionDep, retry: RetryDep
+    body: AssessmentCreate, access: OrganizationWriter, session: SessionDep, retry: RetryDep
 ) -> AssessmentPublic | JSONResponse:
     def create() -> AssessmentPublic:
         assessment = assessments.create_assessment(
             session=session,
-            organization=scope.organization,
-            actor=scope.principal.actor,
+            organization=access.organization,
+            actor=access.principal.actor,
             **body.model_dump(),
         )
         return assessments.describe_assessment(session=session, assessment=assessment)
@@ -60,7 +60,7 @@ def create_assessment(
 
 @router.get("", response_model=Page[AssessmentPublic])
 def list_assessments(
-    scope: OrganizationReader,
+    access: OrganizationReader,
     session: SessionDep,
     status: Annotated[AssessmentStatus | None, Query()] = None,
     questionnaire: Annotated[
@@ -71,7 +71,7 @@ def list_assessments(
 ) -> Page[AssessmentPublic]:
     return assessments.list_assessments(
         session=session,
-        organization=scope.organization,
+        organization=access.organization,
         status=status,
         questionnaire=questionnaire,
         limit=limit,
@@ -80,31 +80,31 @@ def list_assessments(
 
 
 @router.get("/{a}", response_model=AssessmentPublic)
-def get_assessment(scope: AssessmentReader, session: SessionDep) -> AssessmentPublic:
-    return assessments.describe_assessment(session=session, assessment=scope.assessment)
+def get_assessment(access: AssessmentReader, session: SessionDep) -> AssessmentPublic:
+    return assessments.describe_assessment(session=session, assessment=access.assessment)
 
 
 @router.get("/{a}/questionnaire", response_model=AssessmentQuestionnaire)
 def get_assessment_questionnaire(
-    scope: QuestionnaireReader, session: SessionDep
+    access: QuestionnaireReader, session: SessionDep
 ) -> AssessmentQuestionnaire:
-    return assessments.assessment_questionnaire(session=session, assessment=scope.assessment)
+    return assessments.assessment_questionnaire(session=session, assessment=access.assessment)
 
 
 @router.delete("/{a}", status_code=204, response_class=Response)
-def delete_assessment(scope: AssessmentWriter, session: SessionDep) -> None:
+def delete_assessment(access: AssessmentWriter, session: SessionDep) -> None:
     assessments.delete_assessment(
-        session=session, assessment=scope.assessment, actor=scope.principal.actor
+        session=session, assessment=access.assessment, actor=access.principal.actor
     )
 
 
 @router.post("/{a}/close", response_model=AssessmentPublic)
-def close_assessment(scope: AssessmentWriter, session: SessionDep) -> AssessmentPublic:
+def close_assessment(access: AssessmentWriter, session: SessionDep) -> AssessmentPublic:
     closed = assessments.close_assessment(
         session=session,
-        organization=scope.organization,
-        assessment=scope.assessment,
-        actor=scope.principal.actor,
+        organization=access.organization,
+        assessment=access.assessment,
+        actor=access.principal.actor,
     )
     return assessments.describe_assessment(session=session, assessment=closed)
 
@@ -112,7 +112,7 @@ def close_assessment(scope: AssessmentWriter, session: SessionDep) -> Assessment
 @router.post("/{a}/respondents", status_code=201, response_model=RespondentCreated)
 def create_respondent(
     body: RespondentCreate,
-    scope: RespondentInviter,
+    access: RespondentInviter,
     session: SessionDep,
     settings: SettingsDep,
     retry: RetryDep,
@@ -123,7 +123,7 @@ def create_respondent(
     def create() -> RespondentCreated:
         return assessments.invite_respondent(
             session=session,
-            assessment=scope.assessment,
+            assessment=access.assessment,
             max_respondents=settings.max_respondents,
             **body.model_dump(),
         )
@@ -133,48 +133,48 @@ def create_respondent(
 
 @router.get("/{a}/respondents", response_model=Page[RespondentPublic])
 def list_respondents(
-    scope: AssessmentReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+    access: AssessmentReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[RespondentPublic]:
     return assessments.list_respondents(
-        session=session, assessment=scope.assessment, limit=limit, cursor=cursor
+        session=session, assessment=access.assessment, limit=limit, cursor=cursor
     )
 
 
 @router.post("/{a}/respondents/{r}/token", status_code=201, response_model=TokenIssued)
 def reissue_token(
-    scope: RespondentManager, session: SessionDep, retry: RetryDep
+    access: RespondentManager, session: SessionDep, retry: RetryDep
 ) -> TokenIssued | JSONResponse:
     def create() -> TokenIssued:
         return assessments.reissue_token(
             session=session,
-            assessment=scope.assessment,
-            respondent=scope.respondent,
-            actor=scope.principal.actor,
+            assessment=access.assessment,
+            respondent=access.respondent,
+            actor=access.principal.actor,
         )
 
     return retry.respond(session=session, status_code=201, create=create)
 
 
 @router.get("/{a}/respondents/{r}/answers", response_model=RespondentAnswers)
-def get_answers(scope: RespondentReader, session: SessionDep) -> RespondentAnswers:
+def get_answers(access: RespondentReader, session: SessionDep) -> RespondentAnswers:
     return answers.respondent_answers(
-        session=session, assessment=scope.assessment, respondent=scope.respondent
+        session=session, assessment=access.assessment, respondent=access.respondent
     )
 
 
 @router.patch("/{a}/respondents/{r}/answers", response_model=AnswersSaved)
-def save_answers(body: AnswersPatch, scope: Answerer, session: SessionDep) -> AnswersSaved:
+def save_answers(body: AnswersPatch, access: Answerer, session: SessionDep) -> AnswersSaved:
     return answers.save_answers(
         session=session,
-        assessment=scope.assessment,
-        respondent=scope.respondent,
+        assessment=access.assessment,
+        respondent=access.respondent,
         items=body.answers,
-        written_by=scope.principal.id,
+        written_by=access.principal.id,
     )
 
 
 @router.post("/{a}/respondents/{r}/submit", response_model=RespondentPublic)
-def submit_respondent(scope: RespondentWriter, session: SessionDep) -> RespondentPublic:
+def submit_respondent(access: RespondentWriter, session: SessionDep) -> RespondentPublic:
     return assessments.submit_respondent(
-        session=session, assessment=scope.assessment, respondent=scope.respondent
+        session=session, assessment=access.assessment, respondent=access.respondent
     )

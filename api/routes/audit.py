@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.core.pagination import Page
-from api.http.auth import AuditReader
+from api.http.access import AuditReader
 from api.http.deps import SessionDep
 from api.routes.params import Cursor, Limit
 from api.schemas import AuditEntryPublic
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/organizations/{org}", tags=["audit"])
 
 @router.get("/audit", response_model=Page[AuditEntryPublic])
 def list_audit_entries(
-    scope: AuditReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+    access: AuditReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[AuditEntryPublic]:
     """Security-relevant actions, newest first: who (key id and role, admin, respondent, share
     link, command line), what, when, from which address (owner keys and admins only).
@@ -28,5 +28,5 @@ def list_audit_entries(
     deleted, exports run.
     """
     return audit.list_entries(
-        session=session, organization=scope.organization, limit=limit, cursor=cursor
+        session=session, organization=access.organization, limit=limit, cursor=cursor
     )

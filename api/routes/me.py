@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.http.auth import PrincipalDep
+from api.http.bearer import PrincipalDep
 from api.http.deps import SessionDep
 from api.schemas import Me
 from api.services import me as service

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from api.core.pagination import Page
-from api.http.auth import AdminDep, KeyManager, KeyRevoker, OrganizationReader, OrganizationWriter
+from api.http.access import KeyManager, KeyRevoker, OrganizationReader, OrganizationWriter
+from api.http.bearer import AdminDep
 from api.http.deps import SessionDep
 from api.http.idempotency import RetryDep
 from api.routes.params import Cursor, Limit
@@ -48,34 +49,34 @@ def list_organizations(
 
 
 @router.get("/{org}", response_model=OrganizationPublic)
-def get_organization(scope: OrganizationReader) -> OrganizationPublic:
-    return OrganizationPublic.model_validate(scope.organization)
+def get_organization(access: OrganizationReader) -> OrganizationPublic:
+    return OrganizationPublic.model_validate(access.organization)
 
 
 @router.patch("/{org}", response_model=OrganizationPublic)
 def update_organization(
-    body: OrganizationUpdate, scope: OrganizationWriter, session: SessionDep
+    body: OrganizationUpdate, access: OrganizationWriter, session: SessionDep
 ) -> OrganizationPublic:
     return service.update_organization(
         session=session,
-        organization=scope.organization,
+        organization=access.organization,
         changes=body.model_dump(),
-        actor=scope.principal.actor,
+        actor=access.principal.actor,
     )
 
 
 @router.post("/{org}/keys", status_code=201, response_model=KeyCreated)
 def create_key(
-    body: KeyCreate, scope: KeyManager, session: SessionDep, retry: RetryDep
+    body: KeyCreate, access: KeyManager, session: SessionDep, retry: RetryDep
 ) -> KeyCreated | JSONResponse:
     def create() -> KeyCreated:
         return service.create_key(
             session=session,
-            organization=scope.organization,
+            organization=access.organization,
             name=body.name,
             role=body.role,
             expires_in_days=body.expires_in_days,
-            actor=scope.principal.actor,
+            actor=access.principal.actor,
         )
 
     return retry.respond(session=session, status_code=201, create=create)
@@ -83,18 +84,18 @@ def create_key(
 
 @router.get("/{org}/keys", response_model=Page[KeyPublic])
 def list_keys(
-    scope: KeyManager, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+    access: KeyManager, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[KeyPublic]:
     return service.list_keys(
-        session=session, organization=scope.organization, limit=limit, cursor=cursor
+        session=session, organization=access.organization, limit=limit, cursor=cursor
     )
 
 
 @router.delete("/{org}/keys/{key_id}", status_code=204, response_class=Response)
-def revoke_key(key_id: str, scope: KeyRevoker, session: SessionDep) -> None:
+def revoke_key(key_id: str, access: KeyRevoker, session: SessionDep) -> None:
     service.revoke_key(
         session=session,
-        organization=scope.organization,
+        organization=access.organization,
         key_id=key_id,
-        actor=scope.principal.actor,
+        actor=access.principal.actor,
     )

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.core.pagination import Page
-from api.http.auth import PrincipalDep
+from api.http.bearer import PrincipalDep
 from api.http.deps import SessionDep
 from api.http.problems import problem
 from api.routes.params import Cursor, Limit

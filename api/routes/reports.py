@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.http.auth import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
+from api.http.access import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
 from api.http.deps import SessionDep
 from api.http.report_responses import ClosedReports, etag_matches
 from api.render import csv as report_csv
@@ -75,7 +75,7 @@ def negotiate(accept: str | None) -> ReportFormat:
 )
 async def get_report(
     request: Request,
-    scope: AssessmentReader,
+    access: AssessmentReader,
     session: SessionDep,
     report_format: Annotated[
         ReportFormat | None,
@@ -103,8 +103,8 @@ async def get_report(
     def make() -> bytes:
         report = reports.build_report(
             session=session,
-            organization=scope.organization,
-            assessment=scope.assessment,
+            organization=access.organization,
+            assessment=access.assessment,
             with_answers=chosen != "json",
         )
         return RENDERERS[chosen](report).encode()
@@ -112,13 +112,13 @@ async def get_report(
     # A coroutine, so that a kept closed report is answered without a trip to a thread; what
     # reads the database or renders runs in one.
     artifact = closed.kept(
-        assessment=scope.assessment, organization=scope.organization, variant=chosen
+        assessment=access.assessment, organization=access.organization, variant=chosen
     )
     if artifact is None:
         artifact = await run_in_threadpool(
             closed.report,
-            assessment=scope.assessment,
-            organization=scope.organization,
+            assessment=access.assessment,
+            organization=access.organization,
             variant=chosen,
             make=make,
         )
@@ -126,7 +126,7 @@ async def get_report(
     if chosen == "html":
         response = html.html_response(artifact.body)
     elif chosen == "csv":
-        filename = report_csv.csv_filename(scope.organization.slug, scope.assessment.id)
+        filename = report_csv.csv_filename(access.organization.slug, access.assessment.id)
         response = Response(
             artifact.body,
             media_type="text/csv; charset=utf-8",
@@ -160,7 +160,7 @@ def not_modified(response: Response) -> Response:
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}},
 )
-def export_assessment(scope: AssessmentReader, session: SessionDep) -> Response:
+def export_assessment(access: AssessmentReader, session: SessionDep) -> Response:
     """Everything about one assessment, to archive: the `opm export` format (`scope: assessment`).
 
     The questionnaire version and content hash, the respondents (never their tokens), every
@@ -170,9 +170,9 @@ def export_assessment(scope: AssessmentReader, session: SessionDep) -> Response:
     """
     document = exports.export_assessment(
         session=session,
-        organization=scope.organization,
-        assessment=scope.assessment,
-        actor=scope.principal.actor,
+        organization=access.organization,
+        assessment=access.assessment,
+        actor=access.principal.actor,
     )
     return Response(exports.export_json(document), media_type="application/json")
 
@@ -183,7 +183,7 @@ def export_assessment(scope: AssessmentReader, session: SessionDep) -> Response:
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
 )
 def get_overview(
-    scope: OrganizationReader,
+    access: OrganizationReader,
     session: SessionDep,
     questionnaire: Annotated[str, Query(description="The questionnaire key.")],
 ) -> Response:
@@ -193,9 +193,9 @@ def get_overview(
     report page.
     """
     overview = trend.build_overview(
-        session=session, organization=scope.organization, questionnaire_key=questionnaire
+        session=session, organization=access.organization, questionnaire_key=questionnaire
     )
-    base = f"/v1/organizations/{scope.organization.slug}/assessments/"
+    base = f"/v1/organizations/{access.organization.slug}/assessments/"
     page = html.render_overview(
         overview,
         report_url=lambda assessment_id: f"{base}{assessment_id}/report?format=html",
@@ -206,20 +206,20 @@ def get_overview(
 
 @router.put("/targets/{questionnaire_key}", response_model=Targets)
 def put_targets(
-    questionnaire_key: str, body: TargetsPut, scope: TargetsWriter, session: SessionDep
+    questionnaire_key: str, body: TargetsPut, access: TargetsWriter, session: SessionDep
 ) -> Targets:
     """Set the target level per domain; checked against the newest questionnaire version."""
     return goals.set_targets(
         session=session,
-        organization=scope.organization,
+        organization=access.organization,
         questionnaire_key=questionnaire_key,
         domains=body.domains,
-        actor=scope.principal.actor,
+        actor=access.principal.actor,
     )
 
 
 @router.get("/targets/{questionnaire_key}", response_model=Targets)
-def get_targets(questionnaire_key: str, scope: TargetsReader, session: SessionDep) -> Targets:
+def get_targets(questionnaire_key: str, access: TargetsReader, session: SessionDep) -> Targets:
     return goals.get_targets(
-        session=session, organization=scope.organization, questionnaire_key=questionnaire_key
+        session=session, organization=access.organization, questionnaire_key=questionnaire_key
     )

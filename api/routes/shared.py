@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.core.errors import NotFound
 from api.core.pagination import Page
-from api.http.auth import OrganizationReader, OrganizationWriter, ShareLinkRevoker
+from api.http.access import OrganizationReader, OrganizationWriter, ShareLinkRevoker
 from api.http.client_address import client_address
 from api.http.deps import SessionDep, SettingsDep
 from api.http.idempotency import RetryDep
@@ -27,7 +27,7 @@ router = APIRouter(tags=["share links"])
 )
 def create_share_link(
     body: ShareLinkCreate,
-    scope: OrganizationWriter,
+    access: OrganizationWriter,
     session: SessionDep,
     settings: SettingsDep,
     retry: RetryDep,
@@ -47,12 +47,12 @@ def create_share_link(
     def create() -> ShareLinkCreated:
         return share_links.create_share_link(
             session=session,
-            organization=scope.organization,
+            organization=access.organization,
             assessment_id=body.assessment_id,
             questionnaire_key=body.questionnaire_key,
             expires_in_days=body.expires_in_days,
             base_url=base_url,
-            actor=scope.principal.actor,
+            actor=access.principal.actor,
         )
 
     return retry.respond(session=session, status_code=201, create=create, secret_fields=("url",))
@@ -60,24 +60,24 @@ def create_share_link(
 
 @router.get("/v1/organizations/{org}/share-links", response_model=Page[ShareLinkPublic])
 def list_share_links(
-    scope: OrganizationReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
+    access: OrganizationReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[ShareLinkPublic]:
     """The organization's share links, to find one to revoke (tokens are never listed)."""
     return share_links.list_share_links(
-        session=session, organization=scope.organization, limit=limit, cursor=cursor
+        session=session, organization=access.organization, limit=limit, cursor=cursor
     )
 
 
 @router.delete(
     "/v1/organizations/{org}/share-links/{link_id}", status_code=204, response_class=Response
 )
-def revoke_share_link(link_id: str, scope: ShareLinkRevoker, session: SessionDep) -> None:
+def revoke_share_link(link_id: str, access: ShareLinkRevoker, session: SessionDep) -> None:
     """Revoke a link: it answers 404 from then on."""
     share_links.revoke_share_link(
         session=session,
-        organization=scope.organization,
+        organization=access.organization,
         link_id=link_id,
-        actor=scope.principal.actor,
+        actor=access.principal.actor,
     )
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.http.auth import OrganizationReader
+from api.http.access import OrganizationReader
 from api.http.deps import SessionDep
 from api.http.openapi import problems
 from api.schemas import ComparisonReport, Trend
@@ -40,12 +40,12 @@ is negative) and is rounded to 4 decimals. Trend and comparison use today's targ
     description=TREND + GOAL_FORMULA,
 )
 def get_trend(
-    scope: OrganizationReader,
+    access: OrganizationReader,
     session: SessionDep,
     questionnaire: Annotated[str, Query(description="The questionnaire key.")],
 ) -> Trend:
     return trend.build_trend(
-        session=session, organization=scope.organization, questionnaire_key=questionnaire
+        session=session, organization=access.organization, questionnaire_key=questionnaire
     )
 
 
@@ -56,11 +56,11 @@ def get_trend(
     responses=problems(409),
 )
 def get_comparison(
-    scope: OrganizationReader,
+    access: OrganizationReader,
     session: SessionDep,
     base: Annotated[str, Query(description="The earlier assessment's id.")],
     target: Annotated[str, Query(description="The later assessment's id.")],
 ) -> ComparisonReport:
     return trend.compare_assessments(
-        session=session, organization=scope.organization, base_id=base, target_id=target
+        session=session, organization=access.organization, base_id=base, target_id=target
     )

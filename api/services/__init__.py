@@ -2,7 +2,7 @@
 
 A use case takes a database session and plain values (rows, a `Principal`), raises the errors
 of `api.core.errors`, and returns a response model of `api.schemas` or a typed result. None imports
-FastAPI or the HTTP edge (`api.http.auth`, `api.http.deps`, `api.routes`).
+FastAPI or the HTTP edge (`api.http`, `api.routes`, `api.pages`).
 """
 
 from api.services import (

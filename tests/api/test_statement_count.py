@@ -4,7 +4,7 @@ Each test makes the same request on a small and on a large case (1 vs 50 answers
 respondents, 1 vs 20 assessments, 1 vs 5 closed assessments...) and counts what the app's
 engine executes while the request runs, with SQLAlchemy's `before_cursor_execute` event. The
 counts must be equal; the number itself is free. The key's `last_used_at` update, which runs
-after the response (`api.http.auth._record_use`) when the last one is a minute old, is made due at
+after the response (`api.http.bearer._record_use`) when the last one is a minute old, is made due at
 every request here, so that it is counted in both cases alike whatever the time between them.
 """
 
@@ -22,7 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
-from api.http import auth
+from api.http import bearer
 
 from ..samples import TEST_Q_QUESTIONS
 from .factories import (
@@ -58,7 +58,7 @@ class StatementLog:
 
 @pytest.fixture
 def log(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[StatementLog]:
-    monkeypatch.setattr(auth, "LAST_USED_RESOLUTION", timedelta(0))
+    monkeypatch.setattr(bearer, "LAST_USED_RESOLUTION", timedelta(0))
     statements = StatementLog()
     event.listen(engine, "before_cursor_execute", statements.seen)
     try:
