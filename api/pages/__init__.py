@@ -5,8 +5,8 @@
     /assets/...              the one stylesheet and the one script of the pages
 
 Handlers authorize through the guards of `api.http.access` fed by a session cookie
-(`api.http.page_sessions`), call one use case and render a template. An error of a use case or of authorization is a page here, not problem
-JSON: a console page without a session leads to the sign-in page.
+(`api.http.page_sessions`), call one use case and render a template. An error of a use case
+or of authorization is a page here, not problem JSON: a console page without a session leads to the sign-in page.
 """
 
 from __future__ import annotations
