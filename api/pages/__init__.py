@@ -6,7 +6,8 @@
 
 Handlers authorize through the guards of `api.http.access` fed by a session cookie
 (`api.http.page_sessions`), call one use case and render a template. An error of a use case
-or of authorization is a page here, not problem JSON: a console page without a session leads to the sign-in page.
+or of authorization is a page here, not problem JSON: a console page without a session leads
+to the sign-in page.
 """
 
 from __future__ import annotations
