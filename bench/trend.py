@@ -29,7 +29,7 @@ from sqlmodel import Session
 from api.app import create_app
 from api.core.config import Settings
 from api.schemas import AnswerItem
-from api.services import answers, assessments, organizations
+from api.services import answers, assessments, organizations, questionnaires, respondents
 from api.storage import repository
 from api.storage.db import writer
 from api.storage.migrate import upgrade
@@ -58,8 +58,8 @@ def build(client: TestClient, count: int) -> tuple[str, str]:
                 period_end=None,
                 rigor=None,
             )
-            stored = assessments.questionnaire_of(session=session, assessment=assessment)
-            respondent = assessments.create_respondent(
+            stored = questionnaires.questionnaire_of(session=session, assessment=assessment)
+            respondent = respondents.create_respondent(
                 session=session, assessment=assessment, name="R", role=None, email=None
             ).respondent
             items = [

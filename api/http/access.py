@@ -25,7 +25,7 @@ from api.core.errors import Forbidden
 from api.core.principals import Action, Principal
 from api.http.bearer import BearerCredentials, bearer_principal, path_ids, require
 from api.http.deps import SessionDep
-from api.services.assessments import ensure_not_submitted, ensure_open
+from api.services.guards import ensure_not_submitted, ensure_open
 from api.services.lookup import get_or_not_found
 from api.services.organizations import get_key
 from api.services.questionnaires import versions_of

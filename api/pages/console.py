@@ -58,6 +58,7 @@ from api.services import (
     organizations,
     page_sessions,
     reports,
+    respondents,
     share_links,
     trend,
 )
@@ -313,7 +314,7 @@ def invite(
             errors=errors_by_field(Invalid.field("name", "give the respondent's name")),
             status_code=422,
         )
-    created = assessments.invite_respondent(
+    created = respondents.invite_respondent(
         max_respondents=settings.max_respondents,
         session=session,
         assessment=access.assessment,
@@ -336,7 +337,7 @@ def invite(
 def reissue(
     access: ConsoleRespondentManager, session: SessionDep, settings: SettingsDep, request: Request
 ) -> Response:
-    issued = assessments.reissue_token(
+    issued = respondents.reissue_token(
         actor=access.principal.actor,
         session=session,
         assessment=access.assessment,

@@ -31,7 +31,7 @@ from api.http.page_sessions import (
 from api.http.throttle import record_failure
 from api.pages.answering import Face, overview_page, save_section, section_page
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
-from api.services import assessments, filling, page_sessions
+from api.services import filling, page_sessions, respondents
 from api.storage.db import session_scope
 
 router = APIRouter(include_in_schema=False)
@@ -133,7 +133,7 @@ def submit_form(access: FillReader, session: SessionDep, request: Request) -> Re
 
 @router.post(f"{BASE}/submit")
 def submit(access: FillSubmitter, session: SessionDep) -> Response:
-    assessments.submit_respondent(
+    respondents.submit_respondent(
         session=session, assessment=access.assessment, respondent=access.respondent
     )
     return redirect(BASE)

@@ -36,7 +36,7 @@ from api.schemas import (
     RespondentPublic,
     TokenIssued,
 )
-from api.services import answers, assessments
+from api.services import answers, assessments, respondents
 from questionnaires.model import KEY_PATTERN
 
 router = APIRouter(prefix="/v1/organizations/{org}/assessments", tags=["assessments"])
@@ -121,7 +121,7 @@ def create_respondent(
     or has `OPM_MAX_RESPONDENTS` respondents (1,000 by default)."""
 
     def create() -> RespondentCreated:
-        return assessments.invite_respondent(
+        return respondents.invite_respondent(
             session=session,
             assessment=access.assessment,
             max_respondents=settings.max_respondents,
@@ -135,7 +135,7 @@ def create_respondent(
 def list_respondents(
     access: AssessmentReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[RespondentPublic]:
-    return assessments.list_respondents(
+    return respondents.list_respondents(
         session=session, assessment=access.assessment, limit=limit, cursor=cursor
     )
 
@@ -145,7 +145,7 @@ def reissue_token(
     access: RespondentManager, session: SessionDep, retry: RetryDep
 ) -> TokenIssued | JSONResponse:
     def create() -> TokenIssued:
-        return assessments.reissue_token(
+        return respondents.reissue_token(
             session=session,
             assessment=access.assessment,
             respondent=access.respondent,
@@ -175,6 +175,6 @@ def save_answers(body: AnswersPatch, access: Answerer, session: SessionDep) -> A
 
 @router.post("/{a}/respondents/{r}/submit", response_model=RespondentPublic)
 def submit_respondent(access: RespondentWriter, session: SessionDep) -> RespondentPublic:
-    return assessments.submit_respondent(
+    return respondents.submit_respondent(
         session=session, assessment=access.assessment, respondent=access.respondent
     )

@@ -18,14 +18,9 @@ from api.schemas import (
     AnswersSaved,
     RespondentAnswers,
 )
-from api.services.assessments import (
-    ensure_not_submitted,
-    lock_assessment,
-    progress_counted,
-    progress_of,
-    questionnaire_of,
-    questions_in_scope,
-)
+from api.services.guards import ensure_not_submitted, lock_assessment
+from api.services.progress import progress_counted, progress_of, questions_in_scope
+from api.services.questionnaires import questionnaire_of
 from api.storage import repository
 from api.storage.tables import AssessmentRow, RespondentRow, utcnow
 from questionnaires import Question, Questionnaire

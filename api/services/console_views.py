@@ -18,7 +18,7 @@ from api.schemas import (
     RespondentPublic,
     ShareLinkPublic,
 )
-from api.services import assessments, goals, share_links
+from api.services import assessments, goals, questionnaires, respondents, share_links
 from api.services.questionnaires import StoredQuestionnaire, newest_versions, versions_of
 from api.storage.tables import AssessmentRow, OrganizationRow
 from questionnaires import Domain
@@ -71,14 +71,14 @@ class AssessmentPage:
 
 def assessment_page(*, session: Session, assessment: AssessmentRow) -> AssessmentPage:
     """One assessment with its progress and its respondents (newest first), with theirs."""
-    stored = assessments.questionnaire_of(session=session, assessment=assessment)
-    respondents = assessments.list_respondents(
+    stored = questionnaires.questionnaire_of(session=session, assessment=assessment)
+    listed = respondents.list_respondents(
         session=session, assessment=assessment, limit=LISTED, cursor=None
     )
     return AssessmentPage(
         assessment=assessments.describe_assessment(session=session, assessment=assessment),
         title=stored.questionnaire.title,
-        respondents=list(reversed(respondents.items)),
+        respondents=list(reversed(listed.items)),
         domains=[d for d in stored.questionnaire.domains if d.id in assessment.scope],
     )
 

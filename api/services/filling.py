@@ -16,7 +16,8 @@ from sqlmodel import Session
 from api.core.enums import AssessmentStatus
 from api.core.errors import NotFound
 from api.schemas import Progress
-from api.services.assessments import progress_of, progress_over, questionnaire_of
+from api.services.progress import progress_of, progress_over
+from api.services.questionnaires import questionnaire_of
 from api.storage import repository
 from api.storage.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
 from questionnaires import BestPractice, Domain, Questionnaire

@@ -15,7 +15,7 @@ from api.core.errors import NotFound, StartupRefused
 from api.core.pagination import Page, paginate_sorted
 from api.schemas import QuestionnaireSummary, QuestionnaireVersionPublic
 from api.storage import repository
-from api.storage.tables import QuestionnaireVersionRow, utcnow
+from api.storage.tables import AssessmentRow, QuestionnaireVersionRow, utcnow
 from questionnaires import (
     LoadedQuestionnaire,
     Questionnaire,
@@ -37,6 +37,7 @@ __all__ = [
     "load_and_register",
     "newest_versions",
     "questionnaire_directories",
+    "questionnaire_of",
     "register_questionnaires",
     "versions_of",
 ]
@@ -251,4 +252,11 @@ def list_versions(
     ]
     return paginate_sorted(
         versions, position=lambda v: [v.version], limit=limit, cursor=cursor, filters={"key": key}
+    )
+
+
+def questionnaire_of(*, session: Session, assessment: AssessmentRow) -> StoredQuestionnaire:
+    """The questionnaire version the assessment is pinned to."""
+    return get_questionnaire(
+        session=session, key=assessment.questionnaire_key, version=assessment.questionnaire_version
     )

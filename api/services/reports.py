@@ -17,11 +17,8 @@ from sqlmodel import Session
 from api.core.enums import AssessmentStatus
 from api.schemas import Goal, OrganizationSummary
 from api.services import goals
-from api.services.assessments import (
-    assessment_public,
-    questionnaire_of,
-)
-from api.services.questionnaires import StoredQuestionnaire
+from api.services.assessments import assessment_public
+from api.services.questionnaires import StoredQuestionnaire, questionnaire_of
 from api.storage import repository
 from api.storage.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
 from scoring import AnswerLike, AnyCard, read_card, score

@@ -26,9 +26,9 @@ from api.schemas import (
     TrendPoint,
 )
 from api.services import goals
-from api.services.assessments import get_assessment, questionnaire_of
+from api.services.assessments import get_assessment
 from api.services.cards import CardReader
-from api.services.questionnaires import get_questionnaire, versions_of
+from api.services.questionnaires import get_questionnaire, questionnaire_of, versions_of
 from api.storage import repository
 from api.storage.tables import AssessmentRow, OrganizationRow
 from questionnaires import Questionnaire

@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from api.core.config import Settings
-from api.services.assessments import lock_assessment
+from api.services.guards import lock_assessment
 from api.storage import repository
 from api.storage.db import make_engine
 from api.storage.tables import AnswerHistoryRow, AnswerRow, AssessmentRow
