@@ -9,7 +9,6 @@ answer to the request that made it and is never shown again.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
@@ -46,11 +45,11 @@ from api.http.page_sessions import (
 )
 from api.http.throttle import record_failure
 from api.pages.answering import Face, overview_page, save_section, section_page
-from api.pages.forms import FieldErrors, errors_by_field, text_of
+from api.pages.forms import FieldErrors, errors_by_field, text_of, validated
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
 from api.render import csv as report_csv
 from api.render import html as report_html
-from api.schemas import OrganizationProfile
+from api.schemas import AssessmentCreate, OrganizationProfile, RespondentCreate
 from api.services import (
     assessments,
     console_views,
@@ -220,39 +219,39 @@ def new_assessment(
     return _new_assessment_page(request, session, access.principal, access.organization)
 
 
-def _optional_date(form: FormData, name: str) -> date | None:
-    text = text_of(form, name).strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Invalid.field(name, "a date is written YYYY-MM-DD") from None
-
-
 @router.post("/{org}/assessments")
 def create_assessment(
     access: ConsoleOrganizationWriter, form: PageForm, session: SessionDep, request: Request
 ) -> Response:
     form = form or FormData()
     key, _, version = text_of(form, "questionnaire").partition("@")
-    rigor = text_of(form, "rigor")
     try:
-        title = text_of(form, "title").strip()
-        if not title:
-            raise Invalid.field("title", "give the assessment a title")
+        new = validated(
+            AssessmentCreate,
+            {
+                "questionnaire_key": key,
+                "questionnaire_version": version or None,
+                "title": text_of(form, "title"),
+                "period": text_of(form, "period") or None,
+                "period_end": text_of(form, "period_end") or None,
+                "rigor": text_of(form, "rigor") or None,
+                "scope": [value for value in form.getlist("scope") if isinstance(value, str)]
+                or None,
+                "seed_from": text_of(form, "seed_from") or None,
+            },
+        )
         created = assessments.create_assessment(
             actor=access.principal.actor,
             session=session,
             organization=access.organization,
-            questionnaire_key=key,
-            questionnaire_version=version or None,
-            title=title[:200],
-            period=text_of(form, "period").strip()[:100] or None,
-            period_end=_optional_date(form, "period_end"),
-            rigor=Rigor(rigor) if rigor in Rigor.__members__.values() else None,
-            scope=[value for value in form.getlist("scope") if isinstance(value, str)] or None,
-            seed_from=text_of(form, "seed_from") or None,
+            questionnaire_key=new.questionnaire_key,
+            questionnaire_version=new.questionnaire_version,
+            title=new.title,
+            period=new.period,
+            period_end=new.period_end,
+            rigor=new.rigor,
+            scope=new.scope,
+            seed_from=new.seed_from,
         )
     except Invalid as invalid:
         return _new_assessment_page(
@@ -305,22 +304,22 @@ def invite(
     settings: SettingsDep,
     request: Request,
 ) -> Response:
-    name = text_of(form, "name").strip()
-    if not name:
+    try:
+        new = validated(
+            RespondentCreate,
+            {"name": text_of(form, "name"), "role": text_of(form, "role").strip() or None},
+        )
+    except Invalid as invalid:
         return _assessment_page(
-            request,
-            session,
-            access,
-            errors=errors_by_field(Invalid.field("name", "give the respondent's name")),
-            status_code=422,
+            request, session, access, errors=errors_by_field(invalid), status_code=422
         )
     created = respondents.invite_respondent(
         max_respondents=settings.max_respondents,
         session=session,
         assessment=access.assessment,
-        name=name[:200],
-        role=text_of(form, "role").strip()[:200] or None,
-        email=None,
+        name=new.name,
+        role=new.role,
+        email=new.email,
     )
     return _assessment_page(
         request,

@@ -51,7 +51,14 @@ def create_assessment(
             session=session,
             organization=access.organization,
             actor=access.principal.actor,
-            **body.model_dump(),
+            questionnaire_key=body.questionnaire_key,
+            questionnaire_version=body.questionnaire_version,
+            title=body.title,
+            period=body.period,
+            period_end=body.period_end,
+            rigor=body.rigor,
+            scope=body.scope,
+            seed_from=body.seed_from,
         )
         return assessments.describe_assessment(session=session, assessment=assessment)
 
@@ -125,7 +132,9 @@ def create_respondent(
             session=session,
             assessment=access.assessment,
             max_respondents=settings.max_respondents,
-            **body.model_dump(),
+            name=body.name,
+            role=body.role,
+            email=body.email,
         )
 
     return retry.respond(session=session, status_code=201, create=create)
