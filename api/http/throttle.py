@@ -30,7 +30,13 @@ from api.http.problems import app_problem
 from api.storage import repository
 from api.storage.db import session_scope
 
-__all__ = ["WINDOW", "ensure_not_throttled", "failed_authentication_problem", "record_failure"]
+__all__ = [
+    "WINDOW",
+    "count_failure",
+    "ensure_not_throttled",
+    "failed_authentication_problem",
+    "record_failure",
+]
 
 WINDOW = timedelta(minutes=1)
 
@@ -62,11 +68,21 @@ def record_failure(engine: Engine, *, address: str, failed_at: datetime) -> None
         session.commit()
 
 
-def failed_authentication_problem(request: Request, exc: Exception) -> JSONResponse:
-    """Record the failure, then answer 401 as any other (a sync handler: run in a thread)."""
-    assert isinstance(exc, FailedAuthentication)
+def count_failure(engine: Engine, failure: FailedAuthentication) -> None:
+    """Count a failed authentication, the one way the API and the pages do it.
+
+    Called once the request's own transaction has ended. Best effort: when the database cannot
+    take the row, the failure is logged and the request answers as it would have (401 on the
+    API, the page's own answer on the pages), never 500.
+    """
     try:
-        record_failure(request.app.state.engine, address=exc.address, failed_at=exc.failed_at)
-    except SQLAlchemyError as error:  # the 401 stands; the count is best effort then
+        record_failure(engine, address=failure.address, failed_at=failure.failed_at)
+    except SQLAlchemyError as error:
         logger.error("could not record a failed authentication: %s", type(error).__name__)
+
+
+def failed_authentication_problem(request: Request, exc: Exception) -> JSONResponse:
+    """Count the failure, then answer 401 as any other (a sync handler: run in a thread)."""
+    assert isinstance(exc, FailedAuthentication)
+    count_failure(request.app.state.engine, exc)
     return app_problem(request, exc)

@@ -43,7 +43,7 @@ from api.http.page_sessions import (
     PageForm,
     same_origin,
 )
-from api.http.throttle import record_failure
+from api.http.throttle import count_failure
 from api.pages.answering import Face, overview_page, save_section, section_page
 from api.pages.forms import FieldErrors, errors_by_field, text_of, validated
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
@@ -131,9 +131,7 @@ def sign_in(
         )
     except FailedAuthentication as failed:
         # Counted after the response, once this request's transaction has ended.
-        background.add_task(
-            record_failure, get_engine(request), address=failed.address, failed_at=failed.failed_at
-        )
+        background.add_task(count_failure, get_engine(request), failed)
         return page("sign_in.html", status_code=401, error="This key is unknown or was revoked.")
     if principal.kind == PrincipalKind.RESPONDENT:
         return page(

@@ -28,7 +28,7 @@ from api.http.page_sessions import (
     FillSubmitter,
     PageForm,
 )
-from api.http.throttle import record_failure
+from api.http.throttle import count_failure
 from api.pages.answering import Face, overview_page, save_section, section_page
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
 from api.services import filling, page_sessions, respondents
@@ -89,7 +89,7 @@ def open_invitation(token: str, request: Request, settings: SettingsDep) -> Resp
             )
             session.commit()
     if failed is not None:  # counted once the request's transaction has ended
-        record_failure(engine, address=failed.address, failed_at=failed.failed_at)
+        count_failure(engine, failed)
     if secret is None:
         return page(
             "message.html",

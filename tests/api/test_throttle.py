@@ -14,11 +14,13 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
 
 from api.app import create_app
 from api.core.config import Settings
 from api.http.client_address import client_address
+from api.storage import repository
 
 from .clock import FakeClock
 from .factories import Headers, bearer, new_organization
@@ -208,3 +210,21 @@ def test_a_successful_authentication_reads_the_key_and_the_count_in_one_statemen
     reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) == 1, reads
     assert "auth_failure" in reads[0] and "api_key" in reads[0]
+
+
+def test_a_failure_that_cannot_be_counted_answers_alike_on_the_api_and_the_pages(
+    settings: Settings, admin: Headers, monkeypatch: Any
+) -> None:
+    """One way of counting: a database that refuses the failure's row changes no answer."""
+
+    def refuse(**_: object) -> None:
+        raise OperationalError("INSERT INTO auth_failure", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(repository, "add_auth_failure", refuse)
+    with served(settings, FakeClock()) as client:
+        assert client.get("/v1/me", headers=WRONG | ATTACKER).status_code == 401
+        link = client.get("/a/opmr_not-a-token-of-ours", headers=ATTACKER, follow_redirects=False)
+        assert link.status_code == 404
+        assert "This link is not valid" in link.text
+        signed = client.post("/console/sign-in", data={"key": "opmk_a-guess"}, headers=ATTACKER)
+        assert signed.status_code == 401
