@@ -1,11 +1,16 @@
-"""A closed assessment's report, made once per format: its bytes kept with a strong ETag.
+"""A report as a response: its format, its bytes (kept once closed, with a strong ETag), a 304.
+
+Every face that shows one assessment's report goes through here: the JSON API's `.../report`,
+the console's report pages and the shared pages, so that a closed report is made once per
+format and page kind in a process, whoever asks first.
+
 
 A closed assessment never changes (`architecture.md`, immutability rules): its report in any
 format is a function of rows frozen at close (the stored score card and close context, the
 assessment, its respondents and answers, the pinned questionnaire version). So the bytes are
 made at the first request and kept, bounded, in the process, keyed by the assessment id and its
 close time (the card is written once, at close, with that time), the format and whether the
-page is shared. The key is read from the assessment's row alone: the stored card, tens of
+page is shared (`ReportVariant.key`). The key is read from the assessment's row alone: the stored card, tens of
 kilobytes, is read only when the bytes are made.
 Every process makes the same bytes from the same rows, so the cache cannot make one process
 answer differently from another; a new process makes them again at its first request. Kept
@@ -22,12 +27,37 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Literal
+
+from fastapi import Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 
 from api.core.enums import AssessmentStatus
+from api.http.deps import get_engine
+from api.render import csv as report_csv
+from api.render import html
 from api.schemas import OrganizationSummary
+from api.services import reports
+from api.services.reports import Report
+from api.storage.db import session_scope
 from api.storage.tables import AssessmentRow, OrganizationRow
 
-__all__ = ["MAX_BYTES", "Artifact", "ClosedReports", "etag_matches"]
+__all__ = [
+    "MAX_BYTES",
+    "Artifact",
+    "ClosedReports",
+    "ReportFormat",
+    "ReportVariant",
+    "etag_matches",
+    "negotiate",
+    "report_artifact",
+    "report_response",
+    "serve_report",
+]
+
+ReportFormat = Literal["json", "html", "csv"]
+OFFERED: tuple[tuple[str, ReportFormat], ...] = (("text/html", "html"), ("text/csv", "csv"))
 
 MAX_BYTES = 32 * 1024 * 1024  # per process: a few dozen closed reports in every format
 
@@ -120,3 +150,159 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     if if_none_match.strip() == "*":
         return True
     return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
+
+
+def negotiate(accept: str | None) -> ReportFormat:
+    """The format an `Accept` header prefers among JSON, HTML and CSV; JSON on a tie or none.
+
+    A browser's `text/html,...,*/*;q=0.8` gets the page; `*/*` alone, or no header, gets JSON.
+    """
+    if not accept:
+        return "json"
+    quality: dict[str, float] = {}
+    for media_range in accept.split(","):
+        media, *params = (part.strip().lower() for part in media_range.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        quality[media] = max(q, quality.get(media, 0.0))
+
+    def weight(media: str) -> float:
+        family = media.split("/")[0] + "/*"
+        return quality.get(media, quality.get(family, quality.get("*/*", 0.0)))
+
+    best: ReportFormat = "json"
+    best_q = weight("application/json")
+    for media, name in OFFERED:
+        if weight(media) > best_q:
+            best, best_q = name, weight(media)
+    return best
+
+
+@dataclass(frozen=True)
+class ReportVariant:
+    """One kind of a report's bytes: its format, and for a page whether it is the shared one."""
+
+    format: ReportFormat
+    shared: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.format}:shared" if self.shared else self.format
+
+    def render(self, report: Report) -> bytes:
+        if self.format == "html":
+            return html.render_report(report, shared=self.shared).encode()
+        if self.format == "csv":
+            return report_csv.report_csv(report).encode()
+        return report.to_json().encode()
+
+
+def report_artifact(
+    *,
+    closed: ClosedReports,
+    session: Session,
+    organization: OrganizationRow,
+    assessment: AssessmentRow,
+    variant: ReportVariant,
+) -> Artifact:
+    """The report's bytes in `variant`: kept ones for a closed assessment, else made now."""
+
+    def make() -> bytes:
+        report = reports.build_report(
+            session=session,
+            organization=organization,
+            assessment=assessment,
+            with_answers=variant.format != "json",
+        )
+        return variant.render(report)
+
+    return closed.report(
+        assessment=assessment, organization=organization, variant=variant.key, make=make
+    )
+
+
+def report_response(
+    artifact: Artifact,
+    *,
+    variant: ReportVariant,
+    organization: OrganizationRow,
+    assessment: AssessmentRow,
+    if_none_match: str | None = None,
+) -> Response:
+    """The response carrying a report's bytes, with its `ETag`; 304 when the client has them."""
+    response: Response
+    if variant.format == "html":
+        response = html.html_response(artifact.body, shared=variant.shared)
+    elif variant.format == "csv":
+        filename = report_csv.csv_filename(organization.slug, assessment.id)
+        response = Response(
+            artifact.body,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    else:
+        response = Response(artifact.body, media_type="application/json")
+    if artifact.etag is not None:
+        response.headers["ETag"] = artifact.etag
+        if etag_matches(if_none_match, artifact.etag):
+            return not_modified(response)
+    return response
+
+
+def not_modified(response: Response) -> Response:
+    """304 for a client that holds these bytes: the headers a 200 would carry, no body."""
+    headers = {
+        name: value
+        for name, value in response.headers.items()
+        if name not in ("content-length", "content-type")
+    }
+    return Response(status_code=304, headers=headers)
+
+
+async def serve_report(
+    request: Request,
+    *,
+    organization: OrganizationRow,
+    assessment: AssessmentRow,
+    variant: ReportVariant,
+) -> Response:
+    """`report_response` for the JSON API, without a trip to a thread for a kept report.
+
+    A coroutine: a kept closed report is answered from memory; what reads the database or
+    renders runs in a thread, in a session of its own (no sync session is held here).
+    """
+    closed: ClosedReports = request.app.state.closed_reports
+    artifact = closed.kept(assessment=assessment, organization=organization, variant=variant.key)
+    if artifact is None:
+        artifact = await run_in_threadpool(
+            _made_in_own_session, request, organization, assessment, variant
+        )
+    return report_response(
+        artifact,
+        variant=variant,
+        organization=organization,
+        assessment=assessment,
+        if_none_match=request.headers.get("if-none-match"),
+    )
+
+
+def _made_in_own_session(
+    request: Request,
+    organization: OrganizationRow,
+    assessment: AssessmentRow,
+    variant: ReportVariant,
+) -> Artifact:
+    with session_scope(get_engine(request), write=False) as session:
+        return report_artifact(
+            closed=request.app.state.closed_reports,
+            session=session,
+            organization=organization,
+            assessment=assessment,
+            variant=variant,
+        )

@@ -43,11 +43,11 @@ from api.http.page_sessions import (
     PageForm,
     same_origin,
 )
+from api.http.report_responses import ReportVariant, report_artifact, report_response
 from api.http.throttle import count_failure
 from api.pages.answering import Face, overview_page, save_section, section_page
 from api.pages.forms import FieldErrors, errors_by_field, text_of, validated
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
-from api.render import csv as report_csv
 from api.render import html as report_html
 from api.schemas import AssessmentCreate, OrganizationProfile, RespondentCreate
 from api.services import (
@@ -56,7 +56,6 @@ from api.services import (
     goals,
     organizations,
     page_sessions,
-    reports,
     respondents,
     share_links,
     trend,
@@ -426,34 +425,30 @@ def close(access: ConsoleAssessmentWriter, session: SessionDep) -> Response:
 
 
 @router.get("/{org}/assessments/{a}/report")
-def report(access: ConsoleAssessmentReader, session: SessionDep) -> HTMLResponse:
+def report(access: ConsoleAssessmentReader, session: SessionDep, request: Request) -> Response:
     """The report page (the same page as `.../report?format=html`: inline styles, no script)."""
-    built = reports.build_report(
-        session=session,
-        organization=access.organization,
-        assessment=access.assessment,
-        with_answers=True,
-    )
-    return report_html.html_response(report_html.render_report(built, shared=False))
+    return _report(access, session, request, ReportVariant("html"))
 
 
 @router.get("/{org}/assessments/{a}/report.csv")
-def report_as_csv(access: ConsoleAssessmentReader, session: SessionDep) -> Response:
-    built = reports.build_report(
+def report_as_csv(
+    access: ConsoleAssessmentReader, session: SessionDep, request: Request
+) -> Response:
+    return _report(access, session, request, ReportVariant("csv"))
+
+
+def _report(
+    access: AssessmentAccess, session: Session, request: Request, variant: ReportVariant
+) -> Response:
+    artifact = report_artifact(
+        closed=request.app.state.closed_reports,
         session=session,
         organization=access.organization,
         assessment=access.assessment,
-        with_answers=True,
+        variant=variant,
     )
-    filename = report_csv.csv_filename(access.organization.slug, access.assessment.id)
-    return Response(
-        report_csv.report_csv(built),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-        },
+    return report_response(
+        artifact, variant=variant, organization=access.organization, assessment=access.assessment
     )
 
 

@@ -2,62 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query, Request, Response
 
 from api.http.access import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
 from api.http.deps import SessionDep
-from api.http.report_responses import ClosedReports, etag_matches
-from api.render import csv as report_csv
+from api.http.report_responses import ReportFormat, ReportVariant, negotiate, serve_report
 from api.render import html
 from api.schemas import Targets, TargetsPut
-from api.services import exports, goals, reports, trend
-from api.services.reports import Report
+from api.services import exports, goals, trend
 
 router = APIRouter(prefix="/v1/organizations/{org}", tags=["reports"])
-
-ReportFormat = Literal["json", "html", "csv"]
-OFFERED: tuple[tuple[str, ReportFormat], ...] = (("text/html", "html"), ("text/csv", "csv"))
-RENDERERS: dict[ReportFormat, Callable[[Report], str]] = {
-    "json": Report.to_json,
-    "html": lambda report: html.render_report(report, shared=False),
-    "csv": report_csv.report_csv,
-}
-
-
-def negotiate(accept: str | None) -> ReportFormat:
-    """The format an `Accept` header prefers among JSON, HTML and CSV; JSON on a tie or none.
-
-    A browser's `text/html,...,*/*;q=0.8` gets the page; `*/*` alone, or no header, gets JSON.
-    """
-    if not accept:
-        return "json"
-    quality: dict[str, float] = {}
-    for media_range in accept.split(","):
-        media, *params = (part.strip().lower() for part in media_range.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        quality[media] = max(q, quality.get(media, 0.0))
-
-    def weight(media: str) -> float:
-        family = media.split("/")[0] + "/*"
-        return quality.get(media, quality.get(family, quality.get("*/*", 0.0)))
-
-    best: ReportFormat = "json"
-    best_q = weight("application/json")
-    for media, name in OFFERED:
-        if weight(media) > best_q:
-            best, best_q = name, weight(media)
-    return best
 
 
 @router.get(
@@ -76,7 +32,6 @@ def negotiate(accept: str | None) -> ReportFormat:
 async def get_report(
     request: Request,
     access: AssessmentReader,
-    session: SessionDep,
     report_format: Annotated[
         ReportFormat | None,
         Query(
@@ -84,8 +39,6 @@ async def get_report(
             description="json (default), html (the page) or csv (one row per question).",
         ),
     ] = None,
-    accept: Annotated[str | None, Header()] = None,
-    if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The score card with `assessment` and `organization` headers.
 
@@ -97,62 +50,15 @@ async def get_report(
     A closed assessment's report, in each format, is made once and carries a strong `ETag`;
     `If-None-Match` with it answers 304 Not Modified (`api.http.report_responses`).
     """
-    chosen = report_format or negotiate(accept)
-    closed: ClosedReports = request.app.state.closed_reports
-
-    def make() -> bytes:
-        report = reports.build_report(
-            session=session,
-            organization=access.organization,
-            assessment=access.assessment,
-            with_answers=chosen != "json",
-        )
-        return RENDERERS[chosen](report).encode()
-
-    # A coroutine, so that a kept closed report is answered without a trip to a thread; what
-    # reads the database or renders runs in one.
-    artifact = closed.kept(
-        assessment=access.assessment, organization=access.organization, variant=chosen
+    chosen = report_format or negotiate(request.headers.get("accept"))
+    response = await serve_report(
+        request,
+        organization=access.organization,
+        assessment=access.assessment,
+        variant=ReportVariant(chosen),
     )
-    if artifact is None:
-        artifact = await run_in_threadpool(
-            closed.report,
-            assessment=access.assessment,
-            organization=access.organization,
-            variant=chosen,
-            make=make,
-        )
-    response: Response
-    if chosen == "html":
-        response = html.html_response(artifact.body)
-    elif chosen == "csv":
-        filename = report_csv.csv_filename(access.organization.slug, access.assessment.id)
-        response = Response(
-            artifact.body,
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="{filename}"',
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
-    else:
-        response = Response(artifact.body, media_type="application/json")
     response.headers["Vary"] = "Accept"
-    if artifact.etag is not None:
-        response.headers["ETag"] = artifact.etag
-        if etag_matches(if_none_match, artifact.etag):
-            return not_modified(response)
     return response
-
-
-def not_modified(response: Response) -> Response:
-    """304 for a client that holds these bytes: the headers a 200 would carry, no body."""
-    headers = {
-        name: value
-        for name, value in response.headers.items()
-        if name not in ("content-length", "content-type")
-    }
-    return Response(status_code=304, headers=headers)
 
 
 @router.get(

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from sqlmodel import Session
 
 from api.core.errors import NotFound
 from api.core.pagination import Page
@@ -14,10 +15,12 @@ from api.http.client_address import client_address
 from api.http.deps import SessionDep, SettingsDep
 from api.http.idempotency import RetryDep
 from api.http.problems import problem
+from api.http.report_responses import ReportVariant, report_artifact, report_response
 from api.render import html
 from api.routes.params import Cursor, Limit
 from api.schemas import ShareLinkCreate, ShareLinkCreated, ShareLinkPublic
-from api.services import reports, share_links, trend
+from api.services import share_links, trend
+from api.storage.tables import AssessmentRow, OrganizationRow
 
 router = APIRouter(tags=["share links"])
 
@@ -105,28 +108,22 @@ def open_shared(
             token=token,
             address=client_address(request, settings.trusted_proxies),
         )
-        if target.assessment is not None:
-            report = reports.build_report(
-                session=session,
-                organization=target.organization,
-                assessment=target.assessment,
-                with_answers=True,
-            )
-            page = html.render_report(report, shared=True)
-        else:
+        if target.assessment is None:
             assert target.questionnaire_key is not None
             overview = trend.build_overview(
                 session=session,
                 organization=target.organization,
                 questionnaire_key=target.questionnaire_key,
             )
-            page = html.render_overview(
-                overview,
-                report_url=lambda assessment_id: f"{token}/assessments/{assessment_id}",
-                shared=True,
-            )
     except NotFound as error:
         return _gone(request, error)
+    if target.assessment is not None:
+        return _shared_report(request, session, target.organization, target.assessment)
+    page = html.render_overview(
+        overview,
+        report_url=lambda assessment_id: f"{token}/assessments/{assessment_id}",
+        shared=True,
+    )
     return html.html_response(page, shared=True)
 
 
@@ -148,13 +145,27 @@ def open_shared_report(
         assessment = share_links.shared_overview_assessment(
             session=session, target=target, assessment_id=assessment_id
         )
-        report = reports.build_report(
-            session=session,
-            organization=target.organization,
-            assessment=assessment,
-            with_answers=True,
-        )
-        page = html.render_report(report, shared=True)
     except NotFound as error:
         return _gone(request, error)
-    return html.html_response(page, shared=True)
+    return _shared_report(request, session, target.organization, assessment)
+
+
+def _shared_report(
+    request: Request, session: Session, organization: OrganizationRow, assessment: AssessmentRow
+) -> Response:
+    """A shared report page, kept once made as every closed report (`api.http.report_responses`)."""
+    variant = ReportVariant("html", shared=True)
+    artifact = report_artifact(
+        closed=request.app.state.closed_reports,
+        session=session,
+        organization=organization,
+        assessment=assessment,
+        variant=variant,
+    )
+    return report_response(
+        artifact,
+        variant=variant,
+        organization=organization,
+        assessment=assessment,
+        if_none_match=request.headers.get("if-none-match"),
+    )

@@ -17,9 +17,10 @@ from api.app import create_app
 from api.core.config import Settings
 from api.core.enums import AssessmentStatus
 from api.http.report_responses import Artifact, ClosedReports, etag_matches
+from api.services import reports
 from api.storage.tables import AssessmentRow, OrganizationRow
 
-from .factories import Headers, scored_assessment
+from .factories import Headers, new_share_link, scored_assessment
 
 FORMATS = ("json", "html", "csv")
 
@@ -135,3 +136,33 @@ def test_if_none_match_is_compared_weakly_and_star_matches_any() -> None:
     assert etag_matches("*", '"a"')
     assert not etag_matches('"ab"', '"a"')
     assert not etag_matches(None, '"a"')
+
+
+def test_the_shared_page_and_the_consoles_reports_are_served_from_the_same_cache(
+    client: TestClient, admin: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each closed report is made once per format and page kind, whichever face asks first."""
+    scored = scored_assessment(client, admin)
+    link = new_share_link(
+        client, scored["owner"], scored["slug"], assessment_id=scored["assessment"]
+    )
+    made: list[str] = []
+    build = reports.build_report
+    monkeypatch.setattr(
+        reports, "build_report", lambda **kw: made.append(kw["assessment"].id) or build(**kw)
+    )
+    shared = [client.get(link["url"]) for _ in range(2)]
+    assert [page.status_code for page in shared] == [200, 200]
+    assert shared[0].content == shared[1].content and shared[0].headers["etag"]
+    client.post(
+        "/console/sign-in",
+        data={"key": scored["owner"]["Authorization"].removeprefix("Bearer ")},
+        headers={"Origin": "http://testserver"},
+    )
+    console = f"/console/{scored['slug']}/assessments/{scored['assessment']}"
+    page, csv = client.get(f"{console}/report"), client.get(f"{console}/report.csv")
+    assert (page.status_code, csv.status_code) == (200, 200)
+    assert page.content == report(client, scored, "html").content
+    assert csv.content == report(client, scored, "csv").content
+    assert client.get(f"{console}/report").headers["etag"] == page.headers["etag"]
+    assert len(made) == 3  # the shared page, the page, the CSV: each made once
