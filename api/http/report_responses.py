@@ -10,8 +10,8 @@ format is a function of rows frozen at close (the stored score card and close co
 assessment, its respondents and answers, the pinned questionnaire version). So the bytes are
 made at the first request and kept, bounded, in the process, keyed by the assessment id and its
 close time (the card is written once, at close, with that time), the format and whether the
-page is shared (`ReportVariant.key`). The key is read from the assessment's row alone: the stored card, tens of
-kilobytes, is read only when the bytes are made.
+page is shared (`ReportVariant.key`). The key is read from the assessment's row alone: the
+stored card, tens of kilobytes, is read only when the bytes are made.
 Every process makes the same bytes from the same rows, so the cache cannot make one process
 answer differently from another; a new process makes them again at its first request. Kept
 here rather than in a table: a stored page would freeze the renderer of its day (a new page

@@ -1,4 +1,4 @@
-"""How a page is sent: one Jinja2 environment (autoescaped), the pages' headers and cookies.
+"""How a page is sent: its template (`api.render`'s one Jinja environment), headers and cookies.
 
 Every page carries a Content-Security-Policy without `unsafe-inline` or `unsafe-eval`: the one
 stylesheet and the one script are files the app serves under `/assets/`, nothing comes from
@@ -9,15 +9,13 @@ another host, and no other site may frame a page. Session cookies are `HttpOnly`
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from api.http.page_sessions import CSRF_FIELD
-from api.render.jinja import evidence_link, percent, when
+from api.render.jinja import environment
 from api.services import page_sessions
 
 __all__ = [
@@ -35,6 +33,7 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+PAGE_GLOBALS = {"assets": ASSETS, "csrf_field": CSRF_FIELD}  # what every page template names
 PAGE_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -43,23 +42,6 @@ PAGE_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-
-
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("api", "pages/templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["percent"] = percent
-    env.filters["when"] = when
-    env.filters["evidence_link"] = evidence_link
-    env.globals["assets"] = ASSETS
-    env.globals["csrf_field"] = CSRF_FIELD
-    return env
 
 
 def csrf_of(request: Request, cookie: str) -> str:
@@ -78,7 +60,7 @@ def page(
     """The template rendered, with the pages' security headers."""
     context.setdefault("csrf", "")
     context.setdefault("signed_in", None)
-    html = environment().get_template(template).render(context)
+    html = environment().get_template(template).render(context, **PAGE_GLOBALS)
     return HTMLResponse(html, status_code=status_code, headers={**PAGE_HEADERS, **(headers or {})})
 
 

@@ -85,6 +85,7 @@ def evidence_link(evidence: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    """The one Jinja environment of the reports and the pages: autoescaped, strict."""
     env = Environment(
         loader=PackageLoader("api", "render/templates"),
         autoescape=True,
