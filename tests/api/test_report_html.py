@@ -16,11 +16,11 @@ from fastapi.testclient import TestClient
 from markupsafe import Markup
 from sqlalchemy import Engine, text
 
+from api.http.report_responses import negotiate
 from api.render import charts
 from api.render.html import CONTENT_SECURITY_POLICY, evidence_link, pmo_description, reading
 from api.render.improvement_path import improvement_path, order_gaps
 from api.render.insights import at_a_glance, pmo_notes
-from api.http.report_responses import negotiate
 from questionnaires import Questionnaire, builtin_directory, load_file
 from scoring import Answer, Gap, ScoreCard, score
 
