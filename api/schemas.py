@@ -19,7 +19,16 @@ from pydantic import (
     model_validator,
 )
 
-from api.core.enums import ORGANIZATION_ROLES, AssessmentStatus, KeyRole, PrincipalKind, Rigor
+from api.core.enums import (
+    ORGANIZATION_ROLES,
+    AssessmentStatus,
+    KeyRole,
+    PmoPermanence,
+    PmoScope,
+    PmoType,
+    PrincipalKind,
+    Rigor,
+)
 from questionnaires import (
     BestPractice,
     Domain,
@@ -146,9 +155,9 @@ class Me(BaseModel):
 
 class PmoProfile(Input):
     exists: StrictBool
-    type: Literal["supportive", "controlling", "directive"] | None = None
-    permanence: Literal["permanent", "temporary"] | None = None
-    scope: Literal["project", "program", "portfolio", "enterprise"] | None = None
+    type: PmoType | None = None
+    permanence: PmoPermanence | None = None
+    scope: PmoScope | None = None
 
     @model_validator(mode="after")
     def _no_details_without_a_pmo(self) -> PmoProfile:
@@ -183,6 +192,35 @@ class OrganizationSummary(BaseModel):
     slug: str
     name: str
     profile: OrganizationProfile
+
+
+class Baseline(BaseModel):
+    """The goal baseline stored at close (`api.md`, Targets and progress), per targeted domain.
+
+    Closes made before baselines were chosen per domain name one `assessment_id` instead of
+    `assessments`.
+    """
+
+    domains: dict[str, float | None] = Field(
+        description="G of the baseline (the index, for closes made with scoring version 2)."
+    )
+    assessments: dict[str, str] | None = Field(
+        default=None, description="The baseline's assessment id, per domain."
+    )
+    assessment_id: str | None = Field(
+        default=None, description="The one baseline assessment of an older close."
+    )
+
+
+class CloseContext(BaseModel):
+    """What was in force when an assessment closed, stored with its score card.
+
+    Closes of older versions may lack a part: a missing part stays missing when read back.
+    """
+
+    organization: OrganizationSummary | None = None
+    targets: dict[str, int] | None = None
+    baseline: Baseline | None = None
 
 
 class OrganizationPublic(OrganizationSummary):
@@ -506,7 +544,7 @@ class OrganizationPart(_ExportPart):
     id: str
     slug: str
     name: str
-    profile: dict[str, Any]
+    profile: OrganizationProfile
     created_at: datetime
 
 
@@ -564,7 +602,7 @@ class AssessmentPart(_ExportPart):
     closed_at: datetime | None
     scoring_version: str | None
     score_card: str | None
-    close_context: dict[str, Any] | None
+    close_context: CloseContext | None
     respondents: list[RespondentPart]
     answers: list[AnswerPart]
     answer_history: list[AnswerChangePart]

@@ -10,8 +10,12 @@ from enum import StrEnum
 
 __all__ = [
     "ORGANIZATION_ROLES",
+    "ActorKind",
     "AssessmentStatus",
     "KeyRole",
+    "PmoPermanence",
+    "PmoScope",
+    "PmoType",
     "PrincipalKind",
     "Rigor",
 ]
@@ -51,3 +55,35 @@ class PrincipalKind(StrEnum):
     ADMIN = "admin"
     KEY = "key"
     RESPONDENT = "respondent"
+
+
+class ActorKind(StrEnum):
+    """Who acted, as the audit trail records it: a principal's kind, or one of two others."""
+
+    ADMIN = "admin"
+    KEY = "key"
+    RESPONDENT = "respondent"
+    SHARE_LINK = "share_link"  # its first opening
+    CLI = "cli"  # the command line
+
+
+class PmoType(StrEnum):
+    """A PMO's mandate (`architecture.md`, Organization profile)."""
+
+    SUPPORTIVE = "supportive"
+    CONTROLLING = "controlling"
+    DIRECTIVE = "directive"
+
+
+class PmoPermanence(StrEnum):
+    PERMANENT = "permanent"
+    TEMPORARY = "temporary"
+
+
+class PmoScope(StrEnum):
+    """What a PMO's mandate covers."""
+
+    PROJECT = "project"
+    PROGRAM = "program"
+    PORTFOLIO = "portfolio"
+    ENTERPRISE = "enterprise"

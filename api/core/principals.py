@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from api.core.enums import KeyRole, PrincipalKind
+from api.core.enums import ActorKind, KeyRole, PrincipalKind
 
 __all__ = ["RIGHTS", "Action", "Actor", "Principal"]
 
@@ -31,7 +31,7 @@ class Actor:
     `kind` is a principal's kind, `share_link` (its first opening) or `cli` (the command line).
     """
 
-    kind: str
+    kind: ActorKind
     id: str | None = None  # the key, respondent or share link id; "admin" for OPM_ADMIN_KEY
     role: str | None = None
     address: str | None = None
@@ -63,4 +63,4 @@ class Principal:
     @property
     def actor(self) -> Actor:
         """The principal as the audit trail records it."""
-        return Actor(kind=self.kind, id=self.id, role=self.role, address=self.address)
+        return Actor(kind=ActorKind(self.kind), id=self.id, role=self.role, address=self.address)

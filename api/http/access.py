@@ -178,7 +178,7 @@ class AssessmentGuard:
     ) -> AssessmentAccess:
         organization = _visible_organization(session, principal, org, rows)
         assessment = _visible_assessment(session, principal, organization, a, rows)
-        if not (self.respondent_may and principal.kind == "respondent"):
+        if not (self.respondent_may and principal.kind == PrincipalKind.RESPONDENT):
             require(principal, self.action)
         if self.open_to is not None:
             ensure_open(assessment, self.open_to)

@@ -134,10 +134,10 @@ def _key(assessment: AssessmentRow, organization: OrganizationRow, variant: str)
     """
     if assessment.status != AssessmentStatus.CLOSED:
         return None
-    context = assessment.close_context or {}
+    stored = assessment.close_context
     today = (
         None
-        if context.get("organization") is not None
+        if stored is not None and stored.organization is not None
         else OrganizationSummary.model_validate(organization).model_dump_json()
     )
     return (assessment.id, assessment.closed_at, variant, today)

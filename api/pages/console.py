@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from api.core.enums import PrincipalKind, Rigor
+from api.core.enums import PmoPermanence, PmoScope, PmoType, PrincipalKind, Rigor
 from api.core.errors import FailedAuthentication, Invalid, TooManyRequests, field_problem
 from api.core.principals import Principal
 from api.core.secrets import secret_hash
@@ -69,9 +69,9 @@ RIGOR_CHOICES = [
     (Rigor.FACILITATED, "Facilitated (a facilitator ran the sessions)"),
     (Rigor.INDEPENDENT, "Independent (an outside assessor checked evidence)"),
 ]
-PMO_TYPES = ["supportive", "controlling", "directive"]
-PMO_PERMANENCE = ["permanent", "temporary"]
-PMO_SCOPES = ["project", "program", "portfolio", "enterprise"]
+PMO_TYPES = list(PmoType)
+PMO_PERMANENCE = list(PmoPermanence)
+PMO_SCOPES = list(PmoScope)
 
 
 def _who(principal: Principal) -> str:
@@ -471,7 +471,7 @@ def _organization_page(
         "console_organization.html",
         status_code=status_code,
         shown=shown,
-        profile=organization.profile or {},
+        profile=organization.profile.model_dump(mode="json"),
         pmo_description=report_html.pmo_description(organization.profile),
         pmo_types=PMO_TYPES,
         pmo_permanence=PMO_PERMANENCE,

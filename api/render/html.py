@@ -20,6 +20,7 @@ from api.render import charts
 from api.render.improvement_path import improvement_path
 from api.render.insights import at_a_glance, pmo_notes
 from api.render.jinja import NONE_SHOWN, decimal, environment, evidence_link, percent
+from api.schemas import OrganizationProfile
 from api.services.reports import Report
 from api.services.trend import Overview
 from api.storage.tables import AnswerRow, RespondentRow
@@ -63,19 +64,18 @@ def html_response(
     return HTMLResponse(content, status_code=status_code, headers=headers)
 
 
-def pmo_description(profile: Mapping[str, Any] | None) -> str:
+def pmo_description(profile: OrganizationProfile) -> str:
     """The PMO profile in words: "Controlling PMO, permanent, enterprise scope"."""
-    pmo = (profile or {}).get("pmo")
-    if not pmo:
+    pmo = profile.pmo
+    if pmo is None:
         return "Not recorded"
-    if not pmo.get("exists"):
+    if not pmo.exists:
         return "No PMO"
-    kind = pmo.get("type")
-    words = [f"{kind.capitalize()} PMO" if kind else "PMO"]
-    if pmo.get("permanence"):
-        words.append(pmo["permanence"])
-    if pmo.get("scope"):
-        words.append(f"{pmo['scope']} scope")
+    words = [f"{pmo.type.capitalize()} PMO" if pmo.type else "PMO"]
+    if pmo.permanence:
+        words.append(pmo.permanence)
+    if pmo.scope:
+        words.append(f"{pmo.scope} scope")
     return ", ".join(words)
 
 
@@ -309,7 +309,7 @@ def report_context(
     answers = _answers_by_question(report, order)
     stage_names = {stage.id: stage.name for stage in questionnaire.stages}
     tiles = domain_tiles(card, stage_names, targets)
-    profile = report.organization.profile.model_dump(mode="json")
+    profile = report.organization.profile
     return {
         "shared": shared,
         "organization": report.organization,

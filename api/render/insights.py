@@ -23,7 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from api.core.enums import PmoPermanence, PmoType
 from api.render.charts import AnyDomain, decimal, domain_in_scope, percent, progress_of
+from api.schemas import OrganizationProfile
 from questionnaires import Questionnaire
 from scoring import AnyCard, ScoreCard
 
@@ -46,15 +48,15 @@ def _names(names: list[str]) -> str:
 
 
 def pmo_notes(
-    profile: Mapping[str, Any] | None, card: AnyCard, questionnaire: Questionnaire
+    profile: OrganizationProfile, card: AnyCard, questionnaire: Questionnaire
 ) -> list[ContextNote]:
     """The notes that apply to this profile, card and questionnaire, in the order above."""
-    pmo = (profile or {}).get("pmo")
-    if not pmo:
+    pmo = profile.pmo
+    if pmo is None:
         return []
     notes: list[ContextNote] = []
     enablers = {enabler.id: enabler for enabler in questionnaire.enablers}
-    if not pmo.get("exists"):
+    if not pmo.exists:
         if STRUCTURAL in enablers:
             practices = [
                 practice.id
@@ -73,7 +75,7 @@ def pmo_notes(
                 )
             )
         return notes
-    if pmo.get("permanence") == "temporary":
+    if pmo.permanence == PmoPermanence.TEMPORARY:
         notes.append(
             ContextNote(
                 rule="temporary_pmo",
@@ -84,8 +86,8 @@ def pmo_notes(
                 ),
             )
         )
-    scope = pmo.get("scope")
-    if scope in SCOPE_RANK:
+    scope = pmo.scope
+    if scope is not None and scope in SCOPE_RANK:
         wider = [
             domain.name
             for domain in card.domains
@@ -102,7 +104,7 @@ def pmo_notes(
                     ),
                 )
             )
-    if pmo.get("type") == "supportive":
+    if pmo.type == PmoType.SUPPORTIVE:
         towards_control = [
             domain.name
             for domain in card.domains

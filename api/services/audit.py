@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from api.core.enums import ActorKind
 from api.core.pagination import Page, decode_cursor, keyset_page
 from api.core.principals import Actor
 from api.core.secrets import new_id
@@ -44,7 +45,7 @@ class AuditAction(StrEnum):
     SIGNED_OUT = "page_session.signed_out"
 
 
-COMMAND_LINE = Actor(kind="cli")
+COMMAND_LINE = Actor(kind=ActorKind.CLI)
 
 
 def record(

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
 
 from sqlmodel import Session
 
 from api.core.errors import Invalid, NotFound, field_problem
 from api.core.principals import Actor
-from api.schemas import Goal, OrganizationSummary, Targets
+from api.schemas import Baseline, CloseContext, Goal, OrganizationSummary, Targets
 from api.services.audit import AuditAction, record
 from api.services.cards import CardReader
 from api.services.questionnaires import get_questionnaire
@@ -113,7 +112,7 @@ def baseline_indexes(
 
 def snapshot(
     *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
-) -> dict[str, Any]:
+) -> CloseContext:
     """The context in force at close, stored with the score card: profile, targets, baseline.
 
     `assessment` is being closed: its card is already set.
@@ -130,16 +129,14 @@ def snapshot(
         organization_id=organization.id,
         questionnaire_key=assessment.questionnaire_key,
     )
-    return {
-        "organization": OrganizationSummary.model_validate(organization).model_dump(mode="json"),
-        "targets": target.domains if target is not None else None,
-        "baseline": {
-            "domains": {domain: index for domain, (_, index) in baseline.items()},
-            "assessments": {
-                domain: assessment_id for domain, (assessment_id, _) in baseline.items()
-            },
-        },
-    }
+    return CloseContext(
+        organization=OrganizationSummary.model_validate(organization),
+        targets=target.domains if target is not None else None,
+        baseline=Baseline(
+            domains={domain: index for domain, (_, index) in baseline.items()},
+            assessments={domain: assessment_id for domain, (assessment_id, _) in baseline.items()},
+        ),
+    )
 
 
 def set_targets(

@@ -78,7 +78,7 @@ def create_organization(
         id=new_id("org"),
         slug=slug or _free_slug(session, name),
         name=name,
-        profile=(profile or OrganizationProfile()).model_dump(mode="json"),
+        profile=profile or OrganizationProfile(),
         created_at=utcnow(),
     )
     session.add(organization)
@@ -122,9 +122,7 @@ def update_organization(
     if changes.get("name") is not None:
         organization.name = changes["name"]
     if changes.get("profile") is not None:
-        organization.profile = OrganizationProfile.model_validate(changes["profile"]).model_dump(
-            mode="json"
-        )
+        organization.profile = OrganizationProfile.model_validate(changes["profile"])
     changed = {
         field: {"from": old, "to": getattr(organization, field)}
         for field, old in before.items()

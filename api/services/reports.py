@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from api.core.enums import AssessmentStatus
-from api.schemas import Goal, OrganizationSummary
+from api.schemas import CloseContext, Goal, OrganizationSummary
 from api.services import goals
 from api.services.assessments import assessment_public
 from api.services.questionnaires import StoredQuestionnaire, questionnaire_of
@@ -66,14 +66,6 @@ class Report:
         return headers[:-1] + ',"score_card":' + self.card_json + "}"
 
 
-def _organization_at_close(
-    context: dict[str, Any], organization: OrganizationRow
-) -> OrganizationSummary:
-    """The organization as stored at close; today's when the close context has none."""
-    stored = context.get("organization")
-    return OrganizationSummary.model_validate(organization if stored is None else stored)
-
-
 def build_report(
     *,
     session: Session,
@@ -100,17 +92,17 @@ def build_report(
     )
     if closed:
         assert assessment.score_card is not None
-        context = assessment.close_context or {}
+        context = assessment.close_context or CloseContext()
         card_json = assessment.score_card
         card = read_card(card_json)
-        baseline = (context.get("baseline") or {}).get("domains")
+        baseline = context.baseline.domains if context.baseline is not None else None
         return Report(
             assessment=assessment,
-            organization=_organization_at_close(context, organization),
+            organization=context.organization or OrganizationSummary.model_validate(organization),
             provisional=False,
             card_json=card_json,
             card=card,
-            goals=goals.goal_blocks(context.get("targets"), card, baseline),
+            goals=goals.goal_blocks(context.targets, card, baseline),
             questionnaire=stored,
             answers=answers,
             respondents=respondents,

@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.core.enums import AssessmentStatus
+from api.core.enums import ActorKind, AssessmentStatus
 from api.core.errors import Invalid, NotFound, field_problem
 from api.core.pagination import Page, decode_cursor, keyset_page
 from api.core.principals import Actor
@@ -205,7 +205,7 @@ def _note_first_opening(*, session: Session, link: ShareLinkRow, address: str) -
         if repository.mark_share_link_opened(session=apart, link_id=link.id, now=utcnow()):
             record(
                 session=apart,
-                actor=Actor(kind="share_link", id=link.id, address=address),
+                actor=Actor(kind=ActorKind.SHARE_LINK, id=link.id, address=address),
                 organization_id=link.organization_id,
                 action=AuditAction.SHARE_LINK_OPENED,
                 subject_id=link.id,

@@ -13,12 +13,15 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from api.core.enums import AssessmentStatus, KeyRole, PrincipalKind, Rigor
+from api.schemas import CloseContext, OrganizationProfile
 
 E = TypeVar("E", bound=StrEnum)
+M = TypeVar("M", bound=BaseModel)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -54,6 +57,33 @@ class JSONText(TypeDecorator[Any]):
 
     def process_result_value(self, value: str | None, dialect: sa.Dialect) -> Any:
         return None if value is None else json.loads(value)
+
+
+class JSONModel(TypeDecorator[M], Generic[M]):
+    """A Pydantic model kept as JSON text, read back as the model (a typed document column).
+
+    `exclude_unset` writes back only the fields a stored value had, so that a document of an
+    older shape is kept as it was.
+    """
+
+    impl = sa.Text
+    cache_ok = True
+
+    def __init__(self, model: type[M], *, exclude_unset: bool = False) -> None:
+        super().__init__()
+        self.model = model
+        self.exclude_unset = exclude_unset
+
+    def process_bind_param(
+        self, value: M | dict[str, Any] | None, dialect: sa.Dialect
+    ) -> str | None:
+        if value is None:
+            return None
+        document = self.model.model_validate(value)
+        return _encode_json(document.model_dump(mode="json", exclude_unset=self.exclude_unset))
+
+    def process_result_value(self, value: str | None, dialect: sa.Dialect) -> M | None:
+        return None if value is None else self.model.model_validate_json(value)
 
 
 class EnumText(TypeDecorator[E], Generic[E]):
@@ -108,7 +138,9 @@ class OrganizationRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=40)
     slug: str = Field(max_length=63, unique=True)
     name: str = Field(max_length=200)
-    profile: dict[str, Any] = _json()
+    profile: OrganizationProfile = Field(
+        sa_column=sa.Column(JSONModel(OrganizationProfile), nullable=False)
+    )
     created_at: datetime = _when(index=True)
 
 
@@ -152,7 +184,10 @@ class AssessmentRow(SQLModel, table=True):
     # Set at close, never changed afterwards.
     score_card: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
     scoring_version: str | None = Field(default=None, max_length=16)
-    close_context: dict[str, Any] | None = _json(nullable=True)
+    close_context: CloseContext | None = Field(
+        default=None,
+        sa_column=sa.Column(JSONModel(CloseContext, exclude_unset=True), nullable=True),
+    )
 
 
 class RespondentRow(SQLModel, table=True):

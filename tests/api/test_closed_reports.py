@@ -17,12 +17,16 @@ from api.app import create_app
 from api.core.config import Settings
 from api.core.enums import AssessmentStatus
 from api.http.report_responses import Artifact, ClosedReports, etag_matches
+from api.schemas import CloseContext, OrganizationProfile, OrganizationSummary
 from api.services import reports
 from api.storage.tables import AssessmentRow, OrganizationRow
 
 from .factories import Headers, new_share_link, scored_assessment
 
 FORMATS = ("json", "html", "csv")
+ORGANIZATION_AT_CLOSE = OrganizationSummary(
+    id="org_1", slug="acme", name="Acme", profile=OrganizationProfile()
+)
 
 
 def report(client: TestClient, scored: dict[str, Any], fmt: str, **headers: str) -> Any:
@@ -106,13 +110,15 @@ def closed_assessment(number: int) -> AssessmentRow:
         status=AssessmentStatus.CLOSED,
         scope=["project"],
         score_card=f'{{"card": {number}}}',
-        close_context={"organization": {"name": "Acme"}},
+        close_context=CloseContext(organization=ORGANIZATION_AT_CLOSE),
     )
 
 
 def test_the_kept_reports_stay_within_their_byte_budget_dropping_the_least_recently_used() -> None:
     reports = ClosedReports(max_bytes=250)
-    organization = OrganizationRow(id="org_1", slug="acme", name="Acme", profile={})
+    organization = OrganizationRow(
+        id="org_1", slug="acme", name="Acme", profile=OrganizationProfile()
+    )
     made: list[int] = []
 
     def get(number: int) -> Artifact:

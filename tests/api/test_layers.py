@@ -1,7 +1,7 @@
 """The rooms of `api/` import one way (`architecture.md`, Rooms inside `api/`).
 
 Floors, highest first: the edges (`routes`, `pages`, `cli`), then `http`, `render`,
-`services`, `schemas`, `storage`, `core`; `scoring` and `questionnaires` below all of them.
+`services`, `storage`, `schemas`, `core`; `scoring` and `questionnaires` below all of them.
 A room imports only from its own room and the floors below it; the edges never import each
 other; `api.app` wires everything and only the command line (which serves it) imports it.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 API = Path(__file__).resolve().parents[2] / "api"
-FLOORS = ("core", "storage", "schemas", "services", "render", "http", "edges")
+FLOORS = ("core", "schemas", "storage", "services", "render", "http", "edges")
 EDGES = {"routes", "pages", "cli"}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,6 +22,7 @@ from api.render import charts
 from api.render.html import CONTENT_SECURITY_POLICY, evidence_link, pmo_description, reading
 from api.render.improvement_path import improvement_path, order_gaps
 from api.render.insights import at_a_glance, pmo_notes
+from api.schemas import OrganizationProfile
 from questionnaires import Questionnaire, builtin_directory, load_file
 from scoring import Answer, Gap, ScoreCard, score
 
@@ -532,10 +534,14 @@ def test_the_improvement_path_names_what_each_domain_needs() -> None:
     assert [c.id for c in project.candidates] == ["Q-PRJ-CTL"]
 
 
+def _profile(fields: dict[str, Any]) -> OrganizationProfile:
+    return OrganizationProfile.model_validate(fields)
+
+
 def test_no_pmo_note_names_the_structural_practices() -> None:
     questionnaire = _test_q()
     card = _card(questionnaire, {"PRJ-STD-01-Q1": 4})
-    notes = pmo_notes({"pmo": {"exists": False}}, card, questionnaire)
+    notes = pmo_notes(_profile({"pmo": {"exists": False}}), card, questionnaire)
     assert [note.rule for note in notes] == ["no_pmo"]
     assert "ENB-STR-01" in notes[0].text
 
@@ -543,19 +549,19 @@ def test_no_pmo_note_names_the_structural_practices() -> None:
 def test_no_pmo_note_needs_a_structural_enabler_in_the_questionnaire() -> None:
     questionnaire = _test_q().model_copy(update={"enablers": []})
     card = _card(_test_q(), {"PRJ-STD-01-Q1": 4})
-    assert pmo_notes({"pmo": {"exists": False}}, card, questionnaire) == []
+    assert pmo_notes(_profile({"pmo": {"exists": False}}), card, questionnaire) == []
 
 
 def test_a_temporary_pmo_gets_the_hand_over_note() -> None:
     questionnaire = _test_q()
     card = _card(questionnaire, {"PRJ-STD-01-Q1": 4})
-    profile = {"pmo": {"exists": True, "permanence": "temporary"}}
+    profile = _profile({"pmo": {"exists": True, "permanence": "temporary"}})
     assert [note.rule for note in pmo_notes(profile, card, questionnaire)] == ["temporary_pmo"]
 
 
 def test_a_project_pmo_is_told_which_assessed_domains_lie_outside_its_mandate() -> None:
     questionnaire = _test_q()
-    profile = {"pmo": {"exists": True, "scope": "project"}}
+    profile = _profile({"pmo": {"exists": True, "scope": "project"}})
     # Unanswered questions count (score 0): program is out of the picture only when N/A.
     only_project = _card(questionnaire, {"PGM-STD-01-Q1": "na", "PGM-MEA-01-Q1": "na"})
     assert not only_project.domains[1].assessed
@@ -564,18 +570,18 @@ def test_a_project_pmo_is_told_which_assessed_domains_lie_outside_its_mandate() 
     notes = pmo_notes(profile, both, questionnaire)
     assert [note.rule for note in notes] == ["narrow_scope"]
     assert "Program" in notes[0].text and "Project" not in notes[0].text
-    wide = {"pmo": {"exists": True, "scope": "program"}}
+    wide = _profile({"pmo": {"exists": True, "scope": "program"}})
     assert pmo_notes(wide, both, questionnaire) == []
 
 
 def test_a_supportive_pmo_is_told_that_control_needs_a_stronger_mandate() -> None:
     questionnaire = _quick()
     card = _project_at_level_two(questionnaire)
-    supportive = {"pmo": {"exists": True, "type": "supportive"}}
+    supportive = _profile({"pmo": {"exists": True, "type": "supportive"}})
     notes = pmo_notes(supportive, card, questionnaire)
     assert [note.rule for note in notes] == ["supportive_control"]
     assert "Project" in notes[0].text
-    controlling = {"pmo": {"exists": True, "type": "controlling"}}
+    controlling = _profile({"pmo": {"exists": True, "type": "controlling"}})
     assert pmo_notes(controlling, card, questionnaire) == []
     # test-q has no control stage: the rule names an id it lacks, so it never applies there.
     small = _test_q()
@@ -585,10 +591,9 @@ def test_a_supportive_pmo_is_told_that_control_needs_a_stronger_mandate() -> Non
 def test_no_pmo_information_gives_no_note() -> None:
     questionnaire = _test_q()
     card = _card(questionnaire, {"PRJ-STD-01-Q1": 4})
-    assert pmo_notes({}, card, questionnaire) == []
-    assert pmo_notes(None, card, questionnaire) == []
-    assert pmo_description(None) == "Not recorded"
-    assert pmo_description({"pmo": {"exists": False}}) == "No PMO"
+    assert pmo_notes(OrganizationProfile(), card, questionnaire) == []
+    assert pmo_description(OrganizationProfile()) == "Not recorded"
+    assert pmo_description(_profile({"pmo": {"exists": False}})) == "No PMO"
 
 
 def test_at_a_glance_names_the_weakest_domains_in_scope_and_their_next_step() -> None:
