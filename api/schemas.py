@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from api.core.enums import ORGANIZATION_ROLES, AssessmentStatus, KeyRole, PrincipalKind, Rigor
+from api.core.ids import SLUG_PATTERN
 from questionnaires import (
     BestPractice,
     Domain,
@@ -30,8 +31,6 @@ from questionnaires import (
     Stage,
 )
 from scoring import Comparison, DomainScore, EnablerScore, Overall
-
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 def _iso_date(value: object) -> date:
