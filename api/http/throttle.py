@@ -34,7 +34,7 @@ __all__ = ["WINDOW", "ensure_not_throttled", "failed_authentication_problem", "r
 
 WINDOW = timedelta(minutes=1)
 
-logger = logging.getLogger("api")
+_logger = logging.getLogger("api")
 
 
 def ensure_not_throttled(
@@ -68,5 +68,5 @@ def failed_authentication_problem(request: Request, exc: Exception) -> JSONRespo
     try:
         record_failure(request.app.state.engine, address=exc.address, failed_at=exc.failed_at)
     except SQLAlchemyError as error:  # the 401 stands; the count is best effort then
-        logger.error("could not record a failed authentication: %s", type(error).__name__)
+        _logger.error("could not record a failed authentication: %s", type(error).__name__)
     return app_problem(request, exc)

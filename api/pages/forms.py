@@ -20,6 +20,7 @@ from api.storage.tables import AnswerRow
 
 __all__ = [
     "NOT_APPLICABLE",
+    "FieldErrors",
     "TypedAnswer",
     "answer_items",
     "errors_by_field",

@@ -23,8 +23,10 @@ from api.services import page_sessions
 __all__ = [
     "ASSETS",
     "CONTENT_SECURITY_POLICY",
+    "PAGE_HEADERS",
     "csrf_of",
     "end_cookie",
+    "environment",
     "page",
     "redirect",
     "set_session_cookie",

@@ -58,6 +58,7 @@ from scoring.precision import rounded
 
 __all__ = [
     "CreatedRespondent",
+    "SeedSource",
     "assessment_public",
     "assessment_questionnaire",
     "close_assessment",

@@ -32,6 +32,8 @@ from api.storage.db import session_scope
 from api.storage.tables import AssessmentRow, OrganizationRow, ShareLinkRow, utcnow
 
 __all__ = [
+    "GONE",
+    "SHARED_PATH",
     "SharedTarget",
     "create_share_link",
     "get_share_link",
