@@ -29,6 +29,7 @@ from api.core.enums import (
     PrincipalKind,
     Rigor,
 )
+from api.core.ids import SLUG_PATTERN
 from questionnaires import (
     BestPractice,
     Domain,
@@ -39,8 +40,6 @@ from questionnaires import (
     Stage,
 )
 from scoring import Comparison, DomainScore, EnablerScore, Overall
-
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 def _iso_date(value: object) -> date:

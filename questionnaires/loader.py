@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from questionnaires.model import Questionnaire
 
 __all__ = [
+    "SUFFIXES",
     "LoadedQuestionnaire",
     "QuestionnaireFileError",
     "builtin_directory",

@@ -37,6 +37,7 @@ __all__ = [
     "BestPractice",
     "Domain",
     "Enabler",
+    "Identifier",
     "Question",
     "Questionnaire",
     "Scale",
@@ -44,6 +45,7 @@ __all__ = [
     "ScoringParameters",
     "ShortFormOf",
     "Stage",
+    "Text",
     "version_precedence",
 ]
 

@@ -39,6 +39,7 @@ __all__ = [
     "QuestionnaireVersions",
     "StageChange",
     "compare",
+    "related",
 ]
 
 

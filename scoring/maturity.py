@@ -21,6 +21,7 @@ from scoring.precision import reaches, rounded, short_of_one
 
 __all__ = [
     "INITIAL_LEVEL_NAME",
+    "NOT_ASSESSED",
     "MaturityData",
     "PracticeOutcome",
     "assess_maturity",

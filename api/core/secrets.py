@@ -1,10 +1,11 @@
-"""Secrets: random, shown once, stored only as SHA-256, compared in constant time."""
+"""Secrets: random, shown once, stored only as SHA-256 (`api.http.bearer` finds them by hash).
+
+Ids are not secrets: `api.core.ids`.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import hmac
-import re
 import secrets as _random
 
 KEY_PREFIX = "opmk_"
@@ -24,25 +25,6 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
-def same_secret(secret: str, stored_hash: str) -> bool:
-    """Whether `secret` hashes to `stored_hash`, compared in constant time."""
-    return hmac.compare_digest(secret_hash(secret), stored_hash)
-
-
 def shown_prefix(secret: str) -> str:
     """The start of a secret that people see in lists to tell keys apart."""
     return secret[:SHOWN_PREFIX_LENGTH]
-
-
-ID_BYTES = 10
-_ID = re.compile(rf"^[a-z]{{3}}_[0-9a-f]{{{2 * ID_BYTES}}}$")
-
-
-def new_id(kind: str) -> str:
-    """An opaque id with a type prefix (`org_`, `asm_`, ...) that no slug can have."""
-    return f"{kind}_{_random.token_hex(ID_BYTES)}"
-
-
-def is_id(value: str, kind: str) -> bool:
-    """Whether `value` could be an id of `kind` (a path id that cannot be is simply unknown)."""
-    return value.startswith(f"{kind}_") and _ID.match(value) is not None

@@ -12,7 +12,11 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_add
 
 from starlette.requests import HTTPConnection
 
-__all__ = ["client_address"]
+__all__ = [
+    "MAX_ADDRESS_LENGTH",
+    "Network",
+    "client_address",
+]
 
 Network = IPv4Network | IPv6Network
 MAX_ADDRESS_LENGTH = 64  # an IPv6 address is at most 45 characters; a test client's name less

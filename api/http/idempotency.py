@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api.core.errors import Conflict, Invalid
+from api.core.ids import named_by
 from api.http.bearer import PrincipalDep
 from api.http.deps import SessionDep
 from api.storage import repository
@@ -116,7 +117,7 @@ def _canonical_path(request: Request, session: Session) -> str:
     """The path with the organization named by its id, so a slug and an id are one path."""
     path = request.url.path
     org = request.path_params.get("org")
-    if org is not None and not org.startswith("org_"):
+    if org is not None and named_by("org", org) == "slug":
         organization = repository.get_organization(session=session, id_or_slug=org)
         if organization is not None:
             path = path.replace(f"/organizations/{org}", f"/organizations/{organization.id}", 1)

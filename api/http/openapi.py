@@ -30,7 +30,14 @@ from api.http.idempotency import get_retry
 from api.http.problems import PROBLEM_JSON
 from api.schemas import Problem
 
-__all__ = ["PROBLEMS", "contract", "derived_problems", "problems"]
+__all__ = [
+    "FASTAPI_422",
+    "PROBLEMS",
+    "SCHEMA_REF",
+    "contract",
+    "derived_problems",
+    "problems",
+]
 
 PROBLEMS: dict[int, str] = {
     400: "The request body is not valid JSON.",

@@ -51,13 +51,14 @@ __all__ = [
     "ReportVariant",
     "etag_matches",
     "negotiate",
+    "not_modified",
     "report_artifact",
     "report_response",
     "serve_report",
 ]
 
 ReportFormat = Literal["json", "html", "csv"]
-OFFERED: tuple[tuple[str, ReportFormat], ...] = (("text/html", "html"), ("text/csv", "csv"))
+_OFFERED: tuple[tuple[str, ReportFormat], ...] = (("text/html", "html"), ("text/csv", "csv"))
 
 MAX_BYTES = 32 * 1024 * 1024  # per process: a few dozen closed reports in every format
 
@@ -178,7 +179,7 @@ def negotiate(accept: str | None) -> ReportFormat:
 
     best: ReportFormat = "json"
     best_q = weight("application/json")
-    for media, name in OFFERED:
+    for media, name in _OFFERED:
         if weight(media) > best_q:
             best, best_q = name, weight(media)
     return best

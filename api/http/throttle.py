@@ -40,7 +40,7 @@ __all__ = [
 
 WINDOW = timedelta(minutes=1)
 
-logger = logging.getLogger("api")
+_logger = logging.getLogger("api")
 
 
 def ensure_not_throttled(
@@ -78,7 +78,7 @@ def count_failure(engine: Engine, failure: FailedAuthentication) -> None:
     try:
         record_failure(engine, address=failure.address, failed_at=failure.failed_at)
     except SQLAlchemyError as error:
-        logger.error("could not record a failed authentication: %s", type(error).__name__)
+        _logger.error("could not record a failed authentication: %s", type(error).__name__)
 
 
 def failed_authentication_problem(request: Request, exc: Exception) -> JSONResponse:

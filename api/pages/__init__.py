@@ -26,7 +26,15 @@ from api.core.errors import AppError
 from api.pages import console, fill
 from api.pages.rendering import ASSETS, page, redirect
 
-__all__ = ["PAGE_PREFIXES", "install_pages", "is_page_path"]
+__all__ = [
+    "FILL_401",
+    "PAGE_PREFIXES",
+    "STATIC",
+    "TITLES",
+    "Handler",
+    "install_pages",
+    "is_page_path",
+]
 
 PAGE_PREFIXES = ("/a/", "/fill", "/console")
 STATIC = Path(__file__).parent / "static"

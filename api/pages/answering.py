@@ -28,7 +28,13 @@ from api.pages.forms import (
 from api.pages.rendering import page, redirect
 from api.services import answers, filling
 
-__all__ = ["Face", "overview_page", "save_section", "section_page"]
+__all__ = [
+    "AUTOSAVE",
+    "Face",
+    "overview_page",
+    "save_section",
+    "section_page",
+]
 
 AUTOSAVE = "autosave"
 

@@ -20,6 +20,7 @@ from api.storage.tables import AnswerRow
 
 __all__ = [
     "NOT_APPLICABLE",
+    "FieldErrors",
     "TypedAnswer",
     "answer_items",
     "errors_by_field",
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 NOT_APPLICABLE = "na"
-InputModel = TypeVar("InputModel", bound=Input)
+_InputModel = TypeVar("_InputModel", bound=Input)
 
 
 @dataclass
@@ -113,7 +114,7 @@ def answer_items(typed: dict[str, TypedAnswer]) -> list[AnswerItem]:
     return items
 
 
-def validated(model: type[InputModel], fields: dict[str, Any]) -> InputModel:
+def validated(model: type[_InputModel], fields: dict[str, Any]) -> _InputModel:
     """A form's fields read by the JSON API's request model: one validation for both edges.
 
     422 (`Invalid`) naming each field the model refuses, as the JSON API would.

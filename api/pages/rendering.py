@@ -21,8 +21,11 @@ from api.services import page_sessions
 __all__ = [
     "ASSETS",
     "CONTENT_SECURITY_POLICY",
+    "PAGE_GLOBALS",
+    "PAGE_HEADERS",
     "csrf_of",
     "end_cookie",
+    "environment",
     "page",
     "redirect",
     "set_session_cookie",

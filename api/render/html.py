@@ -29,12 +29,20 @@ from scoring import AnyCard, CardParameters, ScoreCard
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
+    "PAGE_HEADERS",
+    "RIGOR",
+    "AnswerView",
+    "DomainTile",
+    "Reading",
+    "domain_tiles",
     "evidence_link",
     "html_response",
     "not_found_page",
     "pmo_description",
+    "reading",
     "render_overview",
     "render_report",
+    "report_context",
 ]
 
 CONTENT_SECURITY_POLICY = (

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 __all__ = [
+    "LINK_SCHEMES",
     "NONE_SHOWN",
     "coordinate",
     "decimal",

@@ -11,7 +11,10 @@ from api.routes.params import Cursor, Limit
 from api.schemas import AuditEntryPublic
 from api.services import audit
 
-__all__ = ["router"]
+__all__ = [
+    "list_audit_entries",
+    "router",
+]
 
 router = APIRouter(prefix="/v1/organizations/{org}", tags=["audit"])
 

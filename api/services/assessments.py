@@ -14,9 +14,9 @@ from sqlmodel import Session
 
 from api.core.enums import AssessmentStatus, Rigor
 from api.core.errors import Conflict, Invalid, NotFound, field_problem
+from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, keyset_page
 from api.core.principals import Actor
-from api.core.secrets import new_id
 from api.schemas import (
     AssessmentPublic,
     AssessmentQuestionnaire,

@@ -16,9 +16,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.core.enums import ActorKind
+from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, keyset_page
 from api.core.principals import Actor
-from api.core.secrets import new_id
 from api.schemas import AuditEntryPublic
 from api.storage import repository
 from api.storage.db import session_scope

@@ -24,6 +24,7 @@ from api.storage.tables import AssessmentRow, OrganizationRow
 from questionnaires import Domain
 
 __all__ = [
+    "LISTED",
     "AssessmentPage",
     "NewAssessmentChoices",
     "OrganizationPage",

@@ -59,6 +59,7 @@ from api.storage.tables import (
 __all__ = [
     "FORMAT",
     "VERSION",
+    "Advance",
     "ImportRefused",
     "ImportSummary",
     "export_assessment",

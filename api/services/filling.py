@@ -24,11 +24,13 @@ from questionnaires import BestPractice, Domain, Questionnaire
 from scoring import practices_in_scope
 
 __all__ = [
+    "SECTION_SEPARATOR",
     "FillState",
     "Frozen",
     "Section",
     "SectionProgress",
     "fill_state",
+    "frozen_reason",
     "sections_of",
 ]
 

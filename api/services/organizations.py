@@ -12,9 +12,10 @@ from sqlmodel import Session
 
 from api.core.enums import ORGANIZATION_ROLES, KeyRole
 from api.core.errors import Conflict, Invalid
+from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, keyset_page
 from api.core.principals import Actor
-from api.core.secrets import KEY_PREFIX, new_id, new_secret, secret_hash, shown_prefix
+from api.core.secrets import KEY_PREFIX, new_secret, secret_hash, shown_prefix
 from api.schemas import (
     KeyCreated,
     KeyPublic,

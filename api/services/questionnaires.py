@@ -29,7 +29,10 @@ from questionnaires import (
 from questionnaires.model import KEY_PATTERN, VERSION_PATTERN
 
 __all__ = [
+    "KEY",
+    "VERSION",
     "QuestionnaireChanged",
+    "ShortFormBroken",
     "StoredQuestionnaire",
     "get_questionnaire",
     "list_newest",

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from api.core.errors import Conflict, field_problem
+from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, keyset_page
 from api.core.principals import Actor
-from api.core.secrets import RESPONDENT_PREFIX, new_id, new_secret, secret_hash
+from api.core.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
 from api.schemas import (
     Progress,
     RespondentCreated,

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from api.core.enums import AssessmentStatus
 from api.core.errors import Invalid, NotFound, field_problem
-from api.core.secrets import new_id
+from api.core.ids import new_id
 from api.services.lookup import get_or_not_found
 from api.services.progress import questions_in_scope
 from api.services.questionnaires import questionnaire_of

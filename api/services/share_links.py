@@ -18,9 +18,10 @@ from sqlmodel import Session
 
 from api.core.enums import ActorKind, AssessmentStatus
 from api.core.errors import Invalid, NotFound, field_problem
+from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, keyset_page
 from api.core.principals import Actor
-from api.core.secrets import SHARE_PREFIX, new_id, new_secret, secret_hash
+from api.core.secrets import SHARE_PREFIX, new_secret, secret_hash
 from api.schemas import ShareLinkCreated, ShareLinkPublic
 from api.services.assessments import get_assessment
 from api.services.audit import AuditAction, record
@@ -31,6 +32,8 @@ from api.storage.db import session_scope
 from api.storage.tables import AssessmentRow, OrganizationRow, ShareLinkRow, utcnow
 
 __all__ = [
+    "GONE",
+    "SHARED_PATH",
     "SharedTarget",
     "create_share_link",
     "get_share_link",

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.core.config import Settings
-from api.core.secrets import new_id
+from api.core.ids import new_id
 from api.storage import repository
 from api.storage.db import session_scope
 from api.storage.tables import AnswerRow, RespondentRow, utcnow

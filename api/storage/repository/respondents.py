@@ -1,0 +1,93 @@
+"""Respondents: found (by id, or by the token of their invitation link), listed and counted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, func
+from sqlmodel import Session, col, select
+
+from api.storage.repository._shared import newest_first
+from api.storage.tables import AssessmentRow, RespondentRow
+
+__all__ = [
+    "count_respondents",
+    "get_respondent",
+    "get_respondent_by_token_hash",
+    "list_all_respondents",
+    "list_respondents",
+    "refresh_respondent",
+]
+
+# Built once, as the key lookup is (`keys`): a respondent's every request reads it.
+_RESPONDENT_BY_TOKEN = (
+    select(RespondentRow, AssessmentRow.organization_id)
+    .join(AssessmentRow, col(AssessmentRow.id) == col(RespondentRow.assessment_id))
+    .where(RespondentRow.token_hash == bindparam("token_hash"))
+)
+
+
+def get_respondent_by_token_hash(
+    *, session: Session, token_hash: str
+) -> tuple[RespondentRow, str] | None:
+    """The respondent holding a token, with its assessment's organization id."""
+    row = session.exec(_RESPONDENT_BY_TOKEN, params={"token_hash": token_hash}).first()
+    return None if row is None else (row[0], row[1])
+
+
+_RESPONDENT = select(RespondentRow).where(
+    RespondentRow.id == bindparam("respondent_id"),
+    RespondentRow.assessment_id == bindparam("assessment_id"),
+)
+
+
+def get_respondent(
+    *, session: Session, assessment_id: str, respondent_id: str
+) -> RespondentRow | None:
+    return session.exec(
+        _RESPONDENT, params={"assessment_id": assessment_id, "respondent_id": respondent_id}
+    ).first()
+
+
+def list_respondents(
+    *, session: Session, assessment_id: str, after: list[Any] | None, limit: int
+) -> list[RespondentRow]:
+    query = select(RespondentRow).where(RespondentRow.assessment_id == assessment_id)
+    return newest_first(session, query, RespondentRow, after=after, limit=limit)
+
+
+def count_respondents(*, session: Session, assessment_id: str) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(RespondentRow)
+        .where(RespondentRow.assessment_id == assessment_id)
+    ).one()
+
+
+_RESPONDENT_AGAIN = select(RespondentRow).where(RespondentRow.id == bindparam("respondent_id"))
+_RESPONDENT_AGAIN_LOCKED = {
+    lock: (_RESPONDENT_AGAIN.with_for_update() if lock else _RESPONDENT_AGAIN).execution_options(
+        populate_existing=True
+    )
+    for lock in (False, True)
+}
+
+
+def refresh_respondent(
+    *, session: Session, respondent_id: str, lock: bool = False
+) -> RespondentRow:
+    """Re-read the respondent; with `lock`, under a row lock (PostgreSQL; SQLite ignores it)."""
+    return session.exec(
+        _RESPONDENT_AGAIN_LOCKED[lock], params={"respondent_id": respondent_id}
+    ).one()
+
+
+def list_all_respondents(*, session: Session, assessment_id: str) -> list[RespondentRow]:
+    """Every respondent of an assessment, oldest first (reports, exports)."""
+    return list(
+        session.exec(
+            select(RespondentRow)
+            .where(RespondentRow.assessment_id == assessment_id)
+            .order_by(col(RespondentRow.created_at), col(RespondentRow.id))
+        )
+    )
