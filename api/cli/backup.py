@@ -20,6 +20,16 @@ from sqlalchemy.engine import make_url
 
 from api.storage.db import BUSY_TIMEOUT_MS
 
+__all__ = [
+    "NOT_DATA",
+    "BackupRefused",
+    "backup",
+    "holds_data",
+    "restore",
+    "schema_revision",
+    "sqlite_path",
+]
+
 # What a database holds before anyone used it: its schema version and the questionnaire files
 # it registered at start.
 NOT_DATA = frozenset({"alembic_version", "questionnaire_version"})

@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+__all__ = ["sqlite_file", "unwritable_database"]
+
 
 def sqlite_file(database_url: str) -> Path | None:
     """The file of a SQLite URL (`sqlite:///relative`, `sqlite:////absolute`); None otherwise."""

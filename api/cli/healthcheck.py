@@ -12,6 +12,8 @@ import http.client
 import os
 import sys
 
+__all__ = ["PORT", "TIMEOUT_SECONDS", "health_host", "healthy", "main"]
+
 PORT = 8000
 TIMEOUT_SECONDS = 4
 
@@ -41,6 +43,7 @@ def healthy(*, port: int = PORT, host: str = "127.0.0.1", timeout: float = TIMEO
 
 
 def main() -> int:
+    """0 when the service here answers its health check, 1 otherwise (the exit status)."""
     host = health_host(os.environ.get("OPM_ALLOWED_HOSTS", ""))
     return 0 if healthy(host=host) else 1
 
