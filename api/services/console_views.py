@@ -19,7 +19,9 @@ from api.schemas import (
     ShareLinkPublic,
 )
 from api.services import assessments, goals, questionnaires, respondents, share_links
+from api.services.progress import progress_of
 from api.services.questionnaires import StoredQuestionnaire, newest_versions, versions_of
+from api.storage import repository
 from api.storage.tables import AssessmentRow, OrganizationRow
 from questionnaires import Domain
 
@@ -42,24 +44,31 @@ LISTED = 200  # the console lists up to this many assessments, respondents or li
 def list_with_progress(
     *, session: Session, organization: OrganizationRow
 ) -> list[AssessmentPublic]:
-    """The organization's assessments, newest first, each with its progress."""
-    page = assessments.list_assessments(
+    """The organization's assessments, newest first, each with its progress.
+
+    Three statements whatever their number: the assessments, their answers' states, and the
+    questionnaire version of each (key, version) among them.
+    """
+    rows = repository.list_assessments(
         session=session,
-        organization=organization,
+        organization_id=organization.id,
         status=None,
-        questionnaire=None,
+        questionnaire_key=None,
+        after=None,
         limit=LISTED,
-        cursor=None,
+    )[:LISTED]
+    states = repository.list_answer_states_by_assessment(
+        session=session, assessment_ids=[row.id for row in rows]
     )
-    return [
-        assessments.describe_assessment(
-            session=session,
-            assessment=assessments.get_assessment(
-                session=session, organization=organization, assessment_id=item.id
-            ),
-        )
-        for item in page.items
-    ]
+    pinned: dict[tuple[str, str], StoredQuestionnaire] = {}
+    listed = []
+    for row in rows:
+        version = (row.questionnaire_key, row.questionnaire_version)
+        if version not in pinned:
+            pinned[version] = questionnaires.questionnaire_of(session=session, assessment=row)
+        progress = progress_of(pinned[version].questionnaire, row.scope, states[row.id])
+        listed.append(assessments.assessment_public(row, progress))
+    return listed
 
 
 @dataclass(frozen=True)

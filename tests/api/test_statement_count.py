@@ -372,3 +372,72 @@ def test_the_access_check_reads_the_key_and_what_the_path_names_in_one_statement
         reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
         assert len(reads) == 1, (method, path, reads)
         assert "api_key" in reads[0] and "auth_failure" in reads[0] and deepest in reads[0]
+
+
+# The pages: the same use cases behind a session cookie
+
+
+def _console_cookie(client: TestClient, owner: Headers) -> dict[str, str]:
+    """The console session of a key, as a header (each side signs in with its own key)."""
+    signed = client.post(
+        "/console/sign-in",
+        data={"key": owner["Authorization"].removeprefix("Bearer ")},
+        headers={"Origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303, signed.text
+    client.cookies.clear()
+    return {"Cookie": f"opm_console={signed.cookies['opm_console']}"}
+
+
+def _fill_cookie(client: TestClient, token: str) -> dict[str, str]:
+    opened = client.get(f"/a/{token}", follow_redirects=False)
+    assert opened.status_code == 303, opened.text
+    client.cookies.clear()
+    return {"Cookie": f"opm_fill={opened.cookies['opm_fill']}"}
+
+
+def test_the_console_pages_over_few_or_many_assessments_and_respondents(
+    client: TestClient, admin: Headers, log: StatementLog
+) -> None:
+    """1 closed assessment and 1 respondent against 5 closed and 20 (the review counted 10
+    statements for the console's list of 1 assessment and 37 for 10)."""
+    small, large = small_and_large(client, admin)
+    cookies = {id(s): _console_cookie(client, s.owner) for s in (small, large)}
+    checks = Checks(client, log, small, large)
+
+    def page(template: str) -> Callable[[Sized], Any]:
+        def send(s: Sized) -> Any:
+            path = template.format(slug=s.slug, a=s.open, r=s.respondents[0])
+            return client.get(path, headers=cookies[id(s)])
+
+        return send
+
+    for what, template in [
+        ("console: assessments", "/console/{slug}"),
+        ("console: overview", "/console/{slug}/overview/test-q"),
+        ("console: one assessment", "/console/{slug}/assessments/{a}"),
+        ("console: the organization", "/console/{slug}/organization"),
+        ("console: the open report", "/console/{slug}/assessments/{a}/report"),
+        ("console: close", "/console/{slug}/assessments/{a}/close"),
+    ]:
+        for side in (small, large):  # the process reads each questionnaire's content once
+            page(template)(side)
+        checks.same(what, page(template), page(template))
+    checks.done()
+
+
+def test_the_fill_pages_of_a_respondent_with_few_or_many_answers(
+    client: TestClient, admin: Headers, log: StatementLog
+) -> None:
+    org, owner = new_organization(client, admin)
+    slug = org["slug"]
+    a = new_assessment(client, owner, slug)["id"]
+    sides = []
+    for name, answered in (("Few", TEST_Q_QUESTIONS[:1]), ("Many", TEST_Q_QUESTIONS)):
+        respondent, token = new_respondent(client, owner, slug, a, name)
+        created(_patch(client, owner, slug, a, respondent["id"], _items(answered)), 200)
+        sides.append(_fill_cookie(client, token["Authorization"].removeprefix("Bearer ")))
+    for path in ("/fill", "/fill/project~standardize", "/fill/submit"):
+        few, many = (count(log, partial(client.get, path, headers=side)) for side in sides)
+        assert_same_count(f"GET {path}", few, many)

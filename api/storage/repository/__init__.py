@@ -8,6 +8,7 @@ callers import the package (`from api.storage import repository`) and call
 from api.storage.repository.answers import (
     AnswerState,
     list_answer_states,
+    list_answer_states_by_assessment,
     list_answered_questions,
     list_answers,
     replace_answers,
@@ -123,6 +124,7 @@ __all__ = [
     "list_all_respondents",
     "list_answer_history",
     "list_answer_states",
+    "list_answer_states_by_assessment",
     "list_answered_questions",
     "list_answers",
     "list_answers_in_order",

@@ -16,6 +16,7 @@ from api.storage.tables import AnswerHistoryRow, AnswerRow
 __all__ = [
     "AnswerState",
     "list_answer_states",
+    "list_answer_states_by_assessment",
     "list_answered_questions",
     "list_answers",
     "replace_answers",
@@ -49,6 +50,29 @@ def list_answer_states(
         query = query.where(_ANSWER.c.respondent_id.in_(respondent_ids))
     rows = session.execute(query, {"assessment_id": assessment_id}).all()  # one fetch
     return list(map(AnswerState._make, rows))
+
+
+def list_answer_states_by_assessment(
+    *, session: Session, assessment_ids: list[str]
+) -> dict[str, list[AnswerState]]:
+    """`list_answer_states` of several assessments in one statement, by assessment id."""
+    by_assessment: dict[str, list[AnswerState]] = {a: [] for a in assessment_ids}
+    if not assessment_ids:
+        return by_assessment
+    query = (
+        core_select(
+            _ANSWER.c.assessment_id,
+            _ANSWER.c.respondent_id,
+            _ANSWER.c.question_id,
+            _ANSWER.c.value,
+            _ANSWER.c.not_applicable,
+        )
+        .where(_ANSWER.c.assessment_id.in_(assessment_ids))
+        .order_by(_ANSWER.c.assessment_id, _ANSWER.c.respondent_id, _ANSWER.c.id)
+    )
+    for assessment_id, *state in session.execute(query):
+        by_assessment[assessment_id].append(AnswerState._make(state))
+    return by_assessment
 
 
 def list_answered_questions(*, session: Session, respondent_id: str) -> list[tuple[str, bool]]:
