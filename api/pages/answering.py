@@ -30,7 +30,7 @@ from api.services import answers, filling
 
 __all__ = [
     "AUTOSAVE",
-    "Face",
+    "FillContext",
     "overview_page",
     "save_section",
     "section_page",
@@ -40,7 +40,7 @@ AUTOSAVE = "autosave"
 
 
 @dataclass(frozen=True)
-class Face:
+class FillContext:
     """Who is answering and where: a respondent on `/fill`, or a key on the console."""
 
     base: str  # "/fill", or the console's ".../respondents/{r}/fill"
@@ -60,37 +60,37 @@ def _state(session: Session, access: RespondentAccess) -> filling.FillState:
     )
 
 
-def _common(face: Face, state: filling.FillState) -> dict[str, Any]:
+def _common(context: FillContext, state: filling.FillState) -> dict[str, Any]:
     return {
-        "face": face,
+        "fill": context,
         "state": state,
-        "csrf": face.csrf,
-        "signed_in": face.signed_in,
+        "csrf": context.csrf,
+        "signed_in": context.signed_in,
         "scale": state.questionnaire.scale.options,
     }
 
 
-def overview_page(session: Session, access: RespondentAccess, face: Face) -> Response:
+def overview_page(session: Session, access: RespondentAccess, context: FillContext) -> Response:
     state = _state(session, access)
-    return page("fill_home.html", **_common(face, state))
+    return page("fill_home.html", **_common(context, state))
 
 
 def section_page(
     session: Session,
     access: RespondentAccess,
-    face: Face,
+    context: FillContext,
     section_id: str,
     *,
     saved: bool = False,
 ) -> Response:
     state = _state(session, access)
     entry = state.section(section_id)
-    return _render_section(state, face, entry, typed_from_saved(state.answers), saved=saved)
+    return _render_section(state, context, entry, typed_from_saved(state.answers), saved=saved)
 
 
 def _render_section(
     state: filling.FillState,
-    face: Face,
+    context: FillContext,
     entry: filling.SectionProgress,
     typed: dict[str, TypedAnswer],
     *,
@@ -103,7 +103,7 @@ def _render_section(
     return page(
         "fill_section.html",
         status_code=status_code,
-        **_common(face, state),
+        **_common(context, state),
         entry=entry,
         before=before,
         after=after,
@@ -118,7 +118,7 @@ def _render_section(
 def save_section(
     session: Session,
     access: RespondentAccess,
-    face: Face,
+    context: FillContext,
     section_id: str,
     form: FormData | None,
     *,
@@ -149,7 +149,7 @@ def save_section(
         shown = typed_from_saved(state.answers) | typed
         return _render_section(
             state,
-            face,
+            context,
             entry,
             shown,
             errors=errors,
@@ -171,7 +171,7 @@ def save_section(
         )
     before, after_section = state.neighbours(section_id)
     if go == "previous":
-        return redirect(f"{face.base}/{before.id}" if before else face.base)
+        return redirect(f"{context.base}/{before.id}" if before else context.base)
     if go == "next":
-        return redirect(f"{face.base}/{after_section.id}" if after_section else face.finish)
-    return redirect(f"{face.base}/{section_id}?saved=1")
+        return redirect(f"{context.base}/{after_section.id}" if after_section else context.finish)
+    return redirect(f"{context.base}/{section_id}?saved=1")

@@ -45,7 +45,7 @@ from api.http.page_sessions import (
 )
 from api.http.report_responses import ReportVariant, report_artifact, report_response
 from api.http.throttle import count_failure
-from api.pages.answering import Face, overview_page, save_section, section_page
+from api.pages.answering import FillContext, overview_page, save_section, section_page
 from api.pages.forms import FieldErrors, errors_by_field, text_of, validated
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
 from api.render import html as report_html
@@ -354,10 +354,10 @@ def reissue(
 # A workshop: a key answers for a respondent (a facilitated session)
 
 
-def _workshop_face(request: Request, access: RespondentAccess) -> Face:
+def _workshop_context(request: Request, access: RespondentAccess) -> FillContext:
     assessment_url = f"/console/{access.organization.slug}/assessments/{access.assessment.id}"
     base = f"{assessment_url}/respondents/{access.respondent.id}/fill"
-    return Face(
+    return FillContext(
         base=base,
         csrf=csrf_of(request, CONSOLE_COOKIE),
         workshop=True,
@@ -369,7 +369,7 @@ def _workshop_face(request: Request, access: RespondentAccess) -> Face:
 
 @router.get("/{org}/assessments/{a}/respondents/{r}/fill")
 def workshop(access: ConsoleRespondentReader, session: SessionDep, request: Request) -> Response:
-    return overview_page(session, access, _workshop_face(request, access))
+    return overview_page(session, access, _workshop_context(request, access))
 
 
 @router.get("/{org}/assessments/{a}/respondents/{r}/fill/{section}")
@@ -380,7 +380,7 @@ def workshop_section(
     request: Request,
     saved: Annotated[bool, Query()] = False,
 ) -> Response:
-    return section_page(session, access, _workshop_face(request, access), section, saved=saved)
+    return section_page(session, access, _workshop_context(request, access), section, saved=saved)
 
 
 @router.post("/{org}/assessments/{a}/respondents/{r}/fill/{section}")
@@ -390,7 +390,7 @@ def workshop_save(
     return save_section(
         session,
         access,
-        _workshop_face(request, access),
+        _workshop_context(request, access),
         section,
         form,
         written_by=access.principal.id,

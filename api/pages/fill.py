@@ -29,7 +29,7 @@ from api.http.page_sessions import (
     PageForm,
 )
 from api.http.throttle import count_failure
-from api.pages.answering import Face, overview_page, save_section, section_page
+from api.pages.answering import FillContext, overview_page, save_section, section_page
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
 from api.services import filling, page_sessions, respondents
 from api.storage.db import session_scope
@@ -44,8 +44,8 @@ LINK_NOT_VALID = (
 )
 
 
-def _face(request: Request, access: RespondentAccess) -> Face:
-    return Face(
+def _fill_context(request: Request, access: RespondentAccess) -> FillContext:
+    return FillContext(
         base=BASE,
         csrf=csrf_of(request, FILL_COOKIE),
         workshop=False,
@@ -106,7 +106,7 @@ def open_invitation(token: str, request: Request, settings: SettingsDep) -> Resp
 
 @router.get(BASE)
 def fill_home(access: FillReader, session: SessionDep, request: Request) -> Response:
-    return overview_page(session, access, _face(request, access))
+    return overview_page(session, access, _fill_context(request, access))
 
 
 @router.get(f"{BASE}/submit")
@@ -120,13 +120,13 @@ def submit_form(access: FillReader, session: SessionDep, request: Request) -> Re
     )
     if state.frozen is not None:
         return redirect(BASE)
-    face = _face(request, access)
+    context = _fill_context(request, access)
     return page(
         "fill_submit.html",
-        face=face,
+        fill=context,
         state=state,
-        csrf=face.csrf,
-        signed_in=face.signed_in,
+        csrf=context.csrf,
+        signed_in=context.signed_in,
         unanswered=state.unanswered(),
     )
 
@@ -161,7 +161,7 @@ def section(
     request: Request,
     saved: Annotated[bool, Query()] = False,
 ) -> Response:
-    return section_page(session, access, _face(request, access), section, saved=saved)
+    return section_page(session, access, _fill_context(request, access), section, saved=saved)
 
 
 @router.post(f"{BASE}/{{section}}")
@@ -171,7 +171,7 @@ def save(
     return save_section(
         session,
         access,
-        _face(request, access),
+        _fill_context(request, access),
         section,
         form,
         written_by=access.principal.id,
