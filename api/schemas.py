@@ -276,11 +276,16 @@ MAX_ANSWERS_PER_REQUEST = 1000
 
 
 class Progress(BaseModel):
+    """Questions counted by status (`scoring.md` section 1): answered, N/A, don't know, blank."""
+
     questions: int
     answered: int
     not_applicable: int
+    unknown: int = Field(description='Questions answered "don\'t know" and nothing else.')
     unanswered: int
-    ratio: float
+    ratio: float = Field(
+        description="(questions - unanswered) / questions: how far through the questionnaire."
+    )
 
 
 class AssessmentCreate(Input):
@@ -385,6 +390,9 @@ class AnswerItem(Input):
     question_id: str
     value: StrictInt | None = None
     not_applicable: StrictBool | None = None
+    dont_know: StrictBool | None = Field(
+        default=None, description='"I cannot say": allowed on every question.'
+    )
     comment: str | None = None
     evidence: list[str] | None = None
 
@@ -397,6 +405,7 @@ class AnswerPublic(BaseModel):
     question_id: str
     value: int | None
     not_applicable: bool
+    dont_know: bool
     comment: str | None
     evidence: list[str]
     written_by: str
@@ -573,6 +582,7 @@ class _AnswerStatePart(_ExportPart):
     question_id: str
     value: int | None
     not_applicable: bool
+    dont_know: bool = False  # exports made before scoring version 3 have none
     comment: str | None
     evidence: list[str]
     written_by: str

@@ -1,6 +1,6 @@
 """Forms of the pages read into the use cases' inputs, and their errors put back by field.
 
-An answers form names each field after its question: `value:<id>` (a scale value, `na`, or
+An answers form names each field after its question: `value:<id>` (a scale value, `na`, `dk`, or
 empty), `comment:<id>`, `evidence:<id>` (one entry a line), with `question` listing the section's
 question ids, so that a question left blank is saved blank (an item replaces the whole answer,
 as in `PATCH .../answers`).
@@ -19,6 +19,7 @@ from api.schemas import AnswerItem, Input
 from api.storage.tables import AnswerRow
 
 __all__ = [
+    "DONT_KNOW",
     "NOT_APPLICABLE",
     "FieldErrors",
     "TypedAnswer",
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 NOT_APPLICABLE = "na"
+DONT_KNOW = "dk"
 _InputModel = TypeVar("_InputModel", bound=Input)
 
 
@@ -66,6 +68,8 @@ def typed_from_saved(answers: dict[str, AnswerRow]) -> dict[str, TypedAnswer]:
             value=(
                 NOT_APPLICABLE
                 if row.not_applicable
+                else DONT_KNOW
+                if row.dont_know
                 else ("" if row.value is None else str(row.value))
             ),
             comment=row.comment or "",
@@ -81,7 +85,7 @@ def answer_items(typed: dict[str, TypedAnswer]) -> list[AnswerItem]:
     problems: list[dict[str, Any]] = []
     for index, (question_id, answer) in enumerate(typed.items()):
         value: int | None = None
-        if answer.value not in ("", NOT_APPLICABLE):
+        if answer.value not in ("", NOT_APPLICABLE, DONT_KNOW):
             if not answer.value.isdigit() or len(answer.value) > 3:
                 problems.append(
                     field_problem(
@@ -99,6 +103,7 @@ def answer_items(typed: dict[str, TypedAnswer]) -> list[AnswerItem]:
                     question_id=question_id,
                     value=value,
                     not_applicable=answer.value == NOT_APPLICABLE,
+                    dont_know=answer.value == DONT_KNOW,
                     comment=answer.comment.strip() or None,
                     evidence=evidence,
                 )
@@ -140,7 +145,7 @@ def errors_by_question(error: AppError) -> dict[str, dict[str, str]]:
             continue
         parts = str(problem.get("field", "")).split(".")
         part = parts[2] if len(parts) > 2 else "value"
-        if part == "not_applicable":
+        if part in ("not_applicable", "dont_know"):
             part = "value"
         messages = found.setdefault(question_id, {})
         messages[part] = "; ".join(filter(None, [messages.get(part), problem["message"]]))

@@ -23,10 +23,12 @@ from api.render.jinja import NONE_SHOWN, decimal, environment, percent
 from scoring import (
     DomainScore,
     DomainScoreV1,
+    DomainScoreV2,
     EnablerScore,
     EnablerScoreV1,
     StageScore,
     StageScoreV1,
+    StageScoreV2,
 )
 
 __all__ = [
@@ -74,10 +76,10 @@ __all__ = [
     "trend_lines",
 ]
 
-# A card of any scoring version: a stored version "1" card is drawn as it was stored.
-AnyDomain = DomainScore | DomainScoreV1
+# A card of any scoring version: a stored older card is drawn as it was stored.
+AnyDomain = DomainScore | DomainScoreV2 | DomainScoreV1
 AnyEnabler = EnablerScore | EnablerScoreV1
-AnyStage = StageScore | StageScoreV1
+AnyStage = StageScore | StageScoreV2 | StageScoreV1
 
 WIDTH = 760
 LABEL_WIDTH = 170

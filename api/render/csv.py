@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 
+from api.render.jinja import DONT_KNOW
 from api.services.reports import Report
 from scoring import BestPracticeScore
 
@@ -64,6 +65,8 @@ def _rows(report: Report) -> Iterable[list[Cell]]:
     for answer in report.answers:
         if answer.not_applicable:
             values[(answer.question_id, answer.respondent_id)] = "N/A"
+        elif answer.dont_know:
+            values[(answer.question_id, answer.respondent_id)] = DONT_KNOW
         elif answer.value is not None:
             values[(answer.question_id, answer.respondent_id)] = answer.value
     yield [*COLUMNS, *respondent_headers(report.respondent_names)]

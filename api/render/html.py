@@ -19,7 +19,7 @@ from api.core.enums import Rigor
 from api.render import charts
 from api.render.improvement_path import improvement_path
 from api.render.insights import at_a_glance, pmo_notes
-from api.render.jinja import NONE_SHOWN, decimal, environment, evidence_link, percent
+from api.render.jinja import DONT_KNOW, NONE_SHOWN, decimal, environment, evidence_link, percent
 from api.schemas import OrganizationProfile
 from api.services.reports import Report
 from api.services.trend import Overview
@@ -93,8 +93,8 @@ def pmo_description(profile: OrganizationProfile) -> str:
 @dataclass(frozen=True)
 class AnswerView:
     respondent: str
-    value: str  # "3 · Largely in place", "N/A"
-    short: str  # "3", "N/A"
+    value: str  # "3 · Largely in place", "N/A", "Don't know"
+    short: str  # "3", "N/A", "?"
     comment: str | None
     evidence: tuple[str, ...]
 
@@ -102,6 +102,8 @@ class AnswerView:
 def _value_label(questionnaire: Questionnaire, answer: AnswerRow) -> str:
     if answer.not_applicable:
         return "N/A"
+    if answer.dont_know:
+        return DONT_KNOW
     if answer.value is None:
         return NONE_SHOWN
     labels = {option.value: option.label for option in questionnaire.scale.options}
@@ -114,7 +116,7 @@ def _answers_by_question(report: Report, order: Mapping[str, int]) -> dict[str, 
     names = report.respondent_names  # built once: it is a dict over every respondent
     for answer in report.answers:
         if answer.value is None and not (
-            answer.not_applicable or answer.comment or answer.evidence
+            answer.not_applicable or answer.dont_know or answer.comment or answer.evidence
         ):
             continue  # a cleared answer says nothing
         name = names.get(answer.respondent_id, answer.respondent_id)
@@ -127,6 +129,8 @@ def _answers_by_question(report: Report, order: Mapping[str, int]) -> dict[str, 
                     short=(
                         "N/A"
                         if answer.not_applicable
+                        else "?"
+                        if answer.dont_know
                         else NONE_SHOWN
                         if answer.value is None
                         else str(answer.value)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 __all__ = [
+    "DONT_KNOW",
     "LINK_SCHEMES",
     "NONE_SHOWN",
     "coordinate",
@@ -56,6 +57,9 @@ def share_of_the_way(value: float | None) -> str:
 def decimal(value: float | None, digits: int = 2) -> str:
     """A number with `digits` decimals; `NONE_SHOWN` for None."""
     return NONE_SHOWN if value is None else f"{value:.{digits}f}"
+
+
+DONT_KNOW = "Don't know"  # how an answer of "don't know" reads in every report
 
 
 def coordinate(value: float) -> str:

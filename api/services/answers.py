@@ -19,7 +19,7 @@ from api.schemas import (
     RespondentAnswers,
 )
 from api.services.guards import ensure_not_submitted, lock_assessment
-from api.services.progress import progress_counted, progress_of, questions_in_scope
+from api.services.progress import progress_of, progress_over, questions_in_scope
 from api.services.questionnaires import questionnaire_of
 from api.storage import repository
 from api.storage.tables import AssessmentRow, RespondentRow, utcnow
@@ -47,11 +47,19 @@ def _item_problems(
     if item.value is not None and item.value not in questionnaire.scale.values:
         allowed = ", ".join(str(v) for v in sorted(questionnaire.scale.values))
         problems.append(problem("value", f"{item.value} is not on the scale ({allowed})"))
-    if item.not_applicable:
-        if not question.allow_not_applicable:
-            problems.append(problem("not_applicable", "this question does not allow N/A"))
-        if item.value is not None:
-            problems.append(problem("value", "a value and not_applicable together: give one"))
+    if item.not_applicable and not question.allow_not_applicable:
+        problems.append(problem("not_applicable", "this question does not allow N/A"))
+    given = [
+        name
+        for name, present in (
+            ("value", item.value is not None),
+            ("not_applicable", bool(item.not_applicable)),
+            ("dont_know", bool(item.dont_know)),
+        )
+        if present
+    ]
+    if len(given) > 1:
+        problems.append(problem(given[1], f"{' and '.join(given)} together: give one of them"))
     if item.comment is not None and len(item.comment) > MAX_COMMENT:
         problems.append(problem("comment", f"longer than {MAX_COMMENT} characters"))
     evidence = item.evidence or []
@@ -103,7 +111,13 @@ def validate_items(
 
 
 def _is_empty(item: AnswerItem) -> bool:
-    return item.value is None and not item.not_applicable and not item.comment and not item.evidence
+    return (
+        item.value is None
+        and not item.not_applicable
+        and not item.dont_know
+        and not item.comment
+        and not item.evidence
+    )
 
 
 def save_answers(
@@ -138,6 +152,7 @@ def save_answers(
             "question_id": item.question_id,
             "value": item.value,
             "not_applicable": bool(item.not_applicable),
+            "dont_know": bool(item.dont_know),
             "comment": item.comment or None,
             "evidence": list(item.evidence or []),
             "written_by": written_by,
@@ -158,21 +173,8 @@ def save_answers(
             if _is_empty(item)
         ],
     )
-    # One answer a question and respondent: its progress counts the rows that count.
-    statuses = [
-        has_value
-        for question_id, has_value in repository.list_answered_questions(
-            session=session, respondent_id=respondent.id
-        )
-        if question_id in questions
-    ]
-    answered = sum(statuses)
-    return AnswersSaved(
-        saved=len(items),
-        progress=progress_counted(
-            len(questions), answered=answered, not_applicable=len(statuses) - answered
-        ),
-    )
+    counted = repository.list_answered_questions(session=session, respondent_id=respondent.id)
+    return AnswersSaved(saved=len(items), progress=progress_over(questions, counted))
 
 
 def respondent_answers(

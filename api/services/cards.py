@@ -2,9 +2,9 @@
 
 A closed assessment's card is stored once and never rewritten; its report serves it byte for
 byte. Wherever a card meets current ones (compare, a trend point, the baseline of a goal), a
-card of an older scoring version is rescored from its stored per-practice figures, with the
-credit floor of the newest version of its questionnaire key (`api.md`). A current card is
-used as stored; where only its headline figures are needed, only those are parsed.
+card of an older scoring version is rescored from its stored per-question figures, with the
+parameters of its own questionnaire version. A current card is used as stored; where only its
+headline figures are needed, only those are parsed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from api.services.questionnaires import get_questionnaire
 from api.storage.tables import AssessmentRow
 from questionnaires import Questionnaire
 from scoring import SCORING_VERSION, ScoreCard, read_card, rescore
-from scoring.card_v1 import ScoreCardV1
 
 __all__ = ["CardReader"]
 
@@ -24,26 +23,18 @@ __all__ = ["CardReader"]
 class CardReader:
     """Reads the stored cards of one request under the current scoring version.
 
-    Questionnaire versions and credit floors are looked up once per request.
+    Questionnaire versions are looked up once per request.
     """
 
     def __init__(self, session: Session) -> None:
         self._session = session
         self._questionnaires: dict[tuple[str, str], Questionnaire] = {}
-        self._floors: dict[str, float] = {}
 
     def _questionnaire(self, key: str, version: str) -> Questionnaire:
         if (key, version) not in self._questionnaires:
             stored = get_questionnaire(session=self._session, key=key, version=version)
             self._questionnaires[(key, version)] = stored.questionnaire
         return self._questionnaires[(key, version)]
-
-    def credit_floor(self, key: str) -> float:
-        """The credit floor of the newest version of `key`: what rescores its older cards."""
-        if key not in self._floors:
-            newest = get_questionnaire(session=self._session, key=key)
-            self._floors[key] = newest.questionnaire.scoring.credit_floor
-        return self._floors[key]
 
     @staticmethod
     def rescored(assessment: AssessmentRow) -> bool:
@@ -54,16 +45,12 @@ class CardReader:
         """The assessment's whole card under the current rules."""
         assert assessment.score_card is not None, "only a closed assessment has a card"
         stored = read_card(assessment.score_card)
-        if isinstance(stored, ScoreCardV1):
-            questionnaire = self._questionnaire(
-                assessment.questionnaire_key, assessment.questionnaire_version
-            )
-            return rescore(
-                stored,
-                questionnaire,
-                credit_floor=self.credit_floor(assessment.questionnaire_key),
-            )
-        return stored
+        if isinstance(stored, ScoreCard):
+            return stored
+        questionnaire = self._questionnaire(
+            assessment.questionnaire_key, assessment.questionnaire_version
+        )
+        return rescore(stored, questionnaire)
 
     def headline(self, assessment: AssessmentRow) -> CardHeadline:
         """The assessment's headline figures under the current rules (parsed alone if current)."""

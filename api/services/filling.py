@@ -102,14 +102,14 @@ class FillState:
         return self.sections[0].section
 
     def unanswered(self) -> list[tuple[SectionProgress, list[str]]]:
-        """Each section with questions neither answered nor marked N/A, and those questions."""
+        """Each section with questions not yet gone through (no value, N/A or don't know)."""
         missing = []
         for entry in self.sections:
             ids = [
                 question_id
                 for question_id in entry.section.question_ids
                 if (answer := self.answers.get(question_id)) is None
-                or (answer.value is None and not answer.not_applicable)
+                or (answer.value is None and not answer.not_applicable and not answer.dont_know)
             ]
             if ids:
                 missing.append((entry, ids))

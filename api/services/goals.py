@@ -1,17 +1,25 @@
 """Targets, baselines and the `goal` block (`api.md`, Targets and progress).
 
 For each domain with a target level: `gap_levels = max(0, goal - level)` and
-`progress = (index_now - index_baseline) / (goal - index_baseline)`, measured on the maturity
-index of `scoring.md` section 4. A domain's baseline is the organization's first closed
-assessment of the questionnaire key, in trend order, that assesses that domain, rescored to the
-current scoring version when older. `progress` is null when either index is null, when there
-is no baseline, or when the goal is at or below the baseline index; it is not clamped (a
-decline is negative) and is rounded to 4 decimals.
+`progress = (G_now - G_baseline) / (goal - G_baseline)`, where G is the domain's staged
+progress up to the goal: the sum over the stages k = 1..goal of the running minimum of the
+stages' progress (the index of `scoring.md` section 4, cut at the goal level; G = goal exactly
+when every practice of those stages is attained). A domain's baseline is the organization's
+first closed assessment of the questionnaire key, in trend order, that assesses that domain,
+rescored to the current scoring version when older. `progress` is null when either side is
+not assessed, when there is no baseline, or when G_baseline already equals the goal; it is not
+clamped (a decline is negative) and is rounded to 4 decimals.
+
+A closed report keeps the goal figures of its close: from scoring version "3" on, the close
+stores the baseline's G per targeted domain; closes of versions "1" and "2" stored the
+baseline's index, and their goal blocks are measured on the index as they were then
+(`goal_blocks_at_close`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -24,16 +32,22 @@ from api.services.cards import CardReader
 from api.services.questionnaires import get_questionnaire
 from api.storage import repository
 from api.storage.tables import AssessmentRow, OrganizationRow, TargetRow, utcnow
-from scoring import AnyCard
+from scoring import SCORING_VERSION, AnyCard, DomainScore
+from scoring.precision import rounded
 
 __all__ = [
-    "baseline_indexes",
+    "DomainNow",
+    "StageProgress",
     "baseline_of",
+    "baseline_stages",
+    "domains_now",
     "get_targets",
     "goal_blocks",
-    "goal_blocks_from",
+    "goal_blocks_at_close",
     "set_targets",
     "snapshot",
+    "stage_progress",
+    "staged_progress",
     "trend_order",
 ]
 
@@ -48,72 +62,135 @@ def trend_order(assessment: AssessmentRow) -> tuple[date, datetime, str]:
     return placed, assessment.closed_at, assessment.id
 
 
+# A domain as a goal measures it: its level, and its stages' progress in stage order (None
+# when the domain is not assessed). A stage with no assessed practice has progress 0.
+StageProgress = tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class DomainNow:
+    level: int | None
+    stages: StageProgress | None
+
+
+def stage_progress(domain: DomainScore) -> StageProgress | None:
+    """The domain's stages' progress, in stage order; None when it is not assessed."""
+    if not domain.assessed:
+        return None
+    return tuple(stage.progress or 0.0 for stage in domain.stages)
+
+
+def staged_progress(stages: StageProgress, goal: int) -> float:
+    """G: the sum over the first `goal` stages of the running minimum of their progress."""
+    total, running = 0.0, 1.0
+    for progress in stages[:goal]:
+        running = min(running, progress)
+        total += running
+    return total
+
+
+def _goal(level: int | None, goal: int, progress: float | None) -> Goal:
+    return Goal(
+        level=goal,
+        gap_levels=None if level is None else max(0, goal - level),
+        progress=None if progress is None else rounded(progress),
+    )
+
+
 def goal_blocks(
     targets: Mapping[str, int] | None,
-    card: AnyCard,
-    baseline: Mapping[str, float | None] | None,
+    now: Mapping[str, DomainNow],
+    baseline: Mapping[str, StageProgress | None] | None,
 ) -> dict[str, Goal]:
-    """The `goal` block of every domain of `card` with a target."""
-    return goal_blocks_from(targets, {d.id: (d.level, d.index) for d in card.domains}, baseline)
-
-
-def goal_blocks_from(
-    targets: Mapping[str, int] | None,
-    figures: Mapping[str, tuple[int | None, float | None]],
-    baseline: Mapping[str, float | None] | None,
-) -> dict[str, Goal]:
-    """The `goal` block of every domain with a target, from its (level, index) now."""
+    """The `goal` block of every domain of `now` with a target, against the baseline's stages."""
     blocks: dict[str, Goal] = {}
-    for domain, (level, index) in figures.items():
+    for domain, figures in now.items():
         if not targets or domain not in targets:
             continue
         goal = targets[domain]
-        base_index = baseline.get(domain) if baseline is not None else None
+        base = baseline.get(domain) if baseline is not None else None
         progress = None
-        if index is not None and base_index is not None and goal > base_index:
-            progress = round((index - base_index) / (goal - base_index), 4)
-        gap = None if level is None else max(0, goal - level)
-        blocks[domain] = Goal(level=goal, gap_levels=gap, progress=progress)
+        if figures.stages is not None and base is not None:
+            g_base = staged_progress(base, goal)
+            if goal - g_base > 1e-9:
+                progress = (staged_progress(figures.stages, goal) - g_base) / (goal - g_base)
+        blocks[domain] = _goal(figures.level, goal, progress)
+    return blocks
+
+
+def domains_now(card: AnyCard) -> dict[str, DomainNow]:
+    """Each domain of a current card as goals measure it."""
+    return {
+        domain.id: DomainNow(domain.level, stage_progress(domain))
+        for domain in card.domains
+        if isinstance(domain, DomainScore)
+    }
+
+
+def goal_blocks_at_close(
+    card: AnyCard, context: CloseContext, scoring_version: str | None
+) -> dict[str, Goal]:
+    """A closed report's goal blocks, from its stored card, targets and baseline, by the formula
+    of its scoring version (so that they never change)."""
+    targets = context.targets or {}
+    stored = context.baseline.domains if context.baseline is not None else {}
+    blocks: dict[str, Goal] = {}
+    for domain in card.domains:
+        if domain.id not in targets:
+            continue
+        goal = targets[domain.id]
+        base = stored.get(domain.id)
+        progress = None
+        if scoring_version == SCORING_VERSION and isinstance(domain, DomainScore):
+            stages = stage_progress(domain)
+            if stages is not None and base is not None and goal - base > 1e-9:
+                progress = (staged_progress(stages, goal) - base) / (goal - base)
+        elif domain.index is not None and base is not None and goal > base:
+            progress = (domain.index - base) / (goal - base)  # versions "1" and "2": the index
+        blocks[domain.id] = _goal(domain.level, goal, progress)
     return blocks
 
 
 def baseline_of(
     closed: Iterable[AssessmentRow], reader: CardReader
-) -> dict[str, tuple[str, float | None]]:
-    """Each domain's baseline: (assessment id, index) of the first closed assessment, in trend
-    order, that assesses it, under the current scoring version.
+) -> dict[str, tuple[str, StageProgress]]:
+    """Each domain's baseline: (assessment id, stages' progress) of the first closed assessment,
+    in trend order, that assesses it, under the current scoring version.
 
     Cards are read in trend order until every domain they name has its baseline, so nearly
     always only the first one is (a card deferred by the query is loaded when read).
     """
-    found: dict[str, tuple[str, float | None]] = {}
+    found: dict[str, tuple[str, StageProgress]] = {}
     for assessment in sorted(closed, key=trend_order):
         headline = reader.headline(assessment)
         for domain in headline.domains:
-            if domain.assessed and domain.id not in found:
-                found[domain.id] = (assessment.id, domain.index)
+            stages = stage_progress(domain)
+            if stages is not None and domain.id not in found:
+                found[domain.id] = (assessment.id, stages)
         if all(domain.id in found for domain in headline.domains):
             break
     return found
 
 
-def baseline_indexes(
+def baseline_stages(
     *, session: Session, organization_id: str, questionnaire_key: str
-) -> dict[str, float | None] | None:
-    """Today's baseline index of each domain; None when no assessment of the key is closed."""
+) -> dict[str, StageProgress] | None:
+    """Today's baseline of each domain (its stages' progress); None when none is closed."""
     heads = repository.list_closed_assessment_heads(
         session=session, organization_id=organization_id, questionnaire_key=questionnaire_key
     )
     if not heads:
         return None
-    baseline = baseline_of(heads, CardReader(session))
-    return {domain: index for domain, (_, index) in baseline.items()}
+    return {
+        domain: stages for domain, (_, stages) in baseline_of(heads, CardReader(session)).items()
+    }
 
 
 def snapshot(
     *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
 ) -> CloseContext:
-    """The context in force at close, stored with the score card: profile, targets, baseline.
+    """The context in force at close, stored with the score card: profile, targets, baseline
+    (the baseline's G of each targeted domain, with the target in force).
 
     `assessment` is being closed: its card is already set.
     """
@@ -129,11 +206,16 @@ def snapshot(
         organization_id=organization.id,
         questionnaire_key=assessment.questionnaire_key,
     )
+    targets = target.domains if target is not None else None
     return CloseContext(
         organization=OrganizationSummary.model_validate(organization),
-        targets=target.domains if target is not None else None,
+        targets=targets,
         baseline=Baseline(
-            domains={domain: index for domain, (_, index) in baseline.items()},
+            domains={
+                domain: rounded(staged_progress(stages, targets[domain]))
+                for domain, (_, stages) in baseline.items()
+                if targets and domain in targets
+            },
             assessments={domain: assessment_id for domain, (assessment_id, _) in baseline.items()},
         ),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from api.schemas import (
@@ -14,7 +15,7 @@ from scoring import (
 )
 from scoring.precision import rounded
 
-__all__ = ["progress_counted", "progress_of", "progress_over", "questions_in_scope"]
+__all__ = ["progress_of", "progress_over", "questions_in_scope"]
 
 
 def questions_in_scope(questionnaire: Questionnaire, scope: Iterable[str]) -> dict[str, Question]:
@@ -32,7 +33,8 @@ def progress_of(
     """In-scope questions counted by status (`api.md`, progress; scoring.md sections 1 and 6).
 
     A question is answered when some answer gives it a value, else not applicable when some
-    answer marks it so, else unanswered: the score card's completeness, without scoring.
+    answer marks it so, else unknown when some answer says "don't know", else unanswered: the
+    score card's completeness, without scoring.
     """
     return progress_over(questions_in_scope(questionnaire, scope), rows)
 
@@ -41,25 +43,31 @@ def progress_over(question_ids: Iterable[str], rows: Iterable[AnswerLike]) -> Pr
     """`progress_of` over the given questions only (a section of a questionnaire)."""
     valued: set[str] = set()
     marked: set[str] = set()
+    unknown: set[str] = set()
     for row in rows:
         if row.value is not None:
             valued.add(row.question_id)
         elif row.not_applicable:
             marked.add(row.question_id)
+        elif row.dont_know:
+            unknown.add(row.question_id)
     questions = list(question_ids)
-    answered = sum(1 for question_id in questions if question_id in valued)
-    not_applicable = sum(
-        1 for question_id in questions if question_id in marked and question_id not in valued
+    counts = Counter(
+        "answered"
+        if question_id in valued
+        else "not_applicable"
+        if question_id in marked
+        else "unknown"
+        if question_id in unknown
+        else "unanswered"
+        for question_id in questions
     )
-    return progress_counted(len(questions), answered=answered, not_applicable=not_applicable)
-
-
-def progress_counted(questions: int, *, answered: int, not_applicable: int) -> Progress:
-    """`progress_of` from the counts of questions answered and only marked N/A."""
+    unanswered = counts["unanswered"]
     return Progress(
-        questions=questions,
-        answered=answered,
-        not_applicable=not_applicable,
-        unanswered=questions - answered - not_applicable,
-        ratio=rounded((answered + not_applicable) / questions) if questions else 1.0,
+        questions=len(questions),
+        answered=counts["answered"],
+        not_applicable=counts["not_applicable"],
+        unknown=counts["unknown"],
+        unanswered=unanswered,
+        ratio=rounded((len(questions) - unanswered) / len(questions)) if questions else 1.0,
     )

@@ -95,14 +95,13 @@ def build_report(
         context = assessment.close_context or CloseContext()
         card_json = assessment.score_card
         card = read_card(card_json)
-        baseline = context.baseline.domains if context.baseline is not None else None
         return Report(
             assessment=assessment,
             organization=context.organization or OrganizationSummary.model_validate(organization),
             provisional=False,
             card_json=card_json,
             card=card,
-            goals=goals.goal_blocks(context.targets, card, baseline),
+            goals=goals.goal_blocks_at_close(card, context, assessment.scoring_version),
             questionnaire=stored,
             answers=answers,
             respondents=respondents,
@@ -119,7 +118,7 @@ def build_report(
         organization_id=organization.id,
         questionnaire_key=assessment.questionnaire_key,
     )
-    baseline = goals.baseline_indexes(
+    baseline = goals.baseline_stages(
         session=session,
         organization_id=organization.id,
         questionnaire_key=assessment.questionnaire_key,
@@ -130,7 +129,9 @@ def build_report(
         provisional=True,
         card_json=card.model_dump_json(),
         card=card,
-        goals=goals.goal_blocks(target.domains if target else None, card, baseline),
+        goals=goals.goal_blocks(
+            target.domains if target else None, goals.domains_now(card), baseline
+        ),
         questionnaire=stored,
         answers=answers,
         respondents=respondents,

@@ -115,7 +115,10 @@ def seed_assessment(
             continue
         value = answer.value if same_scale else None
         not_applicable = answer.not_applicable and question.allow_not_applicable
-        if value is None and not not_applicable and not answer.comment and not answer.evidence:
+        dont_know = answer.dont_know
+        if not (
+            value is not None or not_applicable or dont_know or answer.comment or answer.evidence
+        ):
             continue
         states.append(
             {
@@ -124,6 +127,7 @@ def seed_assessment(
                 "question_id": answer.question_id,
                 "value": value,
                 "not_applicable": not_applicable,
+                "dont_know": dont_know,
                 "comment": answer.comment,
                 "evidence": answer.evidence,
                 "written_by": answer.written_by,

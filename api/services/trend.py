@@ -90,10 +90,6 @@ class Overview:
     questionnaire: Questionnaire
 
 
-def _figures(card: CardHeadline) -> dict[str, tuple[int | None, float | None]]:
-    return {domain.id: (domain.level, domain.index) for domain in card.domains}
-
-
 def build_trend(
     *, session: Session, organization: OrganizationRow, questionnaire_key: str
 ) -> Trend:
@@ -114,19 +110,27 @@ def build_trend(
     target = repository.get_target(
         session=session, organization_id=organization.id, questionnaire_key=questionnaire_key
     )
-    baseline: dict[str, float | None] = {}
-    for card in cards:  # each domain's first assessed index, in trend order
+    baseline: dict[str, goals.StageProgress] = {}
+    for card in cards:  # each domain's first assessed card, in trend order
         for domain in card.domains:
-            if domain.assessed:
-                baseline.setdefault(domain.id, domain.index)
+            stages = goals.stage_progress(domain)
+            if stages is not None:
+                baseline.setdefault(domain.id, stages)
     targets = target.domains if target is not None else None
     return Trend(
         questionnaire=questionnaire_key,
         points=[
-            _point(assessment, card, goals.goal_blocks_from(targets, _figures(card), baseline))
+            _point(assessment, card, goals.goal_blocks(targets, _now(card), baseline))
             for assessment, card in zip(closed, cards, strict=True)
         ],
     )
+
+
+def _now(card: CardHeadline) -> dict[str, goals.DomainNow]:
+    return {
+        domain.id: goals.DomainNow(domain.level, goals.stage_progress(domain))
+        for domain in card.domains
+    }
 
 
 def build_overview(
@@ -164,26 +168,34 @@ def compare_assessments(
             "The two assessments use unrelated questionnaires (neither the same key nor a short "
             "form of the other): they do not compare."
         )
-    older = base if CardReader.rescored(base) else target
     comparison = compare(
         read_card(base.score_card or ""),
         read_card(target.score_card or ""),
         base_questionnaire,
         target_questionnaire,
-        credit_floor=CardReader(session).credit_floor(older.questionnaire_key),
     )
     target_row = repository.get_target(
         session=session, organization_id=organization.id, questionnaire_key=target.questionnaire_key
     )
-    baseline = goals.baseline_indexes(
+    baseline = goals.baseline_stages(
         session=session, organization_id=organization.id, questionnaire_key=target.questionnaire_key
     )
     targets = target_row.domains if target_row is not None else {}
     # "Now" is the target side; a targeted domain the comparison leaves out (outside a
     # side's scope) still gets its goal block, with nothing to measure.
-    now: dict[str, tuple[int | None, float | None]] = dict.fromkeys(targets, (None, None))
-    now.update({d.id: (d.level.target, d.index.target) for d in comparison.domains})
-    blocks = goals.goal_blocks_from(targets, now, baseline)
+    now = dict.fromkeys(targets, goals.DomainNow(None, None))
+    now.update(
+        {
+            domain.id: goals.DomainNow(
+                domain.level.target,
+                None
+                if domain.level.target is None
+                else tuple(stage.progress.target or 0.0 for stage in domain.stages),
+            )
+            for domain in comparison.domains
+        }
+    )
+    blocks = goals.goal_blocks(targets, now, baseline)
     return ComparisonReport(
         **dict(comparison),
         assessments=ComparedAssessments(

@@ -216,6 +216,9 @@ class AnswerRow(SQLModel, table=True):
     question_id: str = Field(max_length=64)
     value: int | None = None
     not_applicable: bool = False
+    dont_know: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false(), "nullable": False}
+    )
     comment: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
     evidence: list[str] = _json()
     written_by: str = Field(max_length=40)
@@ -233,6 +236,9 @@ class AnswerHistoryRow(SQLModel, table=True):
     question_id: str = Field(max_length=64)
     value: int | None = None
     not_applicable: bool = False
+    dont_know: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false(), "nullable": False}
+    )
     comment: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
     evidence: list[str] = _json()
     written_by: str = Field(max_length=40)

@@ -39,6 +39,7 @@ class AnswerState(NamedTuple):
     question_id: str
     value: int | None
     not_applicable: bool
+    dont_know: bool
 
 
 def list_answer_states(
@@ -66,6 +67,7 @@ def list_answer_states_by_assessment(
             _ANSWER.c.question_id,
             _ANSWER.c.value,
             _ANSWER.c.not_applicable,
+            _ANSWER.c.dont_know,
         )
         .where(_ANSWER.c.assessment_id.in_(assessment_ids))
         .order_by(_ANSWER.c.assessment_id, _ANSWER.c.respondent_id, _ANSWER.c.id)
@@ -75,16 +77,22 @@ def list_answer_states_by_assessment(
     return by_assessment
 
 
-def list_answered_questions(*, session: Session, respondent_id: str) -> list[tuple[str, bool]]:
-    """(question id, whether it has a value) of each answer of the respondent with a value or N/A.
-
-    Two columns of the rows that count for progress (an answer with a comment alone does not).
-    """
+def list_answered_questions(*, session: Session, respondent_id: str) -> list[AnswerState]:
+    """The states of the respondent's answers that count for progress: a value, N/A or don't
+    know (an answer with a comment alone does not)."""
     rows = session.execute(_ANSWERED_QUESTIONS, {"respondent_id": respondent_id}).all()  # one fetch
-    return [(question_id, bool(valued)) for question_id, valued in rows]
+    return list(map(AnswerState._make, rows))
 
 
-_ANSWER_STATE = ("value", "not_applicable", "comment", "evidence", "written_by", "updated_at")
+_ANSWER_STATE = (
+    "value",
+    "not_applicable",
+    "dont_know",
+    "comment",
+    "evidence",
+    "written_by",
+    "updated_at",
+)
 
 
 def replace_answers(
@@ -156,12 +164,22 @@ _HISTORY_OF_ANSWERS = insert(_HISTORY).from_select(
 )
 _ANSWER_STATES = (
     core_select(
-        _ANSWER.c.respondent_id, _ANSWER.c.question_id, _ANSWER.c.value, _ANSWER.c.not_applicable
+        _ANSWER.c.respondent_id,
+        _ANSWER.c.question_id,
+        _ANSWER.c.value,
+        _ANSWER.c.not_applicable,
+        _ANSWER.c.dont_know,
     )
     .where(_ANSWER.c.assessment_id == bindparam("assessment_id"))
     .order_by(_ANSWER.c.respondent_id, _ANSWER.c.id)
 )
-_ANSWERED_QUESTIONS = select(_ANSWER.c.question_id, _ANSWER.c.value.is_not(None)).where(
+_ANSWERED_QUESTIONS = core_select(
+    _ANSWER.c.respondent_id,
+    _ANSWER.c.question_id,
+    _ANSWER.c.value,
+    _ANSWER.c.not_applicable,
+    _ANSWER.c.dont_know,
+).where(
     _ANSWER.c.respondent_id == bindparam("respondent_id"),
-    or_(_ANSWER.c.value.is_not(None), _ANSWER.c.not_applicable),
+    or_(_ANSWER.c.value.is_not(None), _ANSWER.c.not_applicable, _ANSWER.c.dont_know),
 )
