@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.core.config import Settings
 from api.core.errors import StartupRefused
-from api.services.questionnaires import ShortFormBroken
+from api.services.questionnaires import QuestionnaireChanged, ShortFormBroken
 from questionnaires import content_hash, load_file
 
 from ...samples import DATA, GOOD, SHORT_FORM
@@ -138,3 +138,16 @@ def test_a_changed_file_ends_the_server_with_the_message_alone_and_a_non_zero_ex
         f"{new_hash}; give the changed questionnaire a new version"
     )
     assert message in output
+
+
+def test_a_changed_file_with_an_old_version_refuses_to_start(
+    settings: Settings, folder: Path
+) -> None:
+    _start(_settings_with(settings, folder))
+    changed = folder / "test-q-1.0.0.yaml"
+    changed.write_text(changed.read_text().replace("Test questionnaire", "Edited title", 1))
+    with pytest.raises(QuestionnaireChanged) as refused:
+        _start(_settings_with(settings, folder))
+    message = str(refused.value)
+    assert str(changed) in message
+    assert message.count("hash") >= 2
