@@ -11,8 +11,9 @@ storage/         migrations, `opm db backup` and `restore`, the data folder, sta
 cli/             `opm questionnaire ...`, the image's HEALTHCHECK (other commands: by their area)
 
 Shared, at this level: `conftest.py` (a migrated database of each engine; `settings`, `client`,
-`engine`, `admin`; the `org`, `world` and `opm` fixtures), `factories.py` (organizations, keys,
-assessments, respondents, answers, scored assessments, share links, exports), `live_server.py`
-(the app served in a thread, or `opm serve` in a process), `databases.py`, `clock.py`;
-`pages/conftest.py` (the Chromium of the browser tests).
+`engine`, `admin`, `org`, `world`), `factories.py` (organizations, keys, assessments,
+respondents, answers, the `World`, scored assessments, share links), `live_server.py` (the app
+served in a thread, or a command such as `opm serve` in a process, polled on `/v1/health`),
+`command_line.py` (`opm` in the test's process, `opm export`), `databases.py`, `clock.py`; and
+`pages/conftest.py` (the browser tests' Chromium, and their screenshots' folder).
 """

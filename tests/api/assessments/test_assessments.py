@@ -16,18 +16,9 @@ from ..factories import (
     answers_path,
     bearer,
     new_assessment,
-    new_organization,
     new_respondent,
     save,
 )
-
-
-@pytest.fixture
-def org(client: TestClient, admin: Headers) -> tuple[str, Headers]:
-    body, owner = new_organization(
-        client, admin, profile={"pmo": {"exists": True, "type": "supportive"}}
-    )
-    return body["slug"], owner
 
 
 def _path(org: str, assessment: str, rest: str = "") -> str:

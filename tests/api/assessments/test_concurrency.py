@@ -21,7 +21,6 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -35,7 +34,15 @@ from questionnaires import load_file
 from scoring import Answer, score
 
 from ...samples import DATA, TEST_Q_QUESTIONS
-from ..factories import Headers, answers_path, bearer, new_assessment, new_organization
+from ..factories import (
+    Headers,
+    World,
+    answers_path,
+    new_assessment,
+    new_key,
+    new_organization,
+    new_respondent,
+)
 from ..live_server import serve
 
 TIMEOUT = httpx.Timeout(60.0)
@@ -64,37 +71,15 @@ def _check_no_server_error(results: list[Sent]) -> None:
 def _set_up(base: str, admin: Headers, respondents: int) -> dict[str, Any]:
     """An organization, its owner and editor keys, an open assessment and its respondents."""
     with httpx.Client(base_url=base, timeout=TIMEOUT) as client:
-        org = client.post("/v1/organizations", json={"name": "Concurrent"}, headers=admin)
-        assert org.status_code == 201, org.text
-        owner = bearer(org.json()["api_key"])
-        slug = org.json()["slug"]
-        editor = client.post(
-            f"/v1/organizations/{slug}/keys", json={"name": "e", "role": "editor"}, headers=owner
-        )
-        assert editor.status_code == 201, editor.text
-        assessment = client.post(
-            f"/v1/organizations/{slug}/assessments",
-            json={"questionnaire_key": "test-q", "questionnaire_version": "1.0.0", "title": "t"},
-            headers=owner,
-        )
-        assert assessment.status_code == 201, assessment.text
-        a = assessment.json()["id"]
+        org, owner = new_organization(client, admin, "Concurrent")
+        slug = org["slug"]
+        editor = new_key(client, owner, slug, "editor")
+        a = new_assessment(client, owner, slug)["id"]
         people = []
         for n in range(respondents):
-            response = client.post(
-                f"/v1/organizations/{slug}/assessments/{a}/respondents",
-                json={"name": f"Respondent {n}"},
-                headers=owner,
-            )
-            assert response.status_code == 201, response.text
-            people.append((response.json()["id"], bearer(response.json()["token"])))
-    return {
-        "slug": slug,
-        "owner": owner,
-        "editor": bearer(editor.json()["api_key"]),
-        "assessment": a,
-        "respondents": people,
-    }
+            respondent, token = new_respondent(client, owner, slug, a, f"Respondent {n}")
+            people.append((respondent["id"], token))
+    return {"slug": slug, "owner": owner, "editor": editor, "assessment": a, "respondents": people}
 
 
 def _run(threads: list[threading.Thread], limit: float = 120) -> None:
@@ -358,15 +343,14 @@ def test_a_close_racing_with_answer_writes_keeps_every_acknowledged_answer(
 
 
 @pytest.fixture
-def row(client: TestClient, admin: Headers, engine: Engine) -> AssessmentRow:
-    """A new open assessment's row, for the lock tests (skipped on SQLite)."""
+def row(request: pytest.FixtureRequest, engine: Engine) -> AssessmentRow:
+    """The open assessment's row of the `world`, for the lock tests (skipped on SQLite)."""
     if engine.dialect.name != "postgresql":
         pytest.skip("row locks are PostgreSQL's; SQLite serializes every write")
-    org, owner = new_organization(client, admin)
-    assessment = new_assessment(client, owner, org["slug"])["id"]
+    world: World = request.getfixturevalue("world")
     with Session(engine) as reading:
         row = repository.get_assessment(
-            session=reading, organization_id=org["id"], assessment_id=assessment
+            session=reading, organization_id=world.organization_id, assessment_id=world.assessment
         )
     assert row is not None
     return row

@@ -12,13 +12,8 @@ A writer the kill caught before its first answer may have nothing stored.
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +25,15 @@ from api.core.config import Settings
 
 from ...samples import TEST_Q_QUESTIONS
 from ..databases import ADMIN_KEY
-from ..factories import Headers, answers_path, bearer
+from ..factories import (
+    Headers,
+    answers_path,
+    bearer,
+    new_assessment,
+    new_organization,
+    new_respondent,
+)
+from ..live_server import UVICORN, Served, environment, serve_process
 
 WRITERS = 8
 KILL_AFTER = 120  # acknowledged writes before the kill
@@ -39,42 +42,12 @@ TIMEOUT = httpx.Timeout(20.0)
 
 
 @contextmanager
-def served_process(
-    settings: Settings, startups: list[float]
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """The app served by uvicorn in a process of its own: its base URL and the process."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "OPM_DATABASE_URL": settings.database_url,
-        "OPM_ADMIN_KEY": ADMIN_KEY,
-        "OPM_QUESTIONNAIRE_DIRS": os.pathsep.join(map(str, settings.questionnaire_dirs)),
-    }
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    started = time.monotonic()
-    try:
-        deadline = time.monotonic() + 30
-        while True:  # polling the health endpoint until it answers: the process starts alone
-            assert process.poll() is None, "the server process stopped while starting"
-            assert time.monotonic() < deadline, "the server did not start in 30 s"
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        startups.append(time.monotonic() - started)
-        yield base, process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=20)
+def served_process(settings: Settings) -> Iterator[Served]:
+    """The app served by uvicorn in a process of its own, killed at the end if still running."""
+    env = environment(settings.database_url, settings.questionnaire_dirs)
+    command = [*UVICORN, "--log-level", "warning", "--no-access-log"]
+    with serve_process(command, env, stop=signal.SIGKILL) as served:
+        yield served
 
 
 @dataclass
@@ -94,29 +67,20 @@ class Writer:
 
 
 def _set_up(base: str) -> tuple[str, str, Headers, list[str]]:
-    admin = bearer(ADMIN_KEY)
     with httpx.Client(base_url=base, timeout=TIMEOUT) as client:
-        org = client.post("/v1/organizations", json={"name": "Crash"}, headers=admin).json()
-        owner = bearer(org["api_key"])
-        assessment = client.post(
-            f"/v1/organizations/{org['slug']}/assessments",
-            json={"questionnaire_key": "test-q", "questionnaire_version": "1.0.0", "title": "t"},
-            headers=owner,
-        ).json()["id"]
+        org, owner = new_organization(client, bearer(ADMIN_KEY), "Crash")
+        slug = org["slug"]
+        assessment = new_assessment(client, owner, slug)["id"]
         respondents = [
-            client.post(
-                f"/v1/organizations/{org['slug']}/assessments/{assessment}/respondents",
-                json={"name": f"R{n}"},
-                headers=owner,
-            ).json()["id"]
+            new_respondent(client, owner, slug, assessment, f"R{n}")[0]["id"]
             for n in range(WRITERS // 2)
         ]
-    return org["slug"], assessment, owner, respondents
+    return slug, assessment, owner, respondents
 
 
 def test_a_killed_server_keeps_every_acknowledged_answer(settings: Settings) -> None:
-    startups: list[float] = []  # seconds each server process took to start
-    with served_process(settings, startups) as (base, process):
+    with served_process(settings) as served:
+        base = served.url
         slug, assessment, owner, respondents = _set_up(base)
         writers = [
             Writer(
@@ -160,16 +124,15 @@ def test_a_killed_server_keeps_every_acknowledged_answer(settings: Settings) -> 
         for thread in threads:
             thread.start()
         assert enough.wait(timeout=20), f"only {acknowledged} writes acknowledged in 20 s"
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+        served.stop()  # SIGKILL
         for thread in threads:
             thread.join(timeout=20)
         assert not any(thread.is_alive() for thread in threads)
     assert all(not w.errors for w in writers), [w.errors for w in writers]
 
     with (
-        served_process(settings, startups) as (base, _restarted),
-        httpx.Client(base_url=base, timeout=TIMEOUT) as client,
+        served_process(settings) as restarted,
+        httpx.Client(base_url=restarted.url, timeout=TIMEOUT) as client,
     ):
         stored: dict[tuple[str, str], tuple[int, str]] = {}
         for respondent in respondents:

@@ -25,12 +25,6 @@ from ..factories import (
 )
 
 
-@pytest.fixture
-def org(client: TestClient, admin: Headers) -> tuple[str, Headers]:
-    body, owner = new_organization(client, admin)
-    return body["slug"], owner
-
-
 def _assessments(org: str) -> str:
     return f"/v1/organizations/{org}/assessments"
 

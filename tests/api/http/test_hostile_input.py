@@ -13,33 +13,12 @@ from pydantic import Strict
 from api.schemas import Input
 from api.storage.db import make_engine
 
-from ..factories import (
-    Headers,
-    answers_path,
-    new_assessment,
-    new_key,
-    new_organization,
-    new_respondent,
-    save,
-)
+from ..factories import Headers, World, new_key, save
 
 
-@pytest.fixture
-def world(client: TestClient, admin: Headers) -> dict[str, Any]:
-    org, owner = new_organization(client, admin)
-    slug = org["slug"]
-    a = new_assessment(client, owner, slug)["id"]
-    respondent, token = new_respondent(client, owner, slug, a)
-    return {
-        "slug": slug,
-        "id": org["id"],
-        "owner": owner,
-        "editor": new_key(client, owner, slug, "editor"),
-        "reader": new_key(client, owner, slug, "reader"),
-        "a": a,
-        "r": respondent["id"],
-        "token": token,
-    }
+def _at(path: str, world: World) -> str:
+    """A path of the parameters below, in the world's organization, assessment and respondent."""
+    return path.format(slug=world.slug, a=world.assessment, r=world.respondent)
 
 
 def _raw(client: TestClient, method: str, path: str, body: bytes, headers: Headers) -> Any:
@@ -62,9 +41,9 @@ def _raw(client: TestClient, method: str, path: str, body: bytes, headers: Heade
     ],
 )
 def test_a_nul_in_a_path_or_query_id_answers_404(
-    client: TestClient, world: dict[str, Any], path: str
+    client: TestClient, world: World, path: str
 ) -> None:
-    response = client.get(path.format(**world), headers=world["owner"])
+    response = client.get(_at(path, world), headers=world.owner)
     assert response.status_code == 404
 
 
@@ -88,10 +67,10 @@ def test_a_nul_in_a_path_or_query_id_answers_404(
     ],
 )  # fmt: skip
 def test_text_that_cannot_be_stored_answers_422(
-    client: TestClient, world: dict[str, Any], admin: Headers, method: str, path: str, body: bytes
+    client: TestClient, world: World, admin: Headers, method: str, path: str, body: bytes
 ) -> None:
-    headers = admin if path == "/v1/organizations" else world["owner"]
-    response = _raw(client, method, path.format(**world), body, headers)
+    headers = admin if path == "/v1/organizations" else world.owner
+    response = _raw(client, method, _at(path, world), body, headers)
     assert response.status_code == 422, response.text
     assert response.json()["status"] == 422
 
@@ -115,9 +94,9 @@ def test_text_that_cannot_be_stored_answers_422(
     ],
 )  # fmt: skip
 def test_a_value_of_the_wrong_type_is_not_coerced(
-    client: TestClient, world: dict[str, Any], method: str, path: str, body: dict[str, Any]
+    client: TestClient, world: World, method: str, path: str, body: dict[str, Any]
 ) -> None:
-    response = client.request(method, path.format(**world), json=body, headers=world["owner"])
+    response = client.request(method, _at(path, world), json=body, headers=world.owner)
     assert response.status_code == 422, response.text
 
 
@@ -140,77 +119,73 @@ def _cursor(position: list[Any], filters: dict[str, Any]) -> str:
     ],
 )
 def test_a_tampered_cursor_answers_422(
-    client: TestClient, world: dict[str, Any], position: list[Any]
+    client: TestClient, world: World, position: list[Any]
 ) -> None:
-    filters = {"organization": world["id"], "status": None, "questionnaire": None}
+    filters = {"organization": world.organization_id, "status": None, "questionnaire": None}
     response = client.get(
-        f"/v1/organizations/{world['slug']}/assessments?cursor={_cursor(position, filters)}",
-        headers=world["owner"],
+        f"/v1/organizations/{world.slug}/assessments?cursor={_cursor(position, filters)}",
+        headers=world.owner,
     )
     assert response.status_code == 422
 
 
-def test_json_nested_too_deep_answers_400(client: TestClient, world: dict[str, Any]) -> None:
+def test_json_nested_too_deep_answers_400(client: TestClient, world: World) -> None:
     body = b"[" * 100_000 + b"]" * 100_000
-    path = answers_path(world["slug"], world["a"], world["r"])
-    assert _raw(client, "PATCH", path, body, world["token"]).status_code == 400
+    path = world.answers
+    assert _raw(client, "PATCH", path, body, world.token).status_code == 400
 
 
-def test_an_unknown_key_is_404_before_a_missing_right(
-    client: TestClient, world: dict[str, Any]
-) -> None:
-    slug = world["slug"]
-    unknown_key = client.delete(
-        f"/v1/organizations/{slug}/keys/key_{'0' * 20}", headers=world["editor"]
-    )
+def test_an_unknown_key_is_404_before_a_missing_right(client: TestClient, world: World) -> None:
+    slug = world.slug
+    editor = new_key(client, world.owner, slug, "editor")
+    reader = new_key(client, world.owner, slug, "reader")
+    unknown_key = client.delete(f"/v1/organizations/{slug}/keys/key_{'0' * 20}", headers=editor)
     unknown_link = client.delete(
-        f"/v1/organizations/{slug}/share-links/shl_{'0' * 20}", headers=world["reader"]
+        f"/v1/organizations/{slug}/share-links/shl_{'0' * 20}", headers=reader
     )
     unknown_targets = client.put(
-        f"/v1/organizations/{slug}/targets/nope", json={"domains": {}}, headers=world["reader"]
+        f"/v1/organizations/{slug}/targets/nope", json={"domains": {}}, headers=reader
     )
     assert [r.status_code for r in (unknown_key, unknown_link, unknown_targets)] == [404] * 3
-    known_key = client.get(f"/v1/organizations/{slug}/keys", headers=world["owner"]).json()
+    known_key = client.get(f"/v1/organizations/{slug}/keys", headers=world.owner).json()
     forbidden = client.delete(
-        f"/v1/organizations/{slug}/keys/{known_key['items'][0]['id']}", headers=world["editor"]
+        f"/v1/organizations/{slug}/keys/{known_key['items'][0]['id']}", headers=editor
     )
     assert forbidden.status_code == 403
 
 
 def test_compare_answers_404_for_an_unknown_side_before_409_for_an_open_one(
-    client: TestClient, world: dict[str, Any]
+    client: TestClient, world: World
 ) -> None:
     response = client.get(
-        f"/v1/organizations/{world['slug']}/compare?base={world['a']}&target=asm_{'0' * 20}",
-        headers=world["owner"],
+        f"/v1/organizations/{world.slug}/compare?base={world.assessment}&target=asm_{'0' * 20}",
+        headers=world.owner,
     )
     assert response.status_code == 404
 
 
-def test_no_token_is_issued_once_the_assessment_is_closed(
-    client: TestClient, world: dict[str, Any]
-) -> None:
-    slug, a, r = world["slug"], world["a"], world["r"]
-    save(client, world["owner"], slug, a, r, PRJ_STD_01_Q1=3)
-    client.post(f"/v1/organizations/{slug}/assessments/{a}/close", headers=world["owner"])
+def test_no_token_is_issued_once_the_assessment_is_closed(client: TestClient, world: World) -> None:
+    slug, a, r = world.slug, world.assessment, world.respondent
+    save(client, world.owner, slug, a, r, PRJ_STD_01_Q1=3)
+    client.post(f"/v1/organizations/{slug}/assessments/{a}/close", headers=world.owner)
     response = client.post(
-        f"/v1/organizations/{slug}/assessments/{a}/respondents/{r}/token", headers=world["owner"]
+        f"/v1/organizations/{slug}/assessments/{a}/respondents/{r}/token", headers=world.owner
     )
     assert response.status_code == 409
-    assert client.get(answers_path(slug, a, r), headers=world["token"]).status_code == 200
+    assert client.get(world.answers, headers=world.token).status_code == 200
 
 
 def test_an_idempotency_key_holds_whether_the_organization_is_named_by_slug_or_id(
-    client: TestClient, world: dict[str, Any]
+    client: TestClient, world: World
 ) -> None:
-    headers = {**world["owner"], "Idempotency-Key": "invite-1"}
+    headers = {**world.owner, "Idempotency-Key": "invite-1"}
     by_slug = client.post(
-        f"/v1/organizations/{world['slug']}/assessments/{world['a']}/respondents",
+        f"/v1/organizations/{world.slug}/assessments/{world.assessment}/respondents",
         json={"name": "Bo"},
         headers=headers,
     )
     by_id = client.post(
-        f"/v1/organizations/{world['id']}/assessments/{world['a']}/respondents",
+        f"/v1/organizations/{world.organization_id}/assessments/{world.assessment}/respondents",
         json={"name": "Bo"},
         headers=headers,
     )
@@ -218,11 +193,11 @@ def test_an_idempotency_key_holds_whether_the_organization_is_named_by_slug_or_i
     assert by_id.json()["token"] is None
 
 
-def test_a_database_that_went_away_answers_503(client: TestClient, world: dict[str, Any]) -> None:
+def test_a_database_that_went_away_answers_503(client: TestClient, world: World) -> None:
     client.app.state.engine.dispose()  # type: ignore[attr-defined]
     client.app.state.engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # type: ignore[attr-defined]
     try:
-        response = client.get("/v1/me", headers=world["owner"])
+        response = client.get("/v1/me", headers=world.owner)
     finally:
         client.app.state.engine.dispose()  # type: ignore[attr-defined]
     assert response.status_code == 503
@@ -230,10 +205,10 @@ def test_a_database_that_went_away_answers_503(client: TestClient, world: dict[s
 
 
 def test_a_filter_that_cannot_be_a_questionnaire_key_answers_422(
-    client: TestClient, world: dict[str, Any]
+    client: TestClient, world: World
 ) -> None:
     response = client.get(
-        f"/v1/organizations/{world['slug']}/assessments?questionnaire=%00", headers=world["owner"]
+        f"/v1/organizations/{world.slug}/assessments?questionnaire=%00", headers=world.owner
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "questionnaire"
@@ -241,27 +216,27 @@ def test_a_filter_that_cannot_be_a_questionnaire_key_answers_422(
 
 @pytest.mark.parametrize("loose", ["yes", 1, "true", 0])
 def test_a_not_applicable_that_is_not_a_json_boolean_answers_422(
-    client: TestClient, world: dict[str, Any], loose: object
+    client: TestClient, world: World, loose: object
 ) -> None:
-    path = answers_path(world["slug"], world["a"], world["r"])
+    path = world.answers
     response = client.patch(
         path,
         json={"answers": [{"question_id": "PGM-STD-01-Q1", "not_applicable": loose}]},
-        headers=world["token"],
+        headers=world.token,
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "answers.0.not_applicable"
-    assert client.get(path, headers=world["token"]).json()["answers"] == []
+    assert client.get(path, headers=world.token).json()["answers"] == []
 
 
 @pytest.mark.parametrize("loose", ["yes", 1, "false"])
 def test_a_pmo_exists_that_is_not_a_json_boolean_answers_422(
-    client: TestClient, world: dict[str, Any], loose: object
+    client: TestClient, world: World, loose: object
 ) -> None:
     response = client.patch(
-        f"/v1/organizations/{world['slug']}",
+        f"/v1/organizations/{world.slug}",
         json={"profile": {"pmo": {"exists": loose}}},
-        headers=world["owner"],
+        headers=world.owner,
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "profile.pmo.exists"

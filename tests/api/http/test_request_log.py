@@ -7,13 +7,7 @@ wrote is searched for each of them.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,54 +25,19 @@ from api.storage.migrate import upgrade
 
 from ...samples import DATA
 from ..databases import ADMIN_KEY
+from ..live_server import OPM, Served, environment, serve_process
 
-BIN = Path(sys.executable).parent
 ANSWER_TEXT = "Only the steering committee sees this remark 7f3a"
 EMAIL = "ann.secretive@example.org"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[httpx.Client, subprocess.Popen[str]]]:
+def served(tmp_path: Path) -> Iterator[Served]:
     """`opm serve` on a migrated SQLite file; its output is read once it has stopped."""
     url = f"sqlite:///{tmp_path}/opm.db"
     upgrade(url)
-    port = _free_port()
-    environment = {
-        **os.environ,
-        "OPM_DATABASE_URL": url,
-        "OPM_ADMIN_KEY": ADMIN_KEY,
-        "OPM_QUESTIONNAIRE_DIRS": str(DATA),
-    }
-    process = subprocess.Popen(
-        [str(BIN / "opm"), "serve", "--port", str(port)],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            deadline = time.monotonic() + 30
-            while True:
-                assert process.poll() is None, "the server stopped while starting"
-                assert time.monotonic() < deadline, "the server did not start in 30 s"
-                try:
-                    client.get("/v1/health")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.05)
-            yield client, process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=30)
+    with serve_process([OPM, "serve"], environment(url, [DATA]), capture=True) as served:
+        yield served
 
 
 def _ok(response: httpx.Response, status: int = 200) -> Any:
@@ -148,12 +107,11 @@ def _use_every_secret(client: httpx.Client) -> list[str]:
 
 
 def test_the_log_names_every_request_and_no_secret(
-    served: tuple[httpx.Client, subprocess.Popen[str]],
+    served: Served,
 ) -> None:
-    client, process = served
-    secrets = _use_every_secret(client)
-    process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=30)
+    with httpx.Client(base_url=served.url, timeout=30) as client:
+        secrets = _use_every_secret(client)
+    output = served.stop()
     for secret in secrets:
         assert secret not in output
         # nor any more of it than the prefix that people see in lists

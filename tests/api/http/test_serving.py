@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -19,6 +13,7 @@ from api.storage.db import make_engine
 
 from ..databases import ADMIN_KEY
 from ..factories import bearer
+from ..live_server import OPM, environment, serve_process
 
 
 def workers(pid: int) -> list[int]:
@@ -34,34 +29,14 @@ def workers(pid: int) -> list[int]:
 def test_serve_with_two_workers_answers_from_two_processes_on_one_port(
     settings: Settings,
 ) -> None:
-    opm = shutil.which("opm", path=os.path.dirname(sys.executable))
-    assert opm is not None
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "OPM_DATABASE_URL": settings.database_url,
-        "OPM_ADMIN_KEY": ADMIN_KEY,
-        "OPM_DATABASE_POOL_SIZE": "3",
-        "OPM_QUESTIONNAIRE_DIRS": os.pathsep.join(map(str, settings.questionnaire_dirs)),
-    }
-    command = [opm, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # polling the health endpoint until it answers: the processes start alone
-            assert process.poll() is None, "the server stopped while starting"
-            assert time.monotonic() < deadline, "the server did not start in 60 s"
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        assert len(workers(process.pid)) == 2
+    env = environment(
+        settings.database_url, settings.questionnaire_dirs, OPM_DATABASE_POOL_SIZE="3"
+    )
+    command = [OPM, "serve", "--workers", "2"]
+    with serve_process(command, env, stop=signal.SIGTERM, capture=True, start_within=60) as served:
+        assert len(workers(served.process.pid)) == 2
         admin = bearer(ADMIN_KEY)
-        with httpx.Client(base_url=base, timeout=20) as client:
+        with httpx.Client(base_url=f"{served.url}/v1", timeout=20) as client:
             made = [
                 client.post("/organizations", json={"name": f"Org {n}"}, headers=admin)
                 for n in range(6)
@@ -69,11 +44,8 @@ def test_serve_with_two_workers_answers_from_two_processes_on_one_port(
             assert [response.status_code for response in made] == [201] * 6
             listed = client.get("/organizations", headers=admin).json()["items"]
             assert {"Org 0", "Org 5"} <= {organization["name"] for organization in listed}
-    finally:
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=30)
     if not settings.database_url.startswith("sqlite"):
-        assert b"2 workers, each with up to 3 PostgreSQL connections: 6 at most" in output
+        assert "2 workers, each with up to 3 PostgreSQL connections: 6 at most" in served.output
 
 
 def test_a_postgresql_engine_opens_at_most_its_pool_size() -> None:

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.core.config import Settings
 
+from ..command_line import export_file, opm
 from ..factories import (
     Headers,
     bearer,
@@ -24,7 +25,6 @@ from ..factories import (
     new_share_link,
     save,
 )
-from ..reports.test_export_import import export_file, run
 
 
 def audit(client: TestClient, headers: Headers, org: str, **params: Any) -> list[dict[str, Any]]:
@@ -242,7 +242,7 @@ def test_import_writes_the_trail_and_accepts_documents_without_one(
         for entry in copy.get("audit") or []:
             entry["id"] = entry["id"][:-2] + f"{n:02x}"
         (tmp_path / f"{slug}.json").write_text(json.dumps(copy), encoding="utf-8")
-        result = run(monkeypatch, settings.database_url, "import", str(tmp_path / f"{slug}.json"))
+        result = opm(monkeypatch, settings.database_url, "import", str(tmp_path / f"{slug}.json"))
         assert result.exit_code == 0, result.output
     imported = [e["action"] for e in reversed(audit(client, admin, "with-trail"))]
     assert imported == ["organization.created", "key.created", "assessment.created"]

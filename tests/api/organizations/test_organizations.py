@@ -8,13 +8,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
-from typer.testing import CliRunner
 
-from api.cli.main import app as cli
-from api.core.config import Settings, get_settings
+from api.core.config import Settings
 from api.core.secrets import secret_hash
 from api.storage.tables import utcnow
 
+from ..command_line import opm
 from ..factories import bearer, created, new_assessment, new_key, new_organization, new_respondent
 
 PMO = {"exists": True, "type": "controlling", "permanence": "permanent", "scope": "enterprise"}
@@ -234,20 +233,10 @@ def test_an_unknown_secret_answers_401(client: TestClient) -> None:
 
 
 def test_cli_creates_an_admin_key_that_works(
-    client: TestClient, settings: object, monkeypatch: object
+    client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pytest
-
-    from api.core.config import get_settings
-
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
-    monkeypatch.setenv("OPM_DATABASE_URL", settings.database_url)  # type: ignore[attr-defined]
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(cli, ["key", "create", "--admin", "--name", "ops"])
-        org = CliRunner().invoke(cli, ["org", "create", "Beta Ltd"])
-    finally:
-        get_settings.cache_clear()
+    result = opm(monkeypatch, settings.database_url, "key", "create", "--admin", "--name", "ops")
+    org = opm(monkeypatch, settings.database_url, "org", "create", "Beta Ltd")
     assert result.exit_code == 0, result.output
     secret = result.output.strip().rsplit(" ", 1)[-1]
     assert client.get("/v1/organizations", headers=bearer(secret)).status_code == 200
@@ -376,15 +365,10 @@ def test_cli_creates_a_key_that_expires(
     client: TestClient, admin: dict[str, str], settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body, owner = new_organization(client, admin)
-    monkeypatch.setenv("OPM_DATABASE_URL", settings.database_url)
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(
-            cli, ["key", "create", "--org", body["slug"], "--role", "reader",
-                  "--expires-in-days", "2"],
-        )  # fmt: skip
-    finally:
-        get_settings.cache_clear()
+    result = opm(
+        monkeypatch, settings.database_url,
+        "key", "create", "--org", body["slug"], "--role", "reader", "--expires-in-days", "2",
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     secret = result.output.strip().rsplit(" ", 1)[-1]
     keys = client.get(f"/v1/organizations/{body['slug']}/keys", headers=owner).json()["items"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,7 +26,6 @@ from api.storage.migrate import upgrade
 from ...samples import DATA
 from ..databases import ADMIN_KEY
 from ..live_server import serve
-from .test_reports_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -41,25 +41,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @dataclass
 class Watch:
     """What every page of a browser context did: requests, console errors, axe findings."""
 
     base_url: str
+    artifacts: Path
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
@@ -82,8 +69,7 @@ class Watch:
             if violation["impact"] in SERIOUS:
                 targets = [node["target"] for node in violation["nodes"]][:3]
                 self.violations.append(f"{name}: {violation['id']} {violation['help']} {targets}")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"pages-{name}.png"), full_page=True)
+        page.screenshot(path=str(self.artifacts / f"pages-{name}.png"), full_page=True)
 
     def assert_clean(self) -> None:
         own = urlsplit(self.base_url).netloc
@@ -96,8 +82,8 @@ class Watch:
 
 
 @pytest.fixture
-def watch(base_url: str) -> Watch:
-    return Watch(base_url)
+def watch(base_url: str, artifacts: Path) -> Watch:
+    return Watch(base_url, artifacts)
 
 
 def _context(browser: Any, watch: Watch, **options: Any) -> tuple[Any, Any]:

@@ -5,7 +5,7 @@ over HTTP with the built-in `opm3-style` questionnaire and three respondents. Th
 assessment (2025) is stored as scoring version "1" had stored it, as if it had closed before
 version "2"; the second (2026) leaves the portfolio domain out of its scope. The browser opens
 share links as an executive would (no key): every request it makes must go to the app, and the
-page must show the score card's numbers. Screenshots land in `tests/artifacts/` (not in git).
+page must show the score card's numbers. Screenshots land in `tests/api/artifacts/` (not in git).
 """
 
 from __future__ import annotations
@@ -36,17 +36,6 @@ from ..live_server import serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 QUESTIONNAIRE = "opm3-style"
 DOMAIN_BASE = {"project": 3.7, "program": 2.9, "portfolio": 2.2}
 STAGE_STEP = 0.8
@@ -243,23 +232,6 @@ def scene(base_url: str, browser_database: str) -> Scene:
     return Scene(base_url, slug, owner, closed, links[0], links[1], links[2])
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); "
-            "make test does it when run as root."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1180, "height": 900}, locale="en-GB")
@@ -282,17 +254,18 @@ def _card(scene: Scene, assessment: str) -> dict[str, Any]:
         return card
 
 
-def _screenshots(page: Any, name: str) -> None:
+def _screenshots(page: Any, artifacts: Path, name: str) -> None:
     """The whole page, and its top (header to the enablers) at a size one can read."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
     bottom = page.locator("#context").bounding_box()
     if bottom is not None:
         clip = {"x": 0, "y": 0, "width": 1180, "height": bottom["y"]}
-        page.screenshot(path=str(ARTIFACTS / f"{name}-top.png"), clip=clip, full_page=True)
+        page.screenshot(path=str(artifacts / f"{name}-top.png"), clip=clip, full_page=True)
 
 
-def test_a_shared_report_shows_the_score_cards_numbers(page: Any, scene: Scene) -> None:
+def test_a_shared_report_shows_the_score_cards_numbers(
+    page: Any, scene: Scene, artifacts: Path
+) -> None:
     requested = _record_requests(page)
     response = page.goto(scene.report_link)
     assert response.status == 200
@@ -349,13 +322,13 @@ def test_a_shared_report_shows_the_score_cards_numbers(page: Any, scene: Scene) 
     assert page.locator("#provisional").count() == 0
     assert page.locator("#scoring-version-note").count() == 0
     assert page.locator("svg.chart[role=img] > title").count() == 3
-    _screenshots(page, "report")
+    _screenshots(page, artifacts, "report")
     own = urlsplit(scene.base_url).netloc
     assert requested and all(urlsplit(url).netloc == own for url in requested), requested
 
 
 def test_a_report_stored_by_scoring_version_1_shows_its_stored_numbers(
-    page: Any, scene: Scene
+    page: Any, scene: Scene, artifacts: Path
 ) -> None:
     assert page.goto(scene.version_1_link).status == 200
     card = _card(scene, scene.closed[0])
@@ -374,10 +347,12 @@ def test_a_report_stored_by_scoring_version_1_shows_its_stored_numbers(
         card["overall"]["attainment"]
     )
     assert page.locator("#gaps td.how-close").count() == 0
-    _screenshots(page, "report-version-1")
+    _screenshots(page, artifacts, "report-version-1")
 
 
-def test_the_report_prints_to_a4_with_charts_and_rows_kept_whole(page: Any, scene: Scene) -> None:
+def test_the_report_prints_to_a4_with_charts_and_rows_kept_whole(
+    page: Any, scene: Scene, artifacts: Path
+) -> None:
     page.goto(scene.report_link)
     page.emulate_media(media="print")
     for selector in ("svg.chart", "#gaps tbody tr", "figure"):
@@ -387,10 +362,12 @@ def test_the_report_prints_to_a4_with_charts_and_rows_kept_whole(page: Any, scen
     assert pdf.startswith(b"%PDF")
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type/Page") > 2
     if os.environ.get("OPM_KEEP_PDF"):
-        (ARTIFACTS / "report.pdf").write_bytes(pdf)
+        (artifacts / "report.pdf").write_bytes(pdf)
 
 
-def test_a_shared_overview_leads_to_shared_reports(page: Any, scene: Scene) -> None:
+def test_a_shared_overview_leads_to_shared_reports(
+    page: Any, scene: Scene, artifacts: Path
+) -> None:
     requested = _record_requests(page)
     assert page.goto(scene.overview_link).status == 200
     rows = page.locator("#points tbody tr")
@@ -400,8 +377,7 @@ def test_a_shared_overview_leads_to_shared_reports(page: Any, scene: Scene) -> N
     assert rows.nth(1).locator('td[data-domain="portfolio"]').text_content() == "not in scope"
     assert page.locator("circle.point[data-series=overall]").count() == 2
     assert page.locator("circle.point[data-series=portfolio]").count() == 1
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "overview.png"), full_page=True)
     page.locator("#points a").first.click()
     page.wait_for_load_state()
     assert page.url == f"{scene.overview_link}/assessments/{scene.closed[0]}"

@@ -14,17 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from typer.testing import CliRunner
 
 from api.app import create_app
-from api.cli.main import app as cli
-from api.core.config import Settings, get_settings
+from api.core.config import Settings
 from api.storage.db import make_engine
 
 from ...samples import DATA
+from ..command_line import export_file, opm
 from ..databases import ADMIN_KEY
 from ..factories import (
     Headers,
@@ -38,17 +36,6 @@ from ..factories import (
     save,
     scored_assessment,
 )
-
-
-def run(monkeypatch: pytest.MonkeyPatch, database_url: str, *args: str) -> Result:
-    """`opm ARGS...` against a database, with the test questionnaires."""
-    monkeypatch.setenv("OPM_DATABASE_URL", database_url)
-    monkeypatch.setenv("OPM_QUESTIONNAIRE_DIRS", str(DATA))
-    get_settings.cache_clear()
-    try:
-        return CliRunner().invoke(cli, list(args))
-    finally:
-        get_settings.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -108,13 +95,6 @@ def source(sqlite_template: Path, tmp_path: Path) -> Iterator[Source]:
         )
 
 
-def export_file(monkeypatch: pytest.MonkeyPatch, url: str, slug: str, path: Path) -> dict[str, Any]:
-    result = run(monkeypatch, url, "export", "--org", slug, "--output", str(path))
-    assert result.exit_code == 0, result.output
-    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return document
-
-
 def without_time_of_export(document: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in document.items() if key != "exported_at"}
 
@@ -123,7 +103,7 @@ def test_an_organization_round_trips_losslessly(
     monkeypatch: pytest.MonkeyPatch, source: Source, database_url: str, tmp_path: Path
 ) -> None:
     first = export_file(monkeypatch, source.url, source.slug, tmp_path / "first.json")
-    imported = run(monkeypatch, database_url, "import", str(tmp_path / "first.json"))
+    imported = opm(monkeypatch, database_url, "import", str(tmp_path / "first.json"))
     assert imported.exit_code == 0, imported.output
     assert "2 assessments, 3 respondents" in imported.stdout
     assert "tokens must be re-issued" in imported.stdout
@@ -139,7 +119,7 @@ def test_an_imported_report_is_the_same_byte_for_byte(
     monkeypatch: pytest.MonkeyPatch, source: Source, database_url: str, tmp_path: Path
 ) -> None:
     export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
-    assert run(monkeypatch, database_url, "import", str(tmp_path / "export.json")).exit_code == 0
+    assert opm(monkeypatch, database_url, "import", str(tmp_path / "export.json")).exit_code == 0
     settings = Settings(
         database_url=database_url,
         admin_key=ADMIN_KEY,
@@ -156,7 +136,7 @@ def test_an_imported_report_is_the_same_byte_for_byte(
 def test_an_export_holds_no_secret(
     monkeypatch: pytest.MonkeyPatch, source: Source, tmp_path: Path
 ) -> None:
-    result = run(monkeypatch, source.url, "export", "--org", source.slug)
+    result = opm(monkeypatch, source.url, "export", "--org", source.slug)
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)  # the JSON alone on stdout
     assert document["format"] == "opm-export" and document["version"] == 1
@@ -169,7 +149,7 @@ def test_import_refuses_an_organization_that_exists(
     monkeypatch: pytest.MonkeyPatch, source: Source, tmp_path: Path
 ) -> None:
     export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
-    again = run(monkeypatch, source.url, "import", str(tmp_path / "export.json"))
+    again = opm(monkeypatch, source.url, "import", str(tmp_path / "export.json"))
     assert again.exit_code == 1
     assert f"slug {source.slug!r} exists already" in again.stderr
     assert "ids that exist already" in again.stderr
@@ -213,7 +193,7 @@ def test_import_refuses_a_document_that_does_not_fit_and_writes_nothing(
     document = export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
     change(document)
     (tmp_path / "changed.json").write_text(json.dumps(document), encoding="utf-8")
-    result = run(monkeypatch, database_url, "import", str(tmp_path / "changed.json"))
+    result = opm(monkeypatch, database_url, "import", str(tmp_path / "changed.json"))
     assert result.exit_code == 1
     assert message in result.stderr
     for table in ("organization", "assessment", "respondent", "answer", "answer_history"):
@@ -223,7 +203,7 @@ def test_import_refuses_a_document_that_does_not_fit_and_writes_nothing(
 def test_export_of_an_unknown_organization_fails(
     monkeypatch: pytest.MonkeyPatch, source: Source
 ) -> None:
-    result = run(monkeypatch, source.url, "export", "--org", "nobody")
+    result = opm(monkeypatch, source.url, "export", "--org", "nobody")
     assert result.exit_code == 1
     assert "No organization 'nobody'" in result.stderr
 

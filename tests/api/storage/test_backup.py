@@ -9,24 +9,12 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
 
-from api.cli.main import app as cli
-from api.core.config import get_settings
 from api.storage.migrate import upgrade
 
+from ..command_line import opm
+
 COMMITTED = 500
-
-
-def opm(monkeypatch: pytest.MonkeyPatch, database: Path | str, *args: str) -> Result:
-    url = database if isinstance(database, str) else f"sqlite:///{database}"
-    monkeypatch.setenv("OPM_DATABASE_URL", url)
-    get_settings.cache_clear()
-    try:
-        return CliRunner().invoke(cli, list(args))
-    finally:
-        get_settings.cache_clear()
 
 
 @pytest.fixture
