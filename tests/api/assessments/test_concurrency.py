@@ -385,19 +385,42 @@ def test_a_waiting_close_holds_back_answer_writes_that_come_after_it(
     with Session(engine) as writing, Session(engine) as closing, Session(engine) as late:
         lock_assessment(session=writing, assessment=row, action="take answers", shared=True)
         closing.execute(text("SET LOCAL lock_timeout = '5s'"))
+        writer, closer = _backend_pid(writing), _backend_pid(closing)
         waiting = threading.Thread(
             target=lambda: suppress_timeout(
                 lambda: lock_assessment(session=closing, assessment=row, action="be closed")
             )
         )
         waiting.start()
-        time.sleep(0.5)  # the close is waiting for the writer by now
+        _wait_until_blocked(engine, closer, by=writer, within=4)  # the close waits for the writer
         late.execute(text("SET LOCAL lock_timeout = '300ms'"))
         with pytest.raises(OperationalError, match="lock timeout"):
             lock_assessment(session=late, assessment=row, action="take answers", shared=True)
         writing.rollback()
         waiting.join()
         closing.rollback()
+
+
+def _backend_pid(session: Session) -> int:
+    pid: int = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    return pid
+
+
+def _wait_until_blocked(engine: Engine, waiter: int, *, by: int, within: float) -> None:
+    """Poll `pg_locks` (through `pg_blocking_pids`) until backend `waiter` waits for `by`."""
+    deadline = time.monotonic() + within
+    with engine.connect() as watching:
+        while True:
+            blocked = watching.execute(
+                text("SELECT CAST(:by AS integer) = ANY(pg_blocking_pids(:waiter))"),
+                {"waiter": waiter, "by": by},
+            ).scalar_one()
+            if blocked:
+                return
+            assert time.monotonic() < deadline, (
+                f"backend {waiter} not waiting for {by} in {within} s"
+            )
+            time.sleep(0.01)
 
 
 def suppress_timeout(lock: Callable[[], object]) -> None:

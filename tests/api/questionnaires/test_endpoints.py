@@ -53,13 +53,27 @@ def test_questionnaire_versions_paginate_with_a_cursor(
 def test_a_cursor_used_with_another_filter_answers_422(
     client: TestClient, admin: dict[str, str]
 ) -> None:
+    """A cursor carries its list's filters (`api.md`, Lists): here the key, or none at all."""
     first = client.get("/v1/questionnaires/test-q/versions?limit=1", headers=admin).json()
-    response = client.get(
-        f"/v1/questionnaires/test-q2/versions?cursor={first['next_cursor']}", headers=admin
+    cursor = first["next_cursor"]
+    other_filters = {
+        "type": "about:blank",
+        "title": "Unprocessable Entity",
+        "status": 422,
+        "detail": "cursor was made with other filters; start again without a cursor",
+        "errors": [
+            {"field": "cursor", "in": "query", "message": "filters differ from the cursor's"}
+        ],
+    }
+    for path in ("/v1/questionnaires/test-q-quick/versions", "/v1/questionnaires"):
+        response = client.get(path, params={"cursor": cursor}, headers=admin)
+        assert (response.status_code, response.json()) == (422, other_filters), path
+    # An unknown key is not a list at all: 404, whatever the cursor.
+    unknown = client.get(
+        "/v1/questionnaires/test-q2/versions", params={"cursor": cursor}, headers=admin
     )
-    assert response.status_code in (404, 422)
-    response = client.get(f"/v1/questionnaires?cursor={first['next_cursor']}", headers=admin)
-    assert response.status_code == 422
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "No questionnaire with key 'test-q2'."
 
 
 @pytest.mark.parametrize("limit", [0, 201, -1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +13,7 @@ from sqlalchemy import Engine, text
 from api.render.csv import csv_filename, safe_cell
 
 from ...samples import DATA
-from ..factories import Headers, new_key, new_organization, scored_assessment
+from ..factories import Headers, new_key, new_organization, save, scored_assessment
 
 HEADER = [
     "domain",
@@ -115,12 +116,19 @@ def test_a_version_1_card_leaves_the_credit_empty(
 
 
 def test_numbers_stay_numbers(client: TestClient, admin: Headers) -> None:
+    """Figures and respondents' values are bare numbers (a spreadsheet sums them), never text."""
     table = rows(client, scored_assessment(client, admin))
-    for row in table[1:]:
-        float(row[8])
-        int(row[9])
-        float(row[11])
-        float(row[12])
+    number = re.compile(r"\d+(\.\d+)?")
+    figures = ["score", "responses", "dispersion", "best_practice_score", "best_practice_credit"]
+    not_numbers = [
+        (row[5], column, cell)
+        for row in table[1:]
+        for column, cell in zip(table[0], row, strict=True)
+        if column in figures and not number.fullmatch(cell)
+    ]
+    assert not_numbers == []
+    values = {cell for row in table[1:] for cell in row[len(HEADER) :]}
+    assert values == {"0", "1", "2", "3", "4", "N/A", ""}
 
 
 def test_the_csv_is_a_download_with_a_safe_name(client: TestClient, admin: Headers) -> None:
@@ -155,8 +163,24 @@ def test_two_respondents_with_one_name_get_two_columns(client: TestClient, admin
 
 
 def test_the_csv_of_an_open_assessment_is_live(client: TestClient, admin: Headers) -> None:
-    table = rows(client, scored_assessment(client, admin, closed=False))
-    assert len(table) == 7
+    """Made at every request, never kept: an answer saved since shows at once, with no ETag."""
+    scored = scored_assessment(client, admin, closed=False)
+    path = f"{scored['path']}/report?format=csv"
+
+    def enabler_row() -> dict[str, str]:
+        table = rows(client, scored)
+        return next(dict(zip(table[0], r, strict=True)) for r in table if r[5] == "ENB-STR-01-Q1")
+
+    before = enabler_row()
+    ann = scored["respondents"][0]["id"]
+    saved = save(
+        client, scored["owner"], scored["slug"], scored["assessment"], ann, ENB_STR_01_Q1=4
+    )
+    assert saved.status_code == 200, saved.text
+    after = enabler_row()
+    assert (before["Ann"], before["score"]) == ("2", "0.5")
+    assert (after["Ann"], after["score"]) == ("4", "1.0")
+    assert "etag" not in client.get(path, headers=scored["owner"]).headers
 
 
 def test_the_csv_follows_the_access_rules(client: TestClient, admin: Headers) -> None:
