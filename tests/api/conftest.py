@@ -21,6 +21,7 @@ from api.storage.migrate import upgrade
 
 from ..samples import DATA
 from .databases import ADMIN_KEY, ENGINES, empty_postgres, scratch_postgres
+from .factories import Headers, World, new_organization, new_world
 
 
 @pytest.fixture(scope="session")
@@ -77,5 +78,20 @@ def engine(client: TestClient) -> Engine:
 
 
 @pytest.fixture
-def admin() -> dict[str, str]:
+def admin() -> Headers:
     return {"Authorization": f"Bearer {ADMIN_KEY}"}
+
+
+@pytest.fixture
+def org(client: TestClient, admin: Headers) -> tuple[str, Headers]:
+    """An organization with a supportive PMO: its slug and its owner key's headers."""
+    body, owner = new_organization(
+        client, admin, profile={"pmo": {"exists": True, "type": "supportive"}}
+    )
+    return body["slug"], owner
+
+
+@pytest.fixture
+def world(client: TestClient, admin: Headers) -> World:
+    """An organization, an open test-q 1.0.0 assessment and one respondent (`factories.World`)."""
+    return new_world(client, admin)

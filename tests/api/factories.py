@@ -1,10 +1,15 @@
-"""Small factories for the API tests: organizations, keys, assessments, respondents, answers."""
+"""Small factories for the API tests: organizations, keys, assessments, respondents, answers.
+
+Each takes an `httpx.Client`: the `client` fixture (a `TestClient` is one), or a client of an
+app served for real (`live_server`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi.testclient import TestClient
+from httpx import Client
 
 Headers = dict[str, str]
 
@@ -20,14 +25,14 @@ def created(response: Any, status: int = 201) -> dict[str, Any]:
 
 
 def new_organization(
-    client: TestClient, admin: Headers, name: str = "Acme", **fields: Any
+    client: Client, admin: Headers, name: str = "Acme", **fields: Any
 ) -> tuple[dict[str, Any], Headers]:
     """An organization and its owner key's headers."""
     body = created(client.post("/v1/organizations", json={"name": name, **fields}, headers=admin))
     return body, bearer(body["api_key"])
 
 
-def new_key(client: TestClient, owner: Headers, org: str, role: str) -> Headers:
+def new_key(client: Client, owner: Headers, org: str, role: str) -> Headers:
     body = created(
         client.post(
             f"/v1/organizations/{org}/keys", json={"name": role, "role": role}, headers=owner
@@ -37,7 +42,7 @@ def new_key(client: TestClient, owner: Headers, org: str, role: str) -> Headers:
 
 
 def new_assessment(
-    client: TestClient, headers: Headers, org: str, version: str | None = "1.0.0", **fields: Any
+    client: Client, headers: Headers, org: str, version: str | None = "1.0.0", **fields: Any
 ) -> dict[str, Any]:
     payload = {"questionnaire_key": "test-q", "questionnaire_version": version, "title": "2026"}
     return created(
@@ -48,7 +53,7 @@ def new_assessment(
 
 
 def new_respondent(
-    client: TestClient, headers: Headers, org: str, assessment: str, name: str = "Ann"
+    client: Client, headers: Headers, org: str, assessment: str, name: str = "Ann"
 ) -> tuple[dict[str, Any], Headers]:
     """A respondent and its token's headers."""
     body = created(
@@ -66,7 +71,7 @@ def answers_path(org: str, assessment: str, respondent: str) -> str:
 
 
 def save(
-    client: TestClient, headers: Headers, org: str, assessment: str, respondent: str, **values: Any
+    client: Client, headers: Headers, org: str, assessment: str, respondent: str, **values: Any
 ) -> Any:
     """PATCH answers given as question_id=value (None clears, "na" marks N/A)."""
     items = [
@@ -79,13 +84,44 @@ def save(
     )
 
 
+@dataclass(frozen=True)
+class World:
+    """An organization and its owner key, an open test-q 1.0.0 assessment, one respondent."""
+
+    organization: dict[str, Any]
+    owner: Headers
+    assessment: str
+    respondent: str
+    token: Headers  # the respondent's
+
+    @property
+    def slug(self) -> str:
+        return str(self.organization["slug"])
+
+    @property
+    def organization_id(self) -> str:
+        return str(self.organization["id"])
+
+    @property
+    def answers(self) -> str:
+        """The respondent's answers path."""
+        return answers_path(self.slug, self.assessment, self.respondent)
+
+
+def new_world(client: Client, admin: Headers) -> World:
+    organization, owner = new_organization(client, admin)
+    assessment = new_assessment(client, owner, organization["slug"])["id"]
+    respondent, token = new_respondent(client, owner, organization["slug"], assessment)
+    return World(organization, owner, assessment, respondent["id"], token)
+
+
 # Reports, share links, exports
 
 
 PMO_PROFILE = {"exists": True, "type": "supportive", "permanence": "temporary", "scope": "project"}
 
 
-def close(client: TestClient, headers: Headers, org: str, assessment: str) -> dict[str, Any]:
+def close(client: Client, headers: Headers, org: str, assessment: str) -> dict[str, Any]:
     return created(
         client.post(f"/v1/organizations/{org}/assessments/{assessment}/close", headers=headers),
         200,
@@ -93,7 +129,7 @@ def close(client: TestClient, headers: Headers, org: str, assessment: str) -> di
 
 
 def scored_assessment(
-    client: TestClient,
+    client: Client,
     admin: Headers,
     *,
     closed: bool = True,
@@ -155,7 +191,7 @@ def scored_assessment(
     }
 
 
-def new_share_link(client: TestClient, headers: Headers, org: str, **fields: Any) -> dict[str, Any]:
+def new_share_link(client: Client, headers: Headers, org: str, **fields: Any) -> dict[str, Any]:
     payload = {"expires_in_days": 7, **fields}
     return created(
         client.post(f"/v1/organizations/{org}/share-links", json=payload, headers=headers)

@@ -1,0 +1,249 @@
+"""The audit trail (issue 15, item 7): who did what, when, from where; read only."""
+
+from __future__ import annotations
+
+import json
+from ipaddress import ip_network
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.core.config import Settings
+
+from ..command_line import export_file, opm
+from ..factories import (
+    Headers,
+    bearer,
+    close,
+    created,
+    new_assessment,
+    new_organization,
+    new_respondent,
+    new_share_link,
+    save,
+)
+
+
+def audit(client: TestClient, headers: Headers, org: str, **params: Any) -> list[dict[str, Any]]:
+    response = client.get(f"/v1/organizations/{org}/audit", headers=headers, params=params)
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+def test_every_security_relevant_action_is_recorded_with_who_and_from_where(
+    client: TestClient, admin: Headers
+) -> None:
+    org, owner = new_organization(client, admin, "Audited")
+    slug = org["slug"]
+    owner_key = next(
+        k["id"] for k in client.get(f"/v1/organizations/{slug}/keys", headers=owner).json()["items"]
+    )
+    created(
+        client.patch(f"/v1/organizations/{slug}", json={"name": "Audited Ltd"}, headers=owner), 200
+    )
+    key = created(
+        client.post(
+            f"/v1/organizations/{slug}/keys", json={"name": "bi", "role": "reader"}, headers=owner
+        )
+    )
+    assert (
+        client.delete(f"/v1/organizations/{slug}/keys/{key['id']}", headers=owner).status_code
+        == 204
+    )
+    assessment = new_assessment(client, owner, slug)["id"]
+    respondent, token = new_respondent(client, owner, slug, assessment)
+    path = f"/v1/organizations/{slug}/assessments/{assessment}"
+    created(client.post(f"{path}/respondents/{respondent['id']}/token", headers=owner))
+    created(
+        client.put(
+            f"/v1/organizations/{slug}/targets/test-q",
+            json={"domains": {"project": 2}},
+            headers=admin,
+        ),
+        200,
+    )
+    link = new_share_link(client, owner, slug, assessment_id=assessment)
+    shared = link["url"].split("testserver", 1)[1]
+    assert client.get(shared).status_code == 200
+    assert client.get(shared).status_code == 200  # opened twice, recorded once
+    assert (
+        client.delete(
+            f"/v1/organizations/{slug}/share-links/{link['id']}", headers=owner
+        ).status_code
+        == 204
+    )
+    assert client.get(f"{path}/export", headers=owner).status_code == 200
+    owner_headers = owner
+    assert save(
+        client, owner_headers, slug, assessment, respondent["id"], PRJ_STD_01_Q1=3
+    ).is_success
+    close(client, owner, slug, assessment)
+    doomed = new_assessment(client, owner, slug, title="Doomed")["id"]
+    assert (
+        client.delete(f"/v1/organizations/{slug}/assessments/{doomed}", headers=owner).status_code
+        == 204
+    )
+
+    entries = list(reversed(audit(client, owner, slug, limit=200)))
+    assert [e["action"] for e in entries] == [
+        "organization.created",
+        "key.created",  # the first owner key
+        "organization.changed",
+        "key.created",
+        "key.revoked",
+        "assessment.created",
+        "respondent.token_reissued",
+        "targets.set",
+        "share_link.created",
+        "share_link.first_opened",
+        "share_link.revoked",
+        "export.run",
+        "assessment.closed",
+        "assessment.created",
+        "assessment.deleted",
+    ]
+    by_owner = {"actor_kind": "key", "actor_id": owner_key, "actor_role": "owner"}
+    by_admin = {"actor_kind": "admin", "actor_id": "admin", "actor_role": "admin"}
+    who = [{k: e[k] for k in ("actor_kind", "actor_id", "actor_role")} for e in entries]
+    assert who[0] == who[1] == who[7] == by_admin
+    assert who[9] == {"actor_kind": "share_link", "actor_id": link["id"], "actor_role": None}
+    assert all(w == by_owner for n, w in enumerate(who) if n not in (0, 1, 7, 9))
+    assert {e["address"] for e in entries} == {"testclient"}
+    subjects = [e["subject_id"] for e in entries]
+    assert subjects[3] == subjects[4] == key["id"]
+    assert subjects[5] == subjects[11] == subjects[12] == assessment
+    assert subjects[6] == respondent["id"] and subjects[7] == "test-q"
+    assert subjects[8] == subjects[9] == subjects[10] == link["id"]
+    assert subjects[13] == subjects[14] == doomed
+    assert entries[2]["detail"]["name"] == {"from": "Audited", "to": "Audited Ltd"}
+    assert entries[3]["detail"] == {"name": "bi", "role": "reader", "expires_at": None}
+    assert entries[7]["detail"] == {"from": {}, "to": {"project": 2}}
+    assert entries[14]["detail"]["title"] == "Doomed", "an entry outlives what it names"
+    assert all(e["created_at"] for e in entries)
+    assert token["Authorization"].split()[1] not in json.dumps(entries), "no secret in the trail"
+
+
+def test_a_refused_action_leaves_no_entry(client: TestClient, admin: Headers) -> None:
+    org, owner = new_organization(client, admin)
+    assessment = new_assessment(client, owner, org["slug"])["id"]
+    response = client.post(
+        f"/v1/organizations/{org['slug']}/assessments/{assessment}/close", headers=owner
+    )
+    assert response.status_code == 409  # nothing answered
+    assert "assessment.closed" not in [e["action"] for e in audit(client, owner, org["slug"])]
+
+
+def test_the_address_is_the_client_behind_a_trusted_proxy(
+    settings: Settings, admin: Headers
+) -> None:
+    trusted = settings.model_copy(update={"trusted_proxies": [ip_network("127.0.0.1")]})
+    with TestClient(create_app(trusted), client=("127.0.0.1", 40000)) as client:
+        org, owner = new_organization(client, admin)
+        forwarded = owner | {"X-Forwarded-For": "198.51.100.23, 127.0.0.1"}
+        new_assessment(client, forwarded, org["slug"])
+        newest = audit(client, owner, org["slug"])[0]
+        assert (newest["action"], newest["address"]) == ("assessment.created", "198.51.100.23")
+
+
+def test_the_trail_pages_newest_first(client: TestClient, admin: Headers) -> None:
+    org, owner = new_organization(client, admin)
+    for n in range(3):
+        new_assessment(client, owner, org["slug"], title=f"a{n}")
+    first = client.get(
+        f"/v1/organizations/{org['slug']}/audit", params={"limit": 2}, headers=owner
+    ).json()
+    second = client.get(
+        f"/v1/organizations/{org['slug']}/audit",
+        params={"limit": 2, "cursor": first["next_cursor"]},
+        headers=owner,
+    ).json()
+    third = client.get(
+        f"/v1/organizations/{org['slug']}/audit",
+        params={"limit": 2, "cursor": second["next_cursor"]},
+        headers=owner,
+    ).json()
+    titles = [e["detail"].get("title") for page in (first, second, third) for e in page["items"]]
+    assert titles == ["a2", "a1", "a0", None, None]
+    assert third["next_cursor"] is None
+
+
+def test_only_owner_keys_and_admins_read_the_trail(client: TestClient, admin: Headers) -> None:
+    org, owner = new_organization(client, admin)
+    for role in ("editor", "reader"):
+        key = created(
+            client.post(
+                f"/v1/organizations/{org['slug']}/keys",
+                json={"name": role, "role": role},
+                headers=owner,
+            )
+        )
+        response = client.get(
+            f"/v1/organizations/{org['slug']}/audit", headers=bearer(key["api_key"])
+        )
+        assert response.status_code == 403
+    assert len(audit(client, admin, org["slug"])) == 4
+
+
+def test_no_route_changes_or_removes_an_entry(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    audit_paths = {path: set(ops) for path, ops in paths.items() if "audit" in path}
+    assert audit_paths == {"/v1/organizations/{org}/audit": {"get"}}
+
+
+def test_opm_export_holds_the_trail_and_records_itself(
+    monkeypatch: pytest.MonkeyPatch,
+    client: TestClient,
+    admin: Headers,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    org, owner = new_organization(client, admin)
+    new_assessment(client, owner, org["slug"])
+    document = export_file(
+        monkeypatch, settings.database_url, org["slug"], tmp_path / "export.json"
+    )
+    assert [e["action"] for e in document["audit"]] == [
+        "organization.created",
+        "key.created",
+        "assessment.created",
+    ]
+    newest = audit(client, owner, org["slug"])[0]
+    assert (newest["action"], newest["actor_kind"], newest["subject_id"]) == (
+        "export.run",
+        "cli",
+        org["id"],
+    )
+
+
+def test_import_writes_the_trail_and_accepts_documents_without_one(
+    monkeypatch: pytest.MonkeyPatch,
+    client: TestClient,
+    admin: Headers,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    org, owner = new_organization(client, admin, "Travelling")
+    new_assessment(client, owner, org["slug"])
+    document = export_file(
+        monkeypatch, settings.database_url, org["slug"], tmp_path / "export.json"
+    )
+    for n, (change, slug) in enumerate(
+        [(lambda d: None, "with-trail"), (lambda d: d.pop("audit"), "without-trail")]
+    ):
+        copy = json.loads(json.dumps(document))
+        change(copy)
+        copy["organization"].update(id=f"org_{n:020x}", slug=slug)
+        for assessment in copy["assessments"]:
+            assessment["id"] = f"asm_{n:020x}"
+        for entry in copy.get("audit") or []:
+            entry["id"] = entry["id"][:-2] + f"{n:02x}"
+        (tmp_path / f"{slug}.json").write_text(json.dumps(copy), encoding="utf-8")
+        result = opm(monkeypatch, settings.database_url, "import", str(tmp_path / f"{slug}.json"))
+        assert result.exit_code == 0, result.output
+    imported = [e["action"] for e in reversed(audit(client, admin, "with-trail"))]
+    assert imported == ["organization.created", "key.created", "assessment.created"]
+    assert audit(client, admin, "without-trail") == []

@@ -1,0 +1,359 @@
+"""The pages (issue 12) without a browser: sessions, CSRF, and the same use cases as the API."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from ..factories import (
+    Headers,
+    answers_path,
+    new_assessment,
+    new_key,
+    new_organization,
+    new_respondent,
+    save,
+)
+
+SAME_SITE = {"origin": "http://testserver"}
+SECTION = "/fill/project~standardize"
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def _invited(client: TestClient, admin: Headers) -> dict[str, Any]:
+    org, owner = new_organization(client, admin, "Acme")
+    assessment = new_assessment(client, owner, org["slug"])["id"]
+    respondent, token = new_respondent(client, owner, org["slug"], assessment)
+    return {
+        "org": org["slug"],
+        "owner": owner,
+        "assessment": assessment,
+        "respondent": respondent["id"],
+        "token": token["Authorization"].removeprefix("Bearer "),
+        "token_headers": token,
+    }
+
+
+def _answers(client: TestClient, scene: dict[str, Any]) -> list[dict[str, Any]]:
+    path = answers_path(scene["org"], scene["assessment"], scene["respondent"])
+    answers: list[dict[str, Any]] = client.get(path, headers=scene["owner"]).json()["answers"]
+    return answers
+
+
+def test_an_invitation_becomes_a_session_and_leaves_the_address_bar(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    scene = _invited(client, admin)
+    response = client.get(f"/a/{scene['token']}", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/fill"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    assert scene["token"] not in cookie
+    secret = response.cookies["opm_fill"]
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT * FROM page_session")).mappings().one()
+    assert secret not in str(dict(stored)) and scene["token"] not in str(dict(stored))
+    assert stored["principal_id"] == scene["respondent"]
+    home = client.get("/fill")
+    assert home.status_code == 200
+    assert "Acme" in home.text and "Project · Standardize" in home.text
+
+
+def test_the_session_cookie_is_secure_over_https(client: TestClient, admin: Headers) -> None:
+    scene = _invited(client, admin)
+    response = client.get(f"https://testserver/a/{scene['token']}", follow_redirects=False)
+    assert "Secure" in response.headers["set-cookie"]
+
+
+def test_pages_carry_a_strict_content_security_policy(client: TestClient, admin: Headers) -> None:
+    scene = _invited(client, admin)
+    client.get(f"/a/{scene['token']}")
+    for path in ("/fill", SECTION, "/console/sign-in"):
+        policy = client.get(path).headers["content-security-policy"]
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, path
+        assert "frame-ancestors 'none'" in policy
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy
+
+
+def test_saving_a_section_goes_through_the_answers_use_case(
+    client: TestClient, admin: Headers
+) -> None:
+    scene = _invited(client, admin)
+    client.get(f"/a/{scene['token']}")
+    csrf = _csrf(client.get(SECTION).text)
+    response = client.post(
+        SECTION,
+        data={
+            "csrf": csrf,
+            "question": ["PRJ-STD-01-Q1", "PRJ-STD-01-Q2"],
+            "value:PRJ-STD-01-Q1": "3",
+            "comment:PRJ-STD-01-Q1": "Handbook v3",
+            "evidence:PRJ-STD-01-Q1": "https://intranet.example.org/pm\n\nAudit 2025\n",
+            "go": "next",
+        },
+        headers=SAME_SITE,
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/fill/project~measure"
+    (answer,) = _answers(client, scene)
+    assert answer["question_id"] == "PRJ-STD-01-Q1"
+    assert (answer["value"], answer["comment"]) == (3, "Handbook v3")
+    assert answer["evidence"] == ["https://intranet.example.org/pm", "Audit 2025"]
+    assert answer["written_by"] == scene["respondent"]
+    again = client.get(SECTION).text
+    assert re.search(r'value="3" checked', again)
+    assert "Handbook v3" in again
+
+
+def test_an_invalid_section_saves_nothing_and_shows_the_error_by_its_field(
+    client: TestClient, admin: Headers
+) -> None:
+    scene = _invited(client, admin)
+    client.get(f"/a/{scene['token']}")
+    csrf = _csrf(client.get(SECTION).text)
+    response = client.post(
+        SECTION,
+        data={
+            "csrf": csrf,
+            "question": ["PRJ-STD-01-Q1", "PRJ-STD-01-Q2"],
+            "value:PRJ-STD-01-Q1": "2",
+            "comment:PRJ-STD-01-Q1": "kept as typed",
+            "evidence:PRJ-STD-01-Q2": "\n".join(f"doc {n}" for n in range(11)),
+        },
+        headers=SAME_SITE,
+    )
+    assert response.status_code == 422
+    assert _answers(client, scene) == []
+    assert 'id="err-PRJ-STD-01-Q2-evidence"' in response.text
+    assert 'aria-describedby="err-PRJ-STD-01-Q2-evidence"' in response.text
+    assert "kept as typed" in response.text and "doc 10" in response.text
+    assert re.search(r'id="v-PRJ-STD-01-Q1-2" value="2" checked', response.text)
+
+
+def test_a_post_without_the_csrf_token_or_from_another_site_changes_nothing(
+    client: TestClient, admin: Headers
+) -> None:
+    scene = _invited(client, admin)
+    client.get(f"/a/{scene['token']}")
+    csrf = _csrf(client.get(SECTION).text)
+    form = {"question": "PRJ-STD-01-Q1", "value:PRJ-STD-01-Q1": "4"}
+    attempts = [
+        (form, SAME_SITE),
+        ({**form, "csrf": "0" * 64}, SAME_SITE),
+        ({**form, "csrf": csrf}, {"origin": "https://evil.example"}),
+    ]
+    for data, headers in attempts:
+        response = client.post(SECTION, data=data, headers=headers)
+        assert response.status_code == 403
+        assert response.headers["content-type"].startswith("text/html")
+    submitted = client.post("/fill/submit", data={}, headers=SAME_SITE)
+    assert submitted.status_code == 403
+    assert _answers(client, scene) == []
+    me = client.get(
+        answers_path(scene["org"], scene["assessment"], scene["respondent"]),
+        headers=scene["token_headers"],
+    )
+    assert me.status_code == 200
+
+
+def test_a_reissued_token_ends_the_session_and_the_old_link(
+    client: TestClient, admin: Headers
+) -> None:
+    scene = _invited(client, admin)
+    client.get(f"/a/{scene['token']}")
+    assert client.get("/fill").status_code == 200
+    reissued = client.post(
+        f"/v1/organizations/{scene['org']}/assessments/{scene['assessment']}/respondents/"
+        f"{scene['respondent']}/token",
+        headers=scene["owner"],
+    )
+    assert reissued.status_code == 201
+    ended = client.get("/fill")
+    assert ended.status_code == 401
+    assert "replaced or withdrawn" in ended.text
+    old = client.get(f"/a/{scene['token']}")
+    assert old.status_code == 404
+    assert "not valid any more" in old.text
+    assert client.get(f"/a/{reissued.json()['token']}").status_code == 200
+
+
+def test_submit_makes_the_answers_read_only(client: TestClient, admin: Headers) -> None:
+    scene = _invited(client, admin)
+    client.get(f"/a/{scene['token']}")
+    summary = client.get("/fill/submit")
+    assert "not answered yet" in summary.text
+    done = client.post("/fill/submit", data={"csrf": _csrf(summary.text)}, headers=SAME_SITE)
+    assert done.status_code == 200
+    assert "submitted" in done.text
+    page = client.get(SECTION)
+    assert "read-only" in page.text and 'type="radio"' not in page.text
+    refused = client.post(
+        SECTION,
+        data={"csrf": _csrf(summary.text), "question": "PRJ-STD-01-Q1", "value:PRJ-STD-01-Q1": "1"},
+        headers=SAME_SITE,
+    )
+    assert refused.status_code == 409
+    assert _answers(client, scene) == []
+
+
+def test_a_closed_assessment_shows_the_respondents_own_answers_read_only(
+    client: TestClient, admin: Headers
+) -> None:
+    scene = _invited(client, admin)
+    save(
+        client,
+        scene["token_headers"],
+        scene["org"],
+        scene["assessment"],
+        scene["respondent"],
+        PRJ_STD_01_Q1=4,
+    )
+    closing = client.post(
+        f"/v1/organizations/{scene['org']}/assessments/{scene['assessment']}/close",
+        headers=scene["owner"],
+    )
+    assert closing.status_code == 200
+    client.get(f"/a/{scene['token']}")
+    assert "This assessment is closed" in client.get("/fill").text
+    section = client.get(SECTION).text
+    assert "4 · Fully in place" in section and 'type="radio"' not in section
+
+
+def _sign_in(client: TestClient, key: Headers) -> str:
+    response = client.post(
+        "/console/sign-in",
+        data={"key": key["Authorization"].removeprefix("Bearer ")},
+        headers=SAME_SITE,
+    )
+    assert response.status_code == 200, response.text
+    return _csrf(response.text)
+
+
+def test_revoking_a_key_ends_its_console_sessions(client: TestClient, admin: Headers) -> None:
+    org, owner = new_organization(client, admin, "Acme")
+    editor = new_key(client, owner, org["slug"], "editor")
+    _sign_in(client, editor)
+    assert client.get("/console/acme").status_code == 200
+    keys = client.get("/v1/organizations/acme/keys", headers=owner).json()["items"]
+    editor_id = next(key["id"] for key in keys if key["role"] == "editor")
+    client.delete(f"/v1/organizations/acme/keys/{editor_id}", headers=owner)
+    response = client.get("/console/acme", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/console/sign-in")
+
+
+def test_sign_out_ends_the_session(client: TestClient, admin: Headers) -> None:
+    _, owner = new_organization(client, admin, "Acme")
+    csrf = _sign_in(client, owner)
+    out = client.post("/console/sign-out", data={"csrf": csrf}, headers=SAME_SITE)
+    assert out.url.path == "/console/sign-in"
+    assert client.get("/console/acme", follow_redirects=False).status_code == 303
+
+
+def test_a_reader_key_sees_the_console_without_forms_that_change_things(
+    client: TestClient, admin: Headers
+) -> None:
+    _, owner = new_organization(client, admin, "Acme")
+    assessment = new_assessment(client, owner, "acme")["id"]
+    new_respondent(client, owner, "acme", assessment)
+    reader = new_key(client, owner, "acme", "reader")
+    csrf = _sign_in(client, reader)
+    for path in (
+        "/console/acme",
+        f"/console/acme/assessments/{assessment}",
+        "/console/acme/organization",
+    ):
+        html = client.get(path).text
+        forms = re.findall(r'<form method="post" action="([^"]+)"', html)
+        assert forms == ["/console/sign-out"], (path, forms)
+    refused = client.post(
+        f"/console/acme/assessments/{assessment}/respondents",
+        data={"csrf": csrf, "name": "Eve"},
+        headers=SAME_SITE,
+    )
+    assert refused.status_code == 403
+    listed = client.get(
+        f"/v1/organizations/acme/assessments/{assessment}/respondents", headers=owner
+    ).json()["items"]
+    assert len(listed) == 1
+
+
+def test_a_respondent_token_cannot_sign_in_to_the_console(
+    client: TestClient, admin: Headers
+) -> None:
+    scene = _invited(client, admin)
+    response = client.post("/console/sign-in", data={"key": scene["token"]}, headers=SAME_SITE)
+    assert response.status_code == 403
+    assert "opm_console" not in response.headers.get("set-cookie", "")
+
+
+def test_an_invitation_from_the_console_is_shown_once_and_opens_the_questionnaire(
+    client: TestClient, admin: Headers
+) -> None:
+    _, owner = new_organization(client, admin, "Acme")
+    assessment = new_assessment(client, owner, "acme")["id"]
+    csrf = _sign_in(client, owner)
+    invited = client.post(
+        f"/console/acme/assessments/{assessment}/respondents",
+        data={"csrf": csrf, "name": "Ann", "role": "PMO lead"},
+        headers=SAME_SITE,
+    )
+    link = re.search(r'id="invitation-link" readonly value="([^"]+)"', invited.text)
+    assert link and "/a/opmr_" in link.group(1)
+    assert link.group(1) not in client.get(f"/console/acme/assessments/{assessment}").text
+    client.cookies.clear()
+    assert client.get(link.group(1)).url.path == "/fill"
+
+
+def test_signing_in_and_out_is_in_the_audit_trail(client: TestClient, admin: Headers) -> None:
+    org, owner = new_organization(client, admin, "Acme")
+    editor = new_key(client, owner, org["slug"], "editor")
+    csrf = _sign_in(client, editor)
+    client.post("/console/sign-out", data={"csrf": csrf}, headers=SAME_SITE)
+    scene = _invited(client, admin)  # another organization, its respondent's link
+    client.get(f"/a/{scene['token']}")
+    trail = client.get("/v1/organizations/acme/audit", headers=owner).json()["items"]
+    keys = client.get("/v1/organizations/acme/keys", headers=owner).json()["items"]
+    editor_id = next(key["id"] for key in keys if key["role"] == "editor")
+    signed = [(e["action"], e["actor_id"]) for e in trail if e["action"].startswith("page_")]
+    assert signed == [
+        ("page_session.signed_out", editor_id),
+        ("page_session.signed_in", editor_id),
+    ]
+    theirs = client.get(f"/v1/organizations/{scene['org']}/audit", headers=scene["owner"])
+    assert ("page_session.signed_in", scene["respondent"]) in [
+        (e["action"], e["actor_id"]) for e in theirs.json()["items"]
+    ]
+
+
+def test_wrong_keys_and_links_on_the_pages_are_throttled_like_bearer_secrets(
+    client: TestClient, admin: Headers
+) -> None:
+    _, owner = new_organization(client, admin, "Acme")
+    for attempt in range(20):
+        if attempt % 2:
+            wrong = client.post(
+                "/console/sign-in", data={"key": f"opmk_no{attempt}"}, headers=SAME_SITE
+            )
+        else:
+            wrong = client.get(f"/a/opmr_no{attempt}")
+        assert wrong.status_code in (401, 404), attempt
+    throttled = client.post(
+        "/console/sign-in",
+        data={"key": owner["Authorization"].removeprefix("Bearer ")},
+        headers=SAME_SITE,
+    )
+    assert throttled.status_code == 429
+    assert int(throttled.headers["retry-after"]) > 0
+    assert client.get("/a/opmr_anything").status_code == 429
+    assert client.get("/v1/me", headers=owner).status_code == 429

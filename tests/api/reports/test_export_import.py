@@ -1,0 +1,268 @@
+"""Export and import: one assessment over HTTP, an organization with `opm export` / `opm import`.
+
+The round trip exports an organization from one database, imports it into an empty database of
+each engine, and exports it again: the two documents are equal but for `exported_at`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from api.app import create_app
+from api.core.config import Settings
+from api.storage.db import make_engine
+
+from ...samples import DATA
+from ..command_line import export_file, opm
+from ..databases import ADMIN_KEY
+from ..factories import (
+    Headers,
+    bearer,
+    close,
+    created,
+    new_assessment,
+    new_key,
+    new_organization,
+    new_respondent,
+    save,
+    scored_assessment,
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    url: str
+    slug: str
+    closed: str
+    still_open: str
+    token: str
+    closed_report: bytes
+
+
+@pytest.fixture
+def source(sqlite_template: Path, tmp_path: Path) -> Iterator[Source]:
+    """A database of its own with one organization: targets, a closed and an open assessment."""
+    path = tmp_path / "source.db"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    settings = Settings(
+        database_url=url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
+    admin = bearer(ADMIN_KEY)
+    with TestClient(create_app(settings)) as client:
+        scored = scored_assessment(client, admin, name="Exporter")
+        slug, owner = scored["slug"], scored["owner"]
+        targets = client.put(
+            f"/v1/organizations/{slug}/targets/test-q",
+            json={"domains": {"project": 2}},
+            headers=owner,
+        )
+        assert targets.status_code == 200
+        still_open = new_assessment(
+            client, owner, slug, title="Running", rigor="facilitated", scope=["project"]
+        )
+        r, token = new_respondent(client, owner, slug, still_open["id"], "Cleo")
+        save(client, owner, slug, still_open["id"], r["id"], PRJ_STD_01_Q1=1)
+        save(client, owner, slug, still_open["id"], r["id"], PRJ_STD_01_Q1=2, ENB_STR_01_Q1=3)
+        created(
+            client.post(
+                f"/v1/organizations/{slug}/assessments/{still_open['id']}/respondents/"
+                f"{r['id']}/submit",
+                headers=token,
+            ),
+            200,
+        )
+        report = client.get(scored["path"] + "/report", headers=owner)
+        yield Source(
+            url=url,
+            slug=slug,
+            closed=scored["assessment"],
+            still_open=still_open["id"],
+            token=token["Authorization"],
+            closed_report=report.content,
+        )
+
+
+def without_time_of_export(document: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in document.items() if key != "exported_at"}
+
+
+def test_an_organization_round_trips_losslessly(
+    monkeypatch: pytest.MonkeyPatch, source: Source, database_url: str, tmp_path: Path
+) -> None:
+    first = export_file(monkeypatch, source.url, source.slug, tmp_path / "first.json")
+    imported = opm(monkeypatch, database_url, "import", str(tmp_path / "first.json"))
+    assert imported.exit_code == 0, imported.output
+    assert "2 assessments, 3 respondents" in imported.stdout
+    assert "tokens must be re-issued" in imported.stdout
+    second = export_file(monkeypatch, database_url, source.slug, tmp_path / "second.json")
+    assert without_time_of_export(second) == without_time_of_export(first)
+    assert sorted(a["scope"] for a in first["assessments"]) == [
+        ["project"],
+        ["project", "program"],
+    ]
+
+
+def test_an_imported_report_is_the_same_byte_for_byte(
+    monkeypatch: pytest.MonkeyPatch, source: Source, database_url: str, tmp_path: Path
+) -> None:
+    export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
+    assert opm(monkeypatch, database_url, "import", str(tmp_path / "export.json")).exit_code == 0
+    settings = Settings(
+        database_url=database_url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
+    with TestClient(create_app(settings)) as client:
+        path = f"/v1/organizations/{source.slug}/assessments/{source.closed}/report"
+        assert client.get(path, headers=bearer(ADMIN_KEY)).content == source.closed_report
+        # Tokens are not exported: the old one opens nothing here.
+        assert client.get("/v1/me", headers={"Authorization": source.token}).status_code == 401
+
+
+def test_an_export_holds_no_secret(
+    monkeypatch: pytest.MonkeyPatch, source: Source, tmp_path: Path
+) -> None:
+    result = opm(monkeypatch, source.url, "export", "--org", source.slug)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)  # the JSON alone on stdout
+    assert document["format"] == "opm-export" and document["version"] == 1
+    raw = result.stdout
+    assert "token" not in raw and "opmr_" not in raw and "opmk_" not in raw
+    assert "api_key" not in raw and "secret" not in raw
+
+
+def test_import_refuses_an_organization_that_exists(
+    monkeypatch: pytest.MonkeyPatch, source: Source, tmp_path: Path
+) -> None:
+    export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
+    again = opm(monkeypatch, source.url, "import", str(tmp_path / "export.json"))
+    assert again.exit_code == 1
+    assert f"slug {source.slug!r} exists already" in again.stderr
+    assert "ids that exist already" in again.stderr
+
+
+def _count(url: str, table: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["assessments"][0]["questionnaire"].update(version="9.9.9"),
+            "questionnaire test-q 9.9.9 is not loaded here",
+        ),
+        (
+            lambda d: d["assessments"][1]["questionnaire"].update(content_hash="0" * 64),
+            "has content hash",
+        ),
+        (
+            lambda d: d["assessments"][1]["answers"][0].update(respondent_id="rsp_nobody"),
+            "answers of unknown respondents rsp_nobody",
+        ),
+        (lambda d: d.update(version=2), "not an opm-export version 1 document"),
+    ],
+)
+def test_import_refuses_a_document_that_does_not_fit_and_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+    source: Source,
+    database_url: str,
+    tmp_path: Path,
+    change: Any,
+    message: str,
+) -> None:
+    document = export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
+    change(document)
+    (tmp_path / "changed.json").write_text(json.dumps(document), encoding="utf-8")
+    result = opm(monkeypatch, database_url, "import", str(tmp_path / "changed.json"))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    for table in ("organization", "assessment", "respondent", "answer", "answer_history"):
+        assert _count(database_url, table) == 0, table
+
+
+def test_export_of_an_unknown_organization_fails(
+    monkeypatch: pytest.MonkeyPatch, source: Source
+) -> None:
+    result = opm(monkeypatch, source.url, "export", "--org", "nobody")
+    assert result.exit_code == 1
+    assert "No organization 'nobody'" in result.stderr
+
+
+# One assessment over HTTP
+
+
+def test_the_export_of_a_closed_assessment_holds_everything(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin)
+    response = client.get(scored["path"] + "/export", headers=scored["owner"])
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    document = response.json()
+    assert (document["format"], document["version"], document["scope"]) == (
+        "opm-export",
+        1,
+        "assessment",
+    )
+    assert document["organization"]["slug"] == scored["slug"]
+    [assessment] = document["assessments"]
+    assert assessment["questionnaire"]["key"] == "test-q"
+    assert assessment["questionnaire"]["version"] == "1.0.0"
+    assert len(assessment["questionnaire"]["content_hash"]) == 64
+    assert [r["name"] for r in assessment["respondents"]] == ["Ann", "Bob"]
+    assert all(set(r) == {"id", "name", "role", "email", "created_at", "submitted_at"}
+               for r in assessment["respondents"])  # fmt: skip
+    commented = [a for a in assessment["answers"] if a["question_id"] == "PGM-MEA-01-Q1"]
+    ann = next(a for a in commented if a["value"] == 1)
+    assert ann["comment"] == "<script>alert(1)</script>\nSecond line"
+    assert ann["evidence"][0] == "https://wiki.example.org/pmo?a=1&b=2"
+    assert len(assessment["answers"]) == 11
+    assert len(assessment["answer_history"]) == 11
+    report = client.get(scored["path"] + "/report", headers=scored["owner"]).text
+    assert report.endswith(',"score_card":' + assessment["score_card"] + "}")
+    assert assessment["close_context"]["organization"]["slug"] == scored["slug"]
+
+
+def test_the_export_of_an_open_assessment_has_no_score_card(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin, closed=False)
+    document = client.get(scored["path"] + "/export", headers=scored["owner"]).json()
+    assert document["assessments"][0]["status"] == "open"
+    assert document["assessments"][0]["score_card"] is None
+
+
+def test_the_export_follows_the_access_rules(client: TestClient, admin: Headers) -> None:
+    body, owner = new_organization(client, admin, "Rules")
+    a = new_assessment(client, owner, body["slug"])["id"]
+    r, token = new_respondent(client, owner, body["slug"], a)
+    save(client, owner, body["slug"], a, r["id"], PRJ_STD_01_Q1=3)
+    close(client, owner, body["slug"], a)
+    path = f"/v1/organizations/{body['slug']}/assessments/{a}/export"
+    assert client.get(path).status_code == 401
+    assert (
+        client.get(path, headers=new_key(client, owner, body["slug"], "reader")).status_code == 200
+    )
+    assert client.get(path, headers=token).status_code == 403
+    _, stranger = new_organization(client, admin, "Stranger")
+    assert client.get(path, headers=stranger).status_code == 404
