@@ -59,7 +59,8 @@ def _item_problems(
         if present
     ]
     if len(given) > 1:
-        problems.append(problem(given[1], f"{' and '.join(given)} together: give one of them"))
+        field = "value" if "value" in given else given[-1]
+        problems.append(problem(field, f"{' and '.join(given)} together: give one of them"))
     if item.comment is not None and len(item.comment) > MAX_COMMENT:
         problems.append(problem("comment", f"longer than {MAX_COMMENT} characters"))
     evidence = item.evidence or []

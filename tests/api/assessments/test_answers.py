@@ -34,6 +34,7 @@ def test_saving_answers_reports_what_was_saved_and_progress(
             "questions": 6,
             "answered": 1,
             "not_applicable": 1,
+            "unknown": 0,
             "unanswered": 4,
             "ratio": round(2 / 6, 4),
         },

@@ -91,6 +91,7 @@ def test_an_assessment_shows_progress_over_every_respondent(
         "questions": 6,
         "answered": 2,
         "not_applicable": 0,
+        "unknown": 0,
         "unanswered": 4,
         "ratio": round(2 / 6, 4),
     }
@@ -174,7 +175,7 @@ def test_close_twice_answers_409(client: TestClient, org: tuple[str, Headers]) -
     slug, owner = org
     a = new_assessment(client, owner, slug)["id"]
     closed = _close_with_one_answer(client, owner, slug, a)
-    assert (closed["status"], closed["scoring_version"]) == ("closed", "2")
+    assert (closed["status"], closed["scoring_version"]) == ("closed", "3")
     assert closed["closed_at"] is not None
     assert client.post(_path(slug, a, "/close"), headers=owner).status_code == 409
 
@@ -272,6 +273,7 @@ def test_the_report_of_a_closed_assessment_is_its_snapshot_byte_for_byte(
         "id": "PRJ-STD-01-Q1",
         "status": "answered",
         "score": round((1.0 + 0.25) / 2, 4),
+        "credit": round(0.625 / 0.75, 4),  # (score - floor 0) / (threshold 0.75 - floor)
         "dispersion": 0.375,
         "responses": 2,
     }

@@ -27,10 +27,11 @@ from api.render.charts import decimal, percent
 from api.storage.db import make_engine
 from api.storage.migrate import upgrade
 from questionnaires import builtin_directory, load_file
-from scoring import ScoreCard, read_card
+from scoring import ScoreCard, ScoreCardV2, read_card
 
 from ...samples import DATA
 from ...scoring.version_1 import version_1_card
+from ...scoring.version_2 import version_2_card
 from ..databases import ADMIN_KEY
 from ..live_server import serve
 
@@ -76,7 +77,17 @@ def _store_as_version_1(database_url: str, assessment: str) -> None:
             assert isinstance(card, ScoreCard)
             version = card.questionnaire.version
             questionnaire = load_file(builtin_directory() / f"{QUESTIONNAIRE}-{version}.yaml")
-            old = version_1_card(card, questionnaire.questionnaire)
+            answers = connection.execute(
+                text(
+                    "SELECT respondent_id, question_id, value, not_applicable FROM answer"
+                    " WHERE assessment_id = :id"
+                ),
+                {"id": assessment},
+            ).all()
+            as_version_2 = ScoreCardV2.model_validate(
+                version_2_card(questionnaire.questionnaire, answers)
+            )
+            old = version_1_card(as_version_2, questionnaire.questionnaire)
             context = json.loads(context) if isinstance(context, str) else context
             context["baseline"]["domains"] = {d.id: d.index for d in old.domains if d.assessed}
             connection.execute(
@@ -271,7 +282,7 @@ def test_a_shared_report_shows_the_score_cards_numbers(
     assert response.status == 200
     assert page.title().startswith("Northwind Énergie · OPM maturity 2026")
     card = _card(scene, scene.closed[-1])
-    assert card["scoring_version"] == "2" and card["scope"] == SCOPE_2026
+    assert card["scoring_version"] == "3" and card["scope"] == SCOPE_2026
     for domain in card["domains"]:
         if not domain["in_scope"]:
             continue

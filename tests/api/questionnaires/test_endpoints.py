@@ -95,6 +95,8 @@ def test_a_questionnaire_is_served_whole(client: TestClient, admin: dict[str, st
         "stage_threshold": 0.8,
         "aggregation": "mean",
         "credit_floor": 0.0,
+        "question_floor": 0.5,
+        "shortfalls_allowed": 1,
     }
     assert body["subset_of"] is None
     assert [bp["id"] for bp in body["best_practices"]][:2] == ["PRJ-STD-01", "PRJ-MEA-01"]

@@ -2,36 +2,45 @@
 
 The test questionnaire (tests/data/test-q-1.0.0.yaml) has one best practice per cell:
 project and program x standardize and measure, and one structural enabler practice.
-Thresholds: a practice is attained at 0.75, a stage achieved at 0.8 (so: its one practice).
-Scoring version 2, credit floor 0: an unattained practice's credit is score / 0.75; a
-domain's index is its level plus the progress (mean credit) of the cell that stops it.
+Scoring version 3: a practice is attained when every question is at least 0.5 and all but
+min(1, n - 1) of its n questions reach 0.75 (a one-question practice needs 0.75); a question's
+credit is score / 0.75 (floor 0), capped at 1; an unattained practice earns the weighted mean
+of its questions' credits. A stage is achieved at 0.8 attained (so: its one practice). A
+domain's index is the sum over stages of the running minimum of the stages' progress.
 
     answers (one respondent)        A1 (2025-06-30)   A2 (2025-12-31)   A3 (no end: today)
-    PRJ-STD-01 Q1, Q2 (weights 1, 2)  4, 2 -> 0.6667    4, 3 -> 0.8333    4, 4 -> 1
+    PRJ-STD-01 Q1, Q2 (weights 1, 2)  4, 1: 1, 0.25     4, 3: 1, 0.75     4, 4
     PRJ-MEA-01                        4 -> 1            2 -> 0.5          4 -> 1
     PGM-STD-01                        3 -> 0.75         N/A               4 -> 1
     PGM-MEA-01                        1 -> 0.25         N/A               4 -> 1
     ENB-STR-01                        2 -> 0.5          3 -> 0.75         4 -> 1
 
-    credits                           PRJ-STD 0.8889    PRJ-MEA 0.6667    all 1
+    PRJ-STD-01                        0.25 is below the question floor: not attained, score
+                                      (1 + 2 x 0.25) / 3 = 0.5, credit (1 + 2 x 0.3333) / 3
+                                      = 0.5556
+                                      A2: one shortfall allowed: attained, score 0.8333
+    credits                           PRJ-STD 0.5556    PRJ-MEA 0.6667    all 1
                                       PGM-MEA 0.3333    ENB 1
                                       ENB 0.6667        others 1
                                       others 1
 
-    project level / index             0 / 0.8889        1 / 1.6667        2 / 2.0
-    project progress                  0.9444            0.8333            1.0
+    project level / index             0 / 1.1111        1 / 1.6667        2 / 2.0
+      (A1: 0.5556 + min(0.5556, 1); A2: 1 + min(1, 0.6667))
+    project progress                  0.7778            0.8333            1.0
     program level / index             1 / 1.3333        not assessed      2 / 2.0
     program progress                  0.6667            -                 1.0
-    overall level / index             0 / 0.8889        1 / 1.6667        2 / 2.0
+    overall level / index             0 / 1.1111        1 / 1.6667        2 / 2.0
     overall attainment                2 of 4 = 0.5      1 of 2 = 0.5      1.0
-    overall progress                  3.2222/4 = 0.8056 1.6667/2 = 0.8333 1.0
+    overall progress                  2.8889/4 = 0.7222 1.6667/2 = 0.8333 1.0
     structural attainment / progress  0.0 / 0.6667      1.0 / 1.0         1.0 / 1.0
 
 A3 is closed first, so creation and closing order differ from trend order (A1, A2, A3).
 Targets project 2, program 2 are set after A3 closed and before A1 and A2 closed.
-The baseline is A1 (first in trend order, and it assesses both domains): project index
-0.8889, program 1.3333. Goal progress, project: A2 (1.6667 - 0.8889) / (2 - 0.8889) = 0.7;
-A3 (2 - 0.8889) / 1.1111 = 1.0; program: A3 (2 - 1.3333) / 0.6667 = 1.0.
+The baseline is A1 (first in trend order, and it assesses both domains). G, the staged
+progress up to the goal, from the stages' progress as the card writes it: project
+0.5556 + 0.5556 = 1.1112, program 1 + 0.3333 = 1.3333. Goal progress, project: A2
+(1.6667 - 1.1112) / (2 - 1.1112) = 0.625; A3 (2 - 1.1112) / 0.8888 = 1.0; program: A3
+(2 - 1.3333) / 0.6667 = 1.0.
 """
 
 from __future__ import annotations
@@ -43,7 +52,7 @@ from fastapi.testclient import TestClient
 
 from ..factories import Headers, created, new_assessment, new_organization, new_respondent, save
 
-A1 = {"PRJ_STD_01_Q1": 4, "PRJ_STD_01_Q2": 2, "PRJ_MEA_01_Q1": 4, "PGM_STD_01_Q1": 3,
+A1 = {"PRJ_STD_01_Q1": 4, "PRJ_STD_01_Q2": 1, "PRJ_MEA_01_Q1": 4, "PGM_STD_01_Q1": 3,
       "PGM_MEA_01_Q1": 1, "ENB_STR_01_Q1": 2}  # fmt: skip
 A2 = {"PRJ_STD_01_Q1": 4, "PRJ_STD_01_Q2": 3, "PRJ_MEA_01_Q1": 2, "PGM_STD_01_Q1": "na",
       "PGM_MEA_01_Q1": "na", "ENB_STR_01_Q1": 3}  # fmt: skip
@@ -97,10 +106,10 @@ def test_trend_points_are_in_trend_order_with_every_figure(
     assert [p["assessment_id"] for p in points] == [a1, a2, a3]
     assert [p["period_end"] for p in points] == ["2025-06-30", "2025-12-31", None]
     assert [(p["scoring_version"], p["rescored"], p["scope"]) for p in points] == [
-        ("2", False, ["project", "program"])
+        ("3", False, ["project", "program"])
     ] * 3
     assert [p["overall"] for p in points] == [
-        {"attainment": 0.5, "progress": 0.8056, "level": 0, "index": 0.8889},
+        {"attainment": 0.5, "progress": 0.7222, "level": 0, "index": 1.1111},
         {"attainment": 0.5, "progress": 0.8333, "level": 1, "index": 1.6667},
         {"attainment": 1.0, "progress": 1.0, "level": 2, "index": 2.0},
     ]
@@ -112,10 +121,10 @@ def test_trend_points_are_in_trend_order_with_every_figure(
     project = [p["domains"]["project"] for p in points]
     program = [p["domains"]["program"] for p in points]
     assert project == [
-        {"attainment": 0.5, "progress": 0.9444, "level": 0, "index": 0.8889,
+        {"attainment": 0.5, "progress": 0.7778, "level": 0, "index": 1.1111,
          "goal": {"level": 2, "gap_levels": 2, "progress": 0.0}},
         {"attainment": 0.5, "progress": 0.8333, "level": 1, "index": 1.6667,
-         "goal": {"level": 2, "gap_levels": 1, "progress": 0.7}},
+         "goal": {"level": 2, "gap_levels": 1, "progress": 0.625}},
         {"attainment": 1.0, "progress": 1.0, "level": 2, "index": 2.0,
          "goal": {"level": 2, "gap_levels": 0, "progress": 1.0}},
     ]  # fmt: skip
@@ -137,20 +146,20 @@ def test_comparison_of_the_same_version(
     assert response.status_code == 200
     body = response.json()
     assert (body["comparable"], body["scoring"]) == ("same_version", "same")
-    base_score = round((2 / 3 + 1 + 0.75 + 0.25) / 4, 4)  # 0.6667
+    base_score = round((0.5 + 1 + 0.75 + 0.25) / 4, 4)  # 0.625
     target_score = round((2.5 / 3 + 0.5) / 2, 4)  # 0.6667
     assert body["overall"] == {
         "attainment": {"base": 0.5, "target": 0.5, "delta": 0.0},
-        "progress": {"base": 0.8056, "target": 0.8333, "delta": 0.0277},
-        "score": {"base": base_score, "target": target_score, "delta": 0.0},
+        "progress": {"base": 0.7222, "target": 0.8333, "delta": 0.1111},
+        "score": {"base": base_score, "target": target_score, "delta": 0.0417},
         "level": {"base": 0, "target": 1, "delta": 1},
-        "index": {"base": 0.8889, "target": 1.6667, "delta": 0.7778},
+        "index": {"base": 1.1111, "target": 1.6667, "delta": 0.5556},
     }  # fmt: skip
     domains = {d["id"]: d for d in body["domains"]}
     assert domains["project"]["level"] == {"base": 0, "target": 1, "delta": 1}
     assert domains["project"]["stages"] == [
         {"id": "standardize", "attainment": {"base": 0.0, "target": 1.0, "delta": 1.0},
-         "progress": {"base": 0.8889, "target": 1.0, "delta": 0.1111}},
+         "progress": {"base": 0.5556, "target": 1.0, "delta": 0.4444}},
         {"id": "measure", "attainment": {"base": 1.0, "target": 0.0, "delta": -1.0},
          "progress": {"base": 1.0, "target": 0.6667, "delta": -0.3333}},
     ]  # fmt: skip
@@ -172,7 +181,7 @@ def test_comparison_of_the_same_version(
         "only_in_target": [],
     }
     assert body["goals"] == {
-        "project": {"level": 2, "gap_levels": 1, "progress": 0.7},
+        "project": {"level": 2, "gap_levels": 1, "progress": 0.625},
         "program": {"level": 2, "gap_levels": None, "progress": None},
     }
 
@@ -186,7 +195,7 @@ def test_a_closed_report_keeps_the_targets_and_baseline_of_its_close(
     )
     report = client.get(f"/v1/organizations/{slug}/assessments/{a2}/report", headers=owner).json()
     assert report["goals"] == {
-        "project": {"level": 2, "gap_levels": 1, "progress": 0.7},
+        "project": {"level": 2, "gap_levels": 1, "progress": 0.625},
         "program": {"level": 2, "gap_levels": None, "progress": None},
     }
     first = client.get(f"/v1/organizations/{slug}/assessments/{a3}/report", headers=owner).json()

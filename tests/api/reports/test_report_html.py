@@ -389,8 +389,9 @@ def test_the_overview_draws_the_trend_and_links_each_report(
 def test_the_overview_marks_rescored_points_and_shows_progress_and_scope(
     client: TestClient, admin: Headers, engine: Engine
 ) -> None:
-    """2025 is stored by scoring version 1 (the card of tests/data/cards, rescored: project
-    index 0.89, overall progress 76.4%); 2026 covers the project domain only."""
+    """2025 is stored by scoring version 1 (the card of tests/data/cards, rescored under
+    version 3: project level 1, index 1.83, overall progress 79.2%, program index 1.33);
+    2026 covers the project domain only."""
     scored = scored_assessment(client, admin)
     _store_version_1_card(engine, scored["assessment"])
     slug, owner = scored["slug"], scored["owner"]
@@ -406,14 +407,14 @@ def test_the_overview_marks_rescored_points_and_shows_progress_and_scope(
     assert texts(
         re.search(r'<td class="num" data-domain="project">(.*?)</td>', old, re.S).group(1)
     ) == [  # type: ignore[union-attr]
-        "0.89",
-        "level 0",
-        "86.1% progress",  # (0.8889 + 0.8333) / 2
+        "1.83",
+        "level 1",
+        "91.7% progress",  # (1 + 0.8333) / 2
     ]
     assert 'data-domain="program" data-scope="out"' in new and "not in scope" in new
     assert texts(re.search(r'<td class="num progress">(.*?)</td>', old, re.S).group(1)) == [  # type: ignore[union-attr]
-        "76.4%",
-        "25% attained",
+        "79.2%",
+        "50% attained",
     ]
     assert '<th class="num">Weakest in scope</th>' in html
     enablers = re.findall(r'<td class="num" data-enabler="structural">(.*?)</td>', html, re.S)
@@ -423,7 +424,7 @@ def test_the_overview_marks_rescored_points_and_shows_progress_and_scope(
     ]
     # The trend chart: indexes; the weakest domain in scope as the overall line; a domain
     # outside a scope has no point there and its line says so.
-    assert "Weakest in scope: 2026-Q1 0.89, 2027 1.67" in html
+    assert "Weakest in scope: 2026-Q1 1.33, 2027 1.67" in html
     assert "Program: 2026-Q1 1.33" in html
     assert "Program: none in 2027" in html
     note = re.search(r'<p class="version-note" id="scope-note">(.*?)</p>', html, re.S)

@@ -154,11 +154,15 @@ def _insert_a_version_1_assessment(url: str) -> None:
 def test_an_upgraded_database_serves_version_1_cards_and_rescores_them_beside_version_2(
     empty_database: str,
 ) -> None:
-    """The version 1 card (A1 of test_over_time, a second respondent scoring PRJ-MEA-01 at 1):
-    project level 0, index 0.0; program level 1, index 1.0. Rescored with the credit floor of
-    test-q's newest version (0): credits PRJ-STD-01 0.6667 / 0.75 = 0.8889, PRJ-MEA-01
-    0.625 / 0.75 = 0.8333, PGM-STD-01 1, PGM-MEA-01 0.25 / 0.75 = 0.3333. Project: level 0,
-    index 0.8889; program: level 1, index 1.3333; overall progress 3.0555 / 4 = 0.7639.
+    """The version 1 card (PRJ-STD-01 questions 1.0 and 0.5 with weights 1 and 2, PRJ-MEA-01
+    0.625 from two respondents, PGM-STD-01 0.75, PGM-MEA-01 0.25): project level 0, index 0.0;
+    program level 1, index 1.0 as stored. Rescored under version 3 from its questions with
+    test-q 1.0.0's parameters (threshold 0.75, floor 0, question floor 0.5, one shortfall):
+    PRJ-STD-01 has every question at 0.5 or more and one shortfall: attained; PRJ-MEA-01, one
+    question below 0.75: credit 0.625 / 0.75 = 0.8333; PGM-STD-01 attained; PGM-MEA-01 credit
+    0.3333. Project: level 1, index 1 + min(1, 0.8333) = 1.8333; program: level 1, index
+    1 + 0.3333 = 1.3333; overall level 1, index 1.3333 (program's), attainment 2 of 4 = 0.5,
+    progress (1 + 0.8333 + 1 + 0.3333) / 4 = 0.7917.
     """
     upgrade(empty_database, "0001")
     _insert_a_version_1_assessment(empty_database)
@@ -193,14 +197,14 @@ def test_an_upgraded_database_serves_version_1_cards_and_rescores_them_beside_ve
         trend = client.get("/v1/organizations/old/trend?questionnaire=test-q", headers=admin).json()
         first, second = trend["points"]
         assert (first["scoring_version"], first["rescored"]) == ("1", True)
-        assert (second["scoring_version"], second["rescored"]) == ("2", False)
-        assert first["domains"]["project"]["index"] == 0.8889
+        assert (second["scoring_version"], second["rescored"]) == ("3", False)
+        assert first["domains"]["project"]["index"] == 1.8333
         assert first["domains"]["program"]["index"] == 1.3333
         assert first["overall"] == {
-            "attainment": 0.25,
-            "progress": 0.7639,
-            "level": 0,
-            "index": 0.8889,
+            "attainment": 0.5,
+            "progress": 0.7917,
+            "level": 1,
+            "index": 1.3333,
         }
 
         compared = client.get(
@@ -209,7 +213,7 @@ def test_an_upgraded_database_serves_version_1_cards_and_rescores_them_beside_ve
         ).json()
         assert (compared["comparable"], compared["scoring"]) == ("same_version", "rescored")
         project = next(d for d in compared["domains"] if d["id"] == "project")
-        assert project["index"] == {"base": 0.8889, "target": 2.0, "delta": 1.1111}
+        assert project["index"] == {"base": 1.8333, "target": 2.0, "delta": 0.1667}
         # The stored card was not rewritten.
         again = client.get(
             "/v1/organizations/old/assessments/asm_00000000000000000001/report", headers=admin
