@@ -245,7 +245,8 @@ def test_a_quick_scan_seeds_the_full_assessment(
     full = new_assessment(client, owner, slug, seed_from=quick)
     assert (full["seeded_from"], full["status"]) == (quick, "open")
     assert full["progress"] == {  # 5 of test-q's 6 questions: not PRJ-STD-01-Q2
-        "questions": 6, "answered": 5, "not_applicable": 0, "unknown": 0, "unanswered": 1, "ratio": 0.8333,
+        "questions": 6, "answered": 5, "not_applicable": 0, "unknown": 0, "unanswered": 1,
+        "ratio": 0.8333,
     }  # fmt: skip
     assert _answers(client, owner, slug, full["id"]) == {
         "Ann": [
