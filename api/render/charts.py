@@ -167,14 +167,14 @@ class Label:
 
 def progress_of(group: AnyDomain | AnyEnabler | AnyStage) -> float | None:
     """A group's progress; None for a group of a stored version "1" card, which had none."""
-    if isinstance(group, DomainScore | EnablerScore | StageScore):
+    if isinstance(group, DomainScore | DomainScoreV2 | EnablerScore | StageScore | StageScoreV2):
         return group.progress
     return None
 
 
 def domain_in_scope(domain: AnyDomain) -> bool:
     """Whether the domain is in the assessment's scope (a version "1" card covered every one)."""
-    return domain.in_scope if isinstance(domain, DomainScore) else True
+    return domain.in_scope if isinstance(domain, DomainScore | DomainScoreV2) else True
 
 
 def attained_words(attained: int, assessed: int) -> str:

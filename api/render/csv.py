@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 
 from api.render.jinja import DONT_KNOW
 from api.services.reports import Report
-from scoring import BestPracticeScore
+from scoring import BestPracticeScore, BestPracticeScoreV2
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -71,7 +71,11 @@ def _rows(report: Report) -> Iterable[list[Cell]]:
             values[(answer.question_id, answer.respondent_id)] = answer.value
     yield [*COLUMNS, *respondent_headers(report.respondent_names)]
     for practice in report.card.best_practices:
-        credit = practice.credit if isinstance(practice, BestPracticeScore) else None
+        credit = (
+            practice.credit
+            if isinstance(practice, BestPracticeScore | BestPracticeScoreV2)
+            else None
+        )
         for question in practice.questions:
             text = questionnaire.questions[question.id].text
             yield [

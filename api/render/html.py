@@ -25,7 +25,8 @@ from api.services.reports import Report
 from api.services.trend import Overview
 from api.storage.tables import AnswerRow, RespondentRow
 from questionnaires import Questionnaire
-from scoring import AnyCard, CardParameters, ScoreCard
+from scoring import AnyCard, CardParameters, ScoreCard, ScoreCardV1, StageScore
+from scoring.card_v2 import CardParametersV2
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -186,6 +187,7 @@ class DomainTile:
     next_attained: str | None  # "1 of 2 attained", None when that stage has no assessed practice
     weakest: bool  # sets the overall figure
     target: int | None
+    disputed: tuple[str, ...] = ()  # stages disputed at DISPUTED or more (version "3")
 
 
 def domain_tiles(
@@ -223,9 +225,28 @@ def domain_tiles(
                     and domain.index == card.overall.index
                 ),
                 target=targets.get(domain.id),
+                disputed=tuple(
+                    stage_names.get(cell.id, cell.id)
+                    for cell in domain.stages
+                    if isinstance(cell, StageScore)
+                    and cell.disputed is not None
+                    and cell.disputed >= DISPUTED - 1e-9
+                ),
             )
         )
     return tiles
+
+
+DISPUTED = 0.25  # a cell disputed at this share or more is flagged (scoring.md section 3)
+LEVEL_MEANS = (
+    "The level is what can be claimed: the stages achieved in order, each with enough of its "
+    "best practices attained."
+)
+INDEX_MEANS = (
+    "The index is how far the practices have come, on a scale of 0 to the number of stages: "
+    "each stage counts as far as its practices are in place, but never further than the "
+    "stages below it. It is not a level, and its whole part may differ from the level."
+)
 
 
 @dataclass(frozen=True)
@@ -236,6 +257,7 @@ class Reading:
     attainment: str
     index: str
     how_close: str | None
+    level: str
 
 
 def reading(card: AnyCard, tiles: Sequence[DomainTile]) -> Reading:
@@ -248,7 +270,7 @@ def reading(card: AnyCard, tiles: Sequence[DomainTile]) -> Reading:
         f"Attainment counts only the best practices scored at or above the {threshold} "
         "attainment threshold."
     )
-    if not isinstance(card, ScoreCard):
+    if isinstance(card, ScoreCardV1):
         return Reading(
             progress=None,
             attainment=attainment,
@@ -257,6 +279,7 @@ def reading(card: AnyCard, tiles: Sequence[DomainTile]) -> Reading:
                 "attained (scoring version 1)."
             ),
             how_close=None,
+            level=LEVEL_MEANS,
         )
     halfway = _halfway(card.parameters)
     example = next(
@@ -267,23 +290,32 @@ def reading(card: AnyCard, tiles: Sequence[DomainTile]) -> Reading:
         ),
         None,
     )
-    index = "The index is a domain's level plus its progress through the next stage"
-    if example is not None:
-        index += (
-            f": {example.name}'s {decimal(example.index)} is level {example.level}, "
-            f"{percent(example.next_progress)} of the way through {example.next_stage}."
-        )
+    if isinstance(card, ScoreCard):
+        index = INDEX_MEANS
     else:
-        index += "."
+        index = "The index is a domain's level plus its progress through the next stage"
+        if example is not None:
+            index += (
+                f": {example.name}'s {decimal(example.index)} is level {example.level}, "
+                f"{percent(example.next_progress)} of the way through {example.next_stage}"
+            )
+        index += " (scoring version 2)."
+    progress = (
+        "Progress counts partial credit, question by question: a question "
+        f"{halfway}, earns half, and an attained best practice earns all of it."
+        if isinstance(card, ScoreCard)
+        else f"Progress counts partial credit: a best practice {halfway}, counts half."
+    )
     return Reading(
-        progress=f"Progress counts partial credit: a best practice {halfway}, counts half.",
+        progress=progress,
         attainment=attainment,
         index=index,
         how_close=_how_close(card.parameters),
+        level=LEVEL_MEANS,
     )
 
 
-def _how_close(parameters: CardParameters) -> str:
+def _how_close(parameters: CardParameters | CardParametersV2) -> str:
     """What "how close" means, with a practice four fifths of the way as the example."""
     threshold, floor = parameters.attainment_threshold, parameters.credit_floor
     example = percent(floor + 0.8 * (threshold - floor))
@@ -294,7 +326,7 @@ def _how_close(parameters: CardParameters) -> str:
     )
 
 
-def _halfway(parameters: CardParameters) -> str:
+def _halfway(parameters: CardParameters | CardParametersV2) -> str:
     threshold = percent(parameters.attainment_threshold)
     if parameters.credit_floor:
         floor = percent(parameters.credit_floor)
@@ -333,13 +365,20 @@ def report_context(
         "questionnaire": questionnaire,
         "stored": report.questionnaire,
         "card": card,
-        "version_1": not isinstance(card, ScoreCard),
-        "overall_progress": card.overall.progress if isinstance(card, ScoreCard) else None,
+        "version_1": isinstance(card, ScoreCardV1),
+        "version_3": isinstance(card, ScoreCard),
+        "indicative": isinstance(card, ScoreCard) and card.indicative,
+        "overall_progress": None if isinstance(card, ScoreCardV1) else card.overall.progress,
         "tiles": tiles,
         "weakest": [
             domain.name
             for domain in card.domains
             if domain.assessed and domain.index == card.overall.index
+        ],
+        "weakest_level": [
+            domain.name
+            for domain in card.domains
+            if domain.assessed and domain.level == card.overall.level
         ],
         "out_of_scope": [
             domain.name for domain in card.domains if not charts.domain_in_scope(domain)

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from questionnaires import Questionnaire
-from scoring import AnyCard, BestPracticeScore, Gap, GapV1
+from scoring import AnyCard, BestPracticeScore, BestPracticeScoreV2, Gap, GapV1
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,11 @@ def improvement_path(card: AnyCard, questionnaire: Questionnaire) -> Improvement
         practice = practices.get(practice_id)
         if practice is None:
             return Candidate(id=practice_id, title=practice_id, score=None, credit=None)
-        credit = practice.credit if isinstance(practice, BestPracticeScore) else None
+        credit = (
+            practice.credit
+            if isinstance(practice, BestPracticeScore | BestPracticeScoreV2)
+            else None
+        )
         return Candidate(practice_id, practice.title, practice.score, credit)
 
     domains: list[DomainStep] = []

@@ -27,7 +27,7 @@ from api.core.enums import PmoPermanence, PmoType
 from api.render.charts import AnyDomain, decimal, domain_in_scope, percent, progress_of
 from api.schemas import OrganizationProfile
 from questionnaires import Questionnaire
-from scoring import AnyCard, ScoreCard
+from scoring import AnyCard, ScoreCard, ScoreCardV1
 
 STRUCTURAL = "structural"
 CONTROL = "control"
@@ -176,7 +176,27 @@ def at_a_glance(
         )
     if assessed and card.overall.index is not None:
         weakest = [domain for domain in assessed if domain.index == card.overall.index]
-        if len(assessed) > 1:
+        lowest_level = [domain for domain in assessed if domain.level == card.overall.level]
+        if len(assessed) > 1 and isinstance(card, ScoreCard):
+            level = f"level {card.overall.level} ({card.overall.level_name})"
+            index = f"index {decimal(card.overall.index)}"
+            if lowest_level == weakest:
+                subject = "domain in scope is" if len(weakest) == 1 else "domains in scope are"
+                where = f"The weakest {subject} {_names([d.name for d in weakest])}, at {level}"
+                sentences.append(
+                    f"{where} and {index}: an organization is as mature as its weakest domain, "
+                    "so these are the overall figures."
+                )
+            else:
+                verb = "is" if len(lowest_level) == 1 else "are"
+                sentences.append(
+                    f"{_names([d.name for d in lowest_level])} {verb} at the lowest level in "
+                    f"scope, {level}; {_names([d.name for d in weakest])} "
+                    f"{'has' if len(weakest) == 1 else 'have'} the lowest {index}: an "
+                    "organization is as mature as its weakest domain, so these are the overall "
+                    "figures."
+                )
+        elif len(assessed) > 1:
             subject = "domain in scope is" if len(weakest) == 1 else "domains in scope are"
             sentences.append(
                 f"The weakest {subject} {_names([d.name for d in weakest])}, at "
@@ -226,5 +246,5 @@ def at_a_glance(
 
 
 def progress_of_overall(card: AnyCard) -> float | None:
-    """The overall progress of a version "2" card; None on a version "1" card, which had none."""
-    return card.overall.progress if isinstance(card, ScoreCard) else None
+    """The overall progress of a card; None on a version "1" card, which had none."""
+    return None if isinstance(card, ScoreCardV1) else card.overall.progress

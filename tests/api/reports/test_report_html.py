@@ -603,9 +603,9 @@ def test_at_a_glance_names_the_weakest_domains_in_scope_and_their_next_step() ->
     stages = {stage.id: stage.name for stage in questionnaire.stages}
     sentences = at_a_glance(card, {}, stages)
     assert sentences[0] == (
-        "The weakest domains in scope are Program and Portfolio, at level 0 (Initial, index "
-        "0.00): an organization is as mature as its weakest domain, so this is the overall "
-        "figure."
+        "The weakest domains in scope are Program and Portfolio, at level 0 (Initial) and index "
+        "0.00: an organization is as mature as its weakest domain, so these are the overall "
+        "figures."
     )
     assert sentences[1:3] == [
         "To reach level 1, Program needs 1 more Standardize best practice attained.",
@@ -641,7 +641,10 @@ def test_the_summary_names_the_weakest_domain_in_scope(client: TestClient, admin
     scored = scored_assessment(client, admin)
     html = page(client, scored["path"] + "/report", scored["owner"], format="html")
     glance = section(html, "glance", "domains")
-    assert "The weakest domain in scope is Program, at level 1 (Standardized, index 1.17)" in glance
+    assert (
+        "Project and Program are at the lowest level in scope, level 1 (Standardized); Program "
+        "has the lowest index 1.17: an organization is as mature as its weakest domain"
+    ) in glance
     assert "To reach level 2, Program needs 1 more Measure best practice attained; it is 16.7%" in (
         glance
     )
@@ -667,8 +670,8 @@ def test_the_summary_shows_each_domain_before_the_overall_figure(
     assert texts(re.search(r'id="overall">(.*?)</div>\s*</div>', summary, re.S).group(1)) == [  # type: ignore[union-attr]
         "Overall: weakest domain in scope",
         "Level 1",
-        "Standardized · index 1.17",
-        "Set by Program.",
+        "Standardized: the lowest level, Project and Program",
+        "Lowest index 1.17: Program.",
     ]
     assert texts(tile(summary, "program"))[:2] == ["Program", " · weakest in scope"]
     assert "weakest" not in tile(summary, "project")
@@ -694,7 +697,7 @@ def test_an_out_of_scope_domain_is_named_and_never_drawn(
         tile(summary, "program")
     )
     assert 'data-domain="program" data-scope="out"' in tile(summary, "program")
-    assert "Set by Project; Program is not in scope." in summary
+    assert "Lowest index 1.67: Project; Program is not in scope." in summary
     assert "Program is not in this assessment's scope" in section(html, "glance", "domains")
     # Named in both charts, with no bar, no cell and no target mark.
     for chart in ("chart-levels", "chart-heatmap"):
@@ -726,15 +729,17 @@ def test_the_page_says_what_progress_and_attainment_are(client: TestClient, admi
     scored = scored_assessment(client, admin)
     html = page(client, scored["path"] + "/report", scored["owner"], format="html")
     progress = (
-        "Progress counts partial credit: a best practice scored 37.5%, halfway to the 75% "
-        "attainment threshold, counts half."
+        "Progress counts partial credit, question by question: a question scored 37.5%, halfway "
+        "to the 75% attainment threshold, earns half, and an attained best practice earns all of "
+        "it."
     )
     attainment = (
         "Attainment counts only the best practices scored at or above the 75% attainment threshold."
     )
     index = (
-        "The index is a domain's level plus its progress through the next stage: "
-        "Project's 1.83 is level 1, 83.3% of the way through Measure."
+        "The index is how far the practices have come, on a scale of 0 to the number of stages: "
+        "each stage counts as far as its practices are in place, but never further than the "
+        "stages below it. It is not a level, and its whole part may differ from the level."
     )
     reading = section(html, "reading", "glance")
     assert progress in reading and attainment in reading and index in reading
@@ -756,8 +761,9 @@ def test_a_floor_changes_the_sentence_that_says_what_progress_is() -> None:
     )
     words = reading(floored, [])
     assert words.progress == (
-        "Progress counts partial credit: a best practice scored halfway between 25% and the 75% "
-        "attainment threshold, counts half."
+        "Progress counts partial credit, question by question: a question scored halfway between "
+        "25% and the 75% attainment threshold, earns half, and an attained best practice earns "
+        "all of it."
     )
     assert words.how_close == (
         "How close: how far a gap's score has come from the 25% floor toward the 75% "
@@ -902,3 +908,54 @@ def test_a_domain_that_is_not_assessed_is_said_so_in_the_charts() -> None:
     heatmap = charts.stage_heatmap("h", card.domains, stages)
     assert "Program, Standardize: not assessed" in heatmap
     assert 'fill="url(#h-none)"' in heatmap
+
+
+# Scoring version 3: what the level and the index are, disputed cells, indicative levels
+
+
+def test_a_disputed_cell_is_flagged_on_its_domain_to_settle_before_presenting(
+    client: TestClient, admin: Headers
+) -> None:
+    """PRJ-MEA-01-Q1, the project Measure cell's only answered question, is answered 1 and 4:
+    a disagreement (dispersion 0.375), so that cell is disputed at 1.0 (at least 0.25)."""
+    scored = scored_assessment(client, admin)
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    summary = section(html, "summary", "domains")
+    assert "Respondents disagree on Measure: settle before presenting." in tile(summary, "project")
+    assert "settle before presenting" not in tile(summary, "program")
+
+
+def test_a_quick_scans_levels_are_each_labelled_indicative(
+    client: TestClient, admin: Headers
+) -> None:
+    body, owner = new_organization(client, admin, "Quick")
+    slug = body["slug"]
+    a = new_assessment(client, owner, slug, questionnaire_key="test-q-quick")["id"]
+    r, _ = new_respondent(client, owner, slug, a)
+    save(client, owner, slug, a, r["id"], PRJ_STD_01_Q1=4, PGM_STD_01_Q1=3)
+    close(client, owner, slug, a)
+    html = page(client, f"/v1/organizations/{slug}/assessments/{a}/report", owner, format="html")
+    assert '<div class="banner" id="indicative" role="note">' in html
+    summary = section(html, "summary", "domains")
+    for domain in ("project", "program"):
+        assert 'Level 1 <span class="tag">indicative</span>' in tile(summary, domain)
+    full = scored_assessment(client, admin, name="Full")
+    assert 'id="indicative"' not in page(
+        client, full["path"] + "/report", full["owner"], format="html"
+    )
+
+
+def test_completeness_counts_the_questions_nobody_could_judge(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin, closed=False)
+    ann = scored["respondents"][0]["id"]
+    answers = f"{scored['path']}/respondents/{ann}/answers"
+    saved = client.patch(
+        answers,
+        json={"answers": [{"question_id": "ENB-STR-01-Q1", "dont_know": True}]},
+        headers=scored["owner"],
+    )
+    assert saved.status_code == 200, saved.text
+    html = page(client, scored["path"] + "/report", scored["owner"], format="html")
+    assert "1 don't know" in section(html, "facts", "summary")
