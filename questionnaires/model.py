@@ -31,6 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 __all__ = [
+    "DEFAULT_QUESTION_FLOOR",
     "ID_PATTERN",
     "KEY_PATTERN",
     "VERSION_PATTERN",
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+DEFAULT_QUESTION_FLOOR = 0.5
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # Semantic versioning 2.0.0, without build metadata (which has no precedence, so two files
 # differing only in it could not be ordered).
@@ -131,9 +133,39 @@ class ScoringParameters(_Model):
     credit_floor: float = Field(
         default=0,
         ge=0,
-        description="A best practice scored at or below this earns no credit toward its stage; "
+        description="A question scored at or below this earns no credit toward its stage; "
         "credit then grows to 1 at the attainment threshold, which it must be below.",
     )
+    question_floor: float = Field(
+        default=0.5,
+        ge=0,
+        description="An attained best practice has no question scored below this (at most the "
+        "attainment threshold; default 0.5, or the attainment threshold when that is lower).",
+    )
+    shortfalls_allowed: Annotated[int, Field(strict=True)] = Field(
+        default=1,
+        ge=0,
+        description="An attained best practice has at most this many questions scored below "
+        "the attainment threshold (and, with a single question, none).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _question_floor_defaults_to_a_lower_threshold(cls, data: object) -> object:
+        """Without `question_floor`, a threshold below 0.5 is the question floor (scoring.md 2).
+
+        Filled in before validation so that the threshold check below holds for it too; a
+        threshold that is itself invalid leaves the default, and only its own error is told.
+        """
+        if isinstance(data, dict) and "question_floor" not in data:
+            threshold = data.get("attainment_threshold")
+            if (
+                isinstance(threshold, int | float)
+                and not isinstance(threshold, bool)
+                and 0 < threshold < DEFAULT_QUESTION_FLOOR
+            ):
+                return {**data, "question_floor": threshold}
+        return data
 
     @field_validator("credit_floor")
     @classmethod
@@ -144,6 +176,19 @@ class ScoringParameters(_Model):
                 f"credit_floor must be below attainment_threshold ({threshold}), got {credit_floor}"
             )
         return credit_floor
+
+    @field_validator("question_floor")
+    @classmethod
+    def _question_floor_at_most_attainment(
+        cls, question_floor: float, info: ValidationInfo
+    ) -> float:
+        threshold = info.data.get("attainment_threshold")
+        if threshold is not None and not question_floor <= threshold:
+            raise ValueError(
+                f"question_floor must be at most attainment_threshold ({threshold}), "
+                f"got {question_floor}"
+            )
+        return question_floor
 
 
 class ShortFormOf(_Model):

@@ -26,16 +26,18 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """One respondent's answer to one question.
+    """One respondent's answer to one question: a value, N/A, "don't know", or a blank.
 
-    `value` None with `not_applicable` False is a blank: the respondent did not answer, and
-    takes no part in the question.
+    At most one of `value`, `not_applicable` and `dont_know` is given (section 0; `score`
+    refuses more). `value` None with neither flag is a blank. A blank or "don't know" takes no
+    part in the question (section 1).
     """
 
     respondent_id: str
     question_id: str
     value: int | None
     not_applicable: bool = False
+    dont_know: bool = False
 
 
 class AnswerLike(Protocol):
@@ -50,6 +52,8 @@ class AnswerLike(Protocol):
     def value(self) -> int | None: ...
     @property
     def not_applicable(self) -> bool: ...
+    @property
+    def dont_know(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +84,8 @@ class Tally:
     values: dict[str, Collection[int]]  # every question, in questionnaire order: its values
     totals: dict[str, int]  # every question: the sum of its values, exact
     marked_not_applicable: frozenset[str]  # the questions some respondent marked N/A
-    respondents: int  # how many gave at least one value or N/A (section 6)
+    marked_dont_know: frozenset[str]  # the questions some respondent answered "don't know"
+    respondents: int  # how many gave at least one value, N/A or "don't know" (section 6)
 
 
 def tally_answers(
@@ -92,10 +97,11 @@ def tally_answers(
     """Return the answers grouped per question, and how many respondents took part (section 0).
 
     `questions` are the questions in scope, in questionnaire order (every question when None).
-    Raises `InvalidAnswersError` (a `ValueError`) naming every unknown question id, value or
-    N/A given to a question outside the scope, value off the scale, value given together with
-    `not_applicable`, N/A on a question that does not allow it, and respondent who answered
-    one question more than once. A blank to a question outside the scope takes no part.
+    Raises `InvalidAnswersError` (a `ValueError`) naming every unknown question id, value, N/A
+    or "don't know" given to a question outside the scope, value off the scale, answer holding
+    more than one of a value, `not_applicable` and `dont_know`, N/A on a question that does
+    not allow it, and respondent who answered one question more than once. A blank to a
+    question outside the scope takes no part.
     """
     answers = list(answers)
     in_scope = questionnaire.questions if questions is None else questions
@@ -122,7 +128,7 @@ def _tally_valid(
     others: list[AnswerLike] = []
     for answer in answers:
         value = answer.value
-        if value is not None and not answer.not_applicable:
+        if value is not None and not answer.not_applicable and not answer.dont_know:
             by_respondent = valued.get(answer.question_id)
             if by_respondent is not None:
                 by_respondent[answer.respondent_id] = value
@@ -131,10 +137,12 @@ def _tally_valid(
     if sum(map(len, valued.values())) != len(answers) - len(others):
         return None  # a respondent gave one question two values
 
-    # N/A marks and blanks: to a known question, without a value, once per respondent.
+    # N/A marks, "don't know" and blanks: to a known question, without a value, at most one
+    # of the two flags, once per respondent.
     marked: set[str] = set()  # the questions some respondent marked N/A
-    marking: set[str] = set()  # who marked some question N/A
-    seen: dict[str, set[str]] = {}  # per question: who marked it N/A or left it blank
+    unknown: set[str] = set()  # the questions some respondent answered "don't know"
+    marking: set[str] = set()  # who marked some question N/A or "don't know"
+    seen: dict[str, set[str]] = {}  # per question: who marked it or left it blank
     for answer in others:
         question_id, respondent_id = answer.question_id, answer.respondent_id
         by_respondent = valued.get(question_id)
@@ -147,9 +155,12 @@ def _tally_valid(
             return None
         seen_by.add(respondent_id)
         if answer.not_applicable:
-            if not questions[question_id].allow_not_applicable:
+            if answer.dont_know or not questions[question_id].allow_not_applicable:
                 return None
             marked.add(question_id)
+            marking.add(respondent_id)
+        elif answer.dont_know:
+            unknown.add(question_id)
             marking.add(respondent_id)
 
     scale_values = questionnaire.scale.values
@@ -165,6 +176,7 @@ def _tally_valid(
         values={question_id: values.values() for question_id, values in valued.items()},
         totals=totals,
         marked_not_applicable=frozenset(marked),
+        marked_dont_know=frozenset(unknown),
         respondents=len(marking.union(*valued.values())),
     )
 
@@ -179,32 +191,41 @@ def _problems(
     }
     problems: list[AnswerProblem] = []
     marked: dict[str, list[str]] = {}  # who marked a question N/A
-    blank: dict[str, list[str]] = {}  # who left a question blank
+    unknown: dict[str, list[str]] = {}  # who answered a question "don't know"
+    blank: dict[str, list[str]] = {}  # who left a question blank (or gave it more than one)
     for answer in answers:
         group = groups.get(answer.question_id)
         if group is None and _blank_outside_scope(questionnaire, answer):
             continue
+        given = _given(answer)
         if group is None:
             problems.append(_problem(answer, _not_in_scope(questionnaire, answer.question_id)))
-        elif answer.value is None:
-            by = marked if answer.not_applicable else blank
-            by.setdefault(answer.question_id, []).append(answer.respondent_id)
-        elif answer.not_applicable:
+            continue
+        if len(given) > 1:
             problems.append(
-                _problem(answer, f"value {answer.value!r} given together with not_applicable")
+                _problem(answer, f"{given[0]} given together with {' and '.join(given[1:])}")
             )
-        else:
+            by = blank
+        elif answer.value is not None:
             group[0].append(answer.value)
             group[1].append(answer.respondent_id)
+            continue
+        else:
+            by = marked if answer.not_applicable else unknown if answer.dont_know else blank
+        by.setdefault(answer.question_id, []).append(answer.respondent_id)
 
     for question_id, (values, valued_by) in groups.items():
         problems.extend(_off_the_scale(questionnaire, question_id, values, valued_by))
         marked_by = marked.get(question_id, [])
         if marked_by and not questions[question_id].allow_not_applicable:
             problems.extend(_not_applicable_refused(question_id, marked_by))
-        problems.extend(
-            _answered_twice(question_id, valued_by + marked_by + blank.get(question_id, []))
-        )
+        answered_by = [
+            *valued_by,
+            *marked_by,
+            *unknown.get(question_id, []),
+            *blank.get(question_id, []),
+        ]
+        problems.extend(_answered_twice(question_id, answered_by))
 
     # Reported in questionnaire order (unknown ids last), whatever order answers came in.
     position = {question_id: index for index, question_id in enumerate(questionnaire.questions)}
@@ -262,15 +283,26 @@ def _answered_twice(question_id: str, respondents: list[str]) -> list[AnswerProb
     ]
 
 
+def _given(answer: AnswerLike) -> list[str]:
+    """What `answer` gives, of a value, N/A and "don't know" (more than one is refused)."""
+    given = [] if answer.value is None else [f"value {answer.value!r}"]
+    if answer.not_applicable:
+        given.append("not_applicable")
+    if answer.dont_know:
+        given.append("dont_know")
+    return given
+
+
 def _blank_outside_scope(questionnaire: Questionnaire, answer: AnswerLike) -> bool:
     """Whether `answer` is a blank to a known question (one outside the scope, when called).
 
-    Section 0 refuses a value or N/A outside the scope; a blank gives neither, and takes no
-    part (section 1).
+    Section 0 refuses a value, N/A or "don't know" outside the scope; a blank gives none of
+    them, and takes no part (section 1).
     """
     return (
         answer.value is None
         and not answer.not_applicable
+        and not answer.dont_know
         and answer.question_id in questionnaire.questions
     )
 

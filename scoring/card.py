@@ -1,9 +1,10 @@
 """The score card: frozen Pydantic models whose JSON is the card of scoring.md section 7.
 
-Field names and their order are those of the spec. Every key is always written, nulls as
-`null`. The engine builds a card as plain data and validates it once, in one call;
-a card read back from JSON (`ScoreCard.model_validate_json`) is validated and serializes to
-the same bytes. Cards of scoring version "1" are read with `scoring.card_v1`.
+Field names and their order are those of the spec (scoring version "3"). Every key is always
+written, nulls as `null`. The engine builds a card as plain data and validates it once, in one
+call; a card read back from JSON (`ScoreCard.model_validate_json`) is validated and serializes
+to the same bytes. Stored cards of scoring versions "2" and "1" are read with
+`scoring.card_v2` and `scoring.card_v1`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "SCORING_VERSION",
+    "Basis",
     "BestPracticeScore",
     "CardParameters",
     "Completeness",
@@ -30,11 +32,13 @@ __all__ = [
     "StageScore",
 ]
 
-SCORING_VERSION = "2"
+SCORING_VERSION = "3"
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Count = Annotated[int, Field(ge=0)]
-QuestionStatus = Literal["answered", "not_applicable", "unanswered"]
+QuestionStatus = Literal["answered", "not_applicable", "unknown", "unanswered"]
+# What a card rests on (section 9): the respondents' answers alone, or with consensus ratings.
+Basis = Literal["self", "validated"]
 
 
 class CardModel(BaseModel):
@@ -49,12 +53,14 @@ class QuestionnaireRef(CardModel):
 
 
 class CardParameters(CardModel):
-    """The scoring parameters of the questionnaire, as used for the card."""
+    """The scoring parameters of the questionnaire, as used for the card (section 2)."""
 
     attainment_threshold: float
     stage_threshold: float
     aggregation: Literal["mean", "median", "min"]
     credit_floor: float
+    question_floor: float
+    shortfalls_allowed: Count
 
 
 class Completeness(CardModel):
@@ -63,6 +69,7 @@ class Completeness(CardModel):
     questions: Count
     answered: Count
     not_applicable: Count
+    unknown: Count
     unanswered: Count
     ratio: Fraction
 
@@ -93,7 +100,8 @@ class NextLevel(CardModel):
 
 
 class StageScore(CardModel):
-    """One cell: a domain at one stage (section 3)."""
+    """One cell: a domain at one stage (section 3); `disputed` is the share of its answered
+    questions that are disagreements."""
 
     id: str
     practices_assessed: Count
@@ -102,6 +110,7 @@ class StageScore(CardModel):
     progress: Fraction | None
     score: Fraction | None
     achieved: bool
+    disputed: Fraction | None
 
 
 class DomainScore(CardModel):
@@ -136,17 +145,19 @@ class EnablerScore(CardModel):
 
 
 class QuestionScore(CardModel):
-    """One question over all respondents (section 1)."""
+    """One question over all respondents, and its credit (section 1)."""
 
     id: str
     status: QuestionStatus
     score: Fraction | None
+    credit: Fraction | None
     dispersion: Fraction | None
     responses: Count
 
 
 class BestPracticeScore(CardModel):
-    """One best practice: the weighted mean of its scored questions, and its credit (section 2)."""
+    """One best practice: the weighted mean of its scored questions, whether it is attained
+    (question floor and shortfalls) and its credit (section 2)."""
 
     id: str
     title: str
@@ -181,10 +192,16 @@ class Disagreement(CardModel):
 
 
 class ScoreCard(CardModel):
-    """The score card of scoring.md section 7: `model_dump_json()` is its JSON."""
+    """The score card of scoring.md section 7: `model_dump_json()` is its JSON.
 
-    scoring_version: Literal["2"]
+    `basis` is "self" for the respondents' answers alone, "validated" with consensus ratings
+    (section 9); `indicative` is true for a short form's card (section 4).
+    """
+
+    scoring_version: Literal["3"]
     questionnaire: QuestionnaireRef
+    basis: Basis
+    indicative: bool
     parameters: CardParameters
     scope: tuple[str, ...]
     respondents: Count

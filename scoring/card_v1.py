@@ -2,7 +2,8 @@
 
 They are read back to be served and rescored (`scoring.rescore`), never made any more.
 Field names and order are those version "1" wrote, so a stored card read back serializes to
-the same bytes.
+the same bytes. Its questions and completeness read as version "2" wrote them
+(`scoring.card_v2`).
 """
 
 from __future__ import annotations
@@ -11,15 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from scoring.card import (
-    CardModel,
-    Completeness,
-    Count,
-    Disagreement,
-    Fraction,
-    QuestionnaireRef,
-    QuestionScore,
-)
+from scoring.card import CardModel, Count, Disagreement, Fraction, QuestionnaireRef
+from scoring.card_v2 import CompletenessV2, QuestionScoreV2
 
 __all__ = [
     "SCORING_VERSION_1",
@@ -116,7 +110,7 @@ class BestPracticeScoreV1(CardModel):
     assessed: bool
     score: Fraction | None
     attained: bool | None
-    questions: tuple[QuestionScore, ...]
+    questions: tuple[QuestionScoreV2, ...]
 
 
 class GapV1(CardModel):
@@ -137,7 +131,7 @@ class ScoreCardV1(CardModel):
     questionnaire: QuestionnaireRef
     parameters: CardParametersV1
     respondents: Count
-    completeness: Completeness
+    completeness: CompletenessV2
     overall: OverallV1
     domains: tuple[DomainScoreV1, ...]
     enablers: tuple[EnablerScoreV1, ...]

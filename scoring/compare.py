@@ -1,11 +1,12 @@
 """`compare`: how a target score card differs from a base card (scoring.md section 8).
 
-A card of an older scoring version is first rescored (`scoring.rescore`). Two cards of one
-questionnaire version and one scope compare as they are. Otherwise (two versions, a short form
-and its full questionnaire, two scopes) each side is restricted to the best practices both
-questionnaires share, in the domains both scopes hold, and its groups, levels and indexes are
-recomputed by `scoring.maturity` (the code `score` uses) from the stored per-practice
-`assessed`, `attained`, `score` and `credit`, with that side's own questionnaire and parameters.
+A card of an older scoring version is first rescored (`scoring.rescore`) with the parameters
+of its own questionnaire version. Two cards of one questionnaire version and one scope compare
+as they are. Otherwise (two versions, a short form and its full questionnaire, two scopes) each
+side is restricted to the best practices both questionnaires share, in the domains both scopes
+hold, and its groups, levels and indexes are recomputed by `scoring.maturity` (the code `score`
+uses) from the stored per-practice `assessed`, `attained`, `score` and `credit`, with that
+side's own questionnaire and parameters.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from scoring.card import (
     ScoreCard,
 )
 from scoring.maturity import NOT_ASSESSED, PracticeOutcome, assess_maturity
-from scoring.precision import rounded
+from scoring.practices import DISAGREEMENT_THRESHOLD
+from scoring.precision import reaches, rounded
 from scoring.rescore import AnyCard, current
 
 __all__ = [
@@ -189,13 +191,23 @@ def _check_card(card: ScoreCard, questionnaire: Questionnaire, side: str) -> Non
 
 
 def _outcome(practice: BestPracticeScore) -> PracticeOutcome:
+    """A stored practice as `scoring.maturity` reads it, with its questions' disagreements."""
     if not practice.assessed or practice.score is None:
         return NOT_ASSESSED
+    answered = [question for question in practice.questions if question.status == "answered"]
     return PracticeOutcome(
         assessed=True,
         attained=bool(practice.attained),
         score=practice.score,
         credit=practice.credit,
+        answered=len(answered),
+        disputed=sum(
+            1
+            for question in answered
+            if question.responses >= 2
+            and question.dispersion is not None
+            and reaches(question.dispersion, DISAGREEMENT_THRESHOLD)
+        ),
     )
 
 
@@ -322,17 +334,15 @@ def compare(
     target: AnyCard,
     base_questionnaire: Questionnaire,
     target_questionnaire: Questionnaire,
-    *,
-    credit_floor: float | None = None,
 ) -> Comparison:
     """Return how `target` differs from `base` (scoring.md section 8).
 
-    A card of an older scoring version is rescored first, with `credit_floor` (see
-    `scoring.rescore`). Raises `ValueError` for cards of two unrelated questionnaires (related:
-    one key, or one a short form of the other) and for a card that does not score the
-    questionnaire given beside it. Cards of one questionnaire version and one scope compare as
-    they are (`comparable: "same_version"`); others over the best practices and domains both
-    share (`"shared_ids"`).
+    A card of an older scoring version is rescored first, with its own questionnaire's
+    parameters (`scoring.rescore`). Raises `ValueError` for cards of two unrelated
+    questionnaires (related: one key, or one a short form of the other) and for a card that
+    does not score the questionnaire given beside it. Cards of one questionnaire version and
+    one scope compare as they are (`comparable: "same_version"`); others over the best
+    practices and domains both share (`"shared_ids"`).
     """
     if not related(base_questionnaire, target_questionnaire):
         raise ValueError(
@@ -340,8 +350,8 @@ def compare(
             f"{base_questionnaire.key!r} and {target_questionnaire.key!r}"
         )
     rescored = base.scoring_version != SCORING_VERSION or target.scoring_version != SCORING_VERSION
-    base = current(base, base_questionnaire, credit_floor=credit_floor)
-    target = current(target, target_questionnaire, credit_floor=credit_floor)
+    base = current(base, base_questionnaire)
+    target = current(target, target_questionnaire)
     _check_card(base, base_questionnaire, "base")
     _check_card(target, target_questionnaire, "target")
 

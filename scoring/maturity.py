@@ -1,10 +1,10 @@
-"""Credit, groups, cells, domains, levels, indexes, overall and enablers (scoring.md sections 2-5).
+"""Groups, cells, domains, levels, indexes, overall and enablers (scoring.md sections 3 to 5).
 
-The one implementation of these rules: `score` feeds it the practices it has just scored;
-`compare` and `rescore` feed it the per-practice `assessed`, `attained`, `score` and `credit`
-stored in a card, restricted to the best practices two questionnaires share or recomputed
-under the current rules. It never re-thresholds a practice: whether a practice is attained,
-and its credit, are inputs.
+The one implementation of these rules: `score` and `rescore` feed it the practices they have
+just scored from their questions (`scoring.practices`); `compare` feeds it the per-practice
+`assessed`, `attained`, `score` and `credit` stored in a card, restricted to the best
+practices two questionnaires share. It never re-thresholds a practice: whether a practice is
+attained, and its credit, are inputs.
 
 It returns card data (plain dicts shaped like `Overall`, `DomainScore` and `EnablerScore`,
 rounded), which the caller validates along with the rest of its output, in one call.
@@ -21,10 +21,10 @@ from scoring.precision import reaches, rounded, short_of_one
 
 __all__ = [
     "INITIAL_LEVEL_NAME",
+    "NOT_ASSESSED",
     "MaturityData",
     "PracticeOutcome",
     "assess_maturity",
-    "credit",
     "level_name",
 ]
 
@@ -35,26 +35,19 @@ class PracticeOutcome(NamedTuple):
     """What sections 3 to 5 need of one best practice (section 2).
 
     `score` and `credit` are None, and `attained` False, when the practice is not assessed.
+    `answered` counts its questions with status "answered", `disputed` those of them that are
+    disagreements (section 6): what a cell's `disputed` is made of.
     """
 
     assessed: bool
     attained: bool
     score: float | None
     credit: float | None
+    answered: int = 0
+    disputed: int = 0
 
 
 NOT_ASSESSED = PracticeOutcome(assessed=False, attained=False, score=None, credit=None)
-
-
-def credit(score: float, *, attained: bool, floor: float, threshold: float) -> float:
-    """Return how far a practice has come from the credit floor to the threshold (section 2).
-
-    1 when attained, else `max(0, (score - floor) / (threshold - floor))`: a practice scored at
-    or below the floor earns nothing. Unrounded; an unattained practice's credit is below 1.
-    """
-    if attained:
-        return 1.0
-    return max(0.0, (score - floor) / (threshold - floor))
 
 
 class MaturityData(TypedDict):
@@ -88,6 +81,27 @@ def _group(outcomes: Sequence[PracticeOutcome]) -> _Group:
         progress=math.fsum(outcome.credit or 0.0 for outcome in assessed) / count,
         score=math.fsum(outcome.score or 0.0 for outcome in assessed) / count,
     )
+
+
+def _disputed(outcomes: Sequence[PracticeOutcome]) -> float | None:
+    """The share of a cell's answered questions that are disagreements, rounded (section 3)."""
+    answered = sum(outcome.answered for outcome in outcomes)
+    if not answered:
+        return None
+    return rounded(sum(outcome.disputed for outcome in outcomes) / answered)
+
+
+def _index(cells: Sequence[_Group]) -> float:
+    """The sum over the stages of the running minimum of their progress (section 4), unrounded.
+
+    A cell with no assessed practice counts 0: it and every stage above it add nothing.
+    """
+    lowest = 1.0
+    reached: list[float] = []
+    for cell in cells:
+        lowest = min(lowest, cell.progress if cell.progress is not None else 0.0)
+        reached.append(lowest)
+    return math.fsum(reached)
 
 
 def _group_data(group: _Group) -> dict[str, Any]:
@@ -143,14 +157,22 @@ def _domain(
     for practice, outcome in practices:
         if practice.stage is not None:
             by_stage[practice.stage].append((practice, outcome))
-    cells = [_group([outcome for _, outcome in by_stage[stage.id]]) for stage in stages]
+    cell_outcomes = [[outcome for _, outcome in by_stage[stage.id]] for stage in stages]
+    cells = [_group(outcomes) for outcomes in cell_outcomes]
     # A cell with no assessed best practice is not achieved: nobody could assess it (section 3).
     achieved = [
         cell.attainment is not None and reaches(cell.attainment, stage_threshold) for cell in cells
     ]
     stage_data = [
-        {"id": stage.id, **_group_data(cell), "achieved": is_achieved}
-        for stage, cell, is_achieved in zip(stages, cells, achieved, strict=True)
+        {
+            "id": stage.id,
+            **_group_data(cell),
+            "achieved": is_achieved,
+            "disputed": _disputed(outcomes),
+        }
+        for stage, cell, is_achieved, outcomes in zip(
+            stages, cells, achieved, cell_outcomes, strict=True
+        )
     ]
     whole = _group([outcome for _, outcome in practices])
     if whole.assessed == 0:
@@ -164,17 +186,17 @@ def _domain(
     level = 0
     while level < top and achieved[level]:
         level += 1
+    index = rounded(_index(cells))
+    if whole.attained < whole.assessed:
+        # Some cell holds an unattained practice, so the index is below the top: never written
+        # as the top (general rules).
+        index = min(index, rounded(top - 0.0001))
     next_level = None
-    index = float(top)
     if level < top:
-        # The index's fraction is the progress through the stage that stops the level; it is
-        # below 1 (that cell holds an unattained practice, or none), and written so.
-        blocking = cells[level]
-        index = level + short_of_one(blocking.progress or 0.0)
         next_level = _next_level(
             level=level,
             stage=stages[level],
-            cell=blocking,
+            cell=cells[level],
             cell_practices=by_stage[stages[level].id],
             stage_threshold=stage_threshold,
         )
@@ -189,7 +211,7 @@ def _domain(
         "score": whole_data["score"],
         "level": level,
         "level_name": level_name(stages, level),
-        "index": rounded(index),
+        "index": index,
         "practices_assessed": whole.assessed,
         "practices_attained": whole.attained,
         "next_level": next_level,
@@ -247,8 +269,9 @@ def assess_maturity(
     ids, section 8). `scope` holds the domain ids in scope: the others are written as out of
     scope (section 0), whatever `outcomes` holds for them. Cell placement, domain, stage and
     enabler order come from `questionnaire`; a cell is achieved when its attainment reaches
-    `stage_threshold`. The result is card data, rounded: plain dicts shaped like `Overall`,
-    `DomainScore` and `EnablerScore`.
+    `stage_threshold`; a domain's level counts its achieved stages from the first, and its
+    index sums the running minimum of its cells' progress (section 4). The result is card
+    data, rounded: plain dicts shaped like `Overall`, `DomainScore` and `EnablerScore`.
     """
     by_domain: dict[str, list[tuple[BestPractice, PracticeOutcome]]] = {
         domain.id: [] for domain in questionnaire.domains if domain.id in scope
@@ -275,7 +298,8 @@ def assess_maturity(
     overall_level: int | None = None
     overall_index: float | None = None
     if assessed_domains:
-        # As mature as the weakest domain in scope; the lowest index is a lowest-level domain's.
+        # As mature as the weakest domain in scope; the lowest level and the lowest index are
+        # each the lowest on its own, and may be two domains' (section 5).
         overall_level = min(domain["level"] for domain in assessed_domains)
         overall_index = min(domain["index"] for domain in assessed_domains)
     overall_data = _group_data(everything)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from questionnaires import (
     Questionnaire,
     QuestionnaireFileError,
+    ScoringParameters,
     ShortFormOf,
     content_hash,
     load_file,
@@ -140,6 +141,77 @@ def test_credit_floor_at_or_above_the_attainment_threshold_is_refused_by_name(
 def test_a_negative_credit_floor_is_refused_by_name(tmp_path: Path) -> None:
     problems = _with(tmp_path, "language: en", "language: en\nscoring: {credit_floor: -0.1}")
     assert [where for where, _ in problems] == ["scoring.credit_floor"]
+
+
+# --- scoring.question_floor and scoring.shortfalls_allowed (scoring.md section 2) -----------
+
+
+def _scoring(tmp_path: Path, scoring: str) -> ScoringParameters:
+    path = tmp_path / "q.yaml"
+    path.write_text(GOOD.read_text().replace("language: en", f"language: en\nscoring: {scoring}"))
+    return load_file(path).questionnaire.scoring
+
+
+def test_question_floor_and_shortfalls_allowed_default_to_half_and_one() -> None:
+    scoring = load_file(GOOD).questionnaire.scoring
+    assert (scoring.question_floor, scoring.shortfalls_allowed) == (0.5, 1)
+
+
+def test_question_floor_defaults_to_an_attainment_threshold_below_half(tmp_path: Path) -> None:
+    assert _scoring(tmp_path, "{attainment_threshold: 0.4}").question_floor == 0.4
+
+
+def test_question_floor_and_shortfalls_allowed_are_read_as_written(tmp_path: Path) -> None:
+    scoring = _scoring(tmp_path, "{question_floor: 0.25, shortfalls_allowed: 2}")
+    assert (scoring.question_floor, scoring.shortfalls_allowed) == (0.25, 2)
+
+
+@pytest.mark.parametrize("floor", ["0", "0.75"], ids=["zero", "at the threshold"])
+def test_question_floor_from_zero_to_the_attainment_threshold_is_accepted(
+    tmp_path: Path, floor: str
+) -> None:
+    assert _scoring(tmp_path, f"{{question_floor: {floor}}}").question_floor == float(floor)
+
+
+@pytest.mark.parametrize(
+    "scoring",
+    ["{question_floor: 0.8}", "{attainment_threshold: 0.4, question_floor: 0.5}"],
+)
+def test_question_floor_above_the_attainment_threshold_is_refused_by_name(
+    tmp_path: Path, scoring: str
+) -> None:
+    [(where, message)] = _with(tmp_path, "language: en", f"language: en\nscoring: {scoring}")
+    assert where == "scoring.question_floor"
+    assert "question_floor must be at most attainment_threshold" in message
+
+
+def test_a_negative_question_floor_is_refused_by_name(tmp_path: Path) -> None:
+    problems = _with(tmp_path, "language: en", "language: en\nscoring: {question_floor: -0.1}")
+    assert [where for where, _ in problems] == ["scoring.question_floor"]
+
+
+def test_an_invalid_attainment_threshold_is_the_only_problem_told(tmp_path: Path) -> None:
+    problems = _with(tmp_path, "language: en", "language: en\nscoring: {attainment_threshold: 0}")
+    assert [where for where, _ in problems] == ["scoring.attainment_threshold"]
+
+
+def test_zero_shortfalls_allowed_is_accepted(tmp_path: Path) -> None:
+    assert _scoring(tmp_path, "{shortfalls_allowed: 0}").shortfalls_allowed == 0
+
+
+@pytest.mark.parametrize("shortfalls", ["-1", "1.5", "1.0", "true", "'1'"])
+def test_shortfalls_allowed_other_than_an_integer_of_zero_or_more_is_refused_by_name(
+    tmp_path: Path, shortfalls: str
+) -> None:
+    scoring = f"{{shortfalls_allowed: {shortfalls}}}"
+    problems = _with(tmp_path, "language: en", f"language: en\nscoring: {scoring}")
+    assert [where for where, _ in problems] == ["scoring.shortfalls_allowed"]
+
+
+def test_defaults_filled_in_leave_the_content_hash_of_the_file_as_written() -> None:
+    loaded = load_file(GOOD)
+    assert "question_floor" not in loaded.data.get("scoring", {})
+    assert loaded.content_hash == content_hash(loaded.data)
 
 
 def test_subset_of_names_a_key_and_a_version() -> None:
