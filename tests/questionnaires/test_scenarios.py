@@ -1,8 +1,12 @@
-"""Realistic organizations answering the built-in 2.0.0 questionnaires (issue 11, "Proof").
+"""Realistic organizations answering the built-in 2.0.0 questionnaires (issues 11 and 21, "Proof").
 
-Each test is one organization as an assessor would meet it, scored with scoring version 2; its
+Each test is one organization as an assessor would meet it, scored with scoring version 3; its
 docstring says what an assessor would expect to read on the card. When one fails, the content
 is what needs fixing, not the expectation.
+
+On the 2.0.0 scale, 2 is "Partially in place" (0.5, the question floor), 3 "Largely in place"
+(0.75, the attainment threshold); "Initial" (0.25) is the credit floor, so a question at
+"Partially" earns half its credit.
 """
 
 from __future__ import annotations
@@ -59,19 +63,13 @@ def _indexes(card: ScoreCard) -> dict[str, float | None]:
     return {domain.id: domain.index for domain in card.domains if domain.in_scope}
 
 
-def test_partially_in_place_everywhere_is_visible_progress_in_every_domain(
-    full: Questionnaire,
-) -> None:
+def test_partially_in_place_everywhere_is_level_0_and_index_2(full: Questionnaire) -> None:
     """An organization halfway there on everything: documented procedures followed in about
     half of the cases, measures and controls started but patchy. An assessor expects level 0
-    (nothing attained yet) with an index that shows the way half done, neither the 0.00 of
-    version 1 nor anything near a level: between 0.3 and 0.9 in every domain."""
+    (nothing can be claimed: no practice is largely in place) and an index that says every
+    stage is half done: 4 x 0.5 = 2.0 in every domain, a reading of its own, not a level."""
     card = _card(full, _everywhere(PARTIALLY))
-    assert {domain.id: domain.level for domain in card.domains} == dict.fromkeys(
-        ["project", "program", "portfolio"], 0
-    )
-    assert all(0.3 < index < 0.9 for index in _indexes(card).values() if index is not None)
-    assert None not in _indexes(card).values()
+    assert [(domain.level, domain.index) for domain in card.domains] == [(0, 2.0)] * 3
 
 
 def test_initial_everywhere_earns_almost_nothing(full: Questionnaire) -> None:
@@ -92,17 +90,65 @@ def test_largely_in_place_everywhere_is_level_four(full: Questionnaire) -> None:
     assert card.overall.level == 4
 
 
-def test_largely_with_one_partially_per_practice_is_nearly_there(full: Questionnaire) -> None:
-    """The same mature organization with one weak spot in every practice: no practice reaches
-    the attainment threshold, so the level may stay 0, but an assessor expects the index to
-    say "nearly there": at least 0.7 in every domain."""
+def test_largely_with_one_partially_per_practice_keeps_level_four(full: Questionnaire) -> None:
+    """The same mature organization with one weak spot in every practice: as an appraisal
+    characterizes a practice, every one is largely in place (all its questions at least
+    partially, all but one largely), so an assessor expects level 4 and index 4 in every
+    domain (version 2 averaged each practice below the threshold: level 0)."""
 
     def one_weak_spot(practice: BestPractice, question: Question) -> int:
         return PARTIALLY if question is practice.questions[0] else LARGELY
 
     card = _card(full, one_weak_spot)
-    indexes = _indexes(card)
-    assert all(index is not None and index >= 0.7 for index in indexes.values()), indexes
+    assert [(domain.level, domain.index) for domain in card.domains] == [(4, 4.0)] * 3
+
+
+def test_two_slips_in_one_standardize_cell_keep_level_four(full: Questionnaire) -> None:
+    """ "Largely" everywhere, and two answers one step lower ("Partially") in two practices of
+    the project Standardize cell: each practice still has one shortfall at most, so an assessor
+    expects level 4 and index 4 everywhere (version 2: project level 0, index 0.9583)."""
+    standardize = [
+        p for p in full.best_practices if (p.domain, p.stage) == ("project", "standardize")
+    ]
+    slips = {standardize[0].questions[0].id, standardize[1].questions[-1].id}
+
+    def slipping(_: BestPractice, question: Question) -> int:
+        return PARTIALLY if question.id in slips else LARGELY
+
+    card = _card(full, slipping)
+    assert [(domain.level, domain.index) for domain in card.domains] == [(4, 4.0)] * 3
+
+
+def test_a_core_question_not_in_place_stops_every_practice(full: Questionnaire) -> None:
+    """Fully in place on every question of a practice but its last, which is not in place at
+    all (4, 4, 4, 0): an assessor would not call any practice attained, and expects level 0
+    (version 2 attained such a practice of four questions on its mean of 0.75)."""
+
+    def one_hole(practice: BestPractice, question: Question) -> int:
+        return NOT_IN_PLACE if question is practice.questions[-1] else FULLY
+
+    card = _card(full, one_hole)
+    assert card.overall.practices_attained == 0
+    assert [domain.level for domain in card.domains] == [0, 0, 0]
+
+
+def test_standardize_with_one_partially_and_nothing_above_is_level_one(
+    full: Questionnaire,
+) -> None:
+    """Standardize answered 3, 3, 3, 2 (one "Partially" per practice, on its last question),
+    nothing in place above it: an assessor expects level 1 (Standardized) and an index of 1,
+    standardize done and nothing further."""
+
+    def standardized(practice: BestPractice, question: Question) -> int:
+        if practice.stage != "standardize":
+            return NOT_IN_PLACE
+        return PARTIALLY if question is practice.questions[-1] else LARGELY
+
+    card = _card(full, standardized)
+    assert [(domain.level, domain.level_name) for domain in card.domains] == [
+        (1, "Standardized")
+    ] * 3
+    assert list(_indexes(card).values()) == [1.0, 1.0, 1.0]
 
 
 def test_a_strong_project_office_scoped_to_projects_is_at_least_controlled(
@@ -135,12 +181,12 @@ def test_a_strong_project_office_scoped_to_projects_is_at_least_controlled(
     assert [domain.id for domain in card.domains if domain.in_scope] == ["project"]
 
 
-def test_the_quick_scan_answered_partially_shows_a_fractional_index(
+def test_the_quick_scan_answered_partially_is_an_indicative_half_way(
     quick: Questionnaire,
 ) -> None:
-    """A first look at an organization halfway there: an assessor expects the quick scan to show
-    progress inside level 0 (an index strictly between 0 and 1), not a flat 0."""
+    """A first look at an organization halfway there: an assessor expects the quick scan to
+    show every stage half done (index 2.0, not a flat 0) at level 0, and the card to say its
+    levels are indicative, to be confirmed by the full questionnaire."""
     card = _card(quick, _everywhere(PARTIALLY))
-    for index in _indexes(card).values():
-        assert index is not None
-        assert 0 < index < 1
+    assert card.indicative is True
+    assert [(domain.level, domain.index) for domain in card.domains] == [(0, 2.0)] * 3

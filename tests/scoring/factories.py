@@ -5,7 +5,7 @@ questionnaire(
     practice("P2", stage="measure"),  # one question, "P2-Q1"
     stages=("standardize", "measure"),
 )
-answers({"ann": {"P1-Q1": 4, "P1-Q2": NA}, "bob": {"P1-Q1": BLANK}})
+answers({"ann": {"P1-Q1": 4, "P1-Q2": NA}, "bob": {"P1-Q1": BLANK, "P1-Q2": DONT_KNOW}})
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from questionnaires import Questionnaire
 from scoring import Answer, BestPracticeScore, DomainScore, QuestionScore, ScoreCard
 
 NA = "N/A"  # an answer marked not applicable
-BLANK = None  # an answer left blank (no value, not N/A)
-Values = Mapping[str, int | str | None]  # a value, NA or BLANK by question (or practice) id
+DONT_KNOW = "?"  # an answer "don't know"
+BLANK = None  # an answer left blank (no value, not N/A, not "don't know")
+Values = Mapping[str, int | str | None]  # a value, NA, DONT_KNOW or BLANK by question id
 
 LEVEL_NAMES = {
     "standardize": "Standardized",
@@ -99,12 +100,21 @@ def questionnaire(
     )
 
 
+def answer(respondent: str, question_id: str, value: int | str | None) -> Answer:
+    """One answer: a value, NA, DONT_KNOW or BLANK."""
+    return Answer(
+        respondent,
+        question_id,
+        value if isinstance(value, int) else None,
+        not_applicable=value == NA,
+        dont_know=value == DONT_KNOW,
+    )
+
+
 def answers(by_respondent: Mapping[str, Values]) -> list[Answer]:
-    """Answers from `{respondent: {question: value | NA | BLANK}}`."""
+    """Answers from `{respondent: {question: value | NA | DONT_KNOW | BLANK}}`."""
     return [
-        Answer(respondent, question_id, None, not_applicable=True)
-        if value == NA
-        else Answer(respondent, question_id, value if isinstance(value, int) else None)
+        answer(respondent, question_id, value)
         for respondent, by_question in by_respondent.items()
         for question_id, value in by_question.items()
     ]

@@ -1,4 +1,5 @@
-"""scoring.md sections 6 and 7: gaps, disagreements, completeness, and the card as JSON."""
+"""scoring.md sections 4, 6, 7 and 9: the card as JSON, what it rests on, gaps, disagreements,
+completeness."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from scoring import SCORING_VERSION, Gap, ScoreCard, score
 
 from .examples import EXAMPLE_CARD, example_card
-from .factories import BLANK, NA, Values, answers, practice, questionnaire
+from .factories import BLANK, DONT_KNOW, NA, Values, answers, practice, questionnaire
 
 # Section 7: the card
 
@@ -26,6 +27,8 @@ def test_card_json_keys_come_in_the_order_of_the_spec() -> None:
     assert list(written) == [
         "scoring_version",
         "questionnaire",
+        "basis",
+        "indicative",
         "parameters",
         "scope",
         "respondents",
@@ -42,6 +45,16 @@ def test_card_json_keys_come_in_the_order_of_the_spec() -> None:
         "stage_threshold",
         "aggregation",
         "credit_floor",
+        "question_floor",
+        "shortfalls_allowed",
+    ]
+    assert list(written["completeness"]) == [
+        "questions",
+        "answered",
+        "not_applicable",
+        "unknown",
+        "unanswered",
+        "ratio",
     ]
     assert list(written["overall"]) == [
         "attainment",
@@ -77,6 +90,7 @@ def test_card_json_keys_come_in_the_order_of_the_spec() -> None:
         "progress",
         "score",
         "achieved",
+        "disputed",
     ]
     assert list(written["enablers"][0]) == [
         "id",
@@ -98,6 +112,14 @@ def test_card_json_keys_come_in_the_order_of_the_spec() -> None:
         "attained",
         "credit",
         "questions",
+    ]
+    assert list(written["best_practices"][0]["questions"][0]) == [
+        "id",
+        "status",
+        "score",
+        "credit",
+        "dispersion",
+        "responses",
     ]
     assert list(written["gaps"][0]) == [
         "id",
@@ -131,27 +153,57 @@ def test_card_is_frozen() -> None:
 
 
 def test_card_records_its_scoring_version() -> None:
-    assert example_card().scoring_version == SCORING_VERSION == "2"
+    assert example_card().scoring_version == SCORING_VERSION == "3"
 
 
-def test_card_records_the_questionnaires_parameters() -> None:
+def test_card_records_the_questionnaires_six_parameters() -> None:
     tuned = questionnaire(
         practice("P"),
         attainment_threshold=0.6,
         stage_threshold=0.5,
         aggregation="min",
         credit_floor=0.2,
+        question_floor=0.3,
+        shortfalls_allowed=2,
     )
     assert score(tuned, []).parameters.model_dump() == {
         "attainment_threshold": 0.6,
         "stage_threshold": 0.5,
         "aggregation": "min",
         "credit_floor": 0.2,
+        "question_floor": 0.3,
+        "shortfalls_allowed": 2,
     }
 
 
-def test_credit_floor_defaults_to_zero() -> None:
-    assert score(questionnaire(practice("P")), []).parameters.credit_floor == 0.0
+def test_parameters_default_to_no_credit_floor_a_half_question_floor_one_shortfall() -> None:
+    parameters = score(questionnaire(practice("P")), []).parameters
+    assert (
+        parameters.credit_floor,
+        parameters.question_floor,
+        parameters.shortfalls_allowed,
+    ) == (0.0, 0.5, 1)
+
+
+def test_the_question_floor_defaults_to_a_threshold_below_a_half() -> None:
+    low = questionnaire(practice("P"), attainment_threshold=0.4)
+    assert score(low, []).parameters.question_floor == 0.4
+
+
+# Section 4 and 9: what a card rests on
+
+
+def test_a_card_of_the_respondents_answers_has_basis_self() -> None:
+    assert example_card().basis == "self"
+
+
+def test_a_card_of_a_full_questionnaire_is_not_indicative() -> None:
+    assert example_card().indicative is False
+
+
+def test_a_card_of_a_short_form_is_indicative() -> None:
+    quick = questionnaire(practice("P"), key="test-q-quick", subset_of=("test-q", "1.0.0"))
+    assert score(quick, answers({"ann": {"P-Q1": 4}})).indicative is True
 
 
 # Section 6: gaps
@@ -266,20 +318,34 @@ def test_disagreements_come_highest_dispersion_first_ties_in_questionnaire_order
 
 
 def test_completeness_counts_questions_by_status() -> None:
-    three = questionnaire(practice("P1"), practice("P2"), practice("P3"), practice("P4"))
-    card = score(three, answers({"ann": {"P1-Q1": 2, "P2-Q1": NA, "P3-Q1": BLANK}}))
+    five = questionnaire(*(practice(f"P{n}") for n in range(1, 6)))
+    values = {"P1-Q1": 2, "P2-Q1": NA, "P3-Q1": BLANK, "P4-Q1": DONT_KNOW}
+    card = score(five, answers({"ann": values}))
     assert card.completeness.model_dump() == {
-        "questions": 4,
+        "questions": 5,
         "answered": 1,
         "not_applicable": 1,
+        "unknown": 1,
         "unanswered": 2,
-        "ratio": 0.5,
+        "ratio": 0.4,
     }
 
 
-def test_respondents_are_those_who_gave_a_value_or_a_not_applicable_mark() -> None:
+def test_completeness_ratio_counts_answered_and_not_applicable_questions_only() -> None:
+    # what the card rests on: "don't know" is no more to rest on than a blank
+    two = questionnaire(practice("P1"), practice("P2"))
+    card = score(two, answers({"ann": {"P1-Q1": 2, "P2-Q1": DONT_KNOW}}))
+    assert card.completeness.ratio == 0.5
+
+
+def test_respondents_are_those_who_gave_a_value_not_applicable_or_dont_know() -> None:
     three = questionnaire(practice("P1"), practice("P2"))
     given = answers(
-        {"ann": {"P1-Q1": 2}, "bob": {"P2-Q1": NA}, "cid": {"P1-Q1": BLANK, "P2-Q1": BLANK}}
+        {
+            "ann": {"P1-Q1": 2},
+            "bob": {"P2-Q1": NA},
+            "cid": {"P1-Q1": DONT_KNOW},
+            "dan": {"P1-Q1": BLANK, "P2-Q1": BLANK},
+        }
     )
-    assert score(three, given).respondents == 2
+    assert score(three, given).respondents == 3

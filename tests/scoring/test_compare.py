@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from questionnaires import Questionnaire
-from scoring import Comparison, ScoreCard, ScoreCardV1, compare, read_card, score
+from scoring import Comparison, ScoreCard, ScoreCardV1, ScoreCardV2, compare, read_card, score
 
-from .examples import EXAMPLE_CARD_V1, example_card, example_questionnaire
+from .examples import EXAMPLE_CARD_V1, example_answers, example_card, example_questionnaire
 from .factories import NA, Values, answers, practice, questionnaire
+from .stored import stored_card
 
 STAGES = ("standardize", "measure")
 
@@ -100,8 +101,8 @@ def test_a_short_form_of_another_questionnaire_does_not_compare() -> None:
 
 
 def test_a_card_of_an_unknown_scoring_version_does_not_compare() -> None:
-    future = card(version_1_0(), {}).model_copy(update={"scoring_version": "3"})
-    with pytest.raises(ValueError, match=r"unknown scoring version '3'"):
+    future = card(version_1_0(), {}).model_copy(update={"scoring_version": "4"})
+    with pytest.raises(ValueError, match=r"unknown scoring version '4'"):
         compare(card(version_1_0(), {}), future, version_1_0(), version_1_0())
 
 
@@ -140,13 +141,14 @@ def test_figures_compare_as_base_target_and_delta() -> None:
 
 
 def test_progress_compares_before_any_practice_is_attained() -> None:
-    # every practice from 0.25 (credit 1/3) to 0.5 (credit 2/3): no attainment either side
+    # every practice from 0.25 (credit 1/3) to 0.5 (credit 2/3): no attainment either side;
+    # the index sums both stages' progress: 2/3, then 4/3
     base = {"A": 1, "B": 1, "C": 1, "OLD": 1}
     target = {"A": 2, "B": 2, "C": 2, "OLD": 2}
     overall = compared(base, target).overall
     assert overall.attainment.model_dump() == {"base": 0.0, "target": 0.0, "delta": 0.0}
     assert overall.progress.model_dump() == {"base": 0.3333, "target": 0.6667, "delta": 0.3334}
-    assert overall.index.model_dump() == {"base": 0.3333, "target": 0.6667, "delta": 0.3334}
+    assert overall.index.model_dump() == {"base": 0.6667, "target": 1.3333, "delta": 0.6666}
 
 
 def test_delta_is_rounded_to_four_decimals() -> None:
@@ -225,7 +227,7 @@ def test_comparison_json_has_the_agreed_shape() -> None:
         "target_key": "test-q",
         "target_version": "1.0.0",
     }
-    assert (written["scoring_version"], written["scope"]) == ("2", ["project"])
+    assert (written["scoring_version"], written["scope"]) == ("3", ["project"])
     assert list(written["overall"]) == ["attainment", "progress", "score", "level", "index"]
     assert list(written["domains"][0]) == [
         "id",
@@ -444,7 +446,7 @@ def test_enablers_compare_whatever_the_scopes() -> None:
     assert structural.attainment.model_dump() == {"base": 1.0, "target": 1.0, "delta": 0.0}
 
 
-# A version "1" card: rescored first
+# Cards of versions "1" and "2": rescored first
 
 
 def stored_example_v1() -> ScoreCardV1:
@@ -454,9 +456,33 @@ def stored_example_v1() -> ScoreCardV1:
     return card
 
 
-def test_a_version_1_card_compares_with_a_version_2_card_once_rescored() -> None:
+def stored_example_v2() -> ScoreCardV2:
+    """The example of tests/scoring/examples.py as the version "2" code stored it."""
+    card = read_card(stored_card("test-q-1.0.0-example").text)
+    assert isinstance(card, ScoreCardV2)
+    return card
+
+
+def test_a_version_2_card_compares_with_a_version_3_card_once_rescored() -> None:
+    example = example_questionnaire()
+    comparison = compare(stored_example_v2(), example_card(), example, example)
+    assert (comparison.scoring, comparison.comparable) == ("rescored", "same_version")
+    assert comparison.overall.index.model_dump() == {"base": 1.6667, "target": 1.6667, "delta": 0.0}
+
+
+def test_a_version_2_card_rescored_from_its_questions_compares_on_version_3_figures() -> None:
+    """Version "2" attained no practice of this organization; rescored, every one."""
+    fixture = stored_card("opm3-style-2.0.0-largely-one-partially")
+    old = read_card(fixture.text)
+    fresh = score(fixture.questionnaire, fixture.answers)
+    comparison = compare(old, fresh, fixture.questionnaire, fixture.questionnaire)
+    assert comparison.overall.level.model_dump() == {"base": 4, "target": 4, "delta": 0}
+    assert comparison.best_practices.gained == ()
+
+
+def test_a_version_1_card_compares_with_a_version_3_card_once_rescored() -> None:
     # The same answers on both sides: once rescored, the version "1" card reads as the
-    # version "2" one (index 1.6667, not the 1.0 it stored)
+    # version "3" one (index 1.6667, not the 1.0 it stored)
     example = example_questionnaire()
     comparison = compare(stored_example_v1(), example_card(), example, example)
     assert (comparison.scoring, comparison.comparable) == ("rescored", "same_version")
@@ -470,13 +496,16 @@ def test_two_version_1_cards_compare_rescored() -> None:
     assert comparison.scoring == "rescored"
 
 
-def test_a_version_1_card_is_rescored_with_the_credit_floor_passed() -> None:
-    # PRJ-MEA-01 at 0.5: credit (0.5 - 0.25) / 0.5 = 0.5 with the floor, 2/3 without
+def test_an_older_card_is_rescored_with_its_own_questionnaires_parameters() -> None:
+    # test-q 1.0.0 with a credit floor of 0.25: PRJ-MEA-01 at 0.5 earns (0.5 - 0.25) / 0.5
     example = example_questionnaire()
-    with_floor = compare(stored_example_v1(), example_card(), example, example, credit_floor=0.25)
-    project = with_floor.domains[0]
+    floored = Questionnaire.model_validate(
+        {**example.model_dump(), "scoring": {"credit_floor": 0.25}}
+    )
+    comparison = compare(stored_example_v1(), score(floored, example_answers()), floored, floored)
+    project = comparison.domains[0]
     assert [stage.progress.base for stage in project.stages] == [1.0, 0.5]
-    assert with_floor.overall.index.base == 1.5
+    assert comparison.overall.index.base == 1.5
 
 
 def test_a_version_1_card_compares_with_a_card_of_a_smaller_scope_on_shared_ids() -> None:

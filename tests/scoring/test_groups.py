@@ -8,7 +8,7 @@ import pytest
 
 from scoring import Answer, ScoreCard, score
 
-from .factories import NA, Values, answers, domain_in, practice, question, questionnaire
+from .factories import NA, Values, answers, domain_in, practice, questionnaire
 
 STAGES = ("standardize", "measure", "control")
 LEVEL_NAMES = ["Initial", "Standardized", "Measured", "Controlled"]
@@ -28,6 +28,15 @@ def staged(*per_stage: int, **parameters: Any) -> ScoreCard:
         for n in range(1, count + 1)
     ]
     return score(questionnaire(*practices, stages=STAGES, **parameters), [])
+
+
+FOUR_PRACTICES = questionnaire(
+    practice("S1", stage="standardize"),
+    practice("S2", stage="standardize"),
+    practice("M1", stage="measure"),
+    practice("C1", stage="control"),
+    stages=STAGES,
+)
 
 
 def scored(values: Values, **parameters: Any) -> ScoreCard:
@@ -81,6 +90,7 @@ def test_cell_with_no_assessed_practice_is_not_achieved_and_has_null_figures() -
         "progress": None,
         "score": None,
         "achieved": False,
+        "disputed": None,
     }
 
 
@@ -108,13 +118,30 @@ def test_cell_progress_leaves_out_practices_that_are_not_assessed() -> None:
 
 
 def test_progress_of_a_group_holding_an_unattained_practice_is_written_at_most_0_9999() -> None:
-    # P1 attained; P2 at (10000 * 0.75 + 0.5) / 10001 = 0.749975, unattained, credit 0.99997:
-    # progress 0.999983 would round to 1.0, and is written 0.9999
-    near = questionnaire(
-        practice("P1"), practice("P2", question("Q1", weight=10000), question("Q2", weight=1))
-    )
-    cell = domain_in(score(near, answers({"ann": {"P1-Q1": 4, "Q1": 3, "Q2": 2}}))).stages[0]
+    # P1 attained; P2 at 2 of 3, written 0.6667, short of a threshold of 0.66671: unattained,
+    # credit 0.99998; progress 0.99999 would round to 1.0, and is written 0.9999
+    near = questionnaire(practice("P1"), practice("P2"), scale_top=3, attainment_threshold=0.66671)
+    cell = domain_in(score(near, answers({"ann": {"P1-Q1": 3, "P2-Q1": 2}}))).stages[0]
     assert (cell.attainment, cell.progress) == (0.5, 0.9999)
+
+
+def test_cell_disputed_is_the_share_of_its_answered_questions_that_are_disagreements() -> None:
+    # S1-Q1: 0 and 4, dispersion 0.5, a disagreement; S2-Q1: 4 and 4, none
+    two = answers({"ann": {"S1-Q1": 0, "S2-Q1": 4}, "bob": {"S1-Q1": 4, "S2-Q1": 4}})
+    cell = domain_in(score(FOUR_PRACTICES, two)).stages[0]
+    assert cell.disputed == 0.5
+
+
+def test_cell_disputed_counts_only_its_answered_questions() -> None:
+    # S2-Q1 marked N/A and M1-Q1 left blank are not answered: 1 of 1 answered is disputed
+    two = answers({"ann": {"S1-Q1": 0, "S2-Q1": NA}, "bob": {"S1-Q1": 4, "S2-Q1": NA}})
+    cells = domain_in(score(FOUR_PRACTICES, two)).stages
+    assert (cells[0].disputed, cells[1].disputed) == (1.0, None)
+
+
+def test_cell_disputed_is_zero_when_its_respondents_agree() -> None:
+    two = answers({"ann": {"S1-Q1": 1, "S2-Q1": 4}, "bob": {"S1-Q1": 2, "S2-Q1": 4}})
+    assert domain_in(score(FOUR_PRACTICES, two)).stages[0].disputed == 0.0
 
 
 # Section 4: domains, levels, indexes, next level
@@ -139,7 +166,8 @@ def test_a_stage_with_no_assessed_practice_stops_the_level() -> None:
     assert (domain.level, domain.level_name) == (0, "Initial")
 
 
-def test_index_adds_nothing_for_a_next_stage_with_no_assessed_practice() -> None:
+def test_a_stage_with_no_assessed_practice_adds_nothing_to_the_index_from_it_on() -> None:
+    # progress 1, then 0 (nothing assessed), so control counts min(1, 0, 1) = 0
     domain = domain_in(scored({"S1": ATTAINED, "S2": ATTAINED, "M1": NA, "C1": ATTAINED}))
     assert (domain.level, domain.index) == (1, 1.0)
 
@@ -155,28 +183,48 @@ def test_next_level_of_a_stage_with_no_assessed_practice_asks_for_it_to_be_asses
     }
 
 
-def test_index_is_the_level_plus_the_progress_of_the_next_stage() -> None:
-    # Standardize: S1 at 0.5 (credit 2/3), S2 attained: attainment 0.5, not achieved, so
-    # level 0; progress (2/3 + 1) / 2 = 5/6, so the index is 0 + 0.8333 (version "1": 0.5)
-    domain = domain_in(scored({"S1": 2, "S2": ATTAINED, "M1": 4, "C1": 4}))
-    assert (domain.level, domain.index) == (0, 0.8333)
+def test_index_sums_the_progress_of_every_stage() -> None:
+    # S1, S2, M1 attained (progress 1, 1), C1 at 0.5 (credit 2/3): 1 + 1 + 2/3
+    domain = domain_in(scored({"S1": 4, "S2": 4, "M1": 4, "C1": 2}))
+    assert (domain.level, domain.index) == (2, 2.6667)
+
+
+def test_a_stage_counts_in_the_index_no_further_than_a_stage_below_it() -> None:
+    # measure at 2/3 caps control, though C1 is attained: 1 + 2/3 + min(2/3, 1)
+    domain = domain_in(scored({"S1": 4, "S2": 4, "M1": 2, "C1": 4}))
+    assert (domain.level, domain.index) == (1, 2.3333)
+
+
+def test_the_index_and_the_level_are_separate_readings() -> None:
+    # standardize misses 0.8 by one practice: level 0; its progress (1 + 2/3) / 2 = 5/6 caps
+    # measure and control, attained: 3 x 5/6 = 2.5, whole part 2
+    domain = domain_in(scored({"S1": 4, "S2": 2, "M1": 4, "C1": 4}))
+    assert (domain.level, domain.index) == (0, 2.5)
+
+
+def test_index_is_k_when_the_first_k_stages_are_attained_and_the_others_earn_nothing() -> None:
+    domain = domain_in(scored({"S1": 4, "S2": 4, "M1": 4, "C1": 0}))
+    assert (domain.level, domain.index) == (2, 2.0)
 
 
 def test_index_moves_before_any_practice_is_attained() -> None:
-    # S1 and S2 at 0.5: credit 2/3 each, none attained; index 2/3 where version "1" gave 0
-    domain = domain_in(scored({"S1": 2, "S2": 2, "M1": 2, "C1": 2}))
-    assert (domain.level, domain.attainment, domain.index) == (0, 0.0, 0.6667)
+    # every practice at 0.5 with a credit floor of 0.25: half its credit in each of the three
+    # stages, 0.5 + 0.5 + 0.5, while nothing is attained
+    domain = domain_in(scored({"S1": 2, "S2": 2, "M1": 2, "C1": 2}, credit_floor=0.25))
+    assert (domain.level, domain.attainment, domain.index) == (0, 0.0, 1.5)
 
 
-def test_index_fraction_below_the_top_is_written_at_most_0_9999() -> None:
-    # Measure holds M1 at (10000 * 0.75 + 0.5) / 10001 = 0.749975: unattained, credit 0.99997;
-    # level 1 + 0.99997 would round to 2.0, the next level, and is written 1.9999
+def test_index_of_a_domain_holding_an_unattained_practice_is_written_below_the_top() -> None:
+    # M1 at 2 of 3, written 0.6667, short of a threshold of 0.66671: credit 0.99998, so the
+    # index 1 + 0.99998 would round to 2.0, the number of stages, and is written 1.9999
     near = questionnaire(
         practice("S1", stage="standardize"),
-        practice("M1", question("Q1", weight=10000), question("Q2", weight=1), stage="measure"),
+        practice("M1", stage="measure"),
         stages=("standardize", "measure"),
+        scale_top=3,
+        attainment_threshold=0.66671,
     )
-    domain = domain_in(score(near, answers({"ann": {"S1-Q1": 4, "Q1": 3, "Q2": 2}})))
+    domain = domain_in(score(near, answers({"ann": {"S1-Q1": 3, "M1-Q1": 2}})))
     assert (domain.level, domain.index) == (1, 1.9999)
 
 
@@ -279,6 +327,14 @@ def test_overall_level_and_index_are_those_of_the_weakest_domain() -> None:
     card = score(TWO_DOMAINS, one_respondent({"A1": 4, "A2": 4, "B1": 4, "B2": 0}))
     overall = card.overall
     assert (overall.level, overall.level_name, overall.index) == (1, "Standardized", 1.0)
+
+
+def test_overall_level_and_index_are_each_the_lowest_and_may_be_two_domains() -> None:
+    # project: A1 at 0.5 (credit 2/3), A2 attained: level 0, index 2/3 + 2/3 = 1.3333;
+    # program: B1 attained, B2 at 0: level 1, index 1.0
+    card = score(TWO_DOMAINS, one_respondent({"A1": 2, "A2": 4, "B1": 4, "B2": 0}))
+    assert [(domain.level, domain.index) for domain in card.domains] == [(0, 1.3333), (1, 1.0)]
+    assert (card.overall.level, card.overall.index) == (0, 1.0)
 
 
 def test_overall_attainment_covers_every_domain_practice_but_no_enabler() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from scoring import Answer, InvalidAnswersError, score
 
-from .factories import BLANK, NA, answers, practice, question, questionnaire
+from .factories import BLANK, DONT_KNOW, NA, answers, practice, question, questionnaire
 
 QUESTIONNAIRE = questionnaire(
     practice("P1", question("P1-Q1"), question("P1-Q2", allow_not_applicable=True))
@@ -37,6 +37,36 @@ def test_value_that_is_not_an_integer_raises(value: float) -> None:
 def test_value_together_with_not_applicable_raises() -> None:
     with pytest.raises(ValueError, match=r"value 3 given together with not_applicable"):
         score(QUESTIONNAIRE, [Answer("ann", "P1-Q2", 3, not_applicable=True)])
+
+
+def test_value_together_with_dont_know_raises() -> None:
+    with pytest.raises(InvalidAnswersError, match=r"value 3 given together with dont_know"):
+        score(QUESTIONNAIRE, [Answer("ann", "P1-Q1", 3, dont_know=True)])
+
+
+def test_not_applicable_together_with_dont_know_raises() -> None:
+    marked_twice = Answer("ann", "P1-Q2", None, not_applicable=True, dont_know=True)
+    with pytest.raises(InvalidAnswersError, match=r"not_applicable given together with dont_know"):
+        score(QUESTIONNAIRE, [marked_twice])
+
+
+def test_value_not_applicable_and_dont_know_together_raise() -> None:
+    everything = Answer("ann", "P1-Q2", 2, not_applicable=True, dont_know=True)
+    with pytest.raises(
+        InvalidAnswersError, match=r"value 2 given together with not_applicable and dont_know"
+    ):
+        score(QUESTIONNAIRE, [everything])
+
+
+def test_dont_know_is_allowed_on_a_question_that_refuses_not_applicable() -> None:
+    card = score(QUESTIONNAIRE, answers({"ann": {"P1-Q1": DONT_KNOW}}))
+    assert card.best_practices[0].questions[0].status == "unknown"
+
+
+def test_dont_know_and_a_value_of_one_respondent_to_one_question_raise() -> None:
+    twice = [Answer("ann", "P1-Q1", None, dont_know=True), Answer("ann", "P1-Q1", 3)]
+    with pytest.raises(ValueError, match=r"respondent 'ann' answered question 'P1-Q1' 2 times"):
+        score(QUESTIONNAIRE, twice)
 
 
 def test_not_applicable_on_a_question_that_refuses_it_raises() -> None:
@@ -74,6 +104,11 @@ def test_one_error_names_every_problem() -> None:
 
 def test_invalid_answers_error_is_a_value_error() -> None:
     assert issubclass(InvalidAnswersError, ValueError)
+
+
+def test_dont_know_to_an_unknown_question_raises_naming_it() -> None:
+    with pytest.raises(ValueError, match=r"unknown question id 'P9-Q1'"):
+        score(QUESTIONNAIRE, answers({"ann": {"P9-Q1": DONT_KNOW}}))
 
 
 def test_blank_answers_are_allowed_and_change_nothing() -> None:

@@ -1,4 +1,9 @@
-"""scoring.md section 2: a best practice, the weighted mean of its scored questions, its credit."""
+"""scoring.md section 2: a best practice, the weighted mean of its scored questions, whether it is
+attained (question by question: the question floor and the shortfalls allowed), its credit.
+
+On the default scale of 0 to 4 with the default parameters: 2 is "Partially" (0.5, the question
+floor), 3 "Largely" (0.75, the attainment threshold).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from scoring import score
+from scoring import BestPracticeScore, score
 
 from .factories import (
+    DONT_KNOW,
     NA,
     answers,
     practice,
@@ -24,6 +30,29 @@ WEIGHTED = questionnaire(
 )
 
 
+def answered(
+    *values: int | str, weights: tuple[float, ...] = (), **parameters: Any
+) -> BestPracticeScore:
+    """Practice P of one question per value (Q1, Q2, ...), answered so by one respondent."""
+    questions = [
+        question(f"Q{n}", weight=weights[n - 1] if weights else 1, allow_not_applicable=True)
+        for n in range(1, len(values) + 1)
+    ]
+    card = score(
+        questionnaire(practice("P", *questions), **parameters),
+        answers({"ann": {f"Q{n}": value for n, value in enumerate(values, start=1)}}),
+    )
+    return practice_in(card, "P")
+
+
+def attained(*values: int | str, **parameters: Any) -> bool | None:
+    """Whether practice P, its questions answered `values`, is attained."""
+    return answered(*values, **parameters).attained
+
+
+# Score
+
+
 def test_practice_score_is_the_weighted_mean_of_its_question_scores() -> None:
     card = score(WEIGHTED, answers({"ann": {"Q1": 4, "Q2": 2}}))
     assert practice_in(card, "P").score == 0.625  # (1 * 1.0 + 3 * 0.5) / 4
@@ -37,6 +66,19 @@ def test_not_applicable_question_leaves_the_weighted_mean() -> None:
 def test_unanswered_question_counts_as_zero_in_the_weighted_mean() -> None:
     card = score(WEIGHTED, answers({"ann": {"Q2": 4}}))
     assert practice_in(card, "P").score == 0.75  # (1 * 0 + 3 * 1.0) / 4
+
+
+def test_a_question_nobody_could_answer_counts_as_zero_in_the_weighted_mean() -> None:
+    card = score(WEIGHTED, answers({"ann": {"Q1": DONT_KNOW, "Q2": 4}}))
+    assert practice_in(card, "P").score == 0.75
+
+
+def test_practice_score_reads_its_question_scores_as_written() -> None:
+    # 1 and 3 of 3 are written 0.3333 and 1.0: (0.3333 + 1.0) / 2 = 0.66665, written 0.6666
+    # (from 1/3 unrounded it would be 0.6667)
+    thirds = questionnaire(practice("P", "Q1", "Q2"), scale_top=3)
+    card = score(thirds, answers({"ann": {"Q1": 1, "Q2": 3}}))
+    assert practice_in(card, "P").score == 0.6666
 
 
 def test_practice_whose_questions_are_all_not_applicable_is_not_assessed() -> None:
@@ -55,27 +97,123 @@ def test_practice_with_an_unanswered_question_is_assessed() -> None:
     assert (practice_in(card, "P").assessed, practice_in(card, "P").score) == (True, 0.0)
 
 
-def test_practice_reaching_the_attainment_threshold_is_attained() -> None:
-    card = score(WEIGHTED, answers({"ann": {"Q1": 3, "Q2": 3}}))
-    assert practice_in(card, "P").attained is True  # 0.75 >= 0.75
+# Attained: the characterization of scoring.md section 2
 
 
-def test_practice_below_the_attainment_threshold_is_not_attained() -> None:
-    card = score(WEIGHTED, answers({"ann": {"Q1": 2, "Q2": 3}}))
-    assert practice_in(card, "P").attained is False  # 0.6875 < 0.75
+def test_a_practice_of_one_question_is_attained_at_largely() -> None:
+    assert attained(3) is True
+
+
+def test_a_practice_of_one_question_is_not_attained_below_largely() -> None:
+    # min(1 shortfall allowed, n - 1 = 0): its one question may not fall short
+    assert attained(2) is False
+
+
+def test_a_practice_of_two_questions_is_attained_with_one_at_partially() -> None:
+    assert attained(3, 2) is True
+
+
+def test_a_practice_of_two_questions_at_partially_is_not_attained() -> None:
+    assert attained(2, 2) is False
+
+
+def test_a_practice_of_four_questions_is_attained_with_one_at_partially() -> None:
+    assert attained(3, 3, 3, 2) is True  # mean 0.6875, below the threshold
+
+
+def test_a_practice_of_four_questions_with_two_at_partially_is_not_attained() -> None:
+    assert attained(3, 3, 2, 2) is False
+
+
+def test_a_practice_with_a_question_not_in_place_is_not_attained_however_high_the_others() -> None:
+    assert attained(4, 4, 4, 0) is False  # mean 0.75: version "2" attained it
+
+
+def test_a_question_below_the_question_floor_stops_attainment() -> None:
+    assert attained(4, 4, 4, 1) is False  # 0.25 < 0.5
+
+
+def test_a_question_at_the_question_floor_is_one_shortfall() -> None:
+    assert attained(4, 4, 4, 2) is True
+
+
+def test_weights_do_not_count_in_the_shortfall_count() -> None:
+    # Q1 weighs 10 and falls short, the others are fully in place: one shortfall, attained,
+    # though the weighted mean (10 * 0.5 + 2 * 1.0) / 12 = 0.5833 is below the threshold
+    assert attained(2, 4, 4, weights=(10, 1, 1)) is True
+
+
+def test_two_light_shortfalls_stop_attainment_under_a_heavy_question() -> None:
+    # the weighted mean (10 * 1.0 + 2 * 0.5) / 12 = 0.9167 is high; two shortfalls all the same
+    assert attained(4, 2, 2, weights=(10, 1, 1)) is False
+
+
+def test_a_not_applicable_question_is_not_counted_among_the_scored_questions() -> None:
+    # one scored question, at "Partially": a practice of one question may not fall short
+    assert attained(2, NA) is False
+
+
+def test_a_question_nobody_could_answer_is_below_the_question_floor() -> None:
+    assert attained(4, 4, 4, DONT_KNOW) is False
+
+
+def test_the_question_floor_comes_from_the_questionnaire() -> None:
+    assert attained(4, 4, 4, 1, question_floor=0.25) is True
+
+
+def test_the_shortfalls_allowed_come_from_the_questionnaire() -> None:
+    assert attained(3, 3, 3, 2, shortfalls_allowed=0) is False
+    assert attained(3, 3, 2, 2, shortfalls_allowed=2) is True
+
+
+def test_the_attainment_threshold_comes_from_the_questionnaire() -> None:
+    assert attained(3, attainment_threshold=0.9) is False
+
+
+def test_attainment_reads_question_scores_as_written() -> None:
+    # 1 of 3 is written 0.3333, short of a threshold of 1/3 (which 1/3 itself would reach)
+    assert attained(1, scale_top=3, attainment_threshold=1 / 3) is False
 
 
 def test_threshold_is_reached_within_float_tolerance() -> None:
-    # fsum(0.1 * 0.75, 0.3 * 0.75) / fsum(0.1, 0.3) == 0.7499999999999999 in floats
-    tolerant = questionnaire(practice("P", question("Q1", weight=0.1), question("Q2", weight=0.3)))
-    card = score(tolerant, answers({"ann": {"Q1": 3, "Q2": 3}}))
-    assert practice_in(card, "P").attained is True
+    # 1 of 3 is written 0.3333; a threshold of 0.3333 + 1e-10 counts as reached
+    assert attained(1, scale_top=3, attainment_threshold=0.3333 + 1e-10) is True
 
 
-def test_attainment_threshold_comes_from_the_questionnaire() -> None:
-    strict = questionnaire(practice("P"), attainment_threshold=0.9)
-    card = score(strict, answers({"ann": {"P-Q1": 3}}))
-    assert practice_in(card, "P").attained is False
+# Credit
+
+
+def test_an_attained_practice_has_credit_one() -> None:
+    assert answered(3, 3, 3, 2, credit_floor=0.25).credit == 1.0
+
+
+def test_credit_of_an_unattained_practice_is_the_weighted_mean_of_its_question_credits() -> None:
+    # scoring.md's example: 3, 3, 2, 2 with a floor of 0.25 earns (1 + 1 + 0.5 + 0.5) / 4
+    assert answered(3, 3, 2, 2, credit_floor=0.25).credit == 0.75
+
+
+def test_a_question_above_the_threshold_cannot_make_up_for_one_below() -> None:
+    # scoring.md's example: 4, 4, 4, 0 earns (1 + 1 + 1 + 0) / 4 = 0.75, no more
+    assert answered(4, 4, 4, 0, credit_floor=0.25).credit == 0.75
+
+
+def test_questions_at_the_floor_earn_the_practice_no_credit() -> None:
+    # scoring.md's example: 1, 1, 1, 1 earns 0
+    assert answered(1, 1, 1, 1, credit_floor=0.25).credit == 0.0
+
+
+def test_question_weights_weigh_the_practices_credit() -> None:
+    # credits 0.5 (weight 3) and 0 (weight 1): 1.5 / 4
+    assert answered(2, 1, weights=(3, 1), credit_floor=0.25).credit == 0.375
+
+
+def test_an_unattained_practices_credit_is_written_below_one() -> None:
+    # 2 of 3, written 0.6667, short of a threshold of 0.66671: credit 0.99998, written 0.9999
+    near = answered(2, scale_top=3, attainment_threshold=0.66671)
+    assert (near.attained, near.credit) == (False, 0.9999)
+
+
+# Placement
 
 
 def test_domain_practice_carries_domain_and_stage() -> None:
@@ -93,51 +231,7 @@ def test_practice_lists_its_questions_in_questionnaire_order() -> None:
     assert [question.id for question in listed] == ["Q1", "Q2"]
 
 
-# Section 2: credit
-
-
-def credit_of(value: int, **parameters: Any) -> float | None:
-    """The credit of a one-question practice answered `value` of 0..4."""
-    card = score(questionnaire(practice("P"), **parameters), answers({"ann": {"P-Q1": value}}))
-    return practice_in(card, "P").credit
-
-
-def test_credit_without_a_floor_is_how_far_the_score_has_come_to_the_threshold() -> None:
-    # scoring.md's example: threshold 0.75, score 0.5, floor 0: 0.5 / 0.75 = 2/3
-    assert credit_of(2, attainment_threshold=0.75) == 0.6667
-
-
-def test_credit_with_a_floor_counts_from_the_floor() -> None:
-    # scoring.md's example: (0.5 - 0.25) / (0.75 - 0.25) = 1/2
-    assert credit_of(2, attainment_threshold=0.75, credit_floor=0.25) == 0.5
-
-
-@pytest.mark.parametrize("value", [0, 1], ids=["below the floor", "at the floor"])
-def test_a_practice_scored_at_or_below_the_floor_earns_no_credit(value: int) -> None:
-    assert credit_of(value, credit_floor=0.25) == 0.0  # 0 and 0.25 against a floor of 0.25
-
-
-def test_a_practice_scored_zero_without_a_floor_earns_no_credit() -> None:
-    assert credit_of(0) == 0.0
-
-
-@pytest.mark.parametrize("value", [3, 4], ids=["at the threshold", "above it"])
-def test_an_attained_practice_has_credit_one(value: int) -> None:
-    assert credit_of(value, credit_floor=0.25) == 1.0
-
-
-def test_a_practice_at_the_threshold_within_float_tolerance_has_credit_one() -> None:
-    # fsum(0.1 * 0.75, 0.3 * 0.75) / fsum(0.1, 0.3) == 0.7499999999999999 in floats: attained
-    tolerant = questionnaire(practice("P", question("Q1", weight=0.1), question("Q2", weight=0.3)))
-    card = score(tolerant, answers({"ann": {"Q1": 3, "Q2": 3}}))
-    assert (practice_in(card, "P").attained, practice_in(card, "P").credit) == (True, 1.0)
-
-
-def test_a_practice_just_below_the_threshold_has_a_credit_written_below_one() -> None:
-    # (10000 * 0.75 + 1 * 0.5) / 10001 = 0.749975...: written 0.75, yet 2.5e-5 short of the
-    # threshold, far beyond the 1e-9 tolerance. Credit 0.749975 / 0.75 = 0.99997, which
-    # rounds to 1.0: the card writes 0.9999, never claiming an attained practice's credit.
-    near = questionnaire(practice("P", question("Q1", weight=10000), question("Q2", weight=1)))
-    card = score(near, answers({"ann": {"Q1": 3, "Q2": 2}}))
-    placed = practice_in(card, "P")
-    assert (placed.score, placed.attained, placed.credit) == (0.75, False, 0.9999)
+@pytest.mark.parametrize("value", [4, DONT_KNOW])
+def test_practice_score_and_credit_are_null_only_when_not_assessed(value: int | str) -> None:
+    practice_score = answered(value)
+    assert practice_score.score is not None and practice_score.credit is not None

@@ -1,8 +1,9 @@
-"""The cases an independent assessor reported against scoring version "1" (issue 10), on the
-built-in full questionnaire, as version "2" scores them.
+"""The cases an independent assessor reported against scoring versions "1" (issue 10) and "2"
+(issue 21), on the built-in full questionnaire 1.0.0, as version "3" scores them.
 
-On its scale, 2 is "Partially in place" (0.5) and 3 "Largely in place" (0.75, the attainment
-threshold); the credit floor is 0, so a practice scored 0.5 has credit 2/3.
+On its scale, 2 is "Partially in place" (0.5, the question floor) and 3 "Largely in place"
+(0.75, the attainment threshold); the credit floor is 0, so a question scored 0.5 has credit
+2/3. Every practice of 1.0.0 has two to four questions.
 """
 
 from __future__ import annotations
@@ -45,16 +46,13 @@ def answered(
     ]
 
 
-def test_partially_in_place_everywhere_gives_an_index_between_0_and_1_in_each_domain(
+def test_partially_in_place_everywhere_is_level_0_with_two_thirds_of_every_stage(
     full: Questionnaire,
 ) -> None:
-    # Every practice 0.5: none attained, so level 0; standardize's progress is 2/3
+    # Every question 0.5: no practice attained (every question falls short), so level 0; every
+    # stage's progress is 2/3, and the index 4 x 2/3 (version "2": 0.6667, version "1": 0)
     card = score(full, answered(full, lambda *_: PARTIALLY))
-    for domain in card.domains:
-        assert domain.level == 0, domain.id
-        assert domain.index is not None
-        assert 0 < domain.index < 1, domain.id
-        assert domain.index == 0.6667, domain.id
+    assert [(domain.level, domain.index) for domain in card.domains] == [(0, 2.6667)] * 3
 
 
 def test_largely_in_place_everywhere_reaches_the_top_level(full: Questionnaire) -> None:
@@ -62,20 +60,16 @@ def test_largely_in_place_everywhere_reaches_the_top_level(full: Questionnaire) 
     assert [(domain.level, domain.index) for domain in card.domains] == [(4, 4.0)] * 3
 
 
-def test_one_partially_per_practice_among_largely_still_shows_how_close_it_is(
+def test_one_partially_per_practice_among_largely_keeps_the_top_level(
     full: Questionnaire,
 ) -> None:
-    # Each practice just under the threshold: nothing attained, level 0 (a level is a claim
-    # that practices are attained), yet every credit is well above 0: with n equal weights,
-    # ((n - 1) * 0.75 + 0.5) / n over 0.75 is at least 5/6
+    # One shortfall per practice, at the question floor: every practice attained, level 4
+    # (version "2" averaged each practice below the threshold: level 0)
     card = score(
         full, answered(full, lambda _, position, __: PARTIALLY if position == 0 else LARGELY)
     )
-    assert card.overall.practices_attained == 0
-    for domain in card.domains:
-        assert domain.level == 0, domain.id
-        assert domain.index is not None
-        assert 0.75 < domain.index < 1, domain.id
+    assert card.overall.practices_attained == card.overall.practices_assessed
+    assert [(domain.level, domain.index) for domain in card.domains] == [(4, 4.0)] * 3
 
 
 def test_a_project_only_office_scoped_to_project_is_rated_on_its_project_level(

@@ -8,7 +8,7 @@ import pytest
 
 from scoring import InvalidAnswersError, ScoreCard, score
 
-from .factories import BLANK, NA, Values, answers, domain_in, practice, questionnaire
+from .factories import BLANK, DONT_KNOW, NA, Values, answers, domain_in, practice, questionnaire
 
 STAGES = ("standardize", "measure")
 
@@ -65,6 +65,13 @@ def test_not_applicable_to_a_question_outside_the_scope_raises_naming_it() -> No
         InvalidAnswersError, match=r"question 'PFL-M-Q1' is in domain 'portfolio', outside"
     ):
         scored({**PROJECT_ATTAINED, "PFL-M-Q1": NA}, ["project", "program"])
+
+
+def test_dont_know_to_a_question_outside_the_scope_raises_naming_it() -> None:
+    with pytest.raises(
+        InvalidAnswersError, match=r"question 'PGM-M-Q1' is in domain 'program', outside"
+    ):
+        scored({**PROJECT_ATTAINED, "PGM-M-Q1": DONT_KNOW}, ["project"])
 
 
 def test_one_error_names_every_answer_outside_the_scope() -> None:
@@ -176,6 +183,7 @@ def test_completeness_counts_in_scope_questions_only() -> None:
         "questions": 3,
         "answered": 1,
         "not_applicable": 1,
+        "unknown": 0,
         "unanswered": 1,
         "ratio": 0.6667,
     }

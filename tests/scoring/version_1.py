@@ -8,7 +8,8 @@ always a number). Everything else (questions, practice scores and attained flags
 attainment and scores, gaps, disagreements, completeness) is as version "2" has it.
 
 It is written apart from `scoring`, from the card's own counts, so that it can check the
-library's rescoring rather than repeat it.
+library's rescoring rather than repeat it. Its input is a version "2" card: one the version "2"
+code wrote (`tests/data/cards`), or one `version_2.version_2_card` makes.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from __future__ import annotations
 from typing import Any
 
 from questionnaires import Questionnaire
-from scoring import DomainScore, ScoreCard, ScoreCardV1
+from scoring import DomainScoreV2, ScoreCardV1, ScoreCardV2
 
 TOLERANCE = 1e-9  # scoring.md, general rules: `x >= t` means `x >= t - 1e-9`
 
 
-def version_1_card(card: ScoreCard, questionnaire: Questionnaire) -> ScoreCardV1:
+def version_1_card(card: ScoreCardV2, questionnaire: Questionnaire) -> ScoreCardV1:
     """Return the card version "1" would have stored for the answers `card` scores.
 
     `card` must cover every domain: version "1" had no scope.
@@ -55,7 +56,7 @@ def version_1_card(card: ScoreCard, questionnaire: Questionnaire) -> ScoreCardV1
 
 
 def _domain(
-    card: ScoreCard, domain: DomainScore, questionnaire: Questionnaire, stage_threshold: float
+    card: ScoreCardV2, domain: DomainScoreV2, questionnaire: Questionnaire, stage_threshold: float
 ) -> dict[str, Any]:
     """One domain as version "1" wrote it: empty cells achieved, the index on attainment."""
     cells = [
