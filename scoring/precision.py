@@ -27,8 +27,9 @@ def rounded(value: float) -> float:
 def short_of_one(value: float) -> float:
     """Return `value` rounded, but at most 0.9999: a figure that the rule keeps below 1.
 
-    Used for an unattained practice's credit, the progress of a group holding an unattained
-    practice, and an index's fraction below the top, so that rounding never claims more than
-    the rule gave (scoring.md, general rules).
+    Used for a question's credit below the threshold, an unattained practice's credit and the
+    progress of a group holding an unattained practice, so that rounding never claims more
+    than the rule gave (scoring.md, general rules; an index is kept below the number of stages
+    the same way, by `scoring.maturity`).
     """
     return min(rounded(value), 0.9999)

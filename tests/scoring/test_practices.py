@@ -92,6 +92,17 @@ def test_practice_whose_questions_are_all_not_applicable_is_not_assessed() -> No
     )
 
 
+def test_dont_know_keeps_a_practice_assessed_where_not_applicable_leaves_it_out() -> None:
+    unknown, not_applicable = answered(DONT_KNOW), answered(NA)
+    assert (unknown.assessed, unknown.score, unknown.attained, unknown.credit) == (
+        True,
+        0.0,
+        False,
+        0.0,
+    )
+    assert (not_applicable.assessed, not_applicable.score) == (False, None)
+
+
 def test_practice_with_an_unanswered_question_is_assessed() -> None:
     card = score(WEIGHTED, [])
     assert (practice_in(card, "P").assessed, practice_in(card, "P").score) == (True, 0.0)
