@@ -38,10 +38,10 @@ FULL_1 = "opm3-style-1.0.0.yaml"
 CONTENT_HASHES = {
     "opm3-quick-1.0.0.yaml": "a1e9c4b33490c5793d78e241e93f86cdc7ca55550282cdaa1a2f8995b956ef4e",
     "opm3-quick-2.0.0.yaml": "6dddde96e0dc388e703437e1d825f4f7ea4cfb8ceaf70b72fa5594bf298ebfff",
-    "opm3-quick-2.1.0.yaml": "f63b287e81ad259023ae86958b3223811824c536b54bfef12efd084dc2f616d4",
+    "opm3-quick-2.1.0.yaml": "2c03aa6649e962145802bff53cfa33e0c04c9a4a30511b7c14148ee9baf82b5a",
     "opm3-style-1.0.0.yaml": "b1dfd32160495620a5c2a7b84c29a1ef9c6c6237dc9f9ff38d9070465b31d1d7",
     "opm3-style-2.0.0.yaml": "16f9c374903f6b5ee33993e0bab8fb373d890df836b30dd3ac2ffcec5518feb3",
-    "opm3-style-2.1.0.yaml": "5412dc0ff7c095b060bfe89b33d3dad981d4c4cd2f58d6e1b00bf7734442f339",
+    "opm3-style-2.1.0.yaml": "5a265c299b0d09b923e5147a0c63fdc0076e27c7cd043702696d109f5b44dd33",
 }
 
 DOMAINS = ["project", "program", "portfolio"]
