@@ -290,6 +290,12 @@ class Questionnaire(_Model):
     description: Text | None = Field(
         default=None, description="What it assesses and how to answer, for respondents."
     )
+    guidance: Text | None = Field(
+        default=None,
+        description="The evidence and sampling guidance, in plain text: what counts as a case "
+        "and as evidence, how to answer when an event did not happen, how to sample. Shown on "
+        "request; facilitated and independent assessments follow it.",
+    )
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = (
         Field(default="en", description="The language of the texts, such as en or de-CH.")
     )
