@@ -30,6 +30,9 @@ from scoring.card_v2 import CardParametersV2
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
+    "DISPUTED",
+    "INDEX_MEANS",
+    "LEVEL_MEANS",
     "PAGE_HEADERS",
     "RIGOR",
     "AnswerView",

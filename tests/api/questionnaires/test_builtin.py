@@ -1,5 +1,5 @@
-"""The built-in questionnaires through the API: 2.0.0 is the newest version, and the quick scan
-seeds a full assessment and compares with it (issue 11, finding 6)."""
+"""The built-in questionnaires through the API: 2.1.0 is the newest version, and the quick scan
+seeds a full assessment and compares with it (issue 11, finding 6; issue 22)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from questionnaires import builtin_directory, load_file
 
 from ..factories import Headers, close, created, new_assessment, new_organization, new_respondent
 
-QUICK = load_file(builtin_directory() / "opm3-quick-2.0.0.yaml").questionnaire
-FULL = load_file(builtin_directory() / "opm3-style-2.0.0.yaml").questionnaire
+QUICK = load_file(builtin_directory() / "opm3-quick-2.1.0.yaml").questionnaire
+FULL = load_file(builtin_directory() / "opm3-style-2.1.0.yaml").questionnaire
 
 
 def _answer_every_quick_question(client: TestClient, owner: Headers, slug: str, a: str) -> None:
@@ -26,13 +26,13 @@ def _answer_every_quick_question(client: TestClient, owner: Headers, slug: str, 
     )
 
 
-def test_a_new_assessment_without_a_version_is_on_2_0_0(client: TestClient, admin: Headers) -> None:
+def test_a_new_assessment_without_a_version_is_on_2_1_0(client: TestClient, admin: Headers) -> None:
     body, owner = new_organization(client, admin)
     for key in ("opm3-style", "opm3-quick"):
         assessment = new_assessment(
             client, owner, body["slug"], version=None, questionnaire_key=key
         )
-        assert assessment["questionnaire"]["version"] == "2.0.0", key
+        assert assessment["questionnaire"]["version"] == "2.1.0", key
 
 
 def test_the_quick_scan_seeds_the_full_assessment_and_compares_with_it(
@@ -47,7 +47,7 @@ def test_the_quick_scan_seeds_the_full_assessment_and_compares_with_it(
     full = new_assessment(
         client, owner, slug, version=None, questionnaire_key="opm3-style", seed_from=quick["id"]
     )
-    assert full["progress"]["answered"] == QUICK.question_count == 32
+    assert full["progress"]["answered"] == QUICK.question_count == 40
     assert full["progress"]["questions"] == FULL.question_count
     close(client, owner, slug, full["id"])
 
