@@ -357,3 +357,19 @@ def test_wrong_keys_and_links_on_the_pages_are_throttled_like_bearer_secrets(
     assert int(throttled.headers["retry-after"]) > 0
     assert client.get("/a/opmr_anything").status_code == 429
     assert client.get("/v1/me", headers=owner).status_code == 429
+
+
+def test_the_first_page_shows_the_questionnaires_guidance_on_request(
+    client: TestClient, admin: Headers
+) -> None:
+    org, owner = new_organization(client, admin, "Guided")
+    quick = new_assessment(client, owner, org["slug"], version=None, questionnaire_key="opm3-quick")
+    _, token = new_respondent(client, owner, org["slug"], quick["id"])
+    client.get(f"/a/{token['Authorization'].removeprefix('Bearer ')}")
+    home = client.get("/fill").text
+    assert '<details class="guidance" id="guidance">' in home
+    assert "<summary>Evidence and sampling guidance</summary>" in home
+    client.cookies.clear()
+    plain = _invited(client, admin)  # test-q has no guidance: nothing to open
+    client.get(f"/a/{plain['token']}")
+    assert 'id="guidance"' not in client.get("/fill").text
