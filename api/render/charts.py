@@ -546,6 +546,8 @@ class TrendLine:
     def paths(self) -> list[str]:
         """The line through consecutive values: an assessment without a value (a domain
         outside its scope, or not assessed) breaks it rather than being bridged."""
+        if not self.points:  # a domain in no assessment's scope: no line at all
+            return []
         runs: list[list[TrendMark]] = [[]]
         for mark, following in zip(self.points, [*self.points[1:], None], strict=True):
             runs[-1].append(mark)

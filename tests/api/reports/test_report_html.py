@@ -959,3 +959,26 @@ def test_completeness_counts_the_questions_nobody_could_judge(
     assert saved.status_code == 200, saved.text
     html = page(client, scored["path"] + "/report", scored["owner"], format="html")
     assert "1 don't know" in section(html, "facts", "summary")
+
+
+def test_the_overview_renders_when_a_domain_was_never_in_scope(
+    client: TestClient, admin: Headers
+) -> None:
+    """Issue 25: every closed assessment leaves Program out, so its trend line has no point;
+    the overview and its share link answered a raw 500."""
+    body, owner = new_organization(client, admin, "Project office")
+    slug = body["slug"]
+    for period in ("2025", "2026"):
+        a = new_assessment(client, owner, slug, period=period, scope=["project"])["id"]
+        r, _ = new_respondent(client, owner, slug, a)
+        save(client, owner, slug, a, r["id"], PRJ_STD_01_Q1=4, PRJ_STD_01_Q2=3, PRJ_MEA_01_Q1=2)
+        close(client, owner, slug, a)
+    html = page(client, f"/v1/organizations/{slug}/overview", owner, questionnaire="test-q")
+    assert "Program: no value" in html
+    link = client.post(
+        f"/v1/organizations/{slug}/share-links",
+        json={"questionnaire_key": "test-q", "expires_in_days": 7},
+        headers=owner,
+    ).json()
+    shared = client.get(link["url"])
+    assert shared.status_code == 200 and "Program: no value" in shared.text
