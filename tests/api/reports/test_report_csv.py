@@ -97,7 +97,9 @@ def test_each_row_carries_its_best_practices_score_and_credit(
     }
 
 
-def test_a_dont_know_answer_reads_dont_know_in_its_respondents_column(client: TestClient, admin: Headers) -> None:
+def test_a_dont_know_answer_reads_dont_know_in_its_respondents_column(
+    client: TestClient, admin: Headers
+) -> None:
     scored = scored_assessment(client, admin, closed=False)
     bob = scored["respondents"][1]["id"]
     dont_know = {"answers": [{"question_id": "ENB-STR-01-Q1", "dont_know": True}]}
