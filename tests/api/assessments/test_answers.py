@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from ..factories import World
@@ -166,3 +167,111 @@ def test_an_unknown_field_in_an_item_answers_422(client: TestClient, world: Worl
     response = _patch(client, world, {"question_id": "PRJ-STD-01-Q1", "valeu": 3})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "answers.0.valeu"
+
+
+# Don't know (scoring.md section 1; api.md, Answers and progress)
+
+
+def test_dont_know_is_saved_and_read_back(client: TestClient, world: World) -> None:
+    saved = _patch(client, world, {"question_id": "PRJ-MEA-01-Q1", "dont_know": True})
+    assert saved.status_code == 200, saved.text
+    stored = _stored(client, world)["PRJ-MEA-01-Q1"]
+    assert (stored["dont_know"], stored["value"], stored["not_applicable"]) == (True, None, False)
+
+
+def test_progress_counts_dont_know_as_unknown_and_as_gone_through(
+    client: TestClient, world: World
+) -> None:
+    """Of 6 questions: one value, one N/A, one don't know; ratio (6 - 3 unanswered) / 6."""
+    saved = _patch(
+        client,
+        world,
+        {"question_id": "PRJ-STD-01-Q1", "value": 3},
+        {"question_id": "PGM-STD-01-Q1", "not_applicable": True},
+        {"question_id": "PRJ-MEA-01-Q1", "dont_know": True},
+    )
+    progress = {
+        "questions": 6,
+        "answered": 1,
+        "not_applicable": 1,
+        "unknown": 1,
+        "unanswered": 3,
+        "ratio": 0.5,
+    }
+    assert saved.json()["progress"] == progress
+    assert client.get(world.answers, headers=world.token).json()["progress"] == progress
+
+
+@pytest.mark.parametrize(
+    ("answer", "field"),
+    [({"value": 2}, "answers.1.value"), ({"not_applicable": True}, "answers.1.dont_know")],
+    ids=["value", "not_applicable"],
+)
+def test_dont_know_with_a_value_or_na_answers_422_naming_the_item_and_saves_nothing(
+    client: TestClient, world: World, answer: dict[str, Any], field: str
+) -> None:
+    response = _patch(
+        client,
+        world,
+        {"question_id": "PRJ-STD-01-Q1", "value": 3},
+        {"question_id": "PGM-STD-01-Q1", "dont_know": True, **answer},  # allows N/A
+    )
+    assert response.status_code == 422
+    assert [(e["question_id"], e["field"]) for e in response.json()["errors"]] == [
+        ("PGM-STD-01-Q1", field)
+    ]
+    assert _stored(client, world) == {}
+
+
+def test_a_later_value_replaces_dont_know(client: TestClient, world: World) -> None:
+    _patch(client, world, {"question_id": "PRJ-MEA-01-Q1", "dont_know": True})
+    saved = _patch(client, world, {"question_id": "PRJ-MEA-01-Q1", "value": 2})
+    stored = _stored(client, world)["PRJ-MEA-01-Q1"]
+    assert (stored["value"], stored["dont_know"]) == (2, False)
+    assert (saved.json()["progress"]["answered"], saved.json()["progress"]["unknown"]) == (1, 0)
+
+
+def test_dont_know_is_allowed_on_a_question_that_does_not_allow_na(
+    client: TestClient, world: World
+) -> None:
+    refused = _patch(client, world, {"question_id": "ENB-STR-01-Q1", "not_applicable": True})
+    assert refused.status_code == 422  # no N/A here
+    saved = _patch(client, world, {"question_id": "ENB-STR-01-Q1", "dont_know": True})
+    assert saved.status_code == 200, saved.text
+    assert _stored(client, world)["ENB-STR-01-Q1"]["dont_know"] is True
+
+
+def test_the_open_reports_card_counts_a_dont_know_question_as_unknown_at_0(
+    client: TestClient, world: World
+) -> None:
+    _patch(
+        client,
+        world,
+        {"question_id": "PRJ-STD-01-Q1", "value": 4},
+        {"question_id": "PRJ-MEA-01-Q1", "dont_know": True},
+    )
+    report = client.get(
+        f"/v1/organizations/{world.slug}/assessments/{world.assessment}/report",
+        headers=world.owner,
+    ).json()
+    card = report["score_card"]
+    [practice] = [p for p in card["best_practices"] if p["id"] == "PRJ-MEA-01"]
+    assert practice["questions"] == [
+        {
+            "id": "PRJ-MEA-01-Q1",
+            "status": "unknown",
+            "score": 0.0,
+            "credit": 0.0,
+            "dispersion": None,
+            "responses": 0,
+        }
+    ]
+    assert (practice["assessed"], practice["score"]) == (True, 0.0)
+    assert card["completeness"] == {
+        "questions": 6,
+        "answered": 1,
+        "not_applicable": 0,
+        "unknown": 1,
+        "unanswered": 4,
+        "ratio": round(1 / 6, 4),
+    }

@@ -310,6 +310,29 @@ def test_the_full_assessment_seeds_its_short_form(
     }
 
 
+def test_seeding_copies_dont_know(client: TestClient, org: tuple[str, Headers]) -> None:
+    slug, owner = org
+    old = new_assessment(client, owner, slug)["id"]
+    ann, _ = new_respondent(client, owner, slug, old)
+    items = [
+        {"question_id": "PRJ-STD-01-Q1", "value": 4},
+        {"question_id": "PRJ-MEA-01-Q1", "dont_know": True, "comment": "ask the PMO"},
+    ]
+    created(
+        client.patch(answers_path(slug, old, ann["id"]), json={"answers": items}, headers=owner),
+        200,
+    )
+    close(client, owner, slug, old)
+    new = new_assessment(client, owner, slug, seed_from=old)
+    assert (new["progress"]["answered"], new["progress"]["unknown"]) == (1, 1)
+    respondents = client.get(f"{_assessments(slug)}/{new['id']}/respondents", headers=owner)
+    [seeded] = respondents.json()["items"]
+    answers = client.get(answers_path(slug, new["id"], seeded["id"]), headers=owner).json()
+    assert [
+        (a["question_id"], a["value"], a["dont_know"], a["comment"]) for a in answers["answers"]
+    ] == [("PRJ-STD-01-Q1", 4, False, None), ("PRJ-MEA-01-Q1", None, True, "ask the PMO")]
+
+
 def test_a_value_needs_the_same_scale_and_na_a_question_that_allows_it(
     client: TestClient, org: tuple[str, Headers]
 ) -> None:

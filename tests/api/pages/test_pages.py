@@ -116,6 +116,37 @@ def test_saving_a_section_goes_through_the_answers_use_case(
     assert "Handbook v3" in again
 
 
+def test_the_fill_page_offers_dont_know_on_every_question_and_saves_it(
+    client: TestClient, admin: Headers
+) -> None:
+    scene = _invited(client, admin)
+    client.get(f"/a/{scene['token']}")
+    page = client.get(SECTION).text
+    for question in ("PRJ-STD-01-Q1", "PRJ-STD-01-Q2"):  # neither allows N/A
+        assert f'name="value:{question}" id="v-{question}-dk" value="dk"' in page
+        assert f'<label for="v-{question}-dk"><span class="option-label">Don\'t know<' in page
+    response = client.post(
+        SECTION,
+        data={
+            "csrf": _csrf(page),
+            "question": ["PRJ-STD-01-Q1", "PRJ-STD-01-Q2"],
+            "value:PRJ-STD-01-Q1": "dk",
+            "go": "next",
+        },
+        headers=SAME_SITE,
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    (answer,) = _answers(client, scene)
+    assert (answer["question_id"], answer["value"], answer["not_applicable"]) == (
+        "PRJ-STD-01-Q1",
+        None,
+        False,
+    )
+    assert answer["dont_know"] is True
+    assert 'id="v-PRJ-STD-01-Q1-dk" value="dk" checked' in client.get(SECTION).text
+
+
 def test_an_invalid_section_saves_nothing_and_shows_the_error_by_its_field(
     client: TestClient, admin: Headers
 ) -> None:

@@ -26,6 +26,7 @@ from ..command_line import export_file, opm
 from ..databases import ADMIN_KEY
 from ..factories import (
     Headers,
+    answers_path,
     bearer,
     close,
     created,
@@ -44,6 +45,7 @@ class Source:
     slug: str
     closed: str
     still_open: str
+    cleo: str  # the respondent of `still_open`: one of her answers is "don't know"
     token: str
     closed_report: bytes
 
@@ -76,6 +78,15 @@ def source(sqlite_template: Path, tmp_path: Path) -> Iterator[Source]:
         r, token = new_respondent(client, owner, slug, still_open["id"], "Cleo")
         save(client, owner, slug, still_open["id"], r["id"], PRJ_STD_01_Q1=1)
         save(client, owner, slug, still_open["id"], r["id"], PRJ_STD_01_Q1=2, ENB_STR_01_Q1=3)
+        dont_know = [{"question_id": "PRJ-MEA-01-Q1", "dont_know": True}]
+        created(
+            client.patch(
+                answers_path(slug, still_open["id"], r["id"]),
+                json={"answers": dont_know},
+                headers=owner,
+            ),
+            200,
+        )
         created(
             client.post(
                 f"/v1/organizations/{slug}/assessments/{still_open['id']}/respondents/"
@@ -90,6 +101,7 @@ def source(sqlite_template: Path, tmp_path: Path) -> Iterator[Source]:
             slug=slug,
             closed=scored["assessment"],
             still_open=still_open["id"],
+            cleo=r["id"],
             token=token["Authorization"],
             closed_report=report.content,
         )
@@ -131,6 +143,33 @@ def test_an_imported_report_is_the_same_byte_for_byte(
         assert client.get(path, headers=bearer(ADMIN_KEY)).content == source.closed_report
         # Tokens are not exported: the old one opens nothing here.
         assert client.get("/v1/me", headers={"Authorization": source.token}).status_code == 401
+
+
+def test_dont_know_answers_survive_export_and_import(
+    monkeypatch: pytest.MonkeyPatch, source: Source, database_url: str, tmp_path: Path
+) -> None:
+    document = export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
+    [running] = [a for a in document["assessments"] if a["id"] == source.still_open]
+    assert [a["question_id"] for a in running["answers"] if a["dont_know"]] == ["PRJ-MEA-01-Q1"]
+    assert [h["question_id"] for h in running["answer_history"] if h["dont_know"]] == [
+        "PRJ-MEA-01-Q1"
+    ]
+    assert opm(monkeypatch, database_url, "import", str(tmp_path / "export.json")).exit_code == 0
+    settings = Settings(
+        database_url=database_url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
+    with TestClient(create_app(settings)) as client:
+        path = answers_path(source.slug, source.still_open, source.cleo)
+        imported = client.get(path, headers=bearer(ADMIN_KEY)).json()
+    assert {a["question_id"]: a["dont_know"] for a in imported["answers"]} == {
+        "PRJ-STD-01-Q1": False,
+        "PRJ-MEA-01-Q1": True,
+        "ENB-STR-01-Q1": False,
+    }
+    assert imported["progress"]["unknown"] == 1
 
 
 def test_an_export_holds_no_secret(

@@ -215,6 +215,44 @@ def test_progress_is_null_when_the_goal_is_at_or_below_the_baseline(
     assert all(p["domains"]["project"]["goal"] is None for p in points.json()["points"])
 
 
+def test_work_above_the_goals_stages_does_not_count_toward_it(
+    client: TestClient, admin: Headers
+) -> None:
+    """Target project 1 on a 2-stage questionnaire: G is the Standardize progress alone.
+
+    B (baseline): PRJ-STD-01 0, 0 and PRJ-MEA-01 0: G = 0. C1 and C2 both answer PRJ-STD-01
+    4, 1 (1.0 and 0.25, below the question floor: credit (1 + 2 x 0.3333) / 3 = 0.5556);
+    PRJ-MEA-01 is 0 in C1 and 4 in C2. Measure's progress goes from 0 to 1 and the index from
+    0.5556 + min(0.5556, 0) = 0.5556 to 0.5556 + min(0.5556, 1) = 1.1111, but G stays 0.5556:
+    goal progress (0.5556 - 0) / (1 - 0) = 0.5556 at both (on the index, C2 would read 1.1111).
+    Level 0 throughout (PRJ-STD-01 unattained): one level short.
+    """
+    org, owner = new_organization(client, admin)
+    slug = org["slug"]
+    targets = client.put(
+        f"/v1/organizations/{slug}/targets/test-q", json={"domains": {"project": 1}}, headers=owner
+    )
+    assert targets.status_code == 200
+    b = close(client, owner, slug, {"PRJ_STD_01_Q1": 0, "PRJ_STD_01_Q2": 0, "PRJ_MEA_01_Q1": 0},
+              title="B", period_end="2025-06-30")  # fmt: skip
+    c1 = close(client, owner, slug, {"PRJ_STD_01_Q1": 4, "PRJ_STD_01_Q2": 1, "PRJ_MEA_01_Q1": 0},
+               title="C1", period_end="2025-12-31")  # fmt: skip
+    c2 = close(client, owner, slug, {"PRJ_STD_01_Q1": 4, "PRJ_STD_01_Q2": 1, "PRJ_MEA_01_Q1": 4},
+               title="C2", period_end="2026-06-30")  # fmt: skip
+    points = client.get(f"/v1/organizations/{slug}/trend?questionnaire=test-q", headers=owner)
+    project = {p["assessment_id"]: p["domains"]["project"] for p in points.json()["points"]}
+    assert [(project[a]["index"], project[a]["goal"]) for a in (b, c1, c2)] == [
+        (0.0, {"level": 1, "gap_levels": 1, "progress": 0.0}),
+        (0.5556, {"level": 1, "gap_levels": 1, "progress": 0.5556}),
+        (1.1111, {"level": 1, "gap_levels": 1, "progress": 0.5556}),
+    ]
+    for closed in (c1, c2):
+        report = client.get(f"/v1/organizations/{slug}/assessments/{closed}/report", headers=owner)
+        assert report.json()["goals"] == {
+            "project": {"level": 1, "gap_levels": 1, "progress": 0.5556}
+        }
+
+
 def test_compare_refuses_an_open_assessment_and_another_questionnaire(
     client: TestClient, history: tuple[str, Headers, list[str]]
 ) -> None:

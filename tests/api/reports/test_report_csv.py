@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 from api.render.csv import csv_filename, safe_cell
 
 from ...samples import DATA
-from ..factories import Headers, new_key, new_organization, save, scored_assessment
+from ..factories import Headers, close, new_key, new_organization, save, scored_assessment
 
 HEADER = [
     "domain",
@@ -95,6 +95,25 @@ def test_each_row_carries_its_best_practices_score_and_credit(
         "PGM-MEA-01-Q1": ("0.125", "0.1667"),
         "ENB-STR-01-Q1": ("0.5", "0.6667"),
     }
+
+
+def test_a_dont_know_answer_reads_dont_know_in_its_respondents_column(
+    client: TestClient, admin: Headers
+) -> None:
+    scored = scored_assessment(client, admin, closed=False)
+    bob = scored["respondents"][1]["id"]
+    dont_know = {"answers": [{"question_id": "ENB-STR-01-Q1", "dont_know": True}]}
+    saved = client.patch(
+        f"{scored['path']}/respondents/{bob}/answers", json=dont_know, headers=scored["owner"]
+    )
+    assert saved.status_code == 200, saved.text
+    close(client, scored["owner"], scored["slug"], scored["assessment"])
+    table = rows(client, scored)
+    by_question = {row[5]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+    assert (by_question["ENB-STR-01-Q1"]["Ann"], by_question["ENB-STR-01-Q1"]["Bob"]) == (
+        "2",
+        "Don't know",
+    )
 
 
 def test_a_version_1_card_leaves_the_credit_empty(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -219,3 +220,305 @@ def test_an_upgraded_database_serves_version_1_cards_and_rescores_them_beside_ve
             "/v1/organizations/old/assessments/asm_00000000000000000001/report", headers=admin
         )
         assert again.text == report.text
+
+
+# A database written by the version 2 code (revision 0005): test-q 1.0.0, targets project 2 and
+# program 2, two assessments closed with the version "2" cards of tests/data/cards ("example",
+# then "mixed") and one left open.
+V2_ORG, EXAMPLE, MIXED, LEFT_OPEN = (
+    "org_00000000000000000002",
+    "asm_00000000000000000011",
+    "asm_00000000000000000012",
+    "asm_00000000000000000013",
+)
+V2_CARDS = {
+    EXAMPLE: (DATA / "cards" / "test-q-1.0.0-example-scoring-v2.json").read_text(),
+    MIXED: (DATA / "cards" / "test-q-1.0.0-mixed-scoring-v2.json").read_text(),
+}
+V2_TARGETS = {"project": 2, "program": 2}
+# Dee's answers to the assessment left open.
+LEFT_OPEN_ANSWERS = {"PRJ-STD-01-Q1": 4, "PRJ-STD-01-Q2": 2, "PRJ-MEA-01-Q1": 3,
+                     "PGM-STD-01-Q1": 4, "PGM-MEA-01-Q1": 2, "ENB-STR-01-Q1": 3}  # fmt: skip
+
+
+def _v2_answers(name: str) -> list[tuple[str, str, int | None, bool]]:
+    """(respondent, question, value, N/A) of each answer that made the card (a blank is no row:
+    the API clears an answer left blank)."""
+    inputs = json.loads(
+        (DATA / "cards" / f"test-q-1.0.0-{name}-scoring-v2.answers.json").read_text()
+    )
+    return [
+        (a["respondent_id"], a["question_id"], a["value"], a["not_applicable"])
+        for a in inputs["answers"]
+        if a["value"] is not None or a["not_applicable"]
+    ]
+
+
+def _insert_a_version_2_organization(url: str) -> None:
+    """What the version 2 code left in a database at revision 0005 (the comment above).
+
+    Each close context has the version 2 shape: the profile, the targets in force, and the
+    baseline's *index* per domain it found assessed, with the baseline assessment per domain.
+    """
+    loaded = load_file(DATA / "test-q-1.0.0.yaml")
+    organization = {"id": V2_ORG, "slug": "older", "name": "Older Ltd", "profile": {}}
+    assessments = [
+        # id, title, period_end, created and closed at, status, card, close context
+        (EXAMPLE, "2025-H1", date(2025, 6, 30), datetime(2025, 7, 1, 9, 0), "closed",
+         {"organization": organization, "targets": V2_TARGETS,
+          "baseline": {"domains": {"project": 1.6667}, "assessments": {"project": EXAMPLE}}}),
+        (MIXED, "2025-H2", date(2025, 12, 31), datetime(2026, 1, 2, 9, 0), "closed",
+         {"organization": organization, "targets": V2_TARGETS,
+          "baseline": {"domains": {"project": 1.6667, "program": 0.6667},
+                       "assessments": {"project": EXAMPLE, "program": MIXED}}}),
+        (LEFT_OPEN, "2026-H1", date(2026, 6, 30), datetime(2026, 2, 1, 9, 0), "open", None),
+    ]  # fmt: skip
+    answers = {
+        EXAMPLE: _v2_answers("example"),
+        MIXED: _v2_answers("mixed"),
+        LEFT_OPEN: [
+            ("dee", question, value, False) for question, value in LEFT_OPEN_ANSWERS.items()
+        ],
+    }
+    when = datetime(2025, 6, 1, 9, 0)
+    statements: list[tuple[str, dict[str, Any]]] = [
+        (
+            "INSERT INTO questionnaire_version (key, version, title, content_hash, content,"
+            " loaded_at) VALUES ('test-q', '1.0.0', :title, :hash, :content, :when)",
+            {
+                "title": loaded.questionnaire.title,
+                "hash": loaded.content_hash,
+                "content": json.dumps(loaded.data, sort_keys=True, separators=(",", ":")),
+                "when": when,
+            },
+        ),
+        (
+            "INSERT INTO organization (id, slug, name, profile, created_at)"
+            " VALUES (:org, 'older', 'Older Ltd', '{}', :when)",
+            {"org": V2_ORG, "when": when},
+        ),
+        (
+            "INSERT INTO target (organization_id, questionnaire_key, domains, updated_at)"
+            " VALUES (:org, 'test-q', :domains, :when)",
+            {"org": V2_ORG, "domains": json.dumps(V2_TARGETS), "when": when},
+        ),
+    ]
+    for assessment, title, end, at, status, context in assessments:
+        closed = status == "closed"
+        statements.append(
+            (
+                "INSERT INTO assessment (id, organization_id, questionnaire_key,"
+                " questionnaire_version, title, period, period_end, rigor, status, created_at,"
+                " closed_at, score_card, scoring_version, close_context, scope) VALUES (:a, :org,"
+                " 'test-q', '1.0.0', :title, :title, :end, 'self', :status, :created, :closed,"
+                " :card, :version, :context, :scope)",
+                {
+                    "a": assessment,
+                    "org": V2_ORG,
+                    "title": title,
+                    "end": end,
+                    "status": status,
+                    "created": at - timedelta(days=30),
+                    "closed": at if closed else None,
+                    "card": V2_CARDS.get(assessment),
+                    "version": "2" if closed else None,
+                    "context": json.dumps(context) if context else None,
+                    "scope": json.dumps(["project", "program"]),
+                },
+            )
+        )
+        respondents: dict[str, str] = {}  # name -> id
+        for name, *_ in answers[assessment]:
+            respondents.setdefault(name, f"rsp_{assessment[-2:]}{len(respondents):018}")
+        statements += [
+            (
+                "INSERT INTO respondent (id, assessment_id, name, created_at)"
+                " VALUES (:r, :a, :name, :when)",
+                {"r": respondent, "a": assessment, "name": name, "when": at - timedelta(days=30)},
+            )
+            for name, respondent in respondents.items()
+        ]
+        for table, column in (("answer", "updated_at"), ("answer_history", "written_at")):
+            statements += [
+                (
+                    f"INSERT INTO {table} (assessment_id, respondent_id, question_id, value,"
+                    f" not_applicable, evidence, written_by, {column}) VALUES (:a, :r, :q, :v,"
+                    " :na, '[]', :r, :when)",
+                    {
+                        "a": assessment,
+                        "r": respondents[name],
+                        "q": question,
+                        "v": value,
+                        "na": not_applicable,
+                        "when": at - timedelta(days=1),
+                    },
+                )
+                for name, question, value, not_applicable in answers[assessment]
+            ]
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            for statement, parameters in statements:
+                connection.execute(text(statement), parameters)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def upgraded_from_version_2(empty_database: str) -> Iterator[TestClient]:
+    """A client of the app on the version 2 database upgraded to head."""
+    upgrade(empty_database, "0005")
+    _insert_a_version_2_organization(empty_database)
+    upgrade(empty_database)
+    settings = Settings(
+        database_url=empty_database,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+def _older(client: TestClient, path: str) -> Any:
+    response = client.get(f"/v1/organizations/older{path}", headers=bearer(ADMIN_KEY))
+    assert response.status_code == 200, response.text
+    return response
+
+
+def test_an_upgraded_database_serves_version_2_cards_byte_for_byte(
+    upgraded_from_version_2: TestClient,
+) -> None:
+    client = upgraded_from_version_2
+    _older(client, "/trend?questionnaire=test-q")  # rescoring them for the trend writes nothing
+    for assessment, card in V2_CARDS.items():
+        report = _older(client, f"/assessments/{assessment}/report")
+        assert report.json()["assessment"]["scoring_version"] == "2"
+        assert report.text.endswith(',"score_card":' + card + "}")
+
+
+def test_a_version_2_trend_point_is_rescored_from_its_stored_questions(
+    upgraded_from_version_2: TestClient,
+) -> None:
+    """The "mixed" card as version 2 stored it: project level 0, index 0.5185 (0 + the
+    Standardize progress); program level 0, index 0.6667. Its questions, as written:
+    PRJ-STD-01 Q1 0.0 (weight 1) and Q2 0.5833 (weight 2), PRJ-MEA-01 0.625, PGM-STD-01 0.5,
+    PGM-MEA-01 0.3333, ENB-STR-01 0.5.
+
+    Rescored with test-q 1.0.0's parameters (threshold 0.75, credit floor 0, question floor
+    0.5, shortfalls allowed min(1, n - 1); a question's credit score / 0.75, at most 1; an
+    unattained practice's credit the weighted mean of its questions' credits):
+    - PRJ-STD-01: Q1 is below the question floor: not attained; credit
+      (1 x 0 + 2 x 0.5833 / 0.75) / 3 = 2 x 0.7777 / 3 = 0.5185;
+    - PRJ-MEA-01: one question, no shortfall allowed, 0.625 < 0.75: credit 0.8333;
+    - PGM-STD-01: 0.5 < 0.75: credit 0.6667; PGM-MEA-01: credit 0.3333 / 0.75 = 0.4444;
+    - ENB-STR-01: 0.5: credit 0.6667, not attained.
+    Project: level 0, index 0.5185 + min(0.5185, 0.8333) = 1.0370, attainment 0, progress
+    (0.5185 + 0.8333) / 2 = 0.6759. Program: level 0, index 0.6667 + min(0.6667, 0.4444) =
+    1.1111, progress (0.6667 + 0.4444) / 2 = 0.5555 (the stored 0.5556 came from the unrounded
+    1/3; rescoring reads 0.3333 as written). Overall: level 0, index 1.0370 (project's),
+    attainment 0 of 4, progress (0.5185 + 0.8333 + 0.6667 + 0.4444) / 4 = 0.6157. Structural:
+    attainment 0, progress 0.6667.
+
+    The "example" card before it, rescored: PRJ-STD-01 (0.75, 0.75) attained, PRJ-MEA-01 0.5
+    credit 0.6667, program all N/A (not assessed): project level 1, index 1 + 0.6667 = 1.6667.
+
+    Goals, today's (project 2, program 2), on G from the stages as the rescored cards write
+    them; today's baseline: project "example" (G = 1 + min(1, 0.6667) = 1.6667), program "mixed"
+    ("example" does not assess it; G = 0.6667 + 0.4444 = 1.1111). "mixed": project
+    (0.5185 + 0.5185 - 1.6667) / (2 - 1.6667) = -0.6297 / 0.3333 = -1.8893; program 0.0.
+    """
+    client = upgraded_from_version_2
+    points = _older(client, "/trend?questionnaire=test-q").json()["points"]
+    assert [(p["assessment_id"], p["scoring_version"], p["rescored"]) for p in points] == [
+        (EXAMPLE, "2", True),
+        (MIXED, "2", True),
+    ]
+    example, mixed = points
+    assert example["domains"]["project"] == {
+        "attainment": 0.5, "progress": 0.8333, "level": 1, "index": 1.6667,
+        "goal": {"level": 2, "gap_levels": 1, "progress": 0.0},
+    }  # fmt: skip
+    assert mixed["overall"] == {"attainment": 0.0, "progress": 0.6157, "level": 0, "index": 1.037}
+    assert mixed["domains"] == {
+        "project": {"attainment": 0.0, "progress": 0.6759, "level": 0, "index": 1.037,
+                    "goal": {"level": 2, "gap_levels": 2, "progress": -1.8893}},
+        "program": {"attainment": 0.0, "progress": 0.5555, "level": 0, "index": 1.1111,
+                    "goal": {"level": 2, "gap_levels": 2, "progress": 0.0}},
+    }  # fmt: skip
+    assert mixed["enablers"] == {"structural": {"attainment": 0.0, "progress": 0.6667}}
+
+
+def test_a_version_2_closed_report_keeps_its_goal_figures_on_the_index(
+    upgraded_from_version_2: TestClient,
+) -> None:
+    """Version 2's formula, (index - base index) / (goal - base index), on the stored card and
+    the stored baseline indexes. "mixed": project (0.5185 - 1.6667) / (2 - 1.6667) = -1.1482 /
+    0.3333 = -3.4449; program (0.6667 - 0.6667) / (2 - 0.6667) = 0.0; both level 0, 2 levels
+    short. (On G they would read (1.0370 - 1.6667) / 0.3333 = -1.8893 and
+    (1.1111 - 0.6667) / 1.3333 = 0.3333.) "example": project (1.6667 - 1.6667) / 0.3333 = 0.0,
+    1 level short; program not assessed: null.
+    """
+    client = upgraded_from_version_2
+    mixed = _older(client, f"/assessments/{MIXED}/report").json()
+    assert mixed["goals"] == {
+        "project": {"level": 2, "gap_levels": 2, "progress": -3.4449},
+        "program": {"level": 2, "gap_levels": 2, "progress": 0.0},
+    }
+    example = _older(client, f"/assessments/{EXAMPLE}/report").json()
+    assert example["goals"] == {
+        "project": {"level": 2, "gap_levels": 1, "progress": 0.0},
+        "program": {"level": 2, "gap_levels": None, "progress": None},
+    }
+
+
+def test_an_assessment_left_open_at_upgrade_scores_with_version_3_at_once(
+    upgraded_from_version_2: TestClient,
+) -> None:
+    """Dee's answers: PRJ-STD-01 4 and 2 (1.0 and 0.5: one shortfall, none below the question
+    floor) is attained under version 3 (version 2: the weighted mean (1 + 2 x 0.5) / 3 = 0.6667
+    < 0.75, not attained, project level 0, index 0 + 0.6667 / 0.75 = 0.8889); PRJ-MEA-01 3
+    (0.75) attained: project level 2, index 2.0. PGM-STD-01 4 attained, PGM-MEA-01 2 (0.5,
+    credit 0.6667): program level 1, index 1.6667. Goals against today's baseline (rescored, G:
+    project 1.6667, program 1.1111): project (2 - 1.6667) / (2 - 1.6667) = 1.0; program
+    (1.6667 - 1.1111) / (2 - 1.1111) = 0.5556 / 0.8889 = 0.625.
+    """
+    client = upgraded_from_version_2
+    report = _older(client, f"/assessments/{LEFT_OPEN}/report").json()
+    card = report["score_card"]
+    assert (report["provisional"], card["scoring_version"]) == (True, "3")
+    assert [(d["id"], d["level"], d["index"]) for d in card["domains"]] == [
+        ("project", 2, 2.0),
+        ("program", 1, 1.6667),
+    ]
+    assert report["goals"] == {
+        "project": {"level": 2, "gap_levels": 0, "progress": 1.0},
+        "program": {"level": 2, "gap_levels": 1, "progress": 0.625},
+    }
+
+
+def test_a_close_after_the_upgrade_stores_version_3_and_the_baselines_g(
+    upgraded_from_version_2: TestClient,
+) -> None:
+    """The baseline of project is "example" (G to level 2: 1 + min(1, 0.6667) = 1.6667, as its
+    index), of program "mixed" (G: 0.6667 + 0.4444 = 1.1111, where version 2 stored its index
+    0.6667). The closed report's goals are those of the open one (1.0 and 0.625)."""
+    client = upgraded_from_version_2
+    closed = close(client, bearer(ADMIN_KEY), "older", LEFT_OPEN)
+    assert closed["scoring_version"] == "3"
+    [stored] = _older(client, f"/assessments/{LEFT_OPEN}/export").json()["assessments"]
+    assert json.loads(stored["score_card"])["scoring_version"] == "3"
+    baseline = stored["close_context"]["baseline"]
+    assert baseline["domains"] == {"project": 1.6667, "program": 1.1111}
+    assert baseline["assessments"] == {"project": EXAMPLE, "program": MIXED}
+    report = _older(client, f"/assessments/{LEFT_OPEN}/report").json()
+    assert report["goals"] == {
+        "project": {"level": 2, "gap_levels": 0, "progress": 1.0},
+        "program": {"level": 2, "gap_levels": 1, "progress": 0.625},
+    }
+    points = _older(client, "/trend?questionnaire=test-q").json()["points"]
+    assert [(p["scoring_version"], p["rescored"]) for p in points] == [
+        ("2", True),
+        ("2", True),
+        ("3", False),
+    ]
