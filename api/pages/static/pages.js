@@ -28,11 +28,12 @@
     document.querySelectorAll('[data-progress="' + kind + '"]').forEach(function (block) {
       var bar = block.querySelector("progress");
       var text = block.querySelector("[data-progress-text]");
-      var done = progress.answered + progress.not_applicable;
+      var done = progress.questions - progress.unanswered;
       if (bar) { bar.max = progress.questions; bar.value = done; }
       if (text) {
         var shown = done + " of " + progress.questions + " (" + Math.round(progress.ratio * 100) + "%)";
         if (progress.not_applicable) shown += ", " + progress.not_applicable + " N/A";
+        if (progress.unknown) shown += ", " + progress.unknown + " don't know";
         text.textContent = shown;
       }
     });

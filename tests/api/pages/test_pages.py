@@ -404,3 +404,17 @@ def test_the_first_page_shows_the_questionnaires_guidance_on_request(
     plain = _invited(client, admin)  # test-q has no guidance: nothing to open
     client.get(f"/a/{plain['token']}")
     assert 'id="guidance"' not in client.get("/fill").text
+
+
+def test_progress_on_the_pages_counts_dont_know_as_gone_through(
+    client: TestClient, admin: Headers
+) -> None:
+    scene = _invited(client, admin)
+    path = answers_path(scene["org"], scene["assessment"], scene["respondent"])
+    items = [{"question_id": q, "dont_know": True} for q in ("PRJ-STD-01-Q1", "PRJ-STD-01-Q2")]
+    assert client.patch(path, json={"answers": items}, headers=scene["owner"]).status_code == 200
+    client.get(f"/a/{scene['token']}")
+    home = client.get("/fill").text
+    assert "2 of 2 answered · complete" in home  # the project Standardize section
+    assert "2 of 6 (33%), 2 don't know" in home
+    assert ">Continue with" in home
