@@ -147,6 +147,33 @@ def _next_step(domain: AnyDomain, stage_names: Mapping[str, str]) -> str | None:
     )
 
 
+def _weakest(card: AnyCard, assessed: list[AnyDomain], weakest: list[AnyDomain]) -> str:
+    """The overall figures as the weakest domains in scope: on a version "3" card the domains
+    of the lowest level and of the lowest index are named apart (they may differ)."""
+    overall = card.overall
+    if not isinstance(card, ScoreCard):
+        subject = "domain in scope is" if len(weakest) == 1 else "domains in scope are"
+        return (
+            f"The weakest {subject} {_names([d.name for d in weakest])}, at "
+            f"level {overall.level} ({overall.level_name}, index {decimal(overall.index)}): an "
+            "organization is as mature as its weakest domain, so this is the overall figure."
+        )
+    lowest_level = [domain for domain in assessed if domain.level == overall.level]
+    level = f"level {overall.level} ({overall.level_name})"
+    index = f"index {decimal(overall.index)}"
+    why = "an organization is as mature as its weakest domain, so these are the overall figures."
+    if lowest_level == weakest:
+        subject = "domain in scope is" if len(weakest) == 1 else "domains in scope are"
+        names = _names([d.name for d in weakest])
+        return f"The weakest {subject} {names}, at {level} and {index}: {why}"
+    verb = "is" if len(lowest_level) == 1 else "are"
+    has = "has" if len(weakest) == 1 else "have"
+    return (
+        f"{_names([d.name for d in lowest_level])} {verb} at the lowest level in scope, {level}; "
+        f"{_names([d.name for d in weakest])} {has} the lowest {index}: {why}"
+    )
+
+
 def at_a_glance(
     card: AnyCard, goals: Mapping[str, Any], stage_names: Mapping[str, str]
 ) -> list[str]:
@@ -176,34 +203,8 @@ def at_a_glance(
         )
     if assessed and card.overall.index is not None:
         weakest = [domain for domain in assessed if domain.index == card.overall.index]
-        lowest_level = [domain for domain in assessed if domain.level == card.overall.level]
-        if len(assessed) > 1 and isinstance(card, ScoreCard):
-            level = f"level {card.overall.level} ({card.overall.level_name})"
-            index = f"index {decimal(card.overall.index)}"
-            if lowest_level == weakest:
-                subject = "domain in scope is" if len(weakest) == 1 else "domains in scope are"
-                where = f"The weakest {subject} {_names([d.name for d in weakest])}, at {level}"
-                sentences.append(
-                    f"{where} and {index}: an organization is as mature as its weakest domain, "
-                    "so these are the overall figures."
-                )
-            else:
-                verb = "is" if len(lowest_level) == 1 else "are"
-                sentences.append(
-                    f"{_names([d.name for d in lowest_level])} {verb} at the lowest level in "
-                    f"scope, {level}; {_names([d.name for d in weakest])} "
-                    f"{'has' if len(weakest) == 1 else 'have'} the lowest {index}: an "
-                    "organization is as mature as its weakest domain, so these are the overall "
-                    "figures."
-                )
-        elif len(assessed) > 1:
-            subject = "domain in scope is" if len(weakest) == 1 else "domains in scope are"
-            sentences.append(
-                f"The weakest {subject} {_names([d.name for d in weakest])}, at "
-                f"level {card.overall.level} ({card.overall.level_name}, index "
-                f"{decimal(card.overall.index)}): an organization is as mature as its weakest "
-                "domain, so this is the overall figure."
-            )
+        if len(assessed) > 1:
+            sentences.append(_weakest(card, assessed, weakest))
         sentences.extend(
             step
             for step in (_next_step(domain, stage_names) for domain in weakest)
