@@ -71,7 +71,7 @@ SCALE_STEPS = (0.05, 0.30, 0.70, 0.90)  # the share each step from Initial up ne
 NO_EVENT = (0.15, 0.60, 0.90)  # chance of no event: base + slope x share, at most the last
 TARGET_SAME, TARGET_HIGHER, TARGET_INDEX = 0.85, 0.10, 0.3
 
-EVENT_2_1 = re.compile(r"Answer N/A if [^.]* in the last two years\.")
+EVENT_2_1 = re.compile(r"Answer N/A (only )?if [^.]* in the last two years\.")
 EVENT_2_0 = "If none occurred in two years"
 DOCUMENT_ONLY = re.compile(
     r"^(An approved limit states|A documented|A named|A written|The executive has (approved|set)|"

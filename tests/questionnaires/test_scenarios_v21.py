@@ -88,10 +88,12 @@ def _by_stage(
 
 def _agile(plan_driven: Answering) -> Answering:
     """The same organization working iteratively: its backlogs, boards, working agreements and
-    dashboards hold the same facts as the plan-driven one's registers and plans, and its
-    portfolio office is a lean team. It answers as the plan-driven organization wherever a
-    statement accepts any form, and Not in place where a statement binds the one form it does
-    not use (a template, a prescribed format, a communication plan, a PMO's own authority)."""
+    dashboards hold the same facts as the plan-driven one's registers and plans, its portfolio
+    office is a lean team, and its portfolio funds stable teams and brings the work to them. It
+    answers as the plan-driven organization wherever a statement accepts any form, and Not in
+    place where a statement binds the one form it does not use (a template, a prescribed format,
+    a communication plan, a PMO's own authority, and in the portfolio capacity counted only per
+    person and role, resource requests, hours per project)."""
 
     def answering(practice: BestPractice, question: Question) -> int | None:
         if BINDS_A_FORM.search(question.text):
@@ -168,14 +170,15 @@ def test_an_agile_organization_scores_like_a_plan_driven_one_with_the_same_evide
 
 
 def test_the_same_agile_organization_read_lower_on_2_0_0(full_2: Questionnaire) -> None:
-    """What 2.1.0 fixes (issue 22, finding 3): on 2.0.0 the agile organization lost project and
-    program Standardize to items bound to a template or a prescribed format (and its portfolio
-    index a little to the portfolio risk register's format)."""
+    """What 2.1.0 fixes (issue 22, finding 3, and the independent review's finding B2): on 2.0.0
+    the agile organization lost project and program Standardize to items bound to a template or a
+    prescribed format, and its stable-team portfolio lost the portfolio resource chain
+    (capacity, requests, hours per project), which held the portfolio at level 1."""
     plan_driven = _by_stage(FULLY, LARGELY, LARGELY, PARTIALLY, LARGELY)
     plan = _readings(_card(full_2, plan_driven))
     agile = _readings(_card(full_2, _agile(plan_driven)))
     lower_level = [d for d in plan if (agile[d][0] or 0) < (plan[d][0] or 0)]
-    assert lower_level == ["project", "program"]
+    assert lower_level == ["project", "program", "portfolio"]
 
 
 def test_the_quick_scan_answered_partially_reads_index_two_and_is_indicative(
