@@ -40,6 +40,8 @@ __all__ = [
     "ENUM_NAMES",
     "FASTAPI_422",
     "PROBLEMS",
+    "REQUEST_ID",
+    "RETRY_AFTER",
     "SCHEMA_REF",
     "contract",
     "derived_problems",

@@ -289,6 +289,7 @@ async def serve_report(
     organization: OrganizationRow,
     assessment: AssessmentRow,
     variant: ReportVariant,
+    if_none_match: str | None,
 ) -> Response:
     """`report_response` for the JSON API, without a trip to a thread for a kept report.
 
@@ -306,7 +307,7 @@ async def serve_report(
         variant=variant,
         organization=organization,
         assessment=assessment,
-        if_none_match=request.headers.get("if-none-match"),
+        if_none_match=if_none_match,
     )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import WithJsonSchema
 
 from api.core.enums import ReportFormat
 from api.http.access import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
@@ -53,6 +54,14 @@ async def get_report(
             description="json (default), html (the page) or csv (one row per question).",
         ),
     ] = None,
+    if_none_match: Annotated[
+        str | None,
+        Header(
+            alias="If-None-Match",
+            description="The `ETag` of a closed report already held: 304 when it still is.",
+        ),
+        WithJsonSchema({"type": "string"}),
+    ] = None,
 ) -> Response:
     """The score card with `assessment` and `organization` headers.
 
@@ -70,6 +79,7 @@ async def get_report(
         organization=access.organization,
         assessment=access.assessment,
         variant=ReportVariant(chosen),
+        if_none_match=if_none_match,
     )
     response.headers["Vary"] = "Accept"
     return response
