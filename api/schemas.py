@@ -14,7 +14,6 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -39,7 +38,10 @@ from questionnaires import (
     ShortFormOf,
     Stage,
 )
-from scoring import Comparison, DomainScore, EnablerScore, Overall
+from scoring import AnyCard, Comparison, DomainScore, EnablerScore, Overall
+
+# The card's, re-exported: one schema for a questionnaire version wherever it is named.
+from scoring import QuestionnaireRef as QuestionnaireRef
 
 
 def _iso_date(value: object) -> date:
@@ -64,11 +66,8 @@ def _organization_role(role: KeyRole) -> KeyRole:
     return role
 
 
-OrganizationRole = Annotated[
-    KeyRole,
-    AfterValidator(_organization_role),
-    WithJsonSchema({"type": "string", "enum": [role.value for role in ORGANIZATION_ROLES]}),
-]
+# Declared as `KeyRole` (one enum in the document); `admin` answers 422.
+OrganizationRole = Annotated[KeyRole, AfterValidator(_organization_role)]
 
 
 def _unstorable(value: object) -> str | None:
@@ -128,11 +127,6 @@ class QuestionnaireVersionPublic(BaseModel):
     title: str
     content_hash: str
     loaded_at: datetime
-
-
-class QuestionnaireRef(BaseModel):
-    key: str
-    version: str
 
 
 class Me(BaseModel):
@@ -235,7 +229,9 @@ MAX_KEY_DAYS = 3650
 
 class KeyCreate(Input):
     name: Name
-    role: OrganizationRole
+    role: OrganizationRole = Field(
+        description="owner, editor or reader: an organization's key is never admin."
+    )
     expires_in_days: (
         Annotated[
             StrictInt,
@@ -511,6 +507,37 @@ class ComparisonReport(Comparison):
     goals: dict[str, Goal]
 
 
+# Reports
+
+
+# A card of any scoring version, told apart by `scoring_version` ("3" now; "2" and "1" stored).
+ScoreCardOfAnyVersion = Annotated[AnyCard, Field(discriminator="scoring_version")]
+
+
+class ReportDocument(BaseModel):
+    """An assessment's JSON report (`api.md`, Reports), as the document declares it.
+
+    The route sends bytes made once (`api.http.report_responses`), a closed assessment's
+    `score_card` being the stored snapshot byte for byte: this model describes them and is
+    never used to serialize them.
+    """
+
+    assessment: AssessmentPublic
+    organization: OrganizationSummary = Field(
+        description="As stored at close; today's while the assessment is open."
+    )
+    provisional: bool = Field(description="True while open: the card is scored live.")
+    goals: dict[str, Goal] = Field(description="A goal block per domain with a target.")
+    score_card: ScoreCardOfAnyVersion = Field(
+        description="The score card of `scoring.md` (its scoring version's), from the "
+        "respondents' answers: for a closed assessment the stored snapshot, as it was stored."
+    )
+    validated_card: ScoreCardOfAnyVersion | None = Field(
+        default=None,
+        description="The card with the consensus ratings, when there are any; null otherwise.",
+    )
+
+
 # Share links
 
 
@@ -669,6 +696,9 @@ class ProblemItem(BaseModel):
 
     field: str
     in_: str = Field(alias="in", description="body, query, path or header.")
+    question_id: str | None = Field(
+        default=None, description="The question of an offending answer item, where there is one."
+    )
     message: str
 
 
@@ -679,6 +709,6 @@ class Problem(BaseModel):
     title: str = Field(description="The status code's phrase.")
     status: int
     detail: str = Field(description="What went wrong, for people.")
-    errors: list[ProblemItem | dict[str, Any]] = Field(
+    errors: list[ProblemItem] = Field(
         description="Each offending field or question id (empty when the detail says it all)."
     )

@@ -17,6 +17,7 @@ __all__ = [
     "PmoScope",
     "PmoType",
     "PrincipalKind",
+    "ReportFormat",
     "Rigor",
 ]
 
@@ -87,3 +88,11 @@ class PmoScope(StrEnum):
     PROGRAM = "program"
     PORTFOLIO = "portfolio"
     ENTERPRISE = "enterprise"
+
+
+class ReportFormat(StrEnum):
+    """The formats of an assessment's report (`api.md`, Reports)."""
+
+    JSON = "json"
+    HTML = "html"  # the page: self-contained, no script
+    CSV = "csv"  # one row per question

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -129,8 +129,17 @@ def get_retry(
     principal: PrincipalDep,
     session: SessionDep,
     body_hash: Annotated[str, Depends(request_hash)],
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Any text of yours, 1 to 255 characters: the same key with the same "
+            "body within 24 hours replays the first response and creates nothing new.",
+        ),
+        # A header is there or not (never null); its length is checked below, in our words.
+        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH}),
+    ] = None,
 ) -> Retry:
-    key = request.headers.get("idempotency-key")
     if key is not None and not 1 <= len(key) <= MAX_KEY_LENGTH:
         raise Invalid.field(
             "Idempotency-Key",

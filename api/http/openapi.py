@@ -12,6 +12,12 @@ route's dependencies, so that a new route is declared the day it is added:
 
 A route adds what its use case alone knows with `responses=problems(409)`. Every problem is
 the `Problem` model, as `application/problem+json`, FastAPI's own 422 model included.
+
+So that a client generated from the document reads like one written by hand (issue 28), every
+route names its operation (`operation_id="getReport"`, short and unique), every enumeration is
+a named schema (a `Literal` that a model writes inline is named here, by its values, in
+`ENUM_NAMES`), and the headers a client relies on are declared: `X-Request-ID` on every
+response, `Retry-After` on 429 (`ETag` and 304 on reports: `api.http.report_responses`).
 """
 
 from __future__ import annotations
@@ -31,8 +37,11 @@ from api.http.problems import PROBLEM_JSON
 from api.schemas import Problem
 
 __all__ = [
+    "ENUM_NAMES",
     "FASTAPI_422",
     "PROBLEMS",
+    "REQUEST_ID",
+    "RETRY_AFTER",
     "SCHEMA_REF",
     "contract",
     "derived_problems",
@@ -52,6 +61,33 @@ PROBLEMS: dict[int, str] = {
 }
 SCHEMA_REF = "#/components/schemas/Problem"
 FASTAPI_422 = "Validation Error"
+
+
+# Inline enumerations of the models (`Literal`s of `scoring`, `questionnaires` and the export
+# format), each named once by its set of values: the same set is one schema wherever it is.
+ENUM_NAMES: dict[frozenset[str], str] = {
+    frozenset({"mean", "median", "min"}): "Aggregation",
+    frozenset({"answered", "not_applicable", "unknown", "unanswered"}): "QuestionStatus",
+    frozenset({"answered", "not_applicable", "unanswered"}): "QuestionStatusV2",
+    frozenset({"self", "validated"}): "Basis",
+    frozenset({"same_version", "shared_ids"}): "Comparability",
+    frozenset({"same", "rescored"}): "ComparisonScoring",
+    frozenset({"organization", "assessment"}): "ExportScope",
+}
+# A named enumeration in place of an inline one keeps what the place said of it.
+_KEPT_BESIDE_REF = ("description", "default")
+
+REQUEST_ID: dict[str, Any] = {
+    "description": "This request's id, as the service's log names it: quote it when reporting "
+    "a problem.",
+    "required": True,
+    "schema": {"type": "string"},
+}
+RETRY_AFTER: dict[str, Any] = {
+    "description": "Seconds to wait before authenticating again from this address.",
+    "required": True,
+    "schema": {"type": "integer"},
+}
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -131,7 +167,65 @@ def contract(app: FastAPI) -> dict[str, Any]:
                     response["description"] = PROBLEMS[status]
                 response.setdefault("content", {}).update(_problem_content())
             operation["responses"] = dict(sorted(responses.items()))
+            for status, response in operation["responses"].items():
+                headers = response.setdefault("headers", {})
+                headers.setdefault("X-Request-ID", REQUEST_ID)
+                if status == "429":
+                    headers.setdefault("Retry-After", RETRY_AFTER)
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
+    _name_enums(document, components)
+    _name_nullable_objects(components)
     app.openapi_schema = document
     return document
+
+
+def _name_enums(node: Any, components: dict[str, Any]) -> None:
+    """Put a `$ref` to a named schema (`ENUM_NAMES`) in place of each inline enumeration.
+
+    The named schemas themselves (components that are enumerations) stay as they are; an
+    enumeration missing from `ENUM_NAMES` stays inline (a test names it).
+    """
+    places: list[tuple[Any, Any]] = []
+    if isinstance(node, dict):
+        places = list(node.items())
+    elif isinstance(node, list):
+        places = list(enumerate(node))
+    for place, value in places:
+        reference = None if node is components else _reference(value, components)
+        if reference is None:
+            _name_enums(value, components)
+        else:
+            node[place] = reference
+
+
+def _reference(schema: Any, components: dict[str, Any]) -> dict[str, Any] | None:
+    """A `$ref` to the named schema of an inline enumeration, added to `components`; or None."""
+    enum = schema.get("enum") if isinstance(schema, dict) else None
+    named = ENUM_NAMES.get(frozenset(enum)) if isinstance(enum, list) else None
+    if named is None:
+        return None
+    components.setdefault(
+        named, {"type": schema.get("type", "string"), "enum": enum, "title": named}
+    )
+    return {
+        "$ref": f"#/components/schemas/{named}",
+        **{kept: schema[kept] for kept in _KEPT_BESIDE_REF if kept in schema},
+    }
+
+
+def _name_nullable_objects(components: dict[str, Any]) -> None:
+    """Name each inline object of a nullable property (`dict[str, int] | None`) after its place.
+
+    A generator names a model for such an object after its place in the union
+    (`CloseContextTargetsType0`); named here, it is `CloseContextTargets`.
+    """
+    for owner, schema in list(components.items()):
+        for field, declared in schema.get("properties", {}).items():
+            members = declared.get("anyOf", [])
+            objects = [m for m in members if m.get("type") == "object" and "$ref" not in m]
+            if len(members) != 2 or {"type": "null"} not in members or len(objects) != 1:
+                continue
+            named = owner + "".join(part.title() for part in field.split("_"))
+            components.setdefault(named, {**objects[0], "title": named})
+            members[members.index(objects[0])] = {"$ref": f"#/components/schemas/{named}"}

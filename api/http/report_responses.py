@@ -27,13 +27,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
-from api.core.enums import AssessmentStatus
+from api.core.enums import AssessmentStatus, ReportFormat
 from api.http.deps import get_engine
 from api.render import csv as report_csv
 from api.render import html
@@ -44,7 +44,9 @@ from api.storage.db import session_scope
 from api.storage.tables import AssessmentRow, OrganizationRow
 
 __all__ = [
+    "ETAG",
     "MAX_BYTES",
+    "NOT_MODIFIED",
     "Artifact",
     "ClosedReports",
     "ReportFormat",
@@ -57,10 +59,25 @@ __all__ = [
     "serve_report",
 ]
 
-ReportFormat = Literal["json", "html", "csv"]
-_OFFERED: tuple[tuple[str, ReportFormat], ...] = (("text/html", "html"), ("text/csv", "csv"))
+_OFFERED: tuple[tuple[str, ReportFormat], ...] = (
+    ("text/html", ReportFormat.HTML),
+    ("text/csv", ReportFormat.CSV),
+)
 
 MAX_BYTES = 32 * 1024 * 1024  # per process: a few dozen closed reports in every format
+
+# What the OpenAPI document says of a report's headers and of its 304 (`api.http.openapi`).
+ETAG: dict[str, Any] = {
+    "ETag": {
+        "description": "A closed report's strong validator (the SHA-256 of its bytes); "
+        "send it back in `If-None-Match` for a 304. An open report has none.",
+        "schema": {"type": "string"},
+    }
+}
+NOT_MODIFIED: dict[str, Any] = {
+    "description": "Not Modified: `If-None-Match` named this closed report's `ETag`.",
+    "headers": {"ETag": {**ETAG["ETag"], "required": True}},
+}
 
 
 @dataclass(frozen=True)
@@ -159,7 +176,7 @@ def negotiate(accept: str | None) -> ReportFormat:
     A browser's `text/html,...,*/*;q=0.8` gets the page; `*/*` alone, or no header, gets JSON.
     """
     if not accept:
-        return "json"
+        return ReportFormat.JSON
     quality: dict[str, float] = {}
     for media_range in accept.split(","):
         media, *params = (part.strip().lower() for part in media_range.split(";"))
@@ -177,7 +194,7 @@ def negotiate(accept: str | None) -> ReportFormat:
         family = media.split("/")[0] + "/*"
         return quality.get(media, quality.get(family, quality.get("*/*", 0.0)))
 
-    best: ReportFormat = "json"
+    best = ReportFormat.JSON
     best_q = weight("application/json")
     for media, name in _OFFERED:
         if weight(media) > best_q:
@@ -197,9 +214,9 @@ class ReportVariant:
         return f"{self.format}:shared" if self.shared else self.format
 
     def render(self, report: Report) -> bytes:
-        if self.format == "html":
+        if self.format == ReportFormat.HTML:
             return html.render_report(report, shared=self.shared).encode()
-        if self.format == "csv":
+        if self.format == ReportFormat.CSV:
             return report_csv.report_csv(report).encode()
         return report.to_json().encode()
 
@@ -219,7 +236,7 @@ def report_artifact(
             session=session,
             organization=organization,
             assessment=assessment,
-            with_answers=variant.format != "json",
+            with_answers=variant.format != ReportFormat.JSON,
         )
         return variant.render(report)
 
@@ -238,9 +255,9 @@ def report_response(
 ) -> Response:
     """The response carrying a report's bytes, with its `ETag`; 304 when the client has them."""
     response: Response
-    if variant.format == "html":
+    if variant.format == ReportFormat.HTML:
         response = html.html_response(artifact.body, shared=variant.shared)
-    elif variant.format == "csv":
+    elif variant.format == ReportFormat.CSV:
         filename = report_csv.csv_filename(organization.slug, assessment.id)
         response = Response(
             artifact.body,
@@ -272,6 +289,7 @@ async def serve_report(
     organization: OrganizationRow,
     assessment: AssessmentRow,
     variant: ReportVariant,
+    if_none_match: str | None,
 ) -> Response:
     """`report_response` for the JSON API, without a trip to a thread for a kept report.
 
@@ -289,7 +307,7 @@ async def serve_report(
         variant=variant,
         organization=organization,
         assessment=assessment,
-        if_none_match=request.headers.get("if-none-match"),
+        if_none_match=if_none_match,
     )
 
 

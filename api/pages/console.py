@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from api.core.enums import PmoPermanence, PmoScope, PmoType, PrincipalKind, Rigor
+from api.core.enums import PmoPermanence, PmoScope, PmoType, PrincipalKind, ReportFormat, Rigor
 from api.core.errors import FailedAuthentication, Invalid, TooManyRequests, field_problem
 from api.core.principals import Principal
 from api.core.secrets import secret_hash
@@ -427,14 +427,14 @@ def close(access: ConsoleAssessmentWriter, session: SessionDep) -> Response:
 @router.get("/{org}/assessments/{a}/report")
 def report(access: ConsoleAssessmentReader, session: SessionDep, request: Request) -> Response:
     """The report page (the same page as `.../report?format=html`: inline styles, no script)."""
-    return _report(access, session, request, ReportVariant("html"))
+    return _report(access, session, request, ReportVariant(ReportFormat.HTML))
 
 
 @router.get("/{org}/assessments/{a}/report.csv")
 def report_as_csv(
     access: ConsoleAssessmentReader, session: SessionDep, request: Request
 ) -> Response:
-    return _report(access, session, request, ReportVariant("csv"))
+    return _report(access, session, request, ReportVariant(ReportFormat.CSV))
 
 
 def _report(

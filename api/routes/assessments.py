@@ -42,7 +42,7 @@ from questionnaires.model import KEY_PATTERN
 router = APIRouter(prefix="/v1/organizations/{org}/assessments", tags=["assessments"])
 
 
-@router.post("", status_code=201, response_model=AssessmentPublic)
+@router.post("", operation_id="createAssessment", status_code=201, response_model=AssessmentPublic)
 def create_assessment(
     body: AssessmentCreate, access: OrganizationWriter, session: SessionDep, retry: RetryDep
 ) -> AssessmentPublic | JSONResponse:
@@ -65,7 +65,7 @@ def create_assessment(
     return retry.respond(session=session, status_code=201, create=create)
 
 
-@router.get("", response_model=Page[AssessmentPublic])
+@router.get("", operation_id="listAssessments", response_model=Page[AssessmentPublic])
 def list_assessments(
     access: OrganizationReader,
     session: SessionDep,
@@ -86,26 +86,30 @@ def list_assessments(
     )
 
 
-@router.get("/{a}", response_model=AssessmentPublic)
+@router.get("/{a}", operation_id="getAssessment", response_model=AssessmentPublic)
 def get_assessment(access: AssessmentReader, session: SessionDep) -> AssessmentPublic:
     return assessments.describe_assessment(session=session, assessment=access.assessment)
 
 
-@router.get("/{a}/questionnaire", response_model=AssessmentQuestionnaire)
+@router.get(
+    "/{a}/questionnaire",
+    operation_id="getAssessmentQuestionnaire",
+    response_model=AssessmentQuestionnaire,
+)
 def get_assessment_questionnaire(
     access: QuestionnaireReader, session: SessionDep
 ) -> AssessmentQuestionnaire:
     return assessments.assessment_questionnaire(session=session, assessment=access.assessment)
 
 
-@router.delete("/{a}", status_code=204, response_class=Response)
+@router.delete("/{a}", operation_id="deleteAssessment", status_code=204, response_class=Response)
 def delete_assessment(access: AssessmentWriter, session: SessionDep) -> None:
     assessments.delete_assessment(
         session=session, assessment=access.assessment, actor=access.principal.actor
     )
 
 
-@router.post("/{a}/close", response_model=AssessmentPublic)
+@router.post("/{a}/close", operation_id="closeAssessment", response_model=AssessmentPublic)
 def close_assessment(access: AssessmentWriter, session: SessionDep) -> AssessmentPublic:
     closed = assessments.close_assessment(
         session=session,
@@ -116,7 +120,12 @@ def close_assessment(access: AssessmentWriter, session: SessionDep) -> Assessmen
     return assessments.describe_assessment(session=session, assessment=closed)
 
 
-@router.post("/{a}/respondents", status_code=201, response_model=RespondentCreated)
+@router.post(
+    "/{a}/respondents",
+    operation_id="createRespondent",
+    status_code=201,
+    response_model=RespondentCreated,
+)
 def create_respondent(
     body: RespondentCreate,
     access: RespondentInviter,
@@ -140,7 +149,9 @@ def create_respondent(
     return retry.respond(session=session, status_code=201, create=create)
 
 
-@router.get("/{a}/respondents", response_model=Page[RespondentPublic])
+@router.get(
+    "/{a}/respondents", operation_id="listRespondents", response_model=Page[RespondentPublic]
+)
 def list_respondents(
     access: AssessmentReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[RespondentPublic]:
@@ -149,7 +160,12 @@ def list_respondents(
     )
 
 
-@router.post("/{a}/respondents/{r}/token", status_code=201, response_model=TokenIssued)
+@router.post(
+    "/{a}/respondents/{r}/token",
+    operation_id="reissueToken",
+    status_code=201,
+    response_model=TokenIssued,
+)
 def reissue_token(
     access: RespondentManager, session: SessionDep, retry: RetryDep
 ) -> TokenIssued | JSONResponse:
@@ -164,14 +180,18 @@ def reissue_token(
     return retry.respond(session=session, status_code=201, create=create)
 
 
-@router.get("/{a}/respondents/{r}/answers", response_model=RespondentAnswers)
+@router.get(
+    "/{a}/respondents/{r}/answers", operation_id="getAnswers", response_model=RespondentAnswers
+)
 def get_answers(access: RespondentReader, session: SessionDep) -> RespondentAnswers:
     return answers.respondent_answers(
         session=session, assessment=access.assessment, respondent=access.respondent
     )
 
 
-@router.patch("/{a}/respondents/{r}/answers", response_model=AnswersSaved)
+@router.patch(
+    "/{a}/respondents/{r}/answers", operation_id="saveAnswers", response_model=AnswersSaved
+)
 def save_answers(body: AnswersPatch, access: Answerer, session: SessionDep) -> AnswersSaved:
     return answers.save_answers(
         session=session,
@@ -182,7 +202,9 @@ def save_answers(body: AnswersPatch, access: Answerer, session: SessionDep) -> A
     )
 
 
-@router.post("/{a}/respondents/{r}/submit", response_model=RespondentPublic)
+@router.post(
+    "/{a}/respondents/{r}/submit", operation_id="submitRespondent", response_model=RespondentPublic
+)
 def submit_respondent(access: RespondentWriter, session: SessionDep) -> RespondentPublic:
     return respondents.submit_respondent(
         session=session, assessment=access.assessment, respondent=access.respondent

@@ -19,7 +19,7 @@ __all__ = [
 router = APIRouter(prefix="/v1/organizations/{org}", tags=["audit"])
 
 
-@router.get("/audit", response_model=Page[AuditEntryPublic])
+@router.get("/audit", operation_id="listAuditEntries", response_model=Page[AuditEntryPublic])
 def list_audit_entries(
     access: AuditReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[AuditEntryPublic]:

@@ -12,6 +12,6 @@ from api.services import me as service
 router = APIRouter(prefix="/v1", tags=["principals"])
 
 
-@router.get("/me", response_model=Me)
+@router.get("/me", operation_id="getMe", response_model=Me)
 def who_am_i(principal: PrincipalDep, session: SessionDep) -> Me:
     return service.describe(session=session, principal=principal)

@@ -25,7 +25,9 @@ from api.services import organizations as service
 router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
 
 
-@router.post("", status_code=201, response_model=OrganizationCreated)
+@router.post(
+    "", operation_id="createOrganization", status_code=201, response_model=OrganizationCreated
+)
 def create_organization(
     body: OrganizationCreate, admin: AdminDep, session: SessionDep, retry: RetryDep
 ) -> OrganizationCreated | JSONResponse:
@@ -41,19 +43,19 @@ def create_organization(
     return retry.respond(session=session, status_code=201, create=create)
 
 
-@router.get("", response_model=Page[OrganizationPublic])
+@router.get("", operation_id="listOrganizations", response_model=Page[OrganizationPublic])
 def list_organizations(
     _admin: AdminDep, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[OrganizationPublic]:
     return service.list_organizations(session=session, limit=limit, cursor=cursor)
 
 
-@router.get("/{org}", response_model=OrganizationPublic)
+@router.get("/{org}", operation_id="getOrganization", response_model=OrganizationPublic)
 def get_organization(access: OrganizationReader) -> OrganizationPublic:
     return OrganizationPublic.model_validate(access.organization)
 
 
-@router.patch("/{org}", response_model=OrganizationPublic)
+@router.patch("/{org}", operation_id="updateOrganization", response_model=OrganizationPublic)
 def update_organization(
     body: OrganizationUpdate, access: OrganizationWriter, session: SessionDep
 ) -> OrganizationPublic:
@@ -65,7 +67,7 @@ def update_organization(
     )
 
 
-@router.post("/{org}/keys", status_code=201, response_model=KeyCreated)
+@router.post("/{org}/keys", operation_id="createKey", status_code=201, response_model=KeyCreated)
 def create_key(
     body: KeyCreate, access: KeyManager, session: SessionDep, retry: RetryDep
 ) -> KeyCreated | JSONResponse:
@@ -82,7 +84,7 @@ def create_key(
     return retry.respond(session=session, status_code=201, create=create)
 
 
-@router.get("/{org}/keys", response_model=Page[KeyPublic])
+@router.get("/{org}/keys", operation_id="listKeys", response_model=Page[KeyPublic])
 def list_keys(
     access: KeyManager, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[KeyPublic]:
@@ -91,7 +93,9 @@ def list_keys(
     )
 
 
-@router.delete("/{org}/keys/{key_id}", status_code=204, response_class=Response)
+@router.delete(
+    "/{org}/keys/{key_id}", operation_id="revokeKey", status_code=204, response_class=Response
+)
 def revoke_key(key_id: str, access: KeyRevoker, session: SessionDep) -> None:
     service.revoke_key(
         session=session,

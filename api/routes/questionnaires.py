@@ -21,6 +21,7 @@ router = APIRouter(prefix="/v1")
 
 @router.get(
     "/health",
+    operation_id="getHealth",
     response_model=Health,
     responses={503: {"description": "The database is unreachable."}},
     tags=["health"],
@@ -33,14 +34,24 @@ def health(session: SessionDep) -> Health | JSONResponse:
     return Health(status="ok", database="ok")
 
 
-@router.get("/questionnaires", response_model=Page[QuestionnaireSummary], tags=["questionnaires"])
+@router.get(
+    "/questionnaires",
+    operation_id="listQuestionnaires",
+    response_model=Page[QuestionnaireSummary],
+    tags=["questionnaires"],
+)
 def list_questionnaires(
     _principal: PrincipalDep, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[QuestionnaireSummary]:
     return service.list_newest(session=session, limit=limit, cursor=cursor)
 
 
-@router.get("/questionnaires/{key}", response_model=Questionnaire, tags=["questionnaires"])
+@router.get(
+    "/questionnaires/{key}",
+    operation_id="getQuestionnaire",
+    response_model=Questionnaire,
+    tags=["questionnaires"],
+)
 def get_newest_questionnaire(
     _principal: PrincipalDep, session: SessionDep, key: str
 ) -> Questionnaire:
@@ -49,6 +60,7 @@ def get_newest_questionnaire(
 
 @router.get(
     "/questionnaires/{key}/versions",
+    operation_id="listQuestionnaireVersions",
     response_model=Page[QuestionnaireVersionPublic],
     tags=["questionnaires"],
 )
@@ -64,6 +76,7 @@ def list_questionnaire_versions(
 
 @router.get(
     "/questionnaires/{key}/versions/{version}",
+    operation_id="getQuestionnaireVersion",
     response_model=Questionnaire,
     tags=["questionnaires"],
 )

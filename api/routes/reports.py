@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import WithJsonSchema
 
+from api.core.enums import ReportFormat
 from api.http.access import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
 from api.http.deps import SessionDep
-from api.http.report_responses import ReportFormat, ReportVariant, negotiate, serve_report
+from api.http.report_responses import (
+    ETAG,
+    NOT_MODIFIED,
+    ReportVariant,
+    negotiate,
+    serve_report,
+)
 from api.render import html
-from api.schemas import Targets, TargetsPut
+from api.schemas import ExportDocument, ReportDocument, Targets, TargetsPut
 from api.services import exports, goals, trend
 
 router = APIRouter(prefix="/v1/organizations/{org}", tags=["reports"])
@@ -18,15 +27,21 @@ router = APIRouter(prefix="/v1/organizations/{org}", tags=["reports"])
 
 @router.get(
     "/assessments/{a}/report",
-    response_class=Response,
+    operation_id="getReport",
+    # Declared, never used to serialize: the route answers the report's own bytes.
+    response_model=ReportDocument,
+    response_class=JSONResponse,
     responses={
         200: {
+            "description": "The report in the format asked for: JSON (`ReportDocument`), "
+            "the HTML page or the CSV.",
+            "headers": ETAG,
             "content": {
-                "application/json": {},
                 "text/html": {"schema": {"type": "string"}},
                 "text/csv": {"schema": {"type": "string"}},
-            }
-        }
+            },
+        },
+        304: NOT_MODIFIED,
     },
 )
 async def get_report(
@@ -38,6 +53,14 @@ async def get_report(
             alias="format",
             description="json (default), html (the page) or csv (one row per question).",
         ),
+    ] = None,
+    if_none_match: Annotated[
+        str | None,
+        Header(
+            alias="If-None-Match",
+            description="The `ETag` of a closed report already held: 304 when it still is.",
+        ),
+        WithJsonSchema({"type": "string"}),
     ] = None,
 ) -> Response:
     """The score card with `assessment` and `organization` headers.
@@ -56,6 +79,7 @@ async def get_report(
         organization=access.organization,
         assessment=access.assessment,
         variant=ReportVariant(chosen),
+        if_none_match=if_none_match,
     )
     response.headers["Vary"] = "Accept"
     return response
@@ -63,8 +87,10 @@ async def get_report(
 
 @router.get(
     "/assessments/{a}/export",
-    response_class=Response,
-    responses={200: {"content": {"application/json": {}}}},
+    operation_id="exportAssessment",
+    # Declared, never used to serialize: the route answers the export's own text.
+    response_model=ExportDocument,
+    response_class=JSONResponse,
 )
 def export_assessment(access: AssessmentReader, session: SessionDep) -> Response:
     """Everything about one assessment, to archive: the `opm export` format (`scope: assessment`).
@@ -85,6 +111,7 @@ def export_assessment(access: AssessmentReader, session: SessionDep) -> Response
 
 @router.get(
     "/overview",
+    operation_id="getOverview",
     response_class=Response,
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
 )
@@ -110,7 +137,7 @@ def get_overview(
     return html.html_response(page)
 
 
-@router.put("/targets/{questionnaire_key}", response_model=Targets)
+@router.put("/targets/{questionnaire_key}", operation_id="setTargets", response_model=Targets)
 def put_targets(
     questionnaire_key: str, body: TargetsPut, access: TargetsWriter, session: SessionDep
 ) -> Targets:
@@ -124,7 +151,7 @@ def put_targets(
     )
 
 
-@router.get("/targets/{questionnaire_key}", response_model=Targets)
+@router.get("/targets/{questionnaire_key}", operation_id="getTargets", response_model=Targets)
 def get_targets(questionnaire_key: str, access: TargetsReader, session: SessionDep) -> Targets:
     return goals.get_targets(
         session=session, organization=access.organization, questionnaire_key=questionnaire_key

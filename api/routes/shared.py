@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
+from api.core.enums import ReportFormat
 from api.core.errors import NotFound
 from api.core.pagination import Page
 from api.http.access import OrganizationReader, OrganizationWriter, ShareLinkRevoker
@@ -15,7 +16,13 @@ from api.http.client_address import client_address
 from api.http.deps import SessionDep, SettingsDep
 from api.http.idempotency import RetryDep
 from api.http.problems import problem
-from api.http.report_responses import ReportVariant, report_artifact, report_response
+from api.http.report_responses import (
+    ETAG,
+    NOT_MODIFIED,
+    ReportVariant,
+    report_artifact,
+    report_response,
+)
 from api.render import html
 from api.routes.params import Cursor, Limit
 from api.schemas import ShareLinkCreate, ShareLinkCreated, ShareLinkPublic
@@ -26,7 +33,10 @@ router = APIRouter(tags=["share links"])
 
 
 @router.post(
-    "/v1/organizations/{org}/share-links", status_code=201, response_model=ShareLinkCreated
+    "/v1/organizations/{org}/share-links",
+    operation_id="createShareLink",
+    status_code=201,
+    response_model=ShareLinkCreated,
 )
 def create_share_link(
     body: ShareLinkCreate,
@@ -61,7 +71,11 @@ def create_share_link(
     return retry.respond(session=session, status_code=201, create=create, secret_fields=("url",))
 
 
-@router.get("/v1/organizations/{org}/share-links", response_model=Page[ShareLinkPublic])
+@router.get(
+    "/v1/organizations/{org}/share-links",
+    operation_id="listShareLinks",
+    response_model=Page[ShareLinkPublic],
+)
 def list_share_links(
     access: OrganizationReader, session: SessionDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[ShareLinkPublic]:
@@ -72,7 +86,10 @@ def list_share_links(
 
 
 @router.delete(
-    "/v1/organizations/{org}/share-links/{link_id}", status_code=204, response_class=Response
+    "/v1/organizations/{org}/share-links/{link_id}",
+    operation_id="revokeShareLink",
+    status_code=204,
+    response_class=Response,
 )
 def revoke_share_link(link_id: str, access: ShareLinkRevoker, session: SessionDep) -> None:
     """Revoke a link: it answers 404 from then on."""
@@ -92,12 +109,18 @@ def _gone(request: Request, error: NotFound) -> Response:
 
 
 PAGE_OR_GONE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+    200: {"headers": ETAG, "content": {"text/html": {"schema": {"type": "string"}}}},
+    304: NOT_MODIFIED,  # a closed report's page, already held
     404: {"content": {"text/html": {"schema": {"type": "string"}}}},  # or problem JSON
 }
 
 
-@router.get("/v1/shared/{token}", response_class=Response, responses=PAGE_OR_GONE)
+@router.get(
+    "/v1/shared/{token}",
+    operation_id="openSharedLink",
+    response_class=Response,
+    responses=PAGE_OR_GONE,
+)
 def open_shared(
     token: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
@@ -129,6 +152,7 @@ def open_shared(
 
 @router.get(
     "/v1/shared/{token}/assessments/{assessment_id}",
+    operation_id="openSharedReport",
     response_class=Response,
     responses=PAGE_OR_GONE,
 )
@@ -154,7 +178,7 @@ def _shared_report(
     request: Request, session: Session, organization: OrganizationRow, assessment: AssessmentRow
 ) -> Response:
     """A shared report page, kept once made as every closed report (`api.http.report_responses`)."""
-    variant = ReportVariant("html", shared=True)
+    variant = ReportVariant(ReportFormat.HTML, shared=True)
     artifact = report_artifact(
         closed=request.app.state.closed_reports,
         session=session,

@@ -36,6 +36,7 @@ is negative) and is rounded to 4 decimals. Trend and comparison use today's targ
 
 @router.get(
     "/trend",
+    operation_id="getTrend",
     response_model=Trend,
     description=TREND + GOAL_FORMULA,
 )
@@ -51,6 +52,7 @@ def get_trend(
 
 @router.get(
     "/compare",
+    operation_id="compareAssessments",
     response_model=ComparisonReport,
     description=COMPARISON + GOAL_FORMULA + "In a comparison, 'now' is its target side.",
     responses=problems(409),

@@ -3,8 +3,8 @@
 Every operation of the document gets generated requests, valid and not, sent with the admin
 key and with an owner key, its path parameters pointing at real resources (unknown ids are
 the isolation walk's business). No answer may be a server error, nor a status code, content
-type or body that the document does not declare. Bounded: a few examples per operation
-(under a minute in all), no shrinking.
+type or body that the document does not declare, nor one without a header it declares
+required. Bounded: a few examples per operation (under a minute in all), no shrinking.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -50,6 +51,7 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    response_headers_conformance,  # the declared headers are there (X-Request-ID, ETag, ...)
 ]
 DOCUMENT = create_app(Settings(database_url="sqlite://", admin_key=ADMIN_KEY)).openapi()
 schema = schemathesis.openapi.from_dict(DOCUMENT)

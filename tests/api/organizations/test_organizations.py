@@ -376,3 +376,17 @@ def test_cli_creates_a_key_that_expires(
     assert timedelta(days=2) - timedelta(minutes=1) < expires_at - utcnow() <= timedelta(days=2)
     client.app.state.clock = lambda: expires_at  # type: ignore[attr-defined]
     assert client.get("/v1/me", headers=bearer(secret)).status_code == 401
+
+
+def test_an_organization_key_is_never_an_admin_key(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    body, owner = new_organization(client, admin)
+    for headers in (owner, admin):
+        response = client.post(
+            f"/v1/organizations/{body['slug']}/keys",
+            json={"name": "k", "role": "admin"},
+            headers=headers,
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == "role"
