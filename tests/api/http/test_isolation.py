@@ -297,7 +297,12 @@ def _param_name(endpoint: Endpoint, param: str) -> str:
     return param
 
 
-STATIC_PATH_VALUES = {"questionnaire_key": "test-q", "key": "test-q", "version": "1.0.0"}
+STATIC_PATH_VALUES = {
+    "questionnaire_key": "test-q",
+    "key": "test-q",
+    "version": "1.0.0",
+    "question_id": "PRJ-STD-01-Q1",
+}
 
 
 def path_values(
@@ -346,6 +351,10 @@ VALID_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("POST", ORG_PREFIX + "/assessments/{a}/respondents"): lambda w: {"name": "Cid"},
     ("PATCH", ANSWERS): lambda w: {"answers": [{"question_id": "PRJ-STD-01-Q1", "value": 2}]},
     ("PUT", ORG_PREFIX + "/targets/{questionnaire_key}"): lambda w: {"domains": {"project": 2}},
+    ("PUT", ORG_PREFIX + "/assessments/{a}/consensus/{question_id}"): lambda w: {
+        "value": 3,
+        "rationale": "The group agreed after looking at the method document.",
+    },
     ("POST", ORG_PREFIX + "/share-links"): lambda w: {
         "assessment_id": w.ids["a"],
         "expires_in_days": 7,
