@@ -76,3 +76,20 @@ def test_the_export_carries_the_consensus_ratings_and_both_cards(
     assert [rating["question_id"] for rating in part["consensus"]] == UNSETTLED
     report = client.get(f"{workshop.path}/report", headers=workshop.owner).text
     assert report.startswith("{") and ',"validated_card":' + part["validated_card"] in report
+
+
+def test_a_self_assessments_report_page_has_no_validated_column(
+    client: TestClient, admin: Headers
+) -> None:
+    workshop = Workshop(client, admin, rigor="self")
+    created(workshop.close(), 200)
+    page = client.get(f"{workshop.path}/report?format=html", headers=workshop.owner).text
+    assert 'id="self-and-validated"' not in page and 'id="validated-note"' not in page
+
+
+def test_a_validated_report_page_shows_both_sides_and_says_the_headline_is_validated(
+    client: TestClient, admin: Headers
+) -> None:
+    workshop, _ = _closed_pair(client, admin)
+    page = client.get(f"{workshop.path}/report?format=html", headers=workshop.owner).text
+    assert 'id="side-by-side"' in page and "use the\n  validated figures" in page
