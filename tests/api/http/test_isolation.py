@@ -678,7 +678,11 @@ def test_a_closed_assessment_answers_409_before_an_invalid_body(
 
 PUBLIC_PAGES = frozenset({"/a/{token}", "/console/sign-in"})
 CONSOLE = "/console"
-PAGE_PATH_VALUES = {"section": "project~standardize", "questionnaire_key": "test-q"}
+PAGE_PATH_VALUES = {
+    "section": "project~standardize",
+    "questionnaire_key": "test-q",
+    "question_id": "PRJ-STD-01-Q1",
+}
 # Console pages a reader's session may not even see (their forms change something).
 WRITERS_ONLY = ("/assessments/new", "/close")
 
