@@ -21,6 +21,7 @@ from pydantic import (
 from api.core.enums import (
     ORGANIZATION_ROLES,
     AssessmentStatus,
+    EvidenceVerdict,
     KeyRole,
     PmoPermanence,
     PmoScope,
@@ -38,7 +39,7 @@ from questionnaires import (
     ShortFormOf,
     Stage,
 )
-from scoring import AnyCard, Comparison, DomainScore, EnablerScore, Overall
+from scoring import AnyCard, Basis, Comparison, DomainScore, EnablerScore, Overall
 
 # The card's, re-exported: one schema for a questionnaire version wherever it is named.
 from scoring import QuestionnaireRef as QuestionnaireRef
@@ -413,6 +414,49 @@ class RespondentAnswers(BaseModel):
     progress: Progress
 
 
+# Consensus ratings (facilitated and independent assessments)
+
+MAX_RATIONALE = 2000
+
+
+class ConsensusPut(Input):
+    """The rating the group agreed on for one question: a value or N/A, and why."""
+
+    value: StrictInt | None = Field(default=None, description="One of the scale's values.")
+    not_applicable: StrictBool | None = Field(
+        default=None, description="Where the question allows N/A."
+    )
+    dont_know: StrictBool | None = Field(
+        default=None, description="Never allowed: a consensus rating settles the question."
+    )
+    rationale: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_RATIONALE)
+    ] = Field(description=f"Why the group agreed on it: 1 to {MAX_RATIONALE} characters.")
+    evidence_verdict: EvidenceVerdict | None = Field(
+        default=None, description="What the evidence showed; recorded and shown, never scored."
+    )
+
+    @model_validator(mode="after")
+    def _a_value_or_not_applicable(self) -> ConsensusPut:
+        if self.dont_know:
+            raise ValueError("a consensus rating is a value or N/A, never don't know")
+        if (self.value is None) == (not self.not_applicable):
+            raise ValueError("give exactly one of a value and not_applicable: true")
+        return self
+
+
+class ConsensusPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    question_id: str
+    value: int | None
+    not_applicable: bool
+    rationale: str
+    evidence_verdict: EvidenceVerdict | None
+    decided_by: str = Field(description="The key id that set it, or admin.")
+    decided_at: datetime
+
+
 class AnswersSaved(BaseModel):
     saved: int
     progress: Progress
@@ -468,6 +512,10 @@ class TrendPoint(BaseModel):
         "here are recomputed under the current one (scoring.md section 8)."
     )
     scope: list[str]
+    basis: Basis = Field(
+        description="validated: the point uses its assessment's validated card (consensus "
+        "ratings in place of the answers they settle); self: its score card."
+    )
     overall: Figures
     domains: dict[str, DomainFigures]
     enablers: dict[str, EnablerFigures]
@@ -500,10 +548,18 @@ class ComparedAssessments(BaseModel):
     target: ComparedAssessment
 
 
+class ComparedBases(BaseModel):
+    """Which card each side of a comparison uses."""
+
+    base: Basis
+    target: Basis
+
+
 class ComparisonReport(Comparison):
     """The comparison of two closed assessments (`scoring.md` section 8), named, with goals."""
 
     assessments: ComparedAssessments
+    basis: ComparedBases
     goals: dict[str, Goal]
 
 
@@ -623,6 +679,16 @@ class AnswerChangePart(_AnswerStatePart):
     written_at: datetime
 
 
+class ConsensusPart(_ExportPart):
+    question_id: str
+    value: int | None
+    not_applicable: bool
+    rationale: str
+    evidence_verdict: EvidenceVerdict | None
+    decided_by: str
+    decided_at: datetime
+
+
 class AssessmentPart(_ExportPart):
     id: str
     questionnaire: QuestionnairePart
@@ -638,10 +704,14 @@ class AssessmentPart(_ExportPart):
     closed_at: datetime | None
     scoring_version: str | None
     score_card: str | None
+    # The validated card stored at close, byte for byte like `score_card` (absent from
+    # documents made before consensus ratings existed).
+    validated_card: str | None = None
     close_context: CloseContext | None
     respondents: list[RespondentPart]
     answers: list[AnswerPart]
     answer_history: list[AnswerChangePart]
+    consensus: list[ConsensusPart] = []
 
 
 class AuditEntryPart(_ExportPart):

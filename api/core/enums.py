@@ -12,6 +12,7 @@ __all__ = [
     "ORGANIZATION_ROLES",
     "ActorKind",
     "AssessmentStatus",
+    "EvidenceVerdict",
     "KeyRole",
     "PmoPermanence",
     "PmoScope",
@@ -48,6 +49,14 @@ class Rigor(StrEnum):
     SELF = "self"
     FACILITATED = "facilitated"
     INDEPENDENT = "independent"
+
+
+class EvidenceVerdict(StrEnum):
+    """What a facilitator or assessor found of a consensus rating's evidence: recorded and
+    shown, never scored (`api.md`, Consensus)."""
+
+    ACCEPTED = "accepted"
+    INSUFFICIENT = "insufficient"
 
 
 class PrincipalKind(StrEnum):

@@ -50,10 +50,18 @@ class StartupRefused(Exception):
 class AppError(Exception):
     status = 500
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        extensions: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        # Extension members of the problem, beside `errors` (a close's `unsettled`).
+        self.extensions = extensions or {}
 
 
 class BadRequest(AppError):

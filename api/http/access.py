@@ -25,10 +25,11 @@ from api.core.errors import Forbidden
 from api.core.principals import Action, Principal
 from api.http.bearer import BearerCredentials, bearer_principal, path_ids, require
 from api.http.deps import SessionDep
+from api.services.consensus import ensure_known_question, ensure_settleable
 from api.services.guards import ensure_not_submitted, ensure_open
 from api.services.lookup import get_or_not_found
 from api.services.organizations import get_key
-from api.services.questionnaires import versions_of
+from api.services.questionnaires import questionnaire_of, versions_of
 from api.services.share_links import get_share_link
 from api.storage import repository
 from api.storage.repository import PathRows
@@ -185,6 +186,51 @@ class AssessmentGuard:
         return AssessmentAccess(principal, organization, assessment)
 
 
+class ConsensusGuard:
+    """Resolves `{org}`, `{a}` and `{question_id}` (404: a question the assessment's
+    questionnaire does not have), checks `action` (403), then the state (409): a closed
+    assessment, and with `settling` a self-assessment, which takes no consensus rating.
+    """
+
+    def __init__(self, action: Action, *, settling: bool) -> None:
+        self.action = action
+        self.settling = settling
+
+    def __call__(
+        self,
+        org: str,
+        a: str,
+        question_id: str,
+        request: Request,
+        credentials: BearerCredentials,
+        session: SessionDep,
+        background: BackgroundTasks,
+    ) -> AssessmentAccess:
+        principal, rows = bearer_principal(
+            request, credentials, session, background, path_ids(("org", org), ("asm", a))
+        )
+        return self.resolve(principal, session, org, a, question_id, rows)
+
+    def resolve(
+        self,
+        principal: Principal,
+        session: Session,
+        org: str,
+        a: str,
+        question_id: str,
+        rows: PathRows | None = None,
+    ) -> AssessmentAccess:
+        organization = _visible_organization(session, principal, org, rows)
+        assessment = _visible_assessment(session, principal, organization, a, rows)
+        questionnaire = questionnaire_of(session=session, assessment=assessment).questionnaire
+        ensure_known_question(questionnaire, question_id)
+        require(principal, self.action)
+        ensure_open(assessment, "change consensus ratings")
+        if self.settling:
+            ensure_settleable(assessment)
+        return AssessmentAccess(principal, organization, assessment)
+
+
 class RespondentGuard:
     """Resolves `{org}`, `{a}`, `{r}` (404); a respondent token may act on itself only (403).
 
@@ -305,6 +351,8 @@ RespondentWriter = Annotated[
 Answerer = Annotated[
     RespondentAccess, Depends(RespondentGuard("write", respondent_may=True, answering=True))
 ]
+ConsensusSetter = Annotated[AssessmentAccess, Depends(ConsensusGuard("write", settling=True))]
+ConsensusRemover = Annotated[AssessmentAccess, Depends(ConsensusGuard("write", settling=False))]
 RespondentInviter = Annotated[
     AssessmentAccess, Depends(AssessmentGuard("write", open_to="take new respondents"))
 ]

@@ -84,7 +84,7 @@ def app_problem(_request: Request, exc: Exception) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"}
     elif isinstance(exc, TooManyRequests):
         headers = {"Retry-After": str(exc.retry_after)}
-    return problem(exc.status, exc.detail, exc.errors, headers=headers)
+    return problem(exc.status, exc.detail, exc.errors, headers=headers, **exc.extensions)
 
 
 def _http_problem(request: Request, exc: Exception) -> JSONResponse:

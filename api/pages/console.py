@@ -49,9 +49,10 @@ from api.pages.answering import FillContext, overview_page, save_section, sectio
 from api.pages.forms import FieldErrors, errors_by_field, text_of, validated
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
 from api.render import html as report_html
-from api.schemas import AssessmentCreate, OrganizationProfile, RespondentCreate
+from api.schemas import AssessmentCreate, ConsensusPut, OrganizationProfile, RespondentCreate
 from api.services import (
     assessments,
+    consensus,
     console_views,
     goals,
     organizations,
@@ -397,6 +398,99 @@ def workshop_save(
     )
 
 
+# Settling disagreements (facilitated and independent assessments)
+
+VERDICTS = [("", "Not judged"), ("accepted", "Accepted"), ("insufficient", "Insufficient")]
+
+
+def _settle_page(
+    request: Request,
+    session: Session,
+    access: AssessmentAccess,
+    *,
+    errors: FieldErrors | None = None,
+    failed: str | None = None,
+    form: FormData | None = None,
+    status_code: int = 200,
+) -> Response:
+    shown = console_views.settle_page(session=session, assessment=access.assessment)
+    return page(
+        "console_settle.html",
+        status_code=status_code,
+        shown=shown,
+        base=f"/console/{access.organization.slug}/assessments/{access.assessment.id}",
+        verdicts=VERDICTS,
+        errors=errors or FieldErrors(),
+        failed=failed,
+        form=form or FormData(),
+        **_chrome(request, access.principal, access.organization),
+    )
+
+
+@router.get("/{org}/assessments/{a}/settle")
+def settle(access: ConsoleAssessmentReader, session: SessionDep, request: Request) -> Response:
+    """Settle disagreements: the disputed cells first, every answer, a rating form each."""
+    return _settle_page(request, session, access)
+
+
+def _rating_from(form: FormData) -> ConsensusPut:
+    rating = text_of(form, "rating")
+    return validated(
+        ConsensusPut,
+        {
+            "value": int(rating) if rating.isdigit() else None,
+            "not_applicable": True if rating == "na" else None,
+            "rationale": text_of(form, "rationale"),
+            "evidence_verdict": text_of(form, "evidence_verdict") or None,
+        },
+    )
+
+
+@router.post("/{org}/assessments/{a}/settle/{question_id}")
+def settle_question(
+    question_id: str,
+    access: ConsoleAssessmentWriter,
+    form: PageForm,
+    session: SessionDep,
+    request: Request,
+) -> Response:
+    form = form or FormData()
+    try:
+        consensus.set_rating(
+            session=session,
+            assessment=access.assessment,
+            question_id=question_id,
+            rating=_rating_from(form),
+            actor=access.principal.actor,
+        )
+    except Invalid as invalid:
+        return _settle_page(
+            request,
+            session,
+            access,
+            errors=errors_by_field(invalid),
+            failed=question_id,
+            form=form,
+            status_code=422,
+        )
+    base = f"/console/{access.organization.slug}/assessments/{access.assessment.id}"
+    return redirect(f"{base}/settle#q-{question_id}")
+
+
+@router.post("/{org}/assessments/{a}/settle/{question_id}/remove")
+def unsettle_question(
+    question_id: str, access: ConsoleAssessmentWriter, session: SessionDep
+) -> Response:
+    consensus.remove_rating(
+        session=session,
+        assessment=access.assessment,
+        question_id=question_id,
+        actor=access.principal.actor,
+    )
+    base = f"/console/{access.organization.slug}/assessments/{access.assessment.id}"
+    return redirect(f"{base}/settle#q-{question_id}")
+
+
 # Close, report, CSV
 
 
@@ -405,21 +499,28 @@ def close_confirmation(
     access: ConsoleAssessmentWriter, session: SessionDep, request: Request
 ) -> Response:
     shown = console_views.assessment_page(session=session, assessment=access.assessment)
+    settling = (
+        console_views.settle_page(session=session, assessment=access.assessment)
+        if access.assessment.rigor != Rigor.SELF
+        else None
+    )
     return page(
         "console_close.html",
         shown=shown,
+        unsettled=settling.unsettled if settling is not None else [],
         base=f"/console/{access.organization.slug}/assessments/{access.assessment.id}",
         **_chrome(request, access.principal, access.organization),
     )
 
 
 @router.post("/{org}/assessments/{a}/close")
-def close(access: ConsoleAssessmentWriter, session: SessionDep) -> Response:
+def close(access: ConsoleAssessmentWriter, form: PageForm, session: SessionDep) -> Response:
     assessments.close_assessment(
         actor=access.principal.actor,
         session=session,
         organization=access.organization,
         assessment=access.assessment,
+        accept_disputes=text_of(form or FormData(), "accept_disputes") == "yes",
     )
     return redirect(f"/console/{access.organization.slug}/assessments/{access.assessment.id}")
 

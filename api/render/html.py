@@ -23,7 +23,7 @@ from api.render.jinja import DONT_KNOW, NONE_SHOWN, decimal, environment, eviden
 from api.schemas import OrganizationProfile
 from api.services.reports import Report
 from api.services.trend import Overview
-from api.storage.tables import AnswerRow, RespondentRow
+from api.storage.tables import AnswerRow, ConsensusRow, RespondentRow
 from questionnaires import Questionnaire
 from scoring import AnyCard, CardParameters, ScoreCard, ScoreCardV1, StageScore
 from scoring.card_v2 import CardParametersV2
@@ -36,8 +36,11 @@ __all__ = [
     "PAGE_HEADERS",
     "RIGOR",
     "AnswerView",
+    "ConsensusChange",
     "DomainTile",
     "Reading",
+    "SideBySide",
+    "consensus_changes",
     "domain_tiles",
     "evidence_link",
     "html_response",
@@ -338,11 +341,80 @@ def _halfway(parameters: CardParameters | CardParametersV2) -> str:
     return f"scored {middle}, halfway to the {threshold} attainment threshold"
 
 
+@dataclass(frozen=True)
+class SideBySide:
+    """One domain's level and index, self-assessed and validated."""
+
+    id: str
+    name: str
+    self_level: int | None
+    validated_level: int | None
+    self_index: float | None
+    validated_index: float | None
+
+    @property
+    def changed(self) -> bool:
+        return (self.self_level, self.self_index) != (self.validated_level, self.validated_index)
+
+
+@dataclass(frozen=True)
+class ConsensusChange:
+    """A question whose consensus rating changed what the self-assessed card says of it."""
+
+    question_id: str
+    self_status: str
+    self_score: float | None
+    rating: ConsensusRow
+
+
+def _question_scores(card: ScoreCard) -> dict[str, tuple[str, float | None]]:
+    return {
+        question.id: (question.status, question.score)
+        for practice in card.best_practices
+        for question in practice.questions
+    }
+
+
+def consensus_changes(
+    self_card: AnyCard, validated: ScoreCard, ratings: Sequence[ConsensusRow]
+) -> list[ConsensusChange]:
+    """The ratings that changed a question's status or score from the self-assessed card."""
+    before = _question_scores(self_card) if isinstance(self_card, ScoreCard) else {}
+    after = _question_scores(validated)
+    return [
+        ConsensusChange(rating.question_id, *before[rating.question_id], rating)
+        for rating in ratings
+        if rating.question_id in before
+        and before[rating.question_id] != after.get(rating.question_id)
+    ]
+
+
+def _side_by_side(self_card: AnyCard, validated: ScoreCard) -> list[SideBySide]:
+    validated_domains = {domain.id: domain for domain in validated.domains}
+    return [
+        SideBySide(
+            id=domain.id,
+            name=domain.name,
+            self_level=domain.level,
+            validated_level=validated_domains[domain.id].level,
+            self_index=domain.index,
+            validated_index=validated_domains[domain.id].index,
+        )
+        for domain in self_card.domains
+        if domain.id in validated_domains and charts.domain_in_scope(domain)
+    ]
+
+
 def report_context(
     report: Report, respondents: list[RespondentRow], *, shared: bool
 ) -> dict[str, Any]:
-    """Everything the report template shows."""
-    card = report.card
+    """Everything the report template shows.
+
+    With a validated card, the page leads with it (`card`) and shows the self-assessed figures
+    beside it; where respondents disagree is read from the self-assessed card.
+    """
+    card = report.lead
+    validated = report.validated
     questionnaire = report.questionnaire.questionnaire
     stage_labels = [charts.StageLabel(stage.id, stage.name) for stage in questionnaire.stages]
     targets = {domain: goal.level for domain, goal in report.goals.items()}
@@ -368,6 +440,17 @@ def report_context(
         "questionnaire": questionnaire,
         "stored": report.questionnaire,
         "card": card,
+        "self_card": report.card,
+        "validated": validated is not None,
+        "side_by_side": [] if validated is None else _side_by_side(report.card, validated),
+        "consensus_changes": (
+            [] if validated is None else consensus_changes(report.card, validated, report.consensus)
+        ),
+        "ratings": report.consensus,
+        "verdicts": {
+            verdict: [r.question_id for r in report.consensus if r.evidence_verdict == verdict]
+            for verdict in ("accepted", "insufficient", None)
+        },
         "version_1": isinstance(card, ScoreCardV1),
         "version_3": isinstance(card, ScoreCard),
         "indicative": isinstance(card, ScoreCard) and card.indicative,

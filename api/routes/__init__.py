@@ -3,6 +3,7 @@
 from api.routes import (
     assessments,
     audit,
+    consensus,
     me,
     organizations,
     questionnaires,
@@ -18,6 +19,7 @@ ROUTERS = [
     me.router,
     organizations.router,
     assessments.router,
+    consensus.router,
     reports.router,
     trend.router,
     shared.router,

@@ -110,12 +110,26 @@ def delete_assessment(access: AssessmentWriter, session: SessionDep) -> None:
 
 
 @router.post("/{a}/close", operation_id="closeAssessment", response_model=AssessmentPublic)
-def close_assessment(access: AssessmentWriter, session: SessionDep) -> AssessmentPublic:
+def close_assessment(
+    access: AssessmentWriter,
+    session: SessionDep,
+    accept_disputes: Annotated[
+        bool,
+        Query(
+            description="Close a facilitated or independent assessment although disagreements "
+            "of disputed cells have no consensus rating (audited with how many were left)."
+        ),
+    ] = False,
+) -> AssessmentPublic:
+    """Score and close for good; the score card (and the validated card, when consensus
+    ratings exist) is stored. 409 when already closed, nothing is answered, or (facilitated,
+    independent) with `unsettled`: the disagreements of disputed cells without a rating."""
     closed = assessments.close_assessment(
         session=session,
         organization=access.organization,
         assessment=access.assessment,
         actor=access.principal.actor,
+        accept_disputes=accept_disputes,
     )
     return assessments.describe_assessment(session=session, assessment=closed)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -16,7 +16,9 @@ router = APIRouter(prefix="/v1/organizations/{org}", tags=["over time"])
 
 TREND = """
 Closed assessments of a questionnaire key, oldest first (by `period_end` when set, else the
-UTC date of `closed_at`; then `closed_at`; then id), read from their stored score cards.
+UTC date of `closed_at`; then `closed_at`; then id), read from their stored score cards: the
+validated card of an assessment closed with consensus ratings (`basis: "validated"`), else its
+score card (`basis: "self"`).
 """
 COMPARISON = """
 The comparison of scoring.md section 8 between two closed assessments. `comparable` says
@@ -62,7 +64,18 @@ def get_comparison(
     session: SessionDep,
     base: Annotated[str, Query(description="The earlier assessment's id.")],
     target: Annotated[str, Query(description="The later assessment's id.")],
+    basis: Annotated[
+        Literal["self"] | None,
+        Query(
+            description="self: compare the self-assessed score cards. By default each side is "
+            "its validated card where it has one (`basis` in the answer says which)."
+        ),
+    ] = None,
 ) -> ComparisonReport:
     return trend.compare_assessments(
-        session=session, organization=access.organization, base_id=base, target_id=target
+        session=session,
+        organization=access.organization,
+        base_id=base,
+        target_id=target,
+        self_cards=basis == "self",
     )

@@ -24,7 +24,7 @@ from api.schemas import (
     Progress,
     QuestionnaireRef,
 )
-from api.services import goals
+from api.services import consensus, goals
 from api.services.audit import AuditAction, record
 from api.services.guards import lock_assessment
 from api.services.lookup import get_or_not_found
@@ -246,11 +246,20 @@ def delete_assessment(*, session: Session, assessment: AssessmentRow, actor: Act
 
 
 def close_assessment(
-    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow, actor: Actor
+    *,
+    session: Session,
+    organization: OrganizationRow,
+    assessment: AssessmentRow,
+    actor: Actor,
+    accept_disputes: bool = False,
 ) -> AssessmentRow:
     """Score every saved answer, store the score card snapshot and the context; close for good.
 
-    409 when already closed, or when nothing at all was answered (no value and no N/A).
+    A facilitated or independent assessment also stores its validated card when it has
+    consensus ratings (`scoring.md` section 9), and closes only when every disagreement of a
+    cell disputed at 0.25 or more is settled: else 409 with `unsettled` (the question ids),
+    unless `accept_disputes`, which closes anyway and audits how many were left.
+    409 too when already closed, or when nothing at all was answered (no value and no N/A).
     """
     locked = lock_assessment(session=session, assessment=assessment, action="be closed again")
     rows = repository.list_answer_states(session=session, assessment_id=locked.id)
@@ -258,22 +267,42 @@ def close_assessment(
         raise Conflict("Nothing was answered yet: there is nothing to score.")
     stored = questionnaire_of(session=session, assessment=locked)
     card: ScoreCard = score(stored.questionnaire, rows, locked.scope)
+    ratings = []
+    left: list[str] = []
+    if locked.rigor != Rigor.SELF:
+        ratings = consensus.ratings_in_order(
+            session=session, assessment=locked, questionnaire=stored.questionnaire
+        )
+        left = consensus.unsettled(
+            stored.questionnaire, card, {rating.question_id for rating in ratings}
+        )
+        if left and not accept_disputes:
+            raise Conflict(
+                f"{len(left)} disagreement(s) in cells disputed at 25% or more have no "
+                "consensus rating: settle them, or close with accept_disputes=true.",
+                extensions={"unsettled": left},
+            )
+    validated = consensus.validated(stored.questionnaire, rows, ratings, locked.scope)
     now = utcnow()
     locked.status = AssessmentStatus.CLOSED
     locked.closed_at = now
     locked.score_card = card.model_dump_json()
+    locked.validated_card = None if validated is None else validated.model_dump_json()
     locked.scoring_version = SCORING_VERSION
     locked.close_context = goals.snapshot(
         session=session, organization=organization, assessment=locked
     )
     session.add(locked)
     session.flush()
+    detail = _described(locked) | {"scoring_version": SCORING_VERSION}
+    if accept_disputes:
+        detail |= {"accept_disputes": True, "unsettled_left": len(left)}
     record(
         session=session,
         actor=actor,
         organization_id=organization.id,
         action=AuditAction.ASSESSMENT_CLOSED,
         subject_id=locked.id,
-        detail=_described(locked) | {"scoring_version": SCORING_VERSION},
+        detail=detail,
     )
     return locked

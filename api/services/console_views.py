@@ -11,19 +11,33 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from api.core.enums import AssessmentStatus
+from api.core.enums import AssessmentStatus, Rigor
 from api.core.errors import NotFound
 from api.schemas import (
     AssessmentPublic,
     RespondentPublic,
     ShareLinkPublic,
 )
-from api.services import assessments, goals, questionnaires, respondents, share_links
+from api.services import (
+    assessments,
+    consensus,
+    goals,
+    questionnaires,
+    respondents,
+    share_links,
+)
 from api.services.progress import progress_of
 from api.services.questionnaires import StoredQuestionnaire, newest_versions, versions_of
 from api.storage import repository
-from api.storage.tables import AssessmentRow, OrganizationRow
-from questionnaires import Domain
+from api.storage.tables import (
+    AnswerRow,
+    AssessmentRow,
+    ConsensusRow,
+    OrganizationRow,
+    RespondentRow,
+)
+from questionnaires import Domain, Question, Questionnaire
+from scoring import score
 
 __all__ = [
     "LISTED",
@@ -32,10 +46,16 @@ __all__ = [
     "OrganizationPage",
     "QuestionnaireChoice",
     "QuestionnaireTargets",
+    "SettleCell",
+    "SettlePage",
+    "SettleQuestion",
+    "SettledAnswer",
     "assessment_page",
     "list_with_progress",
     "new_assessment_choices",
     "organization_page",
+    "respondent_shown_as",
+    "settle_page",
 ]
 
 LISTED = 200  # the console lists up to this many assessments, respondents or links
@@ -175,3 +195,144 @@ def organization_page(*, session: Session, organization: OrganizationRow) -> Org
         session=session, organization=organization, limit=LISTED, cursor=None
     ).items
     return OrganizationPage(organization, targets, links, listed)
+
+
+# Settling disagreements (a facilitated or independent assessment's workshop page)
+
+
+def respondent_shown_as(assessment: AssessmentRow, respondent: RespondentRow) -> str | None:
+    """How the settle page names a respondent beside an answer: the one place where an
+    anonymous assessment (`api.md`, Anonymous assessments) will answer None, so that the page
+    shows the answers and comments without names. Anonymity is not built yet: every
+    assessment names its respondents."""
+    return respondent.name
+
+
+@dataclass(frozen=True)
+class SettledAnswer:
+    respondent: str | None  # None: not named (an anonymous assessment)
+    value: int | None
+    not_applicable: bool
+    dont_know: bool
+    comment: str | None
+    evidence: list[str]
+
+
+@dataclass(frozen=True)
+class SettleQuestion:
+    question: Question
+    practice_title: str
+    dispersion: float
+    blocks_close: bool  # a disagreement of a cell disputed at 0.25 or more, unsettled
+    answers: list[SettledAnswer]
+    rating: ConsensusRow | None
+
+
+@dataclass(frozen=True)
+class SettleCell:
+    """A domain's stage (or an enabler category) and its disagreements."""
+
+    heading: str
+    disputed: float | None  # None for an enabler category
+    questions: list[SettleQuestion]
+
+
+@dataclass(frozen=True)
+class SettlePage:
+    assessment: AssessmentPublic
+    questionnaire: Questionnaire
+    takes_ratings: bool  # facilitated or independent, and open
+    cells: list[SettleCell]  # disputed cells first (most disputed first), then the others
+    unsettled: list[str]  # what still blocks the close
+    ratings: list[ConsensusRow]  # every rating, in questionnaire order
+
+
+def _answers_of(
+    assessment: AssessmentRow, rows: list[AnswerRow], names: dict[str, RespondentRow]
+) -> dict[str, list[SettledAnswer]]:
+    shown: dict[str, list[SettledAnswer]] = {}
+    for row in rows:
+        if row.value is None and not (row.not_applicable or row.dont_know or row.comment):
+            continue
+        respondent = names.get(row.respondent_id)
+        shown.setdefault(row.question_id, []).append(
+            SettledAnswer(
+                respondent=(
+                    None if respondent is None else respondent_shown_as(assessment, respondent)
+                ),
+                value=row.value,
+                not_applicable=row.not_applicable,
+                dont_know=row.dont_know,
+                comment=row.comment,
+                evidence=list(row.evidence),
+            )
+        )
+    return shown
+
+
+def settle_page(*, session: Session, assessment: AssessmentRow) -> SettlePage:
+    """The disagreements of the self-assessed card, by cell, with every answer, comment and
+    evidence, each question's consensus rating, and what still blocks the close."""
+    stored = questionnaires.questionnaire_of(session=session, assessment=assessment)
+    questionnaire = stored.questionnaire
+    rows = repository.list_answers(session=session, assessment_id=assessment.id)
+    people = {
+        respondent.id: respondent
+        for respondent in repository.list_all_respondents(
+            session=session, assessment_id=assessment.id
+        )
+    }
+    card = score(questionnaire, rows, assessment.scope)
+    ratings = consensus.ratings_in_order(
+        session=session, assessment=assessment, questionnaire=questionnaire
+    )
+    rated = {rating.question_id: rating for rating in ratings}
+    unsettled = consensus.unsettled(questionnaire, card, set(rated))
+    blocking = set(unsettled) | set(consensus.unsettled(questionnaire, card, ()))
+    dispersion = {item.id: item.dispersion for item in card.disagreements}
+    answers = _answers_of(assessment, rows, people)
+    disputed = {
+        (domain.id, cell.id): cell.disputed for domain in card.domains for cell in domain.stages
+    }
+    domain_names = {domain.id: domain.name for domain in questionnaire.domains}
+    stage_names = {stage.id: stage.name for stage in questionnaire.stages}
+    enabler_names = {enabler.id: enabler.name for enabler in questionnaire.enablers}
+    cells: dict[tuple[str, str], SettleCell] = {}
+    for practice in questionnaire.best_practices:
+        for question in practice.questions:
+            if question.id not in dispersion:
+                continue
+            if practice.enabler is not None:
+                key = ("enabler", practice.enabler)
+                heading = f"Enabler · {enabler_names.get(practice.enabler, practice.enabler)}"
+                share = None
+            else:
+                key = (practice.domain or "", practice.stage or "")
+                heading = f"{domain_names.get(key[0], key[0])} · {stage_names.get(key[1], key[1])}"
+                share = disputed.get(key)
+            cell = cells.setdefault(key, SettleCell(heading, share, []))
+            cell.questions.append(
+                SettleQuestion(
+                    question=question,
+                    practice_title=practice.title,
+                    dispersion=dispersion[question.id],
+                    blocks_close=question.id in blocking,
+                    answers=answers.get(question.id, []),
+                    rating=rated.get(question.id),
+                )
+            )
+    ordered = sorted(
+        cells.values(),
+        key=lambda cell: (
+            cell.disputed is None or cell.disputed < consensus.DISPUTED - 1e-9,
+            -(cell.disputed or 0.0),
+        ),
+    )
+    return SettlePage(
+        assessment=assessments.assessment_public(assessment),
+        questionnaire=questionnaire,
+        takes_ratings=assessment.rigor != Rigor.SELF and assessment.status == AssessmentStatus.OPEN,
+        cells=ordered,
+        unsettled=unsettled,
+        ratings=ratings,
+    )

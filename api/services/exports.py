@@ -3,8 +3,10 @@
 The document, versioned (`{"format": "opm-export", "version": 1, ...}`), holds one
 organization (id, slug, name, profile, created_at), its targets, and its assessments, each
 with its questionnaire key, version and content hash, its respondents (never a token or its
-hash), every answer with comment and evidence, the answer history, and for a closed one the
-stored score card text and close context unchanged. `score_card` is the stored snapshot as a
+hash), every answer with comment and evidence, the answer history, its consensus ratings
+(`consensus`, in the order they were first set), and for a closed one the stored score card
+text, the validated card text (`validated_card`, null without consensus ratings) and the
+close context unchanged. `score_card` is the stored snapshot as a
 string, byte for byte (parse it as JSON to read it): re-serializing it could change a byte of
 what the service promises never changes. API keys and share links are not exported: they are
 secrets. An organization's export also holds its audit trail (`audit`, oldest first; absent
@@ -35,6 +37,7 @@ from api.schemas import (
     AnswerPart,
     AssessmentPart,
     AuditEntryPart,
+    ConsensusPart,
     ExportDocument,
     OrganizationPart,
     QuestionnairePart,
@@ -49,6 +52,7 @@ from api.storage.tables import (
     AnswerRow,
     AssessmentRow,
     AuditEntryRow,
+    ConsensusRow,
     OrganizationRow,
     QuestionnaireVersionRow,
     RespondentRow,
@@ -99,6 +103,7 @@ def _assessment_part(
     respondents = repository.list_all_respondents(session=session, assessment_id=assessment.id)
     answers = repository.list_answers_in_order(session=session, assessment_id=assessment.id)
     history = repository.list_answer_history(session=session, assessment_id=assessment.id)
+    ratings = repository.list_consensus_ratings(session=session, assessment_id=assessment.id)
     return AssessmentPart(
         id=assessment.id,
         questionnaire=QuestionnairePart(
@@ -115,10 +120,12 @@ def _assessment_part(
         closed_at=assessment.closed_at,
         scoring_version=assessment.scoring_version,
         score_card=assessment.score_card,
+        validated_card=assessment.validated_card,
         close_context=assessment.close_context,
         respondents=[RespondentPart.model_validate(r, from_attributes=True) for r in respondents],
         answers=[AnswerPart.model_validate(a, from_attributes=True) for a in answers],
         answer_history=[AnswerChangePart.model_validate(h, from_attributes=True) for h in history],
+        consensus=[ConsensusPart.model_validate(c, from_attributes=True) for c in ratings],
     )
 
 
@@ -300,6 +307,11 @@ def _problems(session: Session, document: ExportDocument) -> list[str]:
             )
         if (assessment.status == AssessmentStatus.CLOSED) != (assessment.score_card is not None):
             problems.append(f"assessment {assessment.id}: a closed one needs its score card")
+        if assessment.validated_card is not None and assessment.score_card is None:
+            problems.append(f"assessment {assessment.id}: a validated card without a score card")
+        settled = [rating.question_id for rating in assessment.consensus]
+        if len(set(settled)) != len(settled):
+            problems.append(f"assessment {assessment.id}: a question with two consensus ratings")
     return problems
 
 
@@ -357,7 +369,13 @@ def import_organization(
                     "questionnaire_key": ref.key,
                     "questionnaire_version": ref.version,
                     **assessment.model_dump(
-                        exclude={"questionnaire", "respondents", "answers", "answer_history"}
+                        exclude={
+                            "questionnaire",
+                            "respondents",
+                            "answers",
+                            "answer_history",
+                            "consensus",
+                        }
                     ),
                     "scope": assessment.scope or _every_domain(session, ref),
                 }
@@ -387,6 +405,14 @@ def import_organization(
             rows=[
                 {"assessment_id": assessment.id, **h.model_dump()}
                 for h in assessment.answer_history
+            ],
+        )
+        repository.insert_rows(
+            session=session,
+            table=ConsensusRow,
+            rows=[
+                {"assessment_id": assessment.id, **rating.model_dump()}
+                for rating in assessment.consensus
             ],
         )
         respondents += len(assessment.respondents)

@@ -10,6 +10,9 @@ rescored to the current scoring version when older. `progress` is null when eith
 not assessed, when there is no baseline, or when G_baseline already equals the goal; it is not
 clamped (a decline is negative) and is rounded to 4 decimals.
 
+An assessment with a validated card (consensus ratings, `scoring.md` section 9) is measured on
+it, as a baseline and as "now", unless a comparison asks for the self cards.
+
 A closed report keeps the goal figures of its close: from scoring version "3" on, the close
 stores the baseline's G per targeted domain; closes of versions "1" and "2" stored the
 baseline's index, and their goal blocks are measured on the index as they were then
@@ -173,16 +176,27 @@ def baseline_of(
 
 
 def baseline_stages(
-    *, session: Session, organization_id: str, questionnaire_key: str
+    *,
+    session: Session,
+    organization_id: str,
+    questionnaire_key: str,
+    prefer_validated: bool = True,
 ) -> dict[str, StageProgress] | None:
-    """Today's baseline of each domain (its stages' progress); None when none is closed."""
+    """Today's baseline of each domain (its stages' progress); None when none is closed.
+
+    Read from the baseline's validated card where it has one, unless `prefer_validated` is
+    false (a comparison of the self cards).
+    """
     heads = repository.list_closed_assessment_heads(
         session=session, organization_id=organization_id, questionnaire_key=questionnaire_key
     )
     if not heads:
         return None
     return {
-        domain: stages for domain, (_, stages) in baseline_of(heads, CardReader(session)).items()
+        domain: stages
+        for domain, (_, stages) in baseline_of(
+            heads, CardReader(session, prefer_validated=prefer_validated)
+        ).items()
     }
 
 

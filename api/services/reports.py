@@ -3,6 +3,11 @@
 A closed assessment's score card is the snapshot stored at close, spliced in byte for byte,
 with the organization and targets in force at close. An open one is scored live and marked
 provisional, with today's organization and targets.
+
+A facilitated or independent assessment with consensus ratings also has a validated card
+(`scoring.md` section 9): stored at close, or scored live while open. The report carries it
+beside the score card (`validated_card`, null otherwise) and leads with it: its goal blocks are
+measured on it.
 """
 
 from __future__ import annotations
@@ -14,14 +19,20 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.core.enums import AssessmentStatus
+from api.core.enums import AssessmentStatus, Rigor
 from api.schemas import CloseContext, Goal, OrganizationSummary
-from api.services import goals
+from api.services import consensus, goals
 from api.services.assessments import assessment_public
 from api.services.questionnaires import StoredQuestionnaire, questionnaire_of
 from api.storage import repository
-from api.storage.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
-from scoring import AnswerLike, AnyCard, read_card, score
+from api.storage.tables import (
+    AnswerRow,
+    AssessmentRow,
+    ConsensusRow,
+    OrganizationRow,
+    RespondentRow,
+)
+from scoring import AnswerLike, AnyCard, ScoreCard, read_card, score
 
 __all__ = [
     "Report",
@@ -44,6 +55,17 @@ class Report:
     # without them (`with_answers=False`), a closed assessment's report reads neither.
     answers: list[AnswerRow]
     respondents: list[RespondentRow]
+    # The validated card, exactly as stored (closed) or as scored now (open), and the
+    # consensus ratings in questionnaire order (read with the answers); None and empty for an
+    # assessment without consensus ratings.
+    validated_json: str | None = None
+    validated: ScoreCard | None = None
+    consensus: tuple[ConsensusRow, ...] = ()
+
+    @property
+    def lead(self) -> AnyCard:
+        """The card the report leads with: the validated one when there is one."""
+        return self.validated if self.validated is not None else self.card
 
     @property
     def respondent_names(self) -> dict[str, str]:
@@ -61,9 +83,11 @@ class Report:
         }
 
     def to_json(self) -> str:
-        """The JSON report: headers, then the score card spliced in unchanged."""
+        """The JSON report: headers, then the validated card (or null) and the score card,
+        each spliced in unchanged."""
         headers = json.dumps(self.header_json(), separators=(",", ":"), ensure_ascii=False)
-        return headers[:-1] + ',"score_card":' + self.card_json + "}"
+        validated = self.validated_json if self.validated_json is not None else "null"
+        return f'{headers[:-1]},"validated_card":{validated},"score_card":{self.card_json}}}'
 
 
 def build_report(
@@ -90,21 +114,37 @@ def build_report(
         if with_answers
         else []
     )
+    settling = assessment.rigor != Rigor.SELF
+    ratings = (
+        consensus.ratings_in_order(
+            session=session, assessment=assessment, questionnaire=stored.questionnaire
+        )
+        if settling and (with_answers or not closed)
+        else []
+    )
     if closed:
         assert assessment.score_card is not None
         context = assessment.close_context or CloseContext()
         card_json = assessment.score_card
         card = read_card(card_json)
+        validated_json = assessment.validated_card if settling else None
+        validated = (
+            None if validated_json is None else ScoreCard.model_validate_json(validated_json)
+        )
+        lead = validated if validated is not None else card
         return Report(
             assessment=assessment,
             organization=context.organization or OrganizationSummary.model_validate(organization),
             provisional=False,
             card_json=card_json,
             card=card,
-            goals=goals.goal_blocks_at_close(card, context, assessment.scoring_version),
+            goals=goals.goal_blocks_at_close(lead, context, assessment.scoring_version),
             questionnaire=stored,
             answers=answers,
             respondents=respondents,
+            validated_json=validated_json,
+            validated=validated,
+            consensus=tuple(ratings),
         )
     # Scoring reads four columns: without the page's answers, only those are read.
     states: Sequence[AnswerLike] = (
@@ -113,6 +153,7 @@ def build_report(
         else repository.list_answer_states(session=session, assessment_id=assessment.id)
     )
     card = score(stored.questionnaire, states, assessment.scope)
+    live = consensus.validated(stored.questionnaire, states, ratings, assessment.scope)
     target = repository.get_target(
         session=session,
         organization_id=organization.id,
@@ -130,9 +171,14 @@ def build_report(
         card_json=card.model_dump_json(),
         card=card,
         goals=goals.goal_blocks(
-            target.domains if target else None, goals.domains_now(card), baseline
+            target.domains if target else None,
+            goals.domains_now(live if live is not None else card),
+            baseline,
         ),
         questionnaire=stored,
         answers=answers,
         respondents=respondents,
+        validated_json=None if live is None else live.model_dump_json(),
+        validated=live,
+        consensus=tuple(ratings),
     )

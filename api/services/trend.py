@@ -2,7 +2,8 @@
 
 Both read only stored score cards (never answers), rescore those of an older scoring
 version, and add today's `goal` blocks (`api.md`, Targets and progress): "where are we against
-today's goal?".
+today's goal?". An assessment with a validated card is read from it (`basis: "validated"`),
+its goal figures and the baseline's too; a comparison may ask for the self cards instead.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from api.schemas import (
     CardHeadline,
     ComparedAssessment,
     ComparedAssessments,
+    ComparedBases,
     ComparisonReport,
     DomainFigures,
     EnablerFigures,
@@ -32,7 +34,7 @@ from api.services.questionnaires import get_questionnaire, questionnaire_of, ver
 from api.storage import repository
 from api.storage.tables import AssessmentRow, OrganizationRow
 from questionnaires import Questionnaire
-from scoring import compare, read_card, related
+from scoring import compare, related
 
 __all__ = [
     "Overview",
@@ -43,7 +45,10 @@ __all__ = [
 
 
 def _point(
-    assessment: AssessmentRow, card: CardHeadline, goal_blocks: dict[str, Goal]
+    assessment: AssessmentRow,
+    card: CardHeadline,
+    goal_blocks: dict[str, Goal],
+    reader: CardReader,
 ) -> TrendPoint:
     assert assessment.closed_at is not None and assessment.scoring_version is not None
     overall = card.overall
@@ -57,6 +62,7 @@ def _point(
         scoring_version=assessment.scoring_version,
         rescored=CardReader.rescored(assessment),
         scope=list(card.scope),
+        basis=reader.basis(assessment),
         overall=Figures(
             attainment=overall.attainment,
             progress=overall.progress,
@@ -120,7 +126,7 @@ def build_trend(
     return Trend(
         questionnaire=questionnaire_key,
         points=[
-            _point(assessment, card, goals.goal_blocks(targets, _now(card), baseline))
+            _point(assessment, card, goals.goal_blocks(targets, _now(card), baseline), reader)
             for assessment, card in zip(closed, cards, strict=True)
         ],
     )
@@ -145,9 +151,17 @@ def build_overview(
 
 
 def compare_assessments(
-    *, session: Session, organization: OrganizationRow, base_id: str, target_id: str
+    *,
+    session: Session,
+    organization: OrganizationRow,
+    base_id: str,
+    target_id: str,
+    self_cards: bool = False,
 ) -> ComparisonReport:
     """The comparison of `scoring.md` section 8 between two closed assessments, with goals.
+
+    Each side is its validated card where it has one, or with `self_cards` its score card;
+    `basis` says which, and the goal figures (now and the baseline) are read the same way.
 
     404 for an assessment that is not the organization's; 409 when either is open, or when
     their questionnaires are unrelated (neither the same key nor a short form of the other).
@@ -168,17 +182,18 @@ def compare_assessments(
             "The two assessments use unrelated questionnaires (neither the same key nor a short "
             "form of the other): they do not compare."
         )
+    reader = CardReader(session, prefer_validated=not self_cards)
     comparison = compare(
-        read_card(base.score_card or ""),
-        read_card(target.score_card or ""),
-        base_questionnaire,
-        target_questionnaire,
+        reader.stored(base), reader.stored(target), base_questionnaire, target_questionnaire
     )
     target_row = repository.get_target(
         session=session, organization_id=organization.id, questionnaire_key=target.questionnaire_key
     )
     baseline = goals.baseline_stages(
-        session=session, organization_id=organization.id, questionnaire_key=target.questionnaire_key
+        session=session,
+        organization_id=organization.id,
+        questionnaire_key=target.questionnaire_key,
+        prefer_validated=not self_cards,
     )
     targets = target_row.domains if target_row is not None else {}
     # "Now" is the target side; a targeted domain the comparison leaves out (outside a
@@ -202,5 +217,6 @@ def compare_assessments(
             base=ComparedAssessment(id=base.id, title=base.title, period=base.period),
             target=ComparedAssessment(id=target.id, title=target.title, period=target.period),
         ),
+        basis=ComparedBases(base=reader.basis(base), target=reader.basis(target)),
         goals=blocks,
     )

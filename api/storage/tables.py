@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from api.core.enums import AssessmentStatus, KeyRole, PrincipalKind, Rigor
+from api.core.enums import AssessmentStatus, EvidenceVerdict, KeyRole, PrincipalKind, Rigor
 from api.schemas import CloseContext, OrganizationProfile
 
 E = TypeVar("E", bound=StrEnum)
@@ -188,6 +188,8 @@ class AssessmentRow(SQLModel, table=True):
         default=None,
         sa_column=sa.Column(JSONModel(CloseContext, exclude_unset=True), nullable=True),
     )
+    # Set at close beside `score_card` when consensus ratings exist (scoring.md section 9).
+    validated_card: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
 
 
 class RespondentRow(SQLModel, table=True):
@@ -223,6 +225,28 @@ class AnswerRow(SQLModel, table=True):
     evidence: list[str] = _json()
     written_by: str = Field(max_length=40)
     updated_at: datetime = _when()
+
+
+class ConsensusRow(SQLModel, table=True):
+    """The rating a facilitated group or an assessor agreed on for one question, and why
+    (`api.md`, Consensus): a value or N/A. Changes only while the assessment is open."""
+
+    __tablename__ = "consensus_rating"
+    __table_args__ = (
+        sa.UniqueConstraint("assessment_id", "question_id", name="uq_consensus_question"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: str = Field(foreign_key="assessment.id", ondelete="CASCADE")
+    question_id: str = Field(max_length=64)
+    value: int | None = None
+    not_applicable: bool = False
+    rationale: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    evidence_verdict: EvidenceVerdict | None = Field(
+        default=None, sa_column=sa.Column(EnumText(EvidenceVerdict, 16), nullable=True)
+    )
+    decided_by: str = Field(max_length=40)  # the key id, or "admin"
+    decided_at: datetime = _when()
 
 
 class AnswerHistoryRow(SQLModel, table=True):

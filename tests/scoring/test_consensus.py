@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
-from scoring import ConsensusRating, InvalidAnswersError, score, validated_card
+from scoring import Answer, ConsensusRating, InvalidAnswersError, score, validated_card
 
 from .factories import answers, practice, question_in, questionnaire
+from .test_properties import PROPERTIES, Scenario, questions_in, scenarios
 
 TWO_PRACTICES = questionnaire(practice("P1", "Q1", "Q2"), practice("P2", "Q3"))
 
@@ -86,3 +89,72 @@ def test_a_consensus_rating_of_not_applicable_needs_a_question_that_allows_it() 
     strict = questionnaire(practice("P1", {"id": "Q1", "text": "In place?"}))
     with pytest.raises(InvalidAnswersError, match=r"does not allow not_applicable"):
         validated_card(strict, [], [ConsensusRating("Q1", None, not_applicable=True)])
+
+
+def test_the_validated_card_is_the_card_of_the_answers_with_the_rating_in_place() -> None:
+    replaced = answers(
+        {"ann": {"Q2": 3, "Q3": 2}, "bob": {"Q2": 3, "Q3": 2}, "consensus": {"Q1": 3}}
+    )
+    expected = score(TWO_PRACTICES, replaced, basis="validated")
+    assert validated_card(TWO_PRACTICES, SPLIT, [ConsensusRating("Q1", 3)]) == expected
+
+
+# Properties (scoring.md section 9), on generated questionnaires and answers
+
+_FIGURES = ("score", "credit", "attained")
+
+
+@PROPERTIES
+@given(scenarios(), st.data())
+def test_a_consensus_equal_to_every_respondents_value_changes_no_score_credit_level_or_index(
+    scenario: Scenario, data: st.DataObject
+) -> None:
+    values: dict[str, set[int]] = {}
+    for answer in scenario.answers:
+        if answer.value is not None:
+            values.setdefault(answer.question_id, set()).add(answer.value)
+    agreed = {
+        question_id: next(iter(given))
+        for question_id, given in values.items()
+        if len(given) == 1
+        and all(
+            a.value is not None
+            for a in scenario.answers
+            if a.question_id == question_id and (a.value is not None or a.not_applicable)
+        )
+    }
+    assume(agreed)
+    chosen = data.draw(st.lists(st.sampled_from(sorted(agreed)), min_size=1, unique=True))
+    ratings = [ConsensusRating(question_id, agreed[question_id]) for question_id in chosen]
+    self_card = scenario.card()
+    validated = validated_card(scenario.questionnaire, scenario.answers, ratings, scenario.scope)
+    assert [(p.id, *(getattr(p, f) for f in _FIGURES)) for p in validated.best_practices] == [
+        (p.id, *(getattr(p, f) for f in _FIGURES)) for p in self_card.best_practices
+    ]
+    assert [(d.level, d.index, d.attainment, d.progress) for d in validated.domains] == [
+        (d.level, d.index, d.attainment, d.progress) for d in self_card.domains
+    ]
+    assert validated.overall == self_card.overall
+
+
+@PROPERTIES
+@given(scenarios(), st.data())
+def test_consensus_on_every_question_gives_the_card_of_one_respondent_answering_the_ratings(
+    scenario: Scenario, data: st.DataObject
+) -> None:
+    questionnaire, scope = scenario.questionnaire, scenario.scope
+    top = questionnaire.scale.max_value
+    ratings = []
+    for question_id in questions_in(questionnaire, scope):
+        allow = questionnaire.questions[question_id].allow_not_applicable
+        if allow and data.draw(st.booleans()):
+            ratings.append(ConsensusRating(question_id, None, not_applicable=True))
+        else:
+            ratings.append(ConsensusRating(question_id, data.draw(st.integers(0, top))))
+    one = [
+        Answer("consensus", r.question_id, r.value, not_applicable=r.not_applicable)
+        for r in ratings
+    ]
+    assert validated_card(questionnaire, scenario.answers, ratings, scope) == score(
+        questionnaire, one, scope, basis="validated"
+    )

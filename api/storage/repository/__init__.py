@@ -23,6 +23,11 @@ from api.storage.repository.audit import (
     add_audit_entry,
     list_audit_entries,
 )
+from api.storage.repository.consensus import (
+    delete_consensus_rating,
+    get_consensus_rating,
+    list_consensus_ratings,
+)
 from api.storage.repository.exports import (
     existing_ids,
     insert_rows,
@@ -100,6 +105,7 @@ __all__ = [
     "count_respondents",
     "delete_assessment",
     "delete_auth_failures_before",
+    "delete_consensus_rating",
     "delete_idempotency_records_before",
     "delete_page_session",
     "delete_page_sessions_expired",
@@ -108,6 +114,7 @@ __all__ = [
     "get_api_key_and_failures",
     "get_api_key_by_hash",
     "get_assessment",
+    "get_consensus_rating",
     "get_idempotency_record",
     "get_organization",
     "get_organization_by_id",
@@ -134,6 +141,7 @@ __all__ = [
     "list_auth_failure_times",
     "list_closed_assessment_heads",
     "list_closed_assessments",
+    "list_consensus_ratings",
     "list_organization_assessments",
     "list_organizations",
     "list_questionnaire_versions",

@@ -20,12 +20,12 @@ __all__ = [
     "lock_assessment",
 ]
 
-# The stored score card (tens of kilobytes) is read when used: a closed report is made from it
+# The stored cards (tens of kilobytes each) are read when used: a closed report is made from it
 # once per process (`api.http.report_responses`), while every request on an assessment reads
 # its row.
 _ASSESSMENT = (
     select(AssessmentRow)
-    .options(defer(AssessmentRow.score_card))  # type: ignore[arg-type]
+    .options(defer(AssessmentRow.score_card), defer(AssessmentRow.validated_card))  # type: ignore[arg-type]
     .where(
         AssessmentRow.id == bindparam("assessment_id"),
         AssessmentRow.organization_id == bindparam("organization_id"),

@@ -102,8 +102,11 @@ def _key_and_path(org_by: str, depth: int) -> Any:
     )
     for row, on in joins:
         query = query.outerjoin(row, on)
-    if depth >= 2:  # the stored score card is read when used (`assessments._ASSESSMENT`)
-        query = query.options(defer(AssessmentRow.score_card))  # type: ignore[arg-type]
+    if depth >= 2:  # the stored cards are read when used (`assessments._ASSESSMENT`)
+        query = query.options(
+            defer(AssessmentRow.score_card),  # type: ignore[arg-type]
+            defer(AssessmentRow.validated_card),  # type: ignore[arg-type]
+        )
     return query.limit(1)
 
 

@@ -19,11 +19,15 @@ __all__ = [
 def list_closed_assessment_heads(
     *, session: Session, organization_id: str, questionnaire_key: str
 ) -> list[AssessmentRow]:
-    """The organization's closed assessments of a key, without their score cards."""
+    """The organization's closed assessments of a key, without their cards."""
     return list(
         session.exec(
             select(AssessmentRow)
-            .options(defer(AssessmentRow.score_card), defer(AssessmentRow.close_context))  # type: ignore[arg-type]
+            .options(
+                defer(AssessmentRow.score_card),  # type: ignore[arg-type]
+                defer(AssessmentRow.validated_card),  # type: ignore[arg-type]
+                defer(AssessmentRow.close_context),  # type: ignore[arg-type]
+            )
             .where(
                 AssessmentRow.organization_id == organization_id,
                 AssessmentRow.questionnaire_key == questionnaire_key,

@@ -297,7 +297,12 @@ def _param_name(endpoint: Endpoint, param: str) -> str:
     return param
 
 
-STATIC_PATH_VALUES = {"questionnaire_key": "test-q", "key": "test-q", "version": "1.0.0"}
+STATIC_PATH_VALUES = {
+    "questionnaire_key": "test-q",
+    "key": "test-q",
+    "version": "1.0.0",
+    "question_id": "PRJ-STD-01-Q1",
+}
 
 
 def path_values(
@@ -346,6 +351,10 @@ VALID_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("POST", ORG_PREFIX + "/assessments/{a}/respondents"): lambda w: {"name": "Cid"},
     ("PATCH", ANSWERS): lambda w: {"answers": [{"question_id": "PRJ-STD-01-Q1", "value": 2}]},
     ("PUT", ORG_PREFIX + "/targets/{questionnaire_key}"): lambda w: {"domains": {"project": 2}},
+    ("PUT", ORG_PREFIX + "/assessments/{a}/consensus/{question_id}"): lambda w: {
+        "value": 3,
+        "rationale": "The group agreed after looking at the method document.",
+    },
     ("POST", ORG_PREFIX + "/share-links"): lambda w: {
         "assessment_id": w.ids["a"],
         "expires_in_days": 7,
@@ -669,7 +678,11 @@ def test_a_closed_assessment_answers_409_before_an_invalid_body(
 
 PUBLIC_PAGES = frozenset({"/a/{token}", "/console/sign-in"})
 CONSOLE = "/console"
-PAGE_PATH_VALUES = {"section": "project~standardize", "questionnaire_key": "test-q"}
+PAGE_PATH_VALUES = {
+    "section": "project~standardize",
+    "questionnaire_key": "test-q",
+    "question_id": "PRJ-STD-01-Q1",
+}
 # Console pages a reader's session may not even see (their forms change something).
 WRITERS_ONLY = ("/assessments/new", "/close")
 
