@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from api.core.config import Settings
 from api.core.enums import PmoPermanence, PmoScope, PmoType, PrincipalKind, Rigor
 from api.core.errors import FailedAuthentication, Invalid, TooManyRequests, field_problem
 from api.core.principals import Principal
 from api.core.secrets import secret_hash
 from api.http.access import AssessmentAccess, RespondentAccess
 from api.http.bearer import authenticate
-from api.http.client_address import client_address
+from api.http.client_address import client_address, request_base_url
 from api.http.deps import SessionDep, SettingsDep, get_engine
 from api.http.page_sessions import (
     CONSOLE_COOKIE,
@@ -52,6 +53,7 @@ from api.render import html as report_html
 from api.schemas import AssessmentCreate, OrganizationProfile, RespondentCreate
 from api.services import (
     assessments,
+    audit,
     console_views,
     goals,
     organizations,
@@ -60,6 +62,7 @@ from api.services import (
     share_links,
     trend,
 )
+from api.storage.db import session_scope
 from api.storage.tables import OrganizationRow
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -102,45 +105,51 @@ def sign_in_form() -> Response:
 
 
 @router.post("/sign-in")
-def sign_in(
-    request: Request,
-    form: PageForm,
-    session: SessionDep,
-    settings: SettingsDep,
-    background: BackgroundTasks,
-) -> Response:
+def sign_in(request: Request, form: PageForm, settings: SettingsDep) -> Response:
     """Exchange a pasted key for a session: the key itself is never kept in the cookie.
 
-    A wrong key is a failed authentication, throttled like a bearer secret (`api.http.throttle`).
+    A wrong key is a failed authentication, throttled like a bearer secret (`api.http.throttle`)
+    and recorded in the audit trail with its address, once this request's transaction has
+    ended (as `GET /a/{token}` does).
     """
     if not same_origin(request, settings):
         return page("sign_in.html", status_code=403, error="This form came from another site.")
     secret = text_of(form, "key").strip()
     address = client_address(request, settings.trusted_proxies)
-    try:
-        principal = authenticate(
-            session=session, settings=settings, secret=secret, address=address
-        ).principal
-    except TooManyRequests as throttled:
-        return page(
-            "sign_in.html",
-            status_code=429,
-            headers={"Retry-After": str(throttled.retry_after)},
-            error=throttled.detail,
-        )
-    except FailedAuthentication as failed:
-        # Counted after the response, once this request's transaction has ended.
-        background.add_task(count_failure, get_engine(request), failed)
+    engine = get_engine(request)
+    principal: Principal | None = None
+    failed: FailedAuthentication | None = None
+    cookie = None
+    # A session row is written: a writing transaction from the start (`api.storage.db`).
+    with session_scope(engine, write=True) as session:
+        try:
+            principal = authenticate(
+                session=session, settings=settings, secret=secret, address=address
+            ).principal
+        except TooManyRequests as throttled:
+            return page(
+                "sign_in.html",
+                status_code=429,
+                headers={"Retry-After": str(throttled.retry_after)},
+                error=throttled.detail,
+            )
+        except FailedAuthentication as failure:
+            failed = failure
+        if principal is not None and principal.kind != PrincipalKind.RESPONDENT:
+            cookie = page_sessions.open_session(
+                session=session, principal=principal, credential_hash=secret_hash(secret)
+            )
+            session.commit()
+    if failed is not None:
+        count_failure(engine, failed)
+        audit.record_failed_sign_in(engine=engine, address=address, route=audit.SignInRoute.CONSOLE)
         return page("sign_in.html", status_code=401, error="This key is unknown or was revoked.")
-    if principal.kind == PrincipalKind.RESPONDENT:
+    if cookie is None:
         return page(
             "sign_in.html",
             status_code=403,
             error="This is a respondent's invitation token: open the invitation link instead.",
         )
-    cookie = page_sessions.open_session(
-        session=session, principal=principal, credential_hash=secret_hash(secret)
-    )
     response = redirect("/console")
     set_session_cookie(response, request, name=CONSOLE_COOKIE, secret=cookie)
     return response
@@ -288,8 +297,8 @@ def assessment(access: ConsoleAssessmentReader, session: SessionDep, request: Re
     return _assessment_page(request, session, access)
 
 
-def _invitation_url(request: Request, public_url: str, token: str | None) -> str:
-    base = public_url or str(request.base_url)
+def _invitation_url(request: Request, settings: Settings, token: str | None) -> str:
+    base = settings.public_url or request_base_url(request, settings.trusted_proxies)
     return f"{base.rstrip('/')}/a/{token}"
 
 
@@ -311,6 +320,7 @@ def invite(
             request, session, access, errors=errors_by_field(invalid), status_code=422
         )
     created = respondents.invite_respondent(
+        actor=access.principal.actor,
         max_respondents=settings.max_respondents,
         session=session,
         assessment=access.assessment,
@@ -324,7 +334,7 @@ def invite(
         access,
         invitation={
             "name": created.name,
-            "url": _invitation_url(request, settings.public_url, created.token),
+            "url": _invitation_url(request, settings, created.token),
         },
     )
 
@@ -345,7 +355,7 @@ def reissue(
         access,
         invitation={
             "name": access.respondent.name,
-            "url": _invitation_url(request, settings.public_url, issued.token),
+            "url": _invitation_url(request, settings, issued.token),
             "reissued": "yes",
         },
     )
@@ -613,7 +623,7 @@ def create_share_link(
             assessment_id=ident if kind == "assessment" else None,
             questionnaire_key=ident if kind == "overview" else None,
             expires_in_days=int(days),
-            base_url=settings.public_url or str(request.base_url),
+            base_url=settings.public_url or request_base_url(request, settings.trusted_proxies),
         )
     except Invalid as invalid:
         return _organization_page(

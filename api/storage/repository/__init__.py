@@ -22,6 +22,7 @@ from api.storage.repository.assessments import (
 from api.storage.repository.audit import (
     add_audit_entry,
     list_audit_entries,
+    search_audit_entries,
 )
 from api.storage.repository.exports import (
     existing_ids,
@@ -145,6 +146,7 @@ __all__ = [
     "ping",
     "refresh_respondent",
     "replace_answers",
+    "search_audit_entries",
     "slugs_starting_with",
     "touch_api_key",
 ]
