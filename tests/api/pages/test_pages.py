@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
@@ -165,6 +166,21 @@ def test_a_post_without_the_csrf_token_or_from_another_site_changes_nothing(
         headers=scene["token_headers"],
     )
     assert me.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "token", ["é" * 64, "\u00b2", "\U0001d7d8" * 64], ids=["latin", "super", "astral"]
+)
+def test_a_csrf_token_that_is_not_ascii_is_refused_not_a_crash(
+    client: TestClient, admin: Headers, token: str
+) -> None:
+    """`hmac.compare_digest` raises on a str that is not ASCII (issue 27, item 5)."""
+    scene = _invited(client, admin)
+    client.get(f"/a/{scene['token']}")
+    form = {"question": "PRJ-STD-01-Q1", "value:PRJ-STD-01-Q1": "4", "csrf": token}
+    response = client.post(SECTION, data=form, headers=SAME_SITE)
+    assert response.status_code == 403
+    assert _answers(client, scene) == []
 
 
 def test_a_reissued_token_ends_the_session_and_the_old_link(
