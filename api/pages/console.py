@@ -13,13 +13,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
-from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from api.core.config import Settings
 from api.core.enums import PmoPermanence, PmoScope, PmoType, PrincipalKind, Rigor
-from api.core.errors import FailedAuthentication, Invalid, TooManyRequests, field_problem
+from api.core.errors import FailedAuthentication, Invalid, TooManyRequests
 from api.core.principals import Principal
 from api.core.secrets import secret_hash
 from api.http.access import AssessmentAccess, RespondentAccess
@@ -47,10 +46,16 @@ from api.http.page_sessions import (
 from api.http.report_responses import ReportVariant, report_artifact, report_response
 from api.http.throttle import count_failure
 from api.pages.answering import FillContext, overview_page, save_section, section_page
-from api.pages.forms import FieldErrors, errors_by_field, text_of, validated
+from api.pages.forms import FieldErrors, errors_by_field, form_integer, text_of, validated
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
 from api.render import html as report_html
-from api.schemas import AssessmentCreate, OrganizationProfile, RespondentCreate
+from api.schemas import (
+    AssessmentCreate,
+    OrganizationProfile,
+    RespondentCreate,
+    ShareLinkCreate,
+    TargetsPut,
+)
 from api.services import (
     assessments,
     audit,
@@ -509,20 +514,14 @@ def _profile_from(form: FormData) -> OrganizationProfile:
             value = text_of(form, f"pmo_{part}")
             if value:
                 pmo[part] = value
-    try:
-        return OrganizationProfile.model_validate(
-            {
-                "industry": text_of(form, "industry").strip() or None,
-                "size": text_of(form, "size").strip() or None,
-                "pmo": pmo,
-            }
-        )
-    except ValidationError as wrong:
-        problems = [
-            field_problem(".".join(str(part) for part in error["loc"]) or "pmo", error["msg"])
-            for error in wrong.errors()
-        ]
-        raise Invalid("The profile is not valid.", errors=problems) from None
+    return validated(
+        OrganizationProfile,
+        {
+            "industry": text_of(form, "industry").strip() or None,
+            "size": text_of(form, "size").strip() or None,
+            "pmo": pmo,
+        },
+    )
 
 
 @router.post("/{org}/organization/profile")
@@ -560,19 +559,19 @@ def update_targets(
     request: Request,
 ) -> Response:
     form = form or FormData()
-    domains: dict[str, int] = {}
-    for name, value in form.multi_items():
-        if name.startswith("target:") and isinstance(value, str) and value.strip():
-            if not value.strip().isdigit():
-                continue
-            domains[name.removeprefix("target:")] = int(value.strip())
+    typed = {
+        name.removeprefix("target:"): form_integer(value)
+        for name, value in form.multi_items()
+        if name.startswith("target:") and isinstance(value, str) and value.strip()
+    }
     try:
+        targets = validated(TargetsPut, {"domains": typed})
         goals.set_targets(
             actor=access.principal.actor,
             session=session,
             organization=access.organization,
             questionnaire_key=questionnaire_key,
-            domains=domains,
+            domains=targets.domains,
         )
     except Invalid as invalid:
         return _organization_page(
@@ -612,17 +611,22 @@ def create_share_link(
     form = form or FormData()
     target = text_of(form, "target")
     kind, _, ident = target.partition(":")
-    days = text_of(form, "expires_in_days").strip()
     try:
-        if not days.isdigit() or not 1 <= int(days) <= 365:
-            raise Invalid.field("expires_in_days", "1 to 365 days")
+        wanted = validated(
+            ShareLinkCreate,
+            {
+                "assessment_id": ident if kind == "assessment" else None,
+                "questionnaire_key": ident if kind == "overview" else None,
+                "expires_in_days": form_integer(text_of(form, "expires_in_days")),
+            },
+        )
         created = share_links.create_share_link(
             actor=access.principal.actor,
             session=session,
             organization=access.organization,
-            assessment_id=ident if kind == "assessment" else None,
-            questionnaire_key=ident if kind == "overview" else None,
-            expires_in_days=int(days),
+            assessment_id=wanted.assessment_id,
+            questionnaire_key=wanted.questionnaire_key,
+            expires_in_days=wanted.expires_in_days,
             base_url=settings.public_url or request_base_url(request, settings.trusted_proxies),
         )
     except Invalid as invalid:
