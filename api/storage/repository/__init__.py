@@ -26,6 +26,7 @@ from api.storage.repository.audit import (
 )
 from api.storage.repository.exports import (
     existing_ids,
+    ids_stored_elsewhere,
     insert_rows,
     list_all_audit_entries,
     list_answer_history,
@@ -120,6 +121,7 @@ __all__ = [
     "get_share_link",
     "get_share_link_by_hash",
     "get_target",
+    "ids_stored_elsewhere",
     "insert_rows",
     "list_all_audit_entries",
     "list_all_respondents",

@@ -238,11 +238,18 @@ def test_import_writes_the_trail_and_accepts_documents_without_one(
     ):
         copy = json.loads(json.dumps(document))
         change(copy)
+        # Moved into this same database: every id the trail names is made new as well (a
+        # trail naming rows of another organization is refused).
+        renamed = {copy["organization"]["id"]: f"org_{n:020x}"}
         copy["organization"].update(id=f"org_{n:020x}", slug=slug)
         for assessment in copy["assessments"]:
-            assessment["id"] = f"asm_{n:020x}"
+            renamed[assessment["id"]] = assessment["id"] = f"asm_{n:020x}"
         for entry in copy.get("audit") or []:
             entry["id"] = entry["id"][:-2] + f"{n:02x}"
+            for part in ("actor_id", "subject_id"):
+                if entry[part] and entry[part].startswith("key_"):
+                    renamed.setdefault(entry[part], f"key_{n:020x}")
+                entry[part] = renamed.get(entry[part], entry[part])
         (tmp_path / f"{slug}.json").write_text(json.dumps(copy), encoding="utf-8")
         result = opm(monkeypatch, settings.database_url, "import", str(tmp_path / f"{slug}.json"))
         assert result.exit_code == 0, result.output
