@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -274,6 +275,26 @@ def test_sign_out_ends_the_session(client: TestClient, admin: Headers) -> None:
     out = client.post("/console/sign-out", data={"csrf": csrf}, headers=SAME_SITE)
     assert out.url.path == "/console/sign-in"
     assert client.get("/console/acme", follow_redirects=False).status_code == 303
+
+
+def test_a_console_session_lasts_a_working_day_and_then_ends(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    _, owner = new_organization(client, admin, "Acme")
+    _sign_in(client, owner)
+    with engine.connect() as connection:
+        created, expires = connection.execute(
+            text("SELECT created_at, expires_at FROM page_session")
+        ).one()
+    lifetime = (_as_time(expires) - _as_time(created)).total_seconds()
+    assert lifetime == 12 * 3600
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE page_session SET expires_at = created_at"))
+    assert client.get("/console/acme", follow_redirects=False).status_code == 303
+
+
+def _as_time(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def test_a_reader_key_sees_the_console_without_forms_that_change_things(
