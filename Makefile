@@ -36,7 +36,7 @@ lock-check:
 
 run: install
 	$(BIN)/opm db upgrade
-	$(BIN)/opm serve --host $(HOST) --port $(PORT)
+	OPM_DOCS=$${OPM_DOCS:-true} $(BIN)/opm serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -70,6 +70,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> Fa
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # The docs' pages load their scripts from a CDN, on the console's origin: only on
+        # request (OPM_DOCS). The contract itself, /openapi.json, is always served.
+        docs_url="/docs" if settings.docs else None,
+        redoc_url="/redoc" if settings.docs else None,
     )
     app.state.settings = settings
     app.state.closed_reports = ClosedReports()

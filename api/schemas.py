@@ -29,7 +29,7 @@ from api.core.enums import (
     PrincipalKind,
     Rigor,
 )
-from api.core.ids import SLUG_PATTERN
+from api.core.ids import SLUG_PATTERN, is_id
 from questionnaires import (
     BestPractice,
     Domain,
@@ -88,12 +88,10 @@ def _unstorable(value: object) -> str | None:
     return None
 
 
-class Input(BaseModel):
-    """A request body: unknown fields are errors, so that a typo is not silently dropped.
-
-    Every text in it must be storable as it is on both engines: PostgreSQL refuses NUL, and
-    a lone surrogate cannot be encoded at all.
-    """
+class _StorableText(BaseModel):
+    """Every text in it must be storable as it is on both engines: PostgreSQL refuses NUL, and
+    a lone surrogate cannot be encoded at all. Unknown fields are errors, so that a typo is not
+    silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -104,6 +102,26 @@ class Input(BaseModel):
         if reason is not None:
             raise ValueError(reason)
         return value
+
+
+class Input(_StorableText):
+    """A request body: storable text only, unknown fields refused (`_StorableText`)."""
+
+
+def _id_of(kind: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not is_id(value, kind):
+            raise ValueError(f"not an id of this kind ({kind}_ and 20 hex digits)")
+        return value
+
+    return AfterValidator(check)
+
+
+OrganizationId = Annotated[str, _id_of("org")]
+AssessmentId = Annotated[str, _id_of("asm")]
+RespondentId = Annotated[str, _id_of("rsp")]
+AuditEntryId = Annotated[str, _id_of("aud")]
+StoredName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class Health(BaseModel):
@@ -627,14 +645,14 @@ class ShareLinkPublic(BaseModel):
 # The export document (`opm export`, `GET .../assessments/{a}/export`)
 
 
-class _ExportPart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _ExportPart(_StorableText):
+    """A part of an export document: an import checks it as the API checks what it stores."""
 
 
 class OrganizationPart(_ExportPart):
-    id: str
-    slug: str
-    name: str
+    id: OrganizationId
+    slug: Slug
+    name: StoredName
     profile: OrganizationProfile
     created_at: datetime
 
@@ -652,16 +670,16 @@ class QuestionnairePart(_ExportPart):
 
 
 class RespondentPart(_ExportPart):
-    id: str
-    name: str
-    role: str | None
+    id: RespondentId
+    name: StoredName
+    role: Annotated[str, StringConstraints(max_length=200)] | None
     email: str | None
     created_at: datetime
     submitted_at: datetime | None
 
 
 class _AnswerStatePart(_ExportPart):
-    respondent_id: str
+    respondent_id: RespondentId
     question_id: str
     value: int | None
     not_applicable: bool
@@ -690,16 +708,16 @@ class ConsensusPart(_ExportPart):
 
 
 class AssessmentPart(_ExportPart):
-    id: str
+    id: AssessmentId
     questionnaire: QuestionnairePart
-    title: str
-    period: str | None
+    title: StoredName
+    period: Annotated[str, StringConstraints(max_length=100)] | None
     period_end: date | None
     rigor: Rigor
     status: AssessmentStatus
     # Absent from documents made before scopes existed: those assessments cover every domain.
     scope: list[str] | None = None
-    seeded_from: str | None = None
+    seeded_from: AssessmentId | None = None
     created_at: datetime
     closed_at: datetime | None
     scoring_version: str | None
@@ -715,7 +733,7 @@ class AssessmentPart(_ExportPart):
 
 
 class AuditEntryPart(_ExportPart):
-    id: str
+    id: AuditEntryId
     created_at: datetime
     actor_kind: str
     actor_id: str | None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -41,8 +41,17 @@ def serve(
     if settings.admin_key is None:
         typer.echo("No OPM_ADMIN_KEY set: get an admin key with `opm key create --admin`.")
     # Our own request log (`api.http.request_log`) replaces uvicorn's, which writes secret paths.
+    # Forwarded headers are read by the app alone (`api.http.client_address`), from
+    # OPM_TRUSTED_PROXIES only: uvicorn's own reading trusts 127.0.0.1 whatever is configured.
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "proxy_headers": False,
+        "server_header": False,
+    }
     if workers == 1:
-        uvicorn.run(create_app(), host=host, port=port, access_log=False)
+        uvicorn.run(create_app(), **options)
         return
     if not is_sqlite(settings.database_url):
         typer.echo(
@@ -54,7 +63,5 @@ def serve(
         "api.app:create_app",
         factory=True,
         workers=workers,
-        host=host,
-        port=port,
-        access_log=False,
+        **options,
     )

@@ -12,6 +12,8 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_ADMIN_KEY_LENGTH = 32
+MIN_ADMIN_KEY_VARIETY = 16  # distinct characters: 32 x "a" is long but guessable
+MAKE_A_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -61,9 +63,20 @@ class Settings(BaseSettings):
         gt=0,
         description="Failed authentications from one address in a minute before it gets 429.",
     )
+    docs: bool = Field(
+        default=False,
+        description=(
+            "Serve the interactive OpenAPI docs at /docs and /redoc. Their pages load Swagger UI "
+            "and ReDoc from a CDN, on the console's origin: leave it off in production "
+            "(/openapi.json is always served)."
+        ),
+    )
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
         default_factory=list,
-        description="Addresses or networks (comma-separated) whose X-Forwarded-For is believed.",
+        description=(
+            "Addresses or networks (comma-separated) of the reverse proxies whose "
+            "X-Forwarded-For and X-Forwarded-Proto are believed; no one else's ever is."
+        ),
     )
 
     @field_validator("admin_key")
@@ -77,7 +90,12 @@ class Settings(BaseSettings):
         if any(len(key) < MIN_ADMIN_KEY_LENGTH for key in keys):
             raise ValueError(
                 f"each admin key must be at least {MIN_ADMIN_KEY_LENGTH} characters long "
-                "(make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+                f"(make one with: {MAKE_A_KEY})"
+            )
+        if any(len(set(key)) < MIN_ADMIN_KEY_VARIETY for key in keys):
+            raise ValueError(
+                f"each admin key must have at least {MIN_ADMIN_KEY_VARIETY} different characters "
+                f"(make one with: {MAKE_A_KEY})"
             )
         return value
 

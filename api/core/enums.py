@@ -75,6 +75,7 @@ class ActorKind(StrEnum):
     RESPONDENT = "respondent"
     SHARE_LINK = "share_link"  # its first opening
     CLI = "cli"  # the command line
+    ANONYMOUS = "anonymous"  # a failed sign-in: no principal, only an address
 
 
 class PmoType(StrEnum):

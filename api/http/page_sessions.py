@@ -26,7 +26,7 @@ from api.http.access import (
     known_questionnaire,
 )
 from api.http.bearer import principal_for_hash, record_use_when_due, require_admin
-from api.http.client_address import client_address
+from api.http.client_address import client_address, request_scheme
 from api.http.deps import READ_METHODS, SessionDep, SettingsDep
 from api.services import page_sessions
 from api.services.share_links import get_share_link
@@ -57,7 +57,8 @@ def same_origin(request: Request, settings: Settings) -> bool:
     origin = request.headers.get("origin")
     if origin is None:
         return True
-    own = {f"{request.url.scheme}://{request.url.netloc}"}
+    scheme = request_scheme(request, settings.trusted_proxies)
+    own = {f"{scheme}://{request.url.netloc}"}
     if settings.public_url:
         parts = urlsplit(settings.public_url)
         own.add(f"{parts.scheme}://{parts.netloc}")

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
-from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from api.core.config import Settings
 from api.core.enums import PmoPermanence, PmoScope, PmoType, PrincipalKind, ReportFormat, Rigor
-from api.core.errors import FailedAuthentication, Invalid, TooManyRequests, field_problem
+from api.core.errors import FailedAuthentication, Invalid, TooManyRequests
 from api.core.principals import Principal
 from api.core.secrets import secret_hash
 from api.http.access import AssessmentAccess, RespondentAccess
 from api.http.bearer import authenticate
-from api.http.client_address import client_address
+from api.http.client_address import client_address, request_base_url
 from api.http.deps import SessionDep, SettingsDep, get_engine
 from api.http.page_sessions import (
     CONSOLE_COOKIE,
@@ -46,12 +46,20 @@ from api.http.page_sessions import (
 from api.http.report_responses import ReportVariant, report_artifact, report_response
 from api.http.throttle import count_failure
 from api.pages.answering import FillContext, overview_page, save_section, section_page
-from api.pages.forms import FieldErrors, errors_by_field, text_of, validated
+from api.pages.forms import FieldErrors, errors_by_field, form_integer, text_of, validated
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
 from api.render import html as report_html
-from api.schemas import AssessmentCreate, ConsensusPut, OrganizationProfile, RespondentCreate
+from api.schemas import (
+    AssessmentCreate,
+    ConsensusPut,
+    OrganizationProfile,
+    RespondentCreate,
+    ShareLinkCreate,
+    TargetsPut,
+)
 from api.services import (
     assessments,
+    audit,
     consensus,
     console_views,
     goals,
@@ -61,6 +69,7 @@ from api.services import (
     share_links,
     trend,
 )
+from api.storage.db import session_scope
 from api.storage.tables import OrganizationRow
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -103,45 +112,51 @@ def sign_in_form() -> Response:
 
 
 @router.post("/sign-in")
-def sign_in(
-    request: Request,
-    form: PageForm,
-    session: SessionDep,
-    settings: SettingsDep,
-    background: BackgroundTasks,
-) -> Response:
+def sign_in(request: Request, form: PageForm, settings: SettingsDep) -> Response:
     """Exchange a pasted key for a session: the key itself is never kept in the cookie.
 
-    A wrong key is a failed authentication, throttled like a bearer secret (`api.http.throttle`).
+    A wrong key is a failed authentication, throttled like a bearer secret (`api.http.throttle`)
+    and recorded in the audit trail with its address, once this request's transaction has
+    ended (as `GET /a/{token}` does).
     """
     if not same_origin(request, settings):
         return page("sign_in.html", status_code=403, error="This form came from another site.")
     secret = text_of(form, "key").strip()
     address = client_address(request, settings.trusted_proxies)
-    try:
-        principal = authenticate(
-            session=session, settings=settings, secret=secret, address=address
-        ).principal
-    except TooManyRequests as throttled:
-        return page(
-            "sign_in.html",
-            status_code=429,
-            headers={"Retry-After": str(throttled.retry_after)},
-            error=throttled.detail,
-        )
-    except FailedAuthentication as failed:
-        # Counted after the response, once this request's transaction has ended.
-        background.add_task(count_failure, get_engine(request), failed)
+    engine = get_engine(request)
+    principal: Principal | None = None
+    failed: FailedAuthentication | None = None
+    cookie = None
+    # A session row is written: a writing transaction from the start (`api.storage.db`).
+    with session_scope(engine, write=True) as session:
+        try:
+            principal = authenticate(
+                session=session, settings=settings, secret=secret, address=address
+            ).principal
+        except TooManyRequests as throttled:
+            return page(
+                "sign_in.html",
+                status_code=429,
+                headers={"Retry-After": str(throttled.retry_after)},
+                error=throttled.detail,
+            )
+        except FailedAuthentication as failure:
+            failed = failure
+        if principal is not None and principal.kind != PrincipalKind.RESPONDENT:
+            cookie = page_sessions.open_session(
+                session=session, principal=principal, credential_hash=secret_hash(secret)
+            )
+            session.commit()
+    if failed is not None:
+        count_failure(engine, failed)
+        audit.record_failed_sign_in(engine=engine, address=address, route=audit.SignInRoute.CONSOLE)
         return page("sign_in.html", status_code=401, error="This key is unknown or was revoked.")
-    if principal.kind == PrincipalKind.RESPONDENT:
+    if cookie is None:
         return page(
             "sign_in.html",
             status_code=403,
             error="This is a respondent's invitation token: open the invitation link instead.",
         )
-    cookie = page_sessions.open_session(
-        session=session, principal=principal, credential_hash=secret_hash(secret)
-    )
     response = redirect("/console")
     set_session_cookie(response, request, name=CONSOLE_COOKIE, secret=cookie)
     return response
@@ -289,8 +304,8 @@ def assessment(access: ConsoleAssessmentReader, session: SessionDep, request: Re
     return _assessment_page(request, session, access)
 
 
-def _invitation_url(request: Request, public_url: str, token: str | None) -> str:
-    base = public_url or str(request.base_url)
+def _invitation_url(request: Request, settings: Settings, token: str | None) -> str:
+    base = settings.public_url or request_base_url(request, settings.trusted_proxies)
     return f"{base.rstrip('/')}/a/{token}"
 
 
@@ -312,6 +327,7 @@ def invite(
             request, session, access, errors=errors_by_field(invalid), status_code=422
         )
     created = respondents.invite_respondent(
+        actor=access.principal.actor,
         max_respondents=settings.max_respondents,
         session=session,
         assessment=access.assessment,
@@ -325,7 +341,7 @@ def invite(
         access,
         invitation={
             "name": created.name,
-            "url": _invitation_url(request, settings.public_url, created.token),
+            "url": _invitation_url(request, settings, created.token),
         },
     )
 
@@ -346,7 +362,7 @@ def reissue(
         access,
         invitation={
             "name": access.respondent.name,
-            "url": _invitation_url(request, settings.public_url, issued.token),
+            "url": _invitation_url(request, settings, issued.token),
             "reissued": "yes",
         },
     )
@@ -600,20 +616,14 @@ def _profile_from(form: FormData) -> OrganizationProfile:
             value = text_of(form, f"pmo_{part}")
             if value:
                 pmo[part] = value
-    try:
-        return OrganizationProfile.model_validate(
-            {
-                "industry": text_of(form, "industry").strip() or None,
-                "size": text_of(form, "size").strip() or None,
-                "pmo": pmo,
-            }
-        )
-    except ValidationError as wrong:
-        problems = [
-            field_problem(".".join(str(part) for part in error["loc"]) or "pmo", error["msg"])
-            for error in wrong.errors()
-        ]
-        raise Invalid("The profile is not valid.", errors=problems) from None
+    return validated(
+        OrganizationProfile,
+        {
+            "industry": text_of(form, "industry").strip() or None,
+            "size": text_of(form, "size").strip() or None,
+            "pmo": pmo,
+        },
+    )
 
 
 @router.post("/{org}/organization/profile")
@@ -651,19 +661,19 @@ def update_targets(
     request: Request,
 ) -> Response:
     form = form or FormData()
-    domains: dict[str, int] = {}
-    for name, value in form.multi_items():
-        if name.startswith("target:") and isinstance(value, str) and value.strip():
-            if not value.strip().isdigit():
-                continue
-            domains[name.removeprefix("target:")] = int(value.strip())
+    typed = {
+        name.removeprefix("target:"): form_integer(value)
+        for name, value in form.multi_items()
+        if name.startswith("target:") and isinstance(value, str) and value.strip()
+    }
     try:
+        targets = validated(TargetsPut, {"domains": typed})
         goals.set_targets(
             actor=access.principal.actor,
             session=session,
             organization=access.organization,
             questionnaire_key=questionnaire_key,
-            domains=domains,
+            domains=targets.domains,
         )
     except Invalid as invalid:
         return _organization_page(
@@ -703,18 +713,23 @@ def create_share_link(
     form = form or FormData()
     target = text_of(form, "target")
     kind, _, ident = target.partition(":")
-    days = text_of(form, "expires_in_days").strip()
     try:
-        if not days.isdigit() or not 1 <= int(days) <= 365:
-            raise Invalid.field("expires_in_days", "1 to 365 days")
+        wanted = validated(
+            ShareLinkCreate,
+            {
+                "assessment_id": ident if kind == "assessment" else None,
+                "questionnaire_key": ident if kind == "overview" else None,
+                "expires_in_days": form_integer(text_of(form, "expires_in_days")),
+            },
+        )
         created = share_links.create_share_link(
             actor=access.principal.actor,
             session=session,
             organization=access.organization,
-            assessment_id=ident if kind == "assessment" else None,
-            questionnaire_key=ident if kind == "overview" else None,
-            expires_in_days=int(days),
-            base_url=settings.public_url or str(request.base_url),
+            assessment_id=wanted.assessment_id,
+            questionnaire_key=wanted.questionnaire_key,
+            expires_in_days=wanted.expires_in_days,
+            base_url=settings.public_url or request_base_url(request, settings.trusted_proxies),
         )
     except Invalid as invalid:
         return _organization_page(

@@ -31,7 +31,7 @@ from api.http.page_sessions import (
 from api.http.throttle import count_failure
 from api.pages.answering import FillContext, overview_page, save_section, section_page
 from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
-from api.services import filling, page_sessions, respondents
+from api.services import audit, filling, page_sessions, respondents
 from api.storage.db import session_scope
 
 router = APIRouter(include_in_schema=False)
@@ -90,6 +90,9 @@ def open_invitation(token: str, request: Request, settings: SettingsDep) -> Resp
             session.commit()
     if failed is not None:  # counted once the request's transaction has ended
         count_failure(engine, failed)
+        audit.record_failed_sign_in(
+            engine=engine, address=address, route=audit.SignInRoute.INVITATION
+        )
     if secret is None:
         return page(
             "message.html",

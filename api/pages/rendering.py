@@ -4,7 +4,8 @@ Every page carries a Content-Security-Policy without `unsafe-inline` or `unsafe-
 stylesheet and the one script are files the app serves under `/assets/`, nothing comes from
 another host, and no other site may frame a page. Session cookies are `HttpOnly`,
 `SameSite=Lax` (an invitation is clicked in a mail client: a cross-site navigation) and
-`Secure` when the request came over HTTPS.
+`Secure` when the browser talks HTTPS: `OPM_PUBLIC_URL` is https, or the request came over
+HTTPS (`X-Forwarded-Proto` of a trusted proxy included, `api.http.client_address`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.core.config import Settings
+from api.http.client_address import https_in_use
 from api.http.page_sessions import CSRF_FIELD
 from api.render.jinja import environment
 from api.services import page_sessions
@@ -72,18 +75,16 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303, headers=PAGE_HEADERS)
 
 
+def _secure(request: Request) -> bool:
+    settings: Settings = request.app.state.settings
+    return https_in_use(request, settings.trusted_proxies, settings.public_url)
+
+
 def set_session_cookie(response: Response, request: Request, *, name: str, secret: str) -> None:
     response.set_cookie(
-        name,
-        secret,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
+        name, secret, path="/", httponly=True, samesite="lax", secure=_secure(request)
     )
 
 
 def end_cookie(response: Response, request: Request, *, name: str) -> None:
-    response.delete_cookie(
-        name, path="/", httponly=True, samesite="lax", secure=request.url.scheme == "https"
-    )
+    response.delete_cookie(name, path="/", httponly=True, samesite="lax", secure=_secure(request))

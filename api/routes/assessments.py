@@ -152,6 +152,7 @@ def create_respondent(
 
     def create() -> RespondentCreated:
         return respondents.invite_respondent(
+            actor=access.principal.actor,
             session=session,
             assessment=access.assessment,
             max_respondents=settings.max_respondents,

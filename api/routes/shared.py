@@ -12,7 +12,7 @@ from api.core.enums import ReportFormat
 from api.core.errors import NotFound
 from api.core.pagination import Page
 from api.http.access import OrganizationReader, OrganizationWriter, ShareLinkRevoker
-from api.http.client_address import client_address
+from api.http.client_address import client_address, request_base_url
 from api.http.deps import SessionDep, SettingsDep
 from api.http.idempotency import RetryDep
 from api.http.problems import problem
@@ -55,7 +55,7 @@ def create_share_link(
     """
     # Without OPM_PUBLIC_URL, the request's own address: a host named in OPM_ALLOWED_HOSTS
     # (`api.http.hosts`), never one a client made up.
-    base_url = settings.public_url or str(request.base_url)
+    base_url = settings.public_url or request_base_url(request, settings.trusted_proxies)
 
     def create() -> ShareLinkCreated:
         return share_links.create_share_link(

@@ -26,15 +26,22 @@ from api.storage.tables import AssessmentRow, RespondentRow, utcnow
 from questionnaires import Question, Questionnaire
 
 __all__ = [
+    "item_problems",
     "respondent_answers",
     "save_answers",
     "validate_items",
 ]
 
 
-def _item_problems(
+def item_problems(
     questionnaire: Questionnaire, questions: Mapping[str, Question], index: int, item: AnswerItem
 ) -> list[dict[str, Any]]:
+    """What is wrong with one answer item (the `index`th): empty when it may be saved.
+
+    `questions` are those of the assessment's scope. The one check of an answer, for the API,
+    the pages and `opm import` alike.
+    """
+
     def problem(field: str, message: str) -> dict[str, Any]:
         return field_problem(f"answers.{index}.{field}", message, question_id=item.question_id)
 
@@ -90,7 +97,7 @@ def validate_items(
     problems = [
         p
         for index, item in enumerate(items)
-        for p in _item_problems(questionnaire, questions, index, item)
+        for p in item_problems(questionnaire, questions, index, item)
     ]
     seen: set[str] = set()
     for index, item in enumerate(items):

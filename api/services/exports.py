@@ -29,11 +29,14 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.core.enums import AssessmentStatus
+from api.core.enums import ActorKind, AssessmentStatus
+from api.core.errors import NotFound
+from api.core.ids import is_id
 from api.core.principals import Actor
 from api.core.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
 from api.schemas import (
     AnswerChangePart,
+    AnswerItem,
     AnswerPart,
     AssessmentPart,
     AuditEntryPart,
@@ -44,8 +47,11 @@ from api.schemas import (
     RespondentPart,
     TargetPart,
 )
+from api.services.answers import item_problems
 from api.services.audit import AuditAction, record_apart
 from api.services.organizations import get_organization
+from api.services.progress import questions_in_scope
+from api.services.questionnaires import get_questionnaire
 from api.storage import repository
 from api.storage.tables import (
     AnswerHistoryRow,
@@ -59,6 +65,7 @@ from api.storage.tables import (
     TargetRow,
     utcnow,
 )
+from scoring import in_scope, read_card
 
 __all__ = [
     "FORMAT",
@@ -275,6 +282,9 @@ def _problems(session: Session, document: ExportDocument) -> list[str]:
     )
     if taken:
         problems.append(f"ids that exist already: {', '.join(sorted(taken))}")
+    problems += _target_problems(session, document)
+    problems += _audit_problems(session, document)
+    document_assessments = set(assessment_ids)
     stored: dict[tuple[str, str], QuestionnaireVersionRow | None] = {}
     for assessment in document.assessments:
         ref = assessment.questionnaire
@@ -312,6 +322,107 @@ def _problems(session: Session, document: ExportDocument) -> list[str]:
         settled = [rating.question_id for rating in assessment.consensus]
         if len(set(settled)) != len(settled):
             problems.append(f"assessment {assessment.id}: a question with two consensus ratings")
+        if assessment.validated_card is not None:
+            try:
+                read_card(assessment.validated_card)
+            except ValueError:
+                problems.append(f"assessment {assessment.id}: validated_card is not a score card")
+        if assessment.seeded_from is not None and (
+            assessment.seeded_from not in document_assessments
+            or assessment.seeded_from == assessment.id
+        ):
+            problems.append(
+                f"assessment {assessment.id}: seeded_from {assessment.seeded_from} is not another "
+                "assessment of this organization"
+            )
+        if assessment.score_card is not None:
+            try:
+                read_card(assessment.score_card)
+            except ValueError:
+                problems.append(f"assessment {assessment.id}: score_card is not a score card")
+        if row is not None and row.content_hash == ref.content_hash:
+            problems += _content_problems(session, assessment)
+    return problems
+
+
+def _content_problems(session: Session, assessment: AssessmentPart) -> list[str]:
+    """The scope and every answer (and past state) checked as the API checks them."""
+    ref = assessment.questionnaire
+    questionnaire = get_questionnaire(session=session, key=ref.key, version=ref.version)
+    try:
+        scope = in_scope(questionnaire.questionnaire, assessment.scope)
+    except ValueError as wrong:
+        return [f"assessment {assessment.id}: scope: {wrong}"]
+    questions = questions_in_scope(questionnaire.questionnaire, scope)
+    problems: list[str] = []
+    for label, states in (
+        ("answers", assessment.answers),
+        ("answer_history", assessment.answer_history),
+    ):
+        for index, state in enumerate(states):
+            item = AnswerItem.model_construct(
+                question_id=state.question_id,
+                value=state.value,
+                not_applicable=state.not_applicable,
+                dont_know=state.dont_know,
+                comment=state.comment,
+                evidence=state.evidence,
+            )
+            for problem in item_problems(questionnaire.questionnaire, questions, index, item):
+                where = str(problem["field"]).replace("answers.", f"{label}.", 1)
+                problems.append(
+                    f"assessment {assessment.id}: {where} ({state.question_id}): "
+                    f"{problem['message']}"
+                )
+    return problems[:50]
+
+
+def _target_problems(session: Session, document: ExportDocument) -> list[str]:
+    """Targets checked as `PUT .../targets/{key}` checks them (the newest version's domains)."""
+    problems: list[str] = []
+    for target in document.targets:
+        try:
+            newest = get_questionnaire(session=session, key=target.questionnaire_key)
+        except NotFound:
+            problems.append(f"targets: questionnaire {target.questionnaire_key!r} is not loaded")
+            continue
+        known = {domain.id for domain in newest.questionnaire.domains}
+        stages = len(newest.questionnaire.stages)
+        for domain, level in target.domains.items():
+            if domain not in known or not 1 <= level <= stages:
+                problems.append(
+                    f"targets {target.questionnaire_key}: {domain}: an unknown domain or a level "
+                    f"outside 1 to {stages}"
+                )
+    return problems
+
+
+def _audit_problems(session: Session, document: ExportDocument) -> list[str]:
+    """An imported trail holds entries of this organization only, of known actions and actors.
+
+    Every id an entry names (actor or subject) that is stored here already belongs to another
+    organization (this one is new), and so does an organization id other than its own.
+    """
+    problems: list[str] = []
+    actions = {action.value for action in AuditAction}
+    actors = {kind.value for kind in ActorKind}
+    named: dict[str, list[str]] = {}
+    for entry in document.audit or []:
+        if entry.action not in actions:
+            problems.append(f"audit entry {entry.id}: unknown action {entry.action!r}")
+        if entry.actor_kind not in actors:
+            problems.append(f"audit entry {entry.id}: unknown actor kind {entry.actor_kind!r}")
+        for ident in (entry.actor_id, entry.subject_id):
+            if ident is None:
+                continue
+            if is_id(ident, "org") and ident != document.organization.id:
+                problems.append(f"audit entry {entry.id}: names another organization, {ident}")
+            named.setdefault(ident, []).append(entry.id)
+    for ident in sorted(set(repository.ids_stored_elsewhere(session=session, ids=list(named)))):
+        problems.append(
+            f"audit entries {', '.join(named[ident][:5])}: name {ident}, "
+            "which belongs to another organization"
+        )
     return problems
 
 

@@ -104,5 +104,11 @@ def csrf_token(secret: str) -> str:
 
 
 def csrf_matches(secret: str, token: str) -> bool:
-    """Whether `token` is the CSRF token of that session, compared in constant time."""
-    return hmac.compare_digest(csrf_token(secret), token)
+    """Whether `token` is the CSRF token of that session, compared in constant time.
+
+    Compared as bytes: `compare_digest` refuses a str that is not ASCII (a forged form), and
+    a wrong token is a mismatch, never an error.
+    """
+    return hmac.compare_digest(
+        csrf_token(secret).encode("ascii"), token.encode("utf-8", errors="replace")
+    )

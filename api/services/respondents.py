@@ -97,8 +97,12 @@ def invite_respondent(
     role: str | None,
     email: str | None,
     max_respondents: int,
+    actor: Actor,
 ) -> RespondentCreated:
-    """`create_respondent`, as the API shows it: with its (empty) progress and its token."""
+    """`create_respondent`, as the API shows it: with its (empty) progress and its token.
+
+    The new credential is recorded in the audit trail (who issued it, for whom; never the token).
+    """
     created = create_respondent(
         session=session,
         assessment=assessment,
@@ -106,6 +110,14 @@ def invite_respondent(
         role=role,
         email=email,
         max_respondents=max_respondents,
+    )
+    record(
+        session=session,
+        actor=actor,
+        organization_id=assessment.organization_id,
+        action=AuditAction.RESPONDENT_INVITED,
+        subject_id=created.respondent.id,
+        detail={"assessment_id": assessment.id, "name": created.respondent.name},
     )
     stored = questionnaire_of(session=session, assessment=assessment)
     progress = progress_of(stored.questionnaire, assessment.scope, [])

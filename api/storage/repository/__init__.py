@@ -22,6 +22,7 @@ from api.storage.repository.assessments import (
 from api.storage.repository.audit import (
     add_audit_entry,
     list_audit_entries,
+    search_audit_entries,
 )
 from api.storage.repository.consensus import (
     delete_consensus_rating,
@@ -30,6 +31,7 @@ from api.storage.repository.consensus import (
 )
 from api.storage.repository.exports import (
     existing_ids,
+    ids_stored_elsewhere,
     insert_rows,
     list_all_audit_entries,
     list_answer_history,
@@ -126,6 +128,7 @@ __all__ = [
     "get_share_link",
     "get_share_link_by_hash",
     "get_target",
+    "ids_stored_elsewhere",
     "insert_rows",
     "list_all_audit_entries",
     "list_all_respondents",
@@ -153,6 +156,7 @@ __all__ = [
     "ping",
     "refresh_respondent",
     "replace_answers",
+    "search_audit_entries",
     "slugs_starting_with",
     "touch_api_key",
 ]

@@ -10,15 +10,18 @@ from sqlmodel import Session, SQLModel, col, select
 from api.storage.tables import (
     AnswerHistoryRow,
     AnswerRow,
+    ApiKeyRow,
     AssessmentRow,
     AuditEntryRow,
     OrganizationRow,
     RespondentRow,
+    ShareLinkRow,
     TargetRow,
 )
 
 __all__ = [
     "existing_ids",
+    "ids_stored_elsewhere",
     "insert_rows",
     "list_all_audit_entries",
     "list_answer_history",
@@ -103,6 +106,26 @@ def existing_ids(
             chunk = ids[start : start + 500]
             taken.extend(session.exec(select(table.id).where(col(table.id).in_(chunk))))
     return taken
+
+
+def ids_stored_elsewhere(*, session: Session, ids: list[str]) -> list[str]:
+    """Which of these ids name a stored organization, assessment, respondent, organization key
+    or share link (an import's organization is new: any of them is another organization's)."""
+    found: list[str] = []
+    for table in (OrganizationRow, AssessmentRow, RespondentRow, ShareLinkRow):
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.extend(session.exec(select(table.id).where(col(table.id).in_(chunk))))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.extend(
+            session.exec(
+                select(ApiKeyRow.id).where(
+                    col(ApiKeyRow.id).in_(chunk), col(ApiKeyRow.organization_id).is_not(None)
+                )
+            )
+        )
+    return found
 
 
 def insert_rows(*, session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:

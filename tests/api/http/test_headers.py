@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from api.core.config import Settings
+
 from ..factories import Headers, new_organization, scored_assessment
 
 
@@ -61,3 +64,21 @@ def test_a_405_lists_every_method_the_path_allows(
     assert response.status_code == 405
     assert response.headers["allow"] == allowed
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_docs_pages_are_served_only_with_opm_docs(settings: Settings) -> None:
+    """Swagger UI and ReDoc load scripts from a CDN on the console's origin (issue 27, item 7)."""
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/docs").status_code == 404
+        assert client.get("/redoc").status_code == 404
+        assert client.get("/openapi.json").status_code == 200  # the contract is always served
+    with TestClient(create_app(settings.model_copy(update={"docs": True}))) as client:
+        assert client.get("/docs").status_code == 200
+        assert client.get("/redoc").status_code == 200
+
+
+def test_opm_docs_is_off_unless_said_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPM_DOCS", raising=False)
+    assert Settings().docs is False
+    monkeypatch.setenv("OPM_DOCS", "true")
+    assert Settings().docs is True

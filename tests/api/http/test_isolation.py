@@ -42,7 +42,7 @@ from ..factories import (
 )
 
 ORG_PREFIX = "/v1/organizations/{org}"
-ADMIN_ONLY = frozenset({"/v1/organizations"})
+ADMIN_ONLY = frozenset({"/v1/organizations", "/v1/audit"})
 ANSWERS = ORG_PREFIX + "/assessments/{a}/respondents/{r}/answers"
 SUBMIT = ORG_PREFIX + "/assessments/{a}/respondents/{r}/submit"
 QUESTIONNAIRE = ORG_PREFIX + "/assessments/{a}/questionnaire"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from api.app import create_app
-from api.core.config import Settings
+from api.core.config import Settings, configuration_problem
 
 from ..databases import ADMIN_KEY
 
@@ -59,9 +60,26 @@ def test_the_service_refuses_to_start_with_a_weak_admin_key_in_one_line(
     lines = started.stderr.strip().splitlines()
     assert lines == [
         "configuration error: OPM_ADMIN_KEY: each admin key must be at least 32 characters long "
-        "(make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
     ], started.stderr
     assert WEAK_KEY not in started.stderr + started.stdout
+
+
+@pytest.mark.parametrize(
+    "key", ["a" * 32, "ab" * 20, "0123456789abcde" * 3], ids=["one", "two", "fifteen"]
+)
+def test_an_admin_key_of_too_few_different_characters_is_refused_with_how_to_make_one(
+    key: str,
+) -> None:
+    with pytest.raises(ValidationError, match="at least 16 different characters") as refused:
+        Settings(admin_key=key)
+    message = configuration_problem(refused.value)  # the one line a start ends with
+    assert "secrets.token_urlsafe(32)" in message and key not in message
+
+
+def test_an_admin_key_made_as_the_message_says_is_accepted() -> None:
+    key = secrets.token_urlsafe(32)
+    assert Settings(admin_key=key).admin_secrets() == [key]
 
 
 def test_an_empty_admin_key_means_none() -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
@@ -198,6 +200,21 @@ def test_a_post_without_the_csrf_token_or_from_another_site_changes_nothing(
     assert me.status_code == 200
 
 
+@pytest.mark.parametrize(
+    "token", ["é" * 64, "\u00b2", "\U0001d7d8" * 64], ids=["latin", "super", "astral"]
+)
+def test_a_csrf_token_that_is_not_ascii_is_refused_not_a_crash(
+    client: TestClient, admin: Headers, token: str
+) -> None:
+    """`hmac.compare_digest` raises on a str that is not ASCII (issue 27, item 5)."""
+    scene = _invited(client, admin)
+    client.get(f"/a/{scene['token']}")
+    form = {"question": "PRJ-STD-01-Q1", "value:PRJ-STD-01-Q1": "4", "csrf": token}
+    response = client.post(SECTION, data=form, headers=SAME_SITE)
+    assert response.status_code == 403
+    assert _answers(client, scene) == []
+
+
 def test_a_reissued_token_ends_the_session_and_the_old_link(
     client: TestClient, admin: Headers
 ) -> None:
@@ -289,6 +306,26 @@ def test_sign_out_ends_the_session(client: TestClient, admin: Headers) -> None:
     out = client.post("/console/sign-out", data={"csrf": csrf}, headers=SAME_SITE)
     assert out.url.path == "/console/sign-in"
     assert client.get("/console/acme", follow_redirects=False).status_code == 303
+
+
+def test_a_console_session_lasts_a_working_day_and_then_ends(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    _, owner = new_organization(client, admin, "Acme")
+    _sign_in(client, owner)
+    with engine.connect() as connection:
+        created, expires = connection.execute(
+            text("SELECT created_at, expires_at FROM page_session")
+        ).one()
+    lifetime = (_as_time(expires) - _as_time(created)).total_seconds()
+    assert lifetime == 12 * 3600
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE page_session SET expires_at = created_at"))
+    assert client.get("/console/acme", follow_redirects=False).status_code == 303
+
+
+def _as_time(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def test_a_reader_key_sees_the_console_without_forms_that_change_things(

@@ -18,6 +18,7 @@ from api.services.questionnaires import QuestionnaireChanged, ShortFormBroken
 from questionnaires import content_hash, load_file
 
 from ...samples import DATA, GOOD, SHORT_FORM
+from ..databases import ADMIN_KEY
 
 
 def _settings_with(settings: Settings, folder: Path) -> Settings:
@@ -119,7 +120,7 @@ def test_a_changed_file_ends_the_server_with_the_message_alone_and_a_non_zero_ex
         **os.environ,
         "OPM_DATABASE_URL": settings.database_url,
         "OPM_QUESTIONNAIRE_DIRS": str(folder),
-        "OPM_ADMIN_KEY": "x" * 40,
+        "OPM_ADMIN_KEY": ADMIN_KEY,
     }
     server = subprocess.run(
         [sys.executable, "-m", "api.cli", "serve", "--port", "0"],

@@ -215,10 +215,57 @@ def _count(url: str, table: str) -> int:
             "has content hash",
         ),
         (
-            lambda d: d["assessments"][1]["answers"][0].update(respondent_id="rsp_nobody"),
-            "answers of unknown respondents rsp_nobody",
+            lambda d: d["assessments"][1]["answers"][0].update(respondent_id=f"rsp_{0:020x}"),
+            f"answers of unknown respondents rsp_{0:020x}",
         ),
         (lambda d: d.update(version=2), "not an opm-export version 1 document"),
+        # Issue 27, finding 6: validated as strictly as the API validates the same data
+        (lambda d: d["organization"].update(slug="Not A Slug"), "organization.slug"),
+        (lambda d: d["organization"].update(id="not-an-id"), "organization.id: Value error"),
+        (lambda d: d["organization"].update(name="A\x00B"), "NUL"),
+        (lambda d: d["assessments"][0].update(id="asm_x"), "assessments.0.id"),
+        (
+            lambda d: d["assessments"][0]["respondents"][0].update(name="x" * 201),
+            "assessments.0.respondents.0.name",
+        ),
+        (
+            lambda d: d["assessments"][0].update(score_card='{"garbage": true}'),
+            "score_card is not a score card",
+        ),
+        (lambda d: d["assessments"][1].update(scope=["nope"]), "scope: unknown domain"),
+        (lambda d: d["assessments"][1].update(scope=[]), "scope:"),
+        (
+            lambda d: d["assessments"][1]["answers"][0].update(question_id="NOPE-01"),
+            "unknown question 'NOPE-01'",
+        ),
+        (
+            lambda d: d["assessments"][1]["answers"][0].update(question_id="PGM-STD-01-Q1"),
+            "outside this assessment's scope",
+        ),
+        (
+            lambda d: d["assessments"][1]["answers"][0].update(value=99),
+            "99 is not on the scale",
+        ),
+        (
+            lambda d: d["assessments"][1]["answer_history"][0].update(value=99),
+            "answer_history.0.value",
+        ),
+        (
+            lambda d: d["assessments"][1]["answers"][0].update(dont_know=True),
+            "value and dont_know together",
+        ),
+        (
+            lambda d: d["assessments"][1].update(seeded_from=f"asm_{7:020x}"),
+            f"seeded_from asm_{7:020x} is not another assessment of this organization",
+        ),
+        (lambda d: d["targets"][0]["domains"].update(project=99), "targets test-q: project"),
+        (lambda d: d["targets"][0]["domains"].update(nope=1), "targets test-q: nope"),
+        (
+            lambda d: d["audit"][0].update(subject_id=f"org_{1:020x}"),
+            f"names another organization, org_{1:020x}",
+        ),
+        (lambda d: d["audit"][0].update(action="key.stolen"), "unknown action 'key.stolen'"),
+        (lambda d: d["audit"][0].update(actor_kind="god"), "unknown actor kind 'god'"),
     ],
 )
 def test_import_refuses_a_document_that_does_not_fit_and_writes_nothing(
@@ -237,6 +284,26 @@ def test_import_refuses_a_document_that_does_not_fit_and_writes_nothing(
     assert message in result.stderr
     for table in ("organization", "assessment", "respondent", "answer", "answer_history"):
         assert _count(database_url, table) == 0, table
+
+
+def test_import_refuses_a_trail_naming_rows_of_another_organization(
+    monkeypatch: pytest.MonkeyPatch,
+    source: Source,
+    client: TestClient,
+    admin: Headers,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    other, owner = new_organization(client, admin, "Other")
+    keys = client.get(f"/v1/organizations/{other['slug']}/keys", headers=owner).json()["items"]
+    document = export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
+    document["audit"][-1].update(actor_id=keys[0]["id"])
+    (tmp_path / "forged.json").write_text(json.dumps(document), encoding="utf-8")
+    result = opm(monkeypatch, database_url, "import", str(tmp_path / "forged.json"))
+    assert result.exit_code == 1
+    assert f"name {keys[0]['id']}, which belongs to another organization" in result.stderr
+    assert _count(database_url, "organization") == 1
+    assert _count(database_url, "audit_entry") == 2  # the other's creation and its key
 
 
 def test_export_of_an_unknown_organization_fails(
