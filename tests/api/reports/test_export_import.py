@@ -95,6 +95,15 @@ def source(sqlite_template: Path, tmp_path: Path) -> Iterator[Source]:
             ),
             200,
         )
+        rating = {"value": 3, "rationale": "Seen in the audit.", "evidence_verdict": "accepted"}
+        created(
+            client.put(
+                f"/v1/organizations/{slug}/assessments/{still_open['id']}/consensus/PRJ-STD-01-Q1",
+                json=rating,
+                headers=owner,
+            ),
+            200,
+        )
         report = client.get(scored["path"] + "/report", headers=owner)
         yield Source(
             url=url,
@@ -170,6 +179,30 @@ def test_dont_know_answers_survive_export_and_import(
         "ENB-STR-01-Q1": False,
     }
     assert imported["progress"]["unknown"] == 1
+
+
+def test_consensus_ratings_survive_export_and_import(
+    monkeypatch: pytest.MonkeyPatch, source: Source, database_url: str, tmp_path: Path
+) -> None:
+    document = export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
+    [running] = [a for a in document["assessments"] if a["id"] == source.still_open]
+    assert [r["question_id"] for r in running["consensus"]] == ["PRJ-STD-01-Q1"]
+    assert opm(monkeypatch, database_url, "import", str(tmp_path / "export.json")).exit_code == 0
+    settings = Settings(
+        database_url=database_url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
+    with TestClient(create_app(settings)) as client:
+        path = f"/v1/organizations/{source.slug}/assessments/{source.still_open}/consensus"
+        [rating] = client.get(path, headers=bearer(ADMIN_KEY)).json()["items"]
+    assert (rating["question_id"], rating["value"], rating["rationale"]) == (
+        "PRJ-STD-01-Q1",
+        3,
+        "Seen in the audit.",
+    )
+    assert rating["evidence_verdict"] == "accepted"
 
 
 def test_an_export_holds_no_secret(
