@@ -240,10 +240,12 @@ def domain_levels(
 ) -> Markup:
     """Each domain's maturity index as a bar on a 0..stages scale, with its target level.
 
-    The scale is divided into one band per stage: the bar's whole part is the level, its
-    fraction the progress through the next stage (on a version "1" card, that stage's
-    attainment). Beside the bar: the index, and how many of that stage's practices are
-    attained. A domain outside the assessment's scope is named as such, with no bar.
+    The scale is divided into one band per stage. On a version "3" card the bar is the index
+    (the running minimum of the stages' progress, summed), which is not the level: the level is
+    named beside the domain. On older cards its whole part was the level and its fraction the
+    progress (version "1": the attainment) of the next stage. Beside the bar: the index, and how
+    many of the next stage's practices are attained. A domain outside the assessment's scope is
+    named as such, with no bar.
     """
     count = len(stages)
     left, right, top, row, short_row = LABEL_WIDTH, WIDTH - 150, 40, 56, 34
