@@ -9,7 +9,7 @@ answer to the request that made it and is never shown again.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -212,10 +212,14 @@ def _new_assessment_page(
     *,
     form: FormData | None = None,
     errors: FieldErrors | None = None,
+    every_version: bool = False,
 ) -> Response:
-    choices = console_views.new_assessment_choices(session=session, organization=organization)
+    choices = console_views.new_assessment_choices(
+        session=session, organization=organization, every_version=every_version
+    )
     return page(
         "console_new_assessment.html",
+        every_version=every_version,
         status_code=422 if errors else 200,
         choices=choices,
         rigors=RIGOR_CHOICES,
@@ -227,9 +231,15 @@ def _new_assessment_page(
 
 @router.get("/{org}/assessments/new")
 def new_assessment(
-    access: ConsoleOrganizationWriter, session: SessionDep, request: Request
+    access: ConsoleOrganizationWriter,
+    session: SessionDep,
+    request: Request,
+    versions: Annotated[Literal["all"] | None, Query()] = None,
 ) -> Response:
-    return _new_assessment_page(request, session, access.principal, access.organization)
+    """The form; `?versions=all` lists the superseded questionnaire versions too."""
+    return _new_assessment_page(
+        request, session, access.principal, access.organization, every_version=versions == "all"
+    )
 
 
 @router.post("/{org}/assessments")
@@ -274,6 +284,7 @@ def create_assessment(
             access.organization,
             form=form,
             errors=errors_by_field(invalid),
+            every_version=text_of(form, "versions") == "all",
         )
     return redirect(f"/console/{access.organization.slug}/assessments/{created.id}")
 
@@ -582,12 +593,14 @@ def _organization_page(
     errors: FieldErrors | None = None,
     form: FormData | None = None,
     status_code: int = 200,
+    saved: str | None = None,
 ) -> Response:
     shown = console_views.organization_page(session=session, organization=organization)
     return page(
         "console_organization.html",
         status_code=status_code,
         shown=shown,
+        saved=saved,
         profile=organization.profile.model_dump(mode="json"),
         pmo_description=report_html.pmo_description(organization.profile),
         pmo_types=PMO_TYPES,
@@ -602,9 +615,13 @@ def _organization_page(
 
 @router.get("/{org}/organization")
 def organization(
-    access: ConsoleOrganizationReader, session: SessionDep, request: Request
+    access: ConsoleOrganizationReader,
+    session: SessionDep,
+    request: Request,
+    saved: Annotated[str | None, Query(max_length=63)] = None,
 ) -> Response:
-    return _organization_page(request, session, access.principal, access.organization)
+    """The organization; `?saved=<questionnaire key>` after its targets were saved."""
+    return _organization_page(request, session, access.principal, access.organization, saved=saved)
 
 
 def _profile_from(form: FormData) -> OrganizationProfile:
@@ -684,7 +701,9 @@ def update_targets(
             errors=errors_by_field(invalid),
             status_code=422,
         )
-    return redirect(f"/console/{access.organization.slug}/organization#targets")
+    return redirect(
+        f"/console/{access.organization.slug}/organization?saved={questionnaire_key}#targets"
+    )
 
 
 @router.get("/{org}/overview/{questionnaire_key}")

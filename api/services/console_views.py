@@ -27,7 +27,13 @@ from api.services import (
     share_links,
 )
 from api.services.progress import progress_of
-from api.services.questionnaires import StoredQuestionnaire, newest_versions, versions_of
+from api.services.questionnaires import (
+    StoredQuestionnaire,
+    estimated_minutes,
+    get_questionnaire,
+    newest_versions,
+    versions_of,
+)
 from api.storage import repository
 from api.storage.tables import (
     AnswerRow,
@@ -118,6 +124,10 @@ class QuestionnaireChoice:
     key: str
     version: str
     title: str
+    question_count: int
+    minutes: int  # about how long one respondent takes
+    short_form: bool  # a quick scan (`subset_of`)
+    current: bool  # the newest version of its key
 
     @property
     def value(self) -> str:
@@ -126,21 +136,41 @@ class QuestionnaireChoice:
 
 @dataclass(frozen=True)
 class NewAssessmentChoices:
-    questionnaires: list[QuestionnaireChoice]  # every version, newest first within a key
+    questionnaires: list[QuestionnaireChoice]  # full forms first; newest first within a key
+    superseded: int  # how many older versions are left out (0 when every version is listed)
     domains: list[Domain]  # every domain of the newest versions, first seen first
     closed: list[AssessmentPublic]  # what may seed a new assessment
 
 
 def new_assessment_choices(
-    *, session: Session, organization: OrganizationRow
+    *, session: Session, organization: OrganizationRow, every_version: bool = False
 ) -> NewAssessmentChoices:
+    """What a new assessment may be: the newest version of each questionnaire, full forms first
+    (the default is the first), each with its size and time; older versions on request."""
     choices: list[QuestionnaireChoice] = []
+    superseded = 0
     domains: dict[str, Domain] = {}
     for newest in newest_versions(session=session):
         for row in versions_of(session=session, key=newest.key):
-            choices.append(QuestionnaireChoice(row.key, row.version, row.title))
+            current = row.version == newest.version
+            if not (current or every_version):
+                superseded += 1
+                continue
+            stored = get_questionnaire(session=session, key=row.key, version=row.version)
+            choices.append(
+                QuestionnaireChoice(
+                    key=row.key,
+                    version=row.version,
+                    title=row.title,
+                    question_count=stored.questionnaire.question_count,
+                    minutes=estimated_minutes(stored.questionnaire),
+                    short_form=stored.questionnaire.subset_of is not None,
+                    current=current,
+                )
+            )
         for domain in newest.questionnaire.domains:
             domains.setdefault(domain.id, domain)
+    choices.sort(key=lambda choice: (choice.short_form, not choice.current))
     closed = assessments.list_assessments(
         session=session,
         organization=organization,
@@ -149,7 +179,7 @@ def new_assessment_choices(
         limit=LISTED,
         cursor=None,
     )
-    return NewAssessmentChoices(choices, list(domains.values()), closed.items)
+    return NewAssessmentChoices(choices, superseded, list(domains.values()), closed.items)
 
 
 @dataclass(frozen=True)

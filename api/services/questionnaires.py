@@ -29,11 +29,13 @@ from questionnaires import (
 from questionnaires.model import KEY_PATTERN, VERSION_PATTERN
 
 __all__ = [
+    "ANSWER_SECONDS",
     "KEY",
     "VERSION",
     "QuestionnaireChanged",
     "ShortFormBroken",
     "StoredQuestionnaire",
+    "estimated_minutes",
     "get_questionnaire",
     "list_newest",
     "list_versions",
@@ -189,6 +191,14 @@ def _stored(row: QuestionnaireVersionRow) -> StoredQuestionnaire:
     return StoredQuestionnaire(
         key=row.key, version=row.version, content_hash=row.content_hash, questionnaire=questionnaire
     )
+
+
+ANSWER_SECONDS = 15  # a question read, judged and answered, with a comment now and then
+
+
+def estimated_minutes(questionnaire: Questionnaire) -> int:
+    """About how long one respondent takes to answer every question, to 5 minutes."""
+    return max(5, round(questionnaire.question_count * ANSWER_SECONDS / 60 / 5) * 5)
 
 
 def newest_versions(*, session: Session) -> list[StoredQuestionnaire]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from html import unescape
 from typing import Any
 
 import pytest
@@ -455,3 +456,44 @@ def test_progress_on_the_pages_counts_dont_know_as_gone_through(
     assert "2 of 2 answered · complete" in home  # the project Standardize section
     assert "2 of 6 (33%), 2 don't know" in home
     assert ">Continue with" in home
+
+
+def _options(html: str) -> list[str]:
+    return [
+        unescape(o)
+        for o in re.findall(r"<option value=\"[^\"]+@[^\"]+\"[^>]*>(.*?)</option>", html)
+    ]
+
+
+def test_the_new_assessment_form_offers_current_versions_full_forms_first_with_size_and_time(
+    client: TestClient, admin: Headers
+) -> None:
+    org, owner = new_organization(client, admin, "Chooser")
+    _sign_in(client, owner)
+    form = client.get(f"/console/{org['slug']}/assessments/new").text
+    options = _options(form)
+    full = "OPM maturity self-assessment (opm3-style 2.1.0) · 238 questions, about 60 min"
+    quick = "(opm3-quick 2.1.0) · 40 questions, about 10 min · quick scan"
+    assert full in options
+    assert any(quick in option for option in options)
+    assert "superseded" not in form and "2.0.0" not in form
+    short = [n for n, option in enumerate(options) if "quick scan" in option]
+    assert short and min(short) > 0 and all(n >= min(short) for n in short[1:])
+    assert "quick scan" not in options[0]  # the default is a full questionnaire
+    assert re.search(r'<a href="\?versions=all">Show \d+ earlier versions</a>', form)
+    every = _options(client.get(f"/console/{org['slug']}/assessments/new?versions=all").text)
+    assert any("(opm3-style 2.0.0, superseded) · 234 questions" in option for option in every)
+
+
+def test_saving_targets_says_so_and_what_they_apply_to(client: TestClient, admin: Headers) -> None:
+    org, owner = new_organization(client, admin, "Targets")
+    csrf = _sign_in(client, owner)
+    saved = client.post(
+        f"/console/{org['slug']}/targets/test-q",
+        data={"csrf": csrf, "target:project": "2"},
+        headers=SAME_SITE,
+    )
+    assert saved.status_code == 200 and saved.url.query == b"saved=test-q"
+    assert "Targets saved for test-q." in saved.text
+    assert "keep the targets of their close" in saved.text
+    assert "Targets saved" not in client.get(f"/console/{org['slug']}/organization").text

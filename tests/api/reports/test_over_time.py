@@ -200,6 +200,10 @@ def test_a_closed_report_keeps_the_targets_and_baseline_of_its_close(
     }
     first = client.get(f"/v1/organizations/{slug}/assessments/{a3}/report", headers=owner).json()
     assert first["goals"] == {}
+    page = client.get(
+        f"/v1/organizations/{slug}/assessments/{a2}/report?format=html", headers=owner
+    ).text
+    assert "Targets are those in force when this assessment closed" in page
 
 
 def test_progress_is_null_when_the_goal_is_at_or_below_the_baseline(
