@@ -465,7 +465,7 @@ def _rating_from(form: FormData) -> ConsensusPut:
     return validated(
         ConsensusPut,
         {
-            "value": int(rating) if rating.isdigit() else None,
+            "value": form_integer(rating) if rating not in ("", "na") else None,
             "not_applicable": True if rating == "na" else None,
             "rationale": text_of(form, "rationale"),
             "evidence_verdict": text_of(form, "evidence_verdict") or None,

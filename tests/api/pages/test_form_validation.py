@@ -162,3 +162,29 @@ def test_the_fill_form_refuses_what_the_api_refuses(
     assert response.status_code == 422, response.text
     path = answers_path(org["slug"], assessment, respondent["id"])
     assert client.get(path, headers=owner).json()["answers"] == []
+
+
+@pytest.mark.parametrize("rating", NOT_INTEGERS, ids=NOT_INTEGER_IDS)
+def test_the_settle_form_refuses_what_is_not_a_rating(
+    client: TestClient, admin: Headers, rating: str
+) -> None:
+    org, owner = new_organization(client, admin, "Workshop")
+    assessment = new_assessment(client, owner, org["slug"], rigor="facilitated")["id"]
+    signed_in = client.post(
+        "/console/sign-in", data={"key": owner["Authorization"].split()[1]}, headers=SAME_SITE
+    )
+    assert signed_in.status_code == 200
+    base = f"/console/{org['slug']}"
+    csrf = _csrf(client.get(f"{base}/organization").text)
+    response = _post(
+        client,
+        f"{base}/assessments/{assessment}/settle/PRJ-STD-01-Q1",
+        csrf,
+        rating=rating,
+        rationale="Agreed in the workshop.",
+    )
+    assert response.status_code == 422, response.text
+    ratings = client.get(
+        f"/v1/organizations/{org['slug']}/assessments/{assessment}/consensus", headers=owner
+    )
+    assert ratings.json()["items"] == []
