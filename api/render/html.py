@@ -21,16 +21,16 @@ from api.render.improvement_path import improvement_path
 from api.render.insights import at_a_glance, pmo_notes
 from api.render.jinja import DONT_KNOW, NONE_SHOWN, decimal, environment, evidence_link, percent
 from api.schemas import OrganizationProfile
+from api.services import consensus
 from api.services.reports import Report
 from api.services.trend import Overview
 from api.storage.tables import AnswerRow, ConsensusRow, RespondentRow
 from questionnaires import Questionnaire
-from scoring import AnyCard, CardParameters, ScoreCard, ScoreCardV1, StageScore
+from scoring import AnyCard, CardParameters, ScoreCard, ScoreCardV1
 from scoring.card_v2 import CardParametersV2
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
-    "DISPUTED",
     "INDEX_MEANS",
     "LEVEL_MEANS",
     "PAGE_HEADERS",
@@ -193,7 +193,7 @@ class DomainTile:
     next_attained: str | None  # "1 of 2 attained", None when that stage has no assessed practice
     weakest: bool  # sets the overall figure
     target: int | None
-    disputed: tuple[str, ...] = ()  # stages disputed at DISPUTED or more (version "3")
+    disputed: tuple[str, ...] = ()  # stages flagged as disputed (`consensus.flagged`)
 
 
 def domain_tiles(
@@ -234,16 +234,13 @@ def domain_tiles(
                 disputed=tuple(
                     stage_names.get(cell.id, cell.id)
                     for cell in domain.stages
-                    if isinstance(cell, StageScore)
-                    and cell.disputed is not None
-                    and cell.disputed >= DISPUTED - 1e-9
+                    if consensus.flagged(cell)
                 ),
             )
         )
     return tiles
 
 
-DISPUTED = 0.25  # a cell disputed at this share or more is flagged (scoring.md section 3)
 LEVEL_MEANS = (
     "The level is what can be claimed: the stages achieved in order, each with enough of its "
     "best practices attained."

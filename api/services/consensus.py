@@ -32,6 +32,7 @@ __all__ = [
     "DISPUTED",
     "ensure_known_question",
     "ensure_settleable",
+    "flagged",
     "list_ratings",
     "ratings_in_order",
     "remove_rating",
@@ -40,9 +41,19 @@ __all__ = [
     "validated",
 ]
 
-# A cell disputed at this share or more must be settled before close (scoring.md section 3).
+# A cell disputed at this share or more is flagged in reports and, in a facilitated or
+# independent assessment, must be settled before close (scoring.md section 3).
 DISPUTED = 0.25
 _TOLERANCE = 1e-9  # the card's figures are rounded to 4 decimals
+
+
+def flagged(cell: object) -> bool:
+    """Whether a cell of a card is disputed at `DISPUTED` or more (version "3" cards only)."""
+    return (
+        isinstance(cell, StageScore)
+        and cell.disputed is not None
+        and cell.disputed >= DISPUTED - _TOLERANCE
+    )
 
 
 def ensure_known_question(questionnaire: Questionnaire, question_id: str) -> None:
@@ -203,9 +214,7 @@ def unsettled(
         (domain.id, cell.id)
         for domain in self_card.domains
         for cell in domain.stages
-        if isinstance(cell, StageScore)
-        and cell.disputed is not None
-        and cell.disputed >= DISPUTED - _TOLERANCE
+        if flagged(cell)
     }
     disagreements = {item.id for item in self_card.disagreements}
     return [

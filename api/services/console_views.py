@@ -265,6 +265,7 @@ class SettleCell:
     heading: str
     disputed: float | None  # None for an enabler category
     questions: list[SettleQuestion]
+    flagged: bool = False  # disputed enough to block a close (`consensus.flagged`)
 
 
 @dataclass(frozen=True)
@@ -321,9 +322,7 @@ def settle_page(*, session: Session, assessment: AssessmentRow) -> SettlePage:
     blocking = set(unsettled) | set(consensus.unsettled(questionnaire, card, ()))
     dispersion = {item.id: item.dispersion for item in card.disagreements}
     answers = _answers_of(assessment, rows, people)
-    disputed = {
-        (domain.id, cell.id): cell.disputed for domain in card.domains for cell in domain.stages
-    }
+    stage_cells = {(domain.id, cell.id): cell for domain in card.domains for cell in domain.stages}
     domain_names = {domain.id: domain.name for domain in questionnaire.domains}
     stage_names = {stage.id: stage.name for stage in questionnaire.stages}
     enabler_names = {enabler.id: enabler.name for enabler in questionnaire.enablers}
@@ -335,12 +334,13 @@ def settle_page(*, session: Session, assessment: AssessmentRow) -> SettlePage:
             if practice.enabler is not None:
                 key = ("enabler", practice.enabler)
                 heading = f"Enabler · {enabler_names.get(practice.enabler, practice.enabler)}"
-                share = None
+                share, flagged = None, False
             else:
                 key = (practice.domain or "", practice.stage or "")
                 heading = f"{domain_names.get(key[0], key[0])} · {stage_names.get(key[1], key[1])}"
-                share = disputed.get(key)
-            cell = cells.setdefault(key, SettleCell(heading, share, []))
+                share = stage_cells[key].disputed if key in stage_cells else None
+            flagged = consensus.flagged(stage_cells.get(key))
+            cell = cells.setdefault(key, SettleCell(heading, share, [], flagged))
             cell.questions.append(
                 SettleQuestion(
                     question=question,
@@ -351,13 +351,7 @@ def settle_page(*, session: Session, assessment: AssessmentRow) -> SettlePage:
                     rating=rated.get(question.id),
                 )
             )
-    ordered = sorted(
-        cells.values(),
-        key=lambda cell: (
-            cell.disputed is None or cell.disputed < consensus.DISPUTED - 1e-9,
-            -(cell.disputed or 0.0),
-        ),
-    )
+    ordered = sorted(cells.values(), key=lambda cell: (not cell.flagged, -(cell.disputed or 0.0)))
     return SettlePage(
         assessment=assessments.assessment_public(assessment),
         questionnaire=questionnaire,
