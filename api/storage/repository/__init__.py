@@ -64,7 +64,6 @@ from api.storage.repository.questionnaires import (
     list_questionnaire_versions,
 )
 from api.storage.repository.reports import (
-    get_score_card,
     get_target,
     list_closed_assessment_heads,
     list_closed_assessments,
@@ -124,7 +123,6 @@ __all__ = [
     "get_questionnaire_version",
     "get_respondent",
     "get_respondent_by_token_hash",
-    "get_score_card",
     "get_share_link",
     "get_share_link_by_hash",
     "get_target",

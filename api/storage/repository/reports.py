@@ -9,7 +9,6 @@ from api.core.enums import AssessmentStatus
 from api.storage.tables import AssessmentRow, TargetRow
 
 __all__ = [
-    "get_score_card",
     "get_target",
     "list_closed_assessment_heads",
     "list_closed_assessments",
@@ -35,14 +34,6 @@ def list_closed_assessment_heads(
             )
         )
     )
-
-
-def get_score_card(*, session: Session, assessment_id: str) -> str:
-    card = session.exec(
-        select(AssessmentRow.score_card).where(AssessmentRow.id == assessment_id)
-    ).one()
-    assert card is not None, "a closed assessment always has its score card"
-    return card
 
 
 def get_target(
