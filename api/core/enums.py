@@ -14,12 +14,16 @@ __all__ = [
     "AssessmentStatus",
     "EvidenceVerdict",
     "KeyRole",
+    "MailKind",
+    "MailStatus",
+    "MailTrigger",
     "PmoPermanence",
     "PmoScope",
     "PmoType",
     "PrincipalKind",
     "ReportFormat",
     "Rigor",
+    "TokenOrigin",
 ]
 
 
@@ -106,3 +110,37 @@ class ReportFormat(StrEnum):
     JSON = "json"
     HTML = "html"  # the page: self-contained, no script
     CSV = "csv"  # one row per question
+
+
+class TokenOrigin(StrEnum):
+    """How a respondent's token came to be: each adds one; only `issued` ends the others."""
+
+    ISSUED = "issued"  # created with the respondent, or POST .../respondents/{r}/token
+    INVITATION = "invitation"  # sent in an invitation mail
+    REMINDER = "reminder"  # sent in a reminder mail
+    LINKS = "links"  # written in links.csv
+
+
+class MailKind(StrEnum):
+    """What a mail of the outbox asks of its respondent (`api.md`, running an assessment)."""
+
+    INVITATION = "invitation"
+    REMINDER = "reminder"
+
+
+class MailStatus(StrEnum):
+    """Where a mail of the outbox is: waiting (or retrying), delivered, given up, or dropped
+    (its respondent submitted, or the assessment closed, before it went)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class MailTrigger(StrEnum):
+    """Why a mail was queued: a person asked, or the due date came near (3 days, the day)."""
+
+    MANUAL = "manual"
+    DUE_3 = "due-3"
+    DUE_0 = "due-0"

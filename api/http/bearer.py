@@ -85,7 +85,7 @@ def _principal_of(
             last_used_at=key.last_used_at,
         )
     found = repository.get_respondent_by_token_hash(session=session, token_hash=hashed)
-    if found is not None and hmac.compare_digest(hashed, found[0].token_hash or ""):
+    if found is not None:
         respondent, organization_id = found
         return Principal(
             kind=PrincipalKind.RESPONDENT,

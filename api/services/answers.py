@@ -19,7 +19,12 @@ from api.schemas import (
     RespondentAnswers,
 )
 from api.services.guards import ensure_not_submitted, lock_assessment
-from api.services.progress import progress_of, progress_over, questions_in_scope
+from api.services.progress import (
+    progress_of,
+    progress_over,
+    questions_in_scope,
+    respondent_scope,
+)
 from api.services.questionnaires import questionnaire_of
 from api.storage import repository
 from api.storage.tables import AssessmentRow, RespondentRow, utcnow
@@ -150,7 +155,9 @@ def save_answers(
         repository.refresh_respondent(session=session, respondent_id=respondent.id, lock=True)
     )
     stored = questionnaire_of(session=session, assessment=locked)
-    questions = questions_in_scope(stored.questionnaire, locked.scope)
+    questions = questions_in_scope(
+        stored.questionnaire, respondent_scope(locked.scope, respondent.domains)
+    )
     validate_items(stored.questionnaire, questions, items)
     now = utcnow()
     states: list[dict[str, Any]] = [
@@ -197,5 +204,7 @@ def respondent_answers(
     rows.sort(key=lambda row: order.get(row.question_id, len(order)))
     return RespondentAnswers(
         answers=[AnswerPublic.model_validate(row, from_attributes=True) for row in rows],
-        progress=progress_of(stored.questionnaire, assessment.scope, rows),
+        progress=progress_of(
+            stored.questionnaire, respondent_scope(assessment.scope, respondent.domains), rows
+        ),
     )

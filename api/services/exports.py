@@ -33,7 +33,6 @@ from api.core.enums import ActorKind, AssessmentStatus
 from api.core.errors import NotFound
 from api.core.ids import is_id
 from api.core.principals import Actor
-from api.core.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
 from api.schemas import (
     AnswerChangePart,
     AnswerItem,
@@ -498,8 +497,7 @@ def import_organization(
             rows=[
                 {
                     "assessment_id": assessment.id,
-                    # No one knows this token: it must be re-issued before anyone answers.
-                    "token_hash": secret_hash(new_secret(RESPONDENT_PREFIX)),
+                    # No token: one must be issued before anyone answers.
                     **respondent.model_dump(),
                 }
                 for respondent in assessment.respondents

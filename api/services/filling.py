@@ -16,7 +16,7 @@ from sqlmodel import Session
 from api.core.enums import AssessmentStatus
 from api.core.errors import NotFound
 from api.schemas import Progress
-from api.services.progress import progress_of, progress_over
+from api.services.progress import progress_of, progress_over, respondent_scope
 from api.services.questionnaires import questionnaire_of
 from api.storage import repository
 from api.storage.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
@@ -163,17 +163,18 @@ def fill_state(
     rows = repository.list_answers(
         session=session, assessment_id=assessment.id, respondent_ids=[respondent.id]
     )
+    scope = respondent_scope(assessment.scope, respondent.domains)
     return FillState(
         organization=organization,
         assessment=assessment,
         respondent=respondent,
         questionnaire=questionnaire,
-        domains_in_scope=[d for d in questionnaire.domains if d.id in assessment.scope],
+        domains_in_scope=[d for d in questionnaire.domains if d.id in scope],
         sections=[
             SectionProgress(number, section, progress_over(section.question_ids, rows))
-            for number, section in enumerate(sections_of(questionnaire, assessment.scope), 1)
+            for number, section in enumerate(sections_of(questionnaire, scope), 1)
         ],
-        progress=progress_of(questionnaire, assessment.scope, rows),
+        progress=progress_of(questionnaire, scope, rows),
         answers={row.question_id: row for row in rows},
         frozen=frozen_reason(assessment, respondent),
     )

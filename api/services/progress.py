@@ -15,7 +15,13 @@ from scoring import (
 )
 from scoring.precision import rounded
 
-__all__ = ["progress_of", "progress_over", "questions_in_scope"]
+__all__ = ["progress_of", "progress_over", "questions_in_scope", "respondent_scope"]
+
+
+def respondent_scope(scope: list[str], domains: list[str] | None) -> list[str]:
+    """The domains a respondent is asked, in the assessment's order: its own `domains` (null:
+    the whole scope, following it); the enablers are asked of everyone (`api.md`)."""
+    return list(scope) if domains is None else [d for d in scope if d in domains]
 
 
 def questions_in_scope(questionnaire: Questionnaire, scope: Iterable[str]) -> dict[str, Question]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from api.core.enums import TokenOrigin
 from api.core.errors import Conflict, field_problem
 from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, keyset_page
@@ -81,11 +82,16 @@ def create_respondent(
         name=name,
         role=role or None,
         email=email or None,
-        token_hash=secret_hash(token),
         created_at=utcnow(),
     )
     session.add(respondent)
     session.flush()
+    repository.add_respondent_token(
+        session=session,
+        respondent_id=respondent.id,
+        token_hash=secret_hash(token),
+        origin=TokenOrigin.ISSUED,
+    )
     return CreatedRespondent(respondent=respondent, token=token)
 
 
@@ -135,9 +141,13 @@ def reissue_token(
     """
     lock_assessment(session=session, assessment=assessment, action="issue tokens")
     token = new_secret(RESPONDENT_PREFIX)
-    respondent.token_hash = secret_hash(token)
-    session.add(respondent)
-    session.flush()
+    repository.end_respondent_tokens(session=session, respondent_id=respondent.id)
+    repository.add_respondent_token(
+        session=session,
+        respondent_id=respondent.id,
+        token_hash=secret_hash(token),
+        origin=TokenOrigin.ISSUED,
+    )
     record(
         session=session,
         actor=actor,

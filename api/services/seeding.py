@@ -101,7 +101,6 @@ def seed_assessment(
                 "name": respondent.name,
                 "role": respondent.role,
                 "email": respondent.email,
-                "token_hash": None,
                 "created_at": now,
                 "submitted_at": None,
             }

@@ -17,7 +17,17 @@ from pydantic import BaseModel
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from api.core.enums import AssessmentStatus, EvidenceVerdict, KeyRole, PrincipalKind, Rigor
+from api.core.enums import (
+    AssessmentStatus,
+    EvidenceVerdict,
+    KeyRole,
+    MailKind,
+    MailStatus,
+    MailTrigger,
+    PrincipalKind,
+    Rigor,
+    TokenOrigin,
+)
 from api.schemas import CloseContext, OrganizationProfile
 
 E = TypeVar("E", bound=StrEnum)
@@ -190,6 +200,14 @@ class AssessmentRow(SQLModel, table=True):
     )
     # Set at close beside `score_card` when consensus ratings exist (scoring.md section 9).
     validated_card: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    # Running it across an organization (`api.md`): shown to respondents and in mails.
+    due_date: date | None = None
+    message: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    contact: str | None = Field(default=None, max_length=320)
+    # Set at creation only: no output links a respondent to an answer (`api.md`, Reports).
+    anonymous: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 class RespondentRow(SQLModel, table=True):
@@ -200,10 +218,53 @@ class RespondentRow(SQLModel, table=True):
     name: str = Field(max_length=200)
     role: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320)
-    # Null for a respondent seeded from another assessment until a token is issued.
-    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    # The domain ids this respondent is asked (enablers always): null follows the scope.
+    domains: list[str] | None = _json(nullable=True)
+    # Shown instead of the name wherever an anonymous assessment's respondents are listed
+    # (its export); drawn at random at creation.
+    pseudonym: str | None = Field(default=None, max_length=40)
     created_at: datetime = _when()
+    invited_at: datetime | None = _when(nullable=True)
+    reminded_at: datetime | None = _when(nullable=True)
+    last_activity_at: datetime | None = _when(nullable=True)
     submitted_at: datetime | None = _when(nullable=True)
+
+
+class RespondentTokenRow(SQLModel, table=True):
+    """A token that opens a respondent's pages and answers (stored hashed). A respondent holds
+    several: the one issued with it (or re-issued), and one more per mail or links.csv; a mail
+    never ends another, `POST .../respondents/{r}/token` ends them all (`api.md`). A seeded
+    respondent holds none until one is issued."""
+
+    __tablename__ = "respondent_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    respondent_id: str = Field(foreign_key="respondent.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    origin: TokenOrigin = _enum(TokenOrigin)
+    created_at: datetime = _when()
+
+
+class MailRow(SQLModel, table=True):
+    """A mail of the outbox: written in the transaction of the action that asks for it, sent
+    later by a sender claiming it (`claimed_until`). It holds no secret and no address: the
+    token is made, and the address read, when it is sent."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (sa.Index("ix_mail_outbox_due", "status", "next_attempt_at"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    assessment_id: str = Field(foreign_key="assessment.id", index=True, ondelete="CASCADE")
+    respondent_id: str = Field(foreign_key="respondent.id", index=True, ondelete="CASCADE")
+    kind: MailKind = _enum(MailKind)
+    trigger: MailTrigger = _enum(MailTrigger)
+    status: MailStatus = _enum(MailStatus)
+    attempts: int = 0
+    next_attempt_at: datetime = _when()
+    claimed_until: datetime | None = _when(nullable=True)
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    created_at: datetime = _when()
+    sent_at: datetime | None = _when(nullable=True)
 
 
 class AnswerRow(SQLModel, table=True):

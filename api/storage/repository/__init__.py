@@ -69,7 +69,9 @@ from api.storage.repository.reports import (
     list_closed_assessments,
 )
 from api.storage.repository.respondents import (
+    add_respondent_token,
     count_respondents,
+    end_respondent_tokens,
     get_respondent,
     get_respondent_by_token_hash,
     list_all_respondents,
@@ -102,6 +104,7 @@ __all__ = [
     "add_audit_entry",
     "add_auth_failure",
     "add_page_session",
+    "add_respondent_token",
     "add_share_link",
     "count_respondents",
     "delete_assessment",
@@ -110,6 +113,7 @@ __all__ = [
     "delete_idempotency_records_before",
     "delete_page_session",
     "delete_page_sessions_expired",
+    "end_respondent_tokens",
     "existing_ids",
     "get_api_key",
     "get_api_key_and_failures",

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, col, select
 
+from api.core.enums import TokenOrigin
 from api.storage.repository._shared import newest_first
-from api.storage.tables import AssessmentRow, RespondentRow
+from api.storage.tables import AssessmentRow, RespondentRow, RespondentTokenRow, utcnow
 
 __all__ = [
+    "add_respondent_token",
     "count_respondents",
+    "end_respondent_tokens",
     "get_respondent",
     "get_respondent_by_token_hash",
     "list_all_respondents",
@@ -22,8 +25,9 @@ __all__ = [
 # Built once, as the key lookup is (`keys`): a respondent's every request reads it.
 _RESPONDENT_BY_TOKEN = (
     select(RespondentRow, AssessmentRow.organization_id)
+    .join(RespondentTokenRow, col(RespondentTokenRow.respondent_id) == col(RespondentRow.id))
     .join(AssessmentRow, col(AssessmentRow.id) == col(RespondentRow.assessment_id))
-    .where(RespondentRow.token_hash == bindparam("token_hash"))
+    .where(RespondentTokenRow.token_hash == bindparam("token_hash"))
 )
 
 
@@ -90,4 +94,23 @@ def list_all_respondents(*, session: Session, assessment_id: str) -> list[Respon
             .where(RespondentRow.assessment_id == assessment_id)
             .order_by(col(RespondentRow.created_at), col(RespondentRow.id))
         )
+    )
+
+
+def add_respondent_token(
+    *, session: Session, respondent_id: str, token_hash: str, origin: TokenOrigin
+) -> None:
+    """One more token for the respondent; those it holds keep working."""
+    session.add(
+        RespondentTokenRow(
+            respondent_id=respondent_id, token_hash=token_hash, origin=origin, created_at=utcnow()
+        )
+    )
+    session.flush()
+
+
+def end_respondent_tokens(*, session: Session, respondent_id: str) -> None:
+    """Every token of the respondent ends (its page sessions end with them)."""
+    session.execute(
+        delete(RespondentTokenRow).where(col(RespondentTokenRow.respondent_id) == respondent_id)
     )
