@@ -7,6 +7,7 @@ from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -78,6 +79,41 @@ class Settings(BaseSettings):
             "X-Forwarded-For and X-Forwarded-Proto are believed; no one else's ever is."
         ),
     )
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Where mail goes: smtp://user:password@host:587 (STARTTLS when the server offers "
+            "it) or smtps://user:password@host:465 (TLS from the start). Unset: no mail; "
+            "invitation links are handed out by the console or links.csv."
+        ),
+    )
+    mail_from: str = Field(
+        default="",
+        max_length=320,
+        description="The From address of invitations and reminders (needed with OPM_SMTP_URL).",
+    )
+    time_zone: str = Field(
+        default="UTC",
+        min_length=1,
+        description=(
+            "IANA time zone of the calendar days of due dates and of the one-reminder-a-day "
+            "rule (Europe/Paris)."
+        ),
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r} (an IANA name: Europe/Paris)") from error
+        return value
+
+    @property
+    def mail_configured(self) -> bool:
+        """Whether invitations and reminders can be sent (`OPM_SMTP_URL` and `OPM_MAIL_FROM`)."""
+        return self.smtp_url is not None and bool(self.mail_from)
 
     @field_validator("admin_key")
     @classmethod
