@@ -60,7 +60,6 @@ def _fill(client: TestClient, assessment: str, questions: list[str]) -> None:
             "name": f"Respondent {n}",
             "role": "project manager",
             "email": None,
-            "token_hash": None,
             "created_at": now,
             "submitted_at": None,
         }
