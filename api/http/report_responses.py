@@ -36,7 +36,7 @@ from sqlmodel import Session
 from api.core.enums import AssessmentStatus, ReportFormat
 from api.http.deps import get_engine
 from api.render import csv as report_csv
-from api.render import html
+from api.render import html, xlsx
 from api.schemas import OrganizationSummary
 from api.services import reports
 from api.services.reports import Report
@@ -62,6 +62,7 @@ __all__ = [
 _OFFERED: tuple[tuple[str, ReportFormat], ...] = (
     ("text/html", ReportFormat.HTML),
     ("text/csv", ReportFormat.CSV),
+    (xlsx.MEDIA_TYPE, ReportFormat.XLSX),
 )
 
 MAX_BYTES = 32 * 1024 * 1024  # per process: a few dozen closed reports in every format
@@ -171,7 +172,8 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def negotiate(accept: str | None) -> ReportFormat:
-    """The format an `Accept` header prefers among JSON, HTML and CSV; JSON on a tie or none.
+    """The format an `Accept` header prefers among JSON, HTML, CSV and XLSX; JSON on a tie or
+    none.
 
     A browser's `text/html,...,*/*;q=0.8` gets the page; `*/*` alone, or no header, gets JSON.
     """
@@ -218,6 +220,8 @@ class ReportVariant:
             return html.render_report(report, shared=self.shared).encode()
         if self.format == ReportFormat.CSV:
             return report_csv.report_csv(report).encode()
+        if self.format == ReportFormat.XLSX:
+            return xlsx.report_xlsx(report)
         return report.to_json().encode()
 
 
@@ -262,6 +266,13 @@ def report_response(
         response = Response(
             artifact.body,
             media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    elif variant.format == ReportFormat.XLSX:
+        filename = xlsx.xlsx_filename(organization.slug, assessment.id)
+        response = Response(
+            artifact.body,
+            media_type=xlsx.MEDIA_TYPE,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
     else:

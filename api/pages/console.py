@@ -565,6 +565,13 @@ def report_as_csv(
     return _report(access, session, request, ReportVariant(ReportFormat.CSV))
 
 
+@router.get("/{org}/assessments/{a}/report.xlsx")
+def report_as_xlsx(
+    access: ConsoleAssessmentReader, session: SessionDep, request: Request
+) -> Response:
+    return _report(access, session, request, ReportVariant(ReportFormat.XLSX))
+
+
 def _report(
     access: AssessmentAccess, session: Session, request: Request, variant: ReportVariant
 ) -> Response:

@@ -19,6 +19,7 @@ from api.http.report_responses import (
     serve_report,
 )
 from api.render import html
+from api.render.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from api.schemas import ExportDocument, ReportDocument, Targets, TargetsPut
 from api.services import exports, goals, trend
 
@@ -34,11 +35,12 @@ router = APIRouter(prefix="/v1/organizations/{org}", tags=["reports"])
     responses={
         200: {
             "description": "The report in the format asked for: JSON (`ReportDocument`), "
-            "the HTML page or the CSV.",
+            "the HTML page, the CSV or the workbook (XLSX).",
             "headers": ETAG,
             "content": {
                 "text/html": {"schema": {"type": "string"}},
                 "text/csv": {"schema": {"type": "string"}},
+                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
             },
         },
         304: NOT_MODIFIED,
@@ -51,7 +53,8 @@ async def get_report(
         ReportFormat | None,
         Query(
             alias="format",
-            description="json (default), html (the page) or csv (one row per question).",
+            description="json (default), html (the page), csv (one row per question) or xlsx "
+            "(a workbook: Summary, Domains, Practices, Questions, Answers).",
         ),
     ] = None,
     if_none_match: Annotated[
@@ -68,7 +71,10 @@ async def get_report(
     For a closed assessment, `score_card` is the snapshot stored at close, byte for byte, and
     `organization` and `goals` are those in force at close. For an open one, the card is scored
     live and `provisional` is true. `?format=html` or `Accept: text/html` gives the report page
-    (self-contained: inline CSS and SVG, no script); `?format=csv` one row per question.
+    (self-contained: inline CSS and SVG, no script); `?format=csv` one row per question;
+    `?format=xlsx` a workbook. Individual answers are listed only while at most 12 respondents
+    have answers and the assessment is not anonymous; else distributions and comments without
+    names.
 
     A closed assessment's report, in each format, is made once and carries a strong `ETag`;
     `If-None-Match` with it answers 304 Not Modified (`api.http.report_responses`).

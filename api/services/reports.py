@@ -22,6 +22,7 @@ from sqlmodel import Session
 from api.core.enums import AssessmentStatus, Rigor
 from api.schemas import CloseContext, Goal, OrganizationSummary
 from api.services import consensus, goals
+from api.services.answers_shown import AnswersShown, answers_shown
 from api.services.assessments import assessment_public
 from api.services.questionnaires import StoredQuestionnaire, questionnaire_of
 from api.storage import repository
@@ -71,6 +72,16 @@ class Report:
     def respondent_names(self) -> dict[str, str]:
         """Each respondent's name by id, oldest respondent first."""
         return {respondent.id: respondent.name for respondent in self.respondents}
+
+    def answers_shown(self) -> AnswersShown:
+        """What any output of this report shows of the answers (the 12-respondent rule and
+        anonymity, `api.services.answers_shown`)."""
+        return answers_shown(
+            questionnaire=self.questionnaire.questionnaire,
+            respondents=self.respondents,
+            answers=self.answers,
+            anonymous=self.assessment.anonymous,
+        )
 
     def header_json(self) -> dict[str, Any]:
         return {
