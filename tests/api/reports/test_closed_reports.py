@@ -23,7 +23,7 @@ from api.storage.tables import AssessmentRow, OrganizationRow
 
 from ..factories import Headers, new_share_link, scored_assessment
 
-FORMATS = ("json", "html", "csv")
+FORMATS = ("json", "html", "csv", "xlsx")
 ORGANIZATION_AT_CLOSE = OrganizationSummary(
     id="org_1", slug="acme", name="Acme", profile=OrganizationProfile()
 )
