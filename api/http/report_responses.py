@@ -17,7 +17,9 @@ answer differently from another; a new process makes them again at its first req
 here rather than in a table: a stored page would freeze the renderer of its day (a new page
 design, a new header field would never reach older reports), and a `GET` would have to write.
 
-The ETag is the SHA-256 of the bytes (quoted): `If-None-Match` with it answers 304.
+The ETag is the SHA-256 of the bytes (quoted): `If-None-Match` with it answers 304. A client
+that accepts gzip gets the gzipped bytes (`api.http.compression`), a variant kept beside the
+other with the ETag of its own bytes; each response says `Vary: Accept-Encoding`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from api.core.enums import AssessmentStatus, ReportFormat
+from api.http import compression
 from api.http.deps import get_engine
 from api.render import csv as report_csv
 from api.render import html, xlsx
@@ -44,6 +47,7 @@ from api.storage.db import session_scope
 from api.storage.tables import AssessmentRow, OrganizationRow
 
 __all__ = [
+    "COMPRESSED",
     "ETAG",
     "MAX_BYTES",
     "NOT_MODIFIED",
@@ -204,16 +208,40 @@ def negotiate(accept: str | None) -> ReportFormat:
     return best
 
 
+# The formats sent gzipped to a client that accepts it (`api.http.compression`); the report
+# page is one of them: it carries no form and no CSRF token.
+COMPRESSED = frozenset({ReportFormat.JSON, ReportFormat.HTML, ReportFormat.CSV, ReportFormat.XLSX})
+
+
 @dataclass(frozen=True)
 class ReportVariant:
-    """One kind of a report's bytes: its format, and for a page whether it is the shared one."""
+    """One kind of a report's bytes: its format, for a page whether it is the shared one, and
+    whether they are gzipped (a variant of its own, with its own ETag)."""
 
     format: ReportFormat
     shared: bool = False
+    gzip: bool = False
+
+    @classmethod
+    def asked(
+        cls, report_format: ReportFormat, *, accept_encoding: str | None, shared: bool = False
+    ) -> ReportVariant:
+        """The variant a request asks for: gzipped when its format is and the client accepts it."""
+        return cls(
+            report_format,
+            shared=shared,
+            gzip=report_format in COMPRESSED and compression.accepts_gzip(accept_encoding),
+        )
+
+    @property
+    def identity(self) -> ReportVariant:
+        """The same variant, not compressed."""
+        return ReportVariant(self.format, shared=self.shared)
 
     @property
     def key(self) -> str:
-        return f"{self.format}:shared" if self.shared else self.format
+        key = f"{self.format}:shared" if self.shared else str(self.format)
+        return f"{key}:gzip" if self.gzip else key
 
     def render(self, report: Report) -> bytes:
         if self.format == ReportFormat.HTML:
@@ -233,9 +261,21 @@ def report_artifact(
     assessment: AssessmentRow,
     variant: ReportVariant,
 ) -> Artifact:
-    """The report's bytes in `variant`: kept ones for a closed assessment, else made now."""
+    """The report's bytes in `variant`: kept ones for a closed assessment, else made now.
+
+    A gzipped variant is made from the identity one's bytes (kept too, when closed).
+    """
 
     def make() -> bytes:
+        if variant.gzip:
+            identity = report_artifact(
+                closed=closed,
+                session=session,
+                organization=organization,
+                assessment=assessment,
+                variant=variant.identity,
+            )
+            return compression.gzip_body(identity.body)
         report = reports.build_report(
             session=session,
             organization=organization,
@@ -277,6 +317,10 @@ def report_response(
         )
     else:
         response = Response(artifact.body, media_type="application/json")
+    if variant.format in COMPRESSED:
+        compression.vary_on_encoding(response)
+    if variant.gzip:
+        response.headers["Content-Encoding"] = "gzip"
     if artifact.etag is not None:
         response.headers["ETag"] = artifact.etag
         if etag_matches(if_none_match, artifact.etag):
@@ -289,7 +333,7 @@ def not_modified(response: Response) -> Response:
     headers = {
         name: value
         for name, value in response.headers.items()
-        if name not in ("content-length", "content-type")
+        if name not in ("content-length", "content-type", "content-encoding")
     }
     return Response(status_code=304, headers=headers)
 

@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from api.render.csv import distribution_headers
 from api.services.answers_shown import AnswersShown, PooledAnswers
@@ -311,7 +312,8 @@ def report_xlsx(report: Report) -> bytes:
         header, rows = _pooled_answers(report, shown)
         _table(answers, header, rows)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    # `Workbook.save` would date the workbook now: its writer keeps the time set above.
+    ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return _fixed_times(buffer.getvalue())
 
 

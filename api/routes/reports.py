@@ -10,6 +10,7 @@ from pydantic import WithJsonSchema
 
 from api.core.enums import ReportFormat
 from api.http.access import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
+from api.http.compression import gzipped
 from api.http.deps import SessionDep
 from api.http.report_responses import (
     ETAG,
@@ -84,10 +85,10 @@ async def get_report(
         request,
         organization=access.organization,
         assessment=access.assessment,
-        variant=ReportVariant(chosen),
+        variant=ReportVariant.asked(chosen, accept_encoding=request.headers.get("accept-encoding")),
         if_none_match=if_none_match,
     )
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Encoding"
     return response
 
 
@@ -98,13 +99,15 @@ async def get_report(
     response_model=ExportDocument,
     response_class=JSONResponse,
 )
-def export_assessment(access: AssessmentReader, session: SessionDep) -> Response:
+def export_assessment(access: AssessmentReader, session: SessionDep, request: Request) -> Response:
     """Everything about one assessment, to archive: the `opm export` format (`scope: assessment`).
 
     The questionnaire version and content hash, the respondents (never their tokens), every
     answer with comment and evidence, the answer history, and for a closed assessment the
     stored score card (`score_card`, the snapshot text byte for byte) and close context. The
-    export is recorded in the organization's audit trail.
+    export is recorded in the organization's audit trail. An anonymous assessment's export
+    names respondents by pseudonym only (no name, e-mail, times, `written_by` or history).
+    Gzipped when the client accepts it.
     """
     document = exports.export_assessment(
         session=session,
@@ -112,7 +115,10 @@ def export_assessment(access: AssessmentReader, session: SessionDep) -> Response
         assessment=access.assessment,
         actor=access.principal.actor,
     )
-    return Response(exports.export_json(document), media_type="application/json")
+    return gzipped(
+        Response(exports.export_json(document), media_type="application/json"),
+        accept_encoding=request.headers.get("accept-encoding"),
+    )
 
 
 @router.get(
