@@ -116,6 +116,11 @@ def _summary(report: Report, shown: AnswersShown) -> list[tuple[str, CellValue]]
         ("unknown", _figure(card.completeness, "unknown")),
         ("unanswered", card.completeness.unanswered),
         ("completeness", card.completeness.ratio),
+        # An anonymous assessment's breakdown by role (roles of at least three respondents).
+        *(
+            (f"respondents_role: {item.role or 'other roles'}", item.respondents)
+            for item in shown.roles
+        ),
     ]
 
 

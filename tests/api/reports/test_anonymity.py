@@ -131,6 +131,9 @@ def test_the_workbook_has_no_row_or_column_per_respondent(
     ]
     everything = "\n".join(cells)
     _no_one_named(everything, anonymous)
+    summary = dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))
+    assert summary["respondents_role: Project manager"] == 3
+    assert not any(str(field).startswith("respondents_role: Sponsor") for field in summary)
     answers = list(workbook["Answers"].iter_rows(values_only=True))
     assert answers[0][:2] == ("question_id", "comment_1")
     assert "respondent" not in answers[0]
