@@ -240,3 +240,21 @@ def test_the_settle_page_shows_answers_without_names(
     assert question, "the disagreement is on the page"
     _comments_longest_first(question.group(0), open_one)
     assert 'data-answers="4"' in question.group(0)
+
+
+def test_a_pseudonymized_export_cannot_be_imported_as_an_ordinary_assessment(
+    client: TestClient,
+    anonymous: Crowd,
+    sqlite_template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    document = client.get(f"{anonymous.path}/export", headers=anonymous.owner).json()
+    document["assessments"][0]["anonymous"] = False
+    path = tmp_path / "named.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    target = tmp_path / "target.db"
+    shutil.copyfile(sqlite_template, target)
+    refused = opm(monkeypatch, f"sqlite:///{target}", "import", str(path))
+    assert refused.exit_code != 0
+    assert "a respondent without a name in an assessment that is not anonymous" in refused.output

@@ -116,3 +116,13 @@ def test_a_text_that_looks_like_a_formula_stays_text(client: TestClient, admin: 
     assert all(
         c.data_type != "f" for ws in workbook.worksheets for row in ws.iter_rows() for c in row
     )
+
+
+def test_an_accept_header_naming_the_workbook_gets_it(client: TestClient, admin: Headers) -> None:
+    scored = scored_assessment(client, admin)
+    response = client.get(
+        f"{scored['path']}/report", headers={**scored["owner"], "Accept": MEDIA_TYPE}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == MEDIA_TYPE
+    assert load_workbook(io.BytesIO(response.content)).sheetnames == list(SHEETS)
