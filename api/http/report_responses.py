@@ -28,7 +28,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fastapi import Request, Response
@@ -215,33 +215,32 @@ COMPRESSED = frozenset({ReportFormat.JSON, ReportFormat.HTML, ReportFormat.CSV, 
 
 @dataclass(frozen=True)
 class ReportVariant:
-    """One kind of a report's bytes: its format, for a page whether it is the shared one, and
-    whether they are gzipped (a variant of its own, with its own ETag)."""
+    """One kind of a report's bytes: its format, and for a page whether it is the shared one."""
 
     format: ReportFormat
     shared: bool = False
-    gzip: bool = False
+    gzip: bool = False  # gzipped: a variant of its own, with its own ETag (`for_encoding`)
 
-    @classmethod
-    def asked(
-        cls, report_format: ReportFormat, *, accept_encoding: str | None, shared: bool = False
-    ) -> ReportVariant:
-        """The variant a request asks for: gzipped when its format is and the client accepts it."""
-        return cls(
-            report_format,
-            shared=shared,
-            gzip=report_format in COMPRESSED and compression.accepts_gzip(accept_encoding),
+    @property
+    def key(self) -> str:
+        return f"{self.format}:shared" if self.shared else self.format
+
+    @property
+    def cache_key(self) -> str:
+        """Its bytes' key in the closed-report cache: gzipped ones are kept apart."""
+        return f"{self.key}:gzip" if self.gzip else self.key
+
+    def for_encoding(self, accept_encoding: str | None) -> ReportVariant:
+        """This variant, gzipped when its format is one to compress and the client accepts gzip
+        (`Accept-Encoding`)."""
+        return replace(
+            self, gzip=self.format in COMPRESSED and compression.accepts_gzip(accept_encoding)
         )
 
     @property
     def identity(self) -> ReportVariant:
         """The same variant, not compressed."""
-        return ReportVariant(self.format, shared=self.shared)
-
-    @property
-    def key(self) -> str:
-        key = f"{self.format}:shared" if self.shared else str(self.format)
-        return f"{key}:gzip" if self.gzip else key
+        return replace(self, gzip=False)
 
     def render(self, report: Report) -> bytes:
         if self.format == ReportFormat.HTML:
@@ -285,7 +284,7 @@ def report_artifact(
         return variant.render(report)
 
     return closed.report(
-        assessment=assessment, organization=organization, variant=variant.key, make=make
+        assessment=assessment, organization=organization, variant=variant.cache_key, make=make
     )
 
 
@@ -352,7 +351,9 @@ async def serve_report(
     renders runs in a thread, in a session of its own (no sync session is held here).
     """
     closed: ClosedReports = request.app.state.closed_reports
-    artifact = closed.kept(assessment=assessment, organization=organization, variant=variant.key)
+    artifact = closed.kept(
+        assessment=assessment, organization=organization, variant=variant.cache_key
+    )
     if artifact is None:
         artifact = await run_in_threadpool(
             _made_in_own_session, request, organization, assessment, variant

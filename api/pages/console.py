@@ -576,9 +576,7 @@ def _report(
     access: AssessmentAccess, session: Session, request: Request, variant: ReportVariant
 ) -> Response:
     # The report's own bytes (no form, no CSRF token): gzipped when the browser accepts it.
-    variant = ReportVariant.asked(
-        variant.format, accept_encoding=request.headers.get("accept-encoding")
-    )
+    variant = variant.for_encoding(request.headers.get("accept-encoding"))
     artifact = report_artifact(
         closed=request.app.state.closed_reports,
         session=session,

@@ -85,7 +85,7 @@ async def get_report(
         request,
         organization=access.organization,
         assessment=access.assessment,
-        variant=ReportVariant.asked(chosen, accept_encoding=request.headers.get("accept-encoding")),
+        variant=ReportVariant(chosen).for_encoding(request.headers.get("accept-encoding")),
         if_none_match=if_none_match,
     )
     response.headers["Vary"] = "Accept, Accept-Encoding"

@@ -178,8 +178,8 @@ def _shared_report(
     request: Request, session: Session, organization: OrganizationRow, assessment: AssessmentRow
 ) -> Response:
     """A shared report page, kept once made as every closed report (`api.http.report_responses`)."""
-    variant = ReportVariant.asked(
-        ReportFormat.HTML, accept_encoding=request.headers.get("accept-encoding"), shared=True
+    variant = ReportVariant(ReportFormat.HTML, shared=True).for_encoding(
+        request.headers.get("accept-encoding")
     )
     artifact = report_artifact(
         closed=request.app.state.closed_reports,

@@ -11,7 +11,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from api.core.enums import ReportFormat
 from api.http.compression import accepts_gzip
+from api.http.report_responses import ReportVariant
 
 from ..factories import Headers, scored_assessment
 
@@ -119,3 +121,12 @@ def test_accept_encoding_is_read_with_its_weights() -> None:
     assert not accepts_gzip("*, gzip;q=0")
     assert not accepts_gzip("identity")
     assert not accepts_gzip(None)
+
+
+def test_a_gzipped_variant_is_kept_apart_and_keeps_what_else_it_is() -> None:
+    shared = ReportVariant(ReportFormat.HTML, shared=True)
+    packed = shared.for_encoding("gzip, br")
+    assert (packed.shared, packed.gzip) == (True, True)
+    assert packed.cache_key != shared.cache_key
+    assert packed.identity == shared
+    assert not ReportVariant(ReportFormat.CSV).for_encoding("identity").gzip
