@@ -671,11 +671,14 @@ class QuestionnairePart(_ExportPart):
 
 class RespondentPart(_ExportPart):
     id: RespondentId
-    name: StoredName
+    # An anonymous assessment's export (`GET .../export`) names a respondent by `pseudonym`
+    # only: `name`, `email`, `created_at` and `submitted_at` are null there.
+    name: StoredName | None = None
     role: Annotated[str, StringConstraints(max_length=200)] | None
     email: str | None
-    created_at: datetime
+    created_at: datetime | None
     submitted_at: datetime | None
+    pseudonym: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
 
 
 class _AnswerStatePart(_ExportPart):
@@ -686,11 +689,11 @@ class _AnswerStatePart(_ExportPart):
     dont_know: bool = False  # exports made before scoring version 3 have none
     comment: str | None
     evidence: list[str]
-    written_by: str
+    written_by: str | None = None  # null in an anonymous assessment's export
 
 
 class AnswerPart(_AnswerStatePart):
-    updated_at: datetime
+    updated_at: datetime | None = None  # null in an anonymous assessment's export
 
 
 class AnswerChangePart(_AnswerStatePart):
@@ -726,6 +729,8 @@ class AssessmentPart(_ExportPart):
     # documents made before consensus ratings existed).
     validated_card: str | None = None
     close_context: CloseContext | None
+    # Absent from documents made before anonymous assessments existed.
+    anonymous: bool = False
     respondents: list[RespondentPart]
     answers: list[AnswerPart]
     answer_history: list[AnswerChangePart]

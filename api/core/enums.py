@@ -110,6 +110,7 @@ class ReportFormat(StrEnum):
     JSON = "json"
     HTML = "html"  # the page: self-contained, no script
     CSV = "csv"  # one row per question
+    XLSX = "xlsx"  # a workbook: Summary, Domains, Practices, Questions, Answers
 
 
 class TokenOrigin(StrEnum):

@@ -17,7 +17,9 @@ answer differently from another; a new process makes them again at its first req
 here rather than in a table: a stored page would freeze the renderer of its day (a new page
 design, a new header field would never reach older reports), and a `GET` would have to write.
 
-The ETag is the SHA-256 of the bytes (quoted): `If-None-Match` with it answers 304.
+The ETag is the SHA-256 of the bytes (quoted): `If-None-Match` with it answers 304. A client
+that accepts gzip gets the gzipped bytes (`api.http.compression`), a variant kept beside the
+other with the ETag of its own bytes; each response says `Vary: Accept-Encoding`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fastapi import Request, Response
@@ -34,9 +36,10 @@ from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from api.core.enums import AssessmentStatus, ReportFormat
+from api.http import compression
 from api.http.deps import get_engine
 from api.render import csv as report_csv
-from api.render import html
+from api.render import html, xlsx
 from api.schemas import OrganizationSummary
 from api.services import reports
 from api.services.reports import Report
@@ -44,6 +47,7 @@ from api.storage.db import session_scope
 from api.storage.tables import AssessmentRow, OrganizationRow
 
 __all__ = [
+    "COMPRESSED",
     "ETAG",
     "MAX_BYTES",
     "NOT_MODIFIED",
@@ -62,6 +66,7 @@ __all__ = [
 _OFFERED: tuple[tuple[str, ReportFormat], ...] = (
     ("text/html", ReportFormat.HTML),
     ("text/csv", ReportFormat.CSV),
+    (xlsx.MEDIA_TYPE, ReportFormat.XLSX),
 )
 
 MAX_BYTES = 32 * 1024 * 1024  # per process: a few dozen closed reports in every format
@@ -171,7 +176,8 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def negotiate(accept: str | None) -> ReportFormat:
-    """The format an `Accept` header prefers among JSON, HTML and CSV; JSON on a tie or none.
+    """The format an `Accept` header prefers among JSON, HTML, CSV and XLSX; JSON on a tie or
+    none.
 
     A browser's `text/html,...,*/*;q=0.8` gets the page; `*/*` alone, or no header, gets JSON.
     """
@@ -202,22 +208,47 @@ def negotiate(accept: str | None) -> ReportFormat:
     return best
 
 
+# The formats sent gzipped to a client that accepts it (`api.http.compression`); the report
+# page is one of them: it carries no form and no CSRF token.
+COMPRESSED = frozenset({ReportFormat.JSON, ReportFormat.HTML, ReportFormat.CSV, ReportFormat.XLSX})
+
+
 @dataclass(frozen=True)
 class ReportVariant:
     """One kind of a report's bytes: its format, and for a page whether it is the shared one."""
 
     format: ReportFormat
     shared: bool = False
+    gzip: bool = False  # gzipped: a variant of its own, with its own ETag (`for_encoding`)
 
     @property
     def key(self) -> str:
         return f"{self.format}:shared" if self.shared else self.format
+
+    @property
+    def cache_key(self) -> str:
+        """Its bytes' key in the closed-report cache: gzipped ones are kept apart."""
+        return f"{self.key}:gzip" if self.gzip else self.key
+
+    def for_encoding(self, accept_encoding: str | None) -> ReportVariant:
+        """This variant, gzipped when its format is one to compress and the client accepts gzip
+        (`Accept-Encoding`)."""
+        return replace(
+            self, gzip=self.format in COMPRESSED and compression.accepts_gzip(accept_encoding)
+        )
+
+    @property
+    def identity(self) -> ReportVariant:
+        """The same variant, not compressed."""
+        return replace(self, gzip=False)
 
     def render(self, report: Report) -> bytes:
         if self.format == ReportFormat.HTML:
             return html.render_report(report, shared=self.shared).encode()
         if self.format == ReportFormat.CSV:
             return report_csv.report_csv(report).encode()
+        if self.format == ReportFormat.XLSX:
+            return xlsx.report_xlsx(report)
         return report.to_json().encode()
 
 
@@ -229,9 +260,21 @@ def report_artifact(
     assessment: AssessmentRow,
     variant: ReportVariant,
 ) -> Artifact:
-    """The report's bytes in `variant`: kept ones for a closed assessment, else made now."""
+    """The report's bytes in `variant`: kept ones for a closed assessment, else made now.
+
+    A gzipped variant is made from the identity one's bytes (kept too, when closed).
+    """
 
     def make() -> bytes:
+        if variant.gzip:
+            identity = report_artifact(
+                closed=closed,
+                session=session,
+                organization=organization,
+                assessment=assessment,
+                variant=variant.identity,
+            )
+            return compression.gzip_body(identity.body)
         report = reports.build_report(
             session=session,
             organization=organization,
@@ -241,7 +284,7 @@ def report_artifact(
         return variant.render(report)
 
     return closed.report(
-        assessment=assessment, organization=organization, variant=variant.key, make=make
+        assessment=assessment, organization=organization, variant=variant.cache_key, make=make
     )
 
 
@@ -264,8 +307,19 @@ def report_response(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
+    elif variant.format == ReportFormat.XLSX:
+        filename = xlsx.xlsx_filename(organization.slug, assessment.id)
+        response = Response(
+            artifact.body,
+            media_type=xlsx.MEDIA_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
     else:
         response = Response(artifact.body, media_type="application/json")
+    if variant.format in COMPRESSED:
+        compression.vary_on_encoding(response)
+    if variant.gzip:
+        response.headers["Content-Encoding"] = "gzip"
     if artifact.etag is not None:
         response.headers["ETag"] = artifact.etag
         if etag_matches(if_none_match, artifact.etag):
@@ -278,7 +332,7 @@ def not_modified(response: Response) -> Response:
     headers = {
         name: value
         for name, value in response.headers.items()
-        if name not in ("content-length", "content-type")
+        if name not in ("content-length", "content-type", "content-encoding")
     }
     return Response(status_code=304, headers=headers)
 
@@ -297,7 +351,9 @@ async def serve_report(
     renders runs in a thread, in a session of its own (no sync session is held here).
     """
     closed: ClosedReports = request.app.state.closed_reports
-    artifact = closed.kept(assessment=assessment, organization=organization, variant=variant.key)
+    artifact = closed.kept(
+        assessment=assessment, organization=organization, variant=variant.cache_key
+    )
     if artifact is None:
         artifact = await run_in_threadpool(
             _made_in_own_session, request, organization, assessment, variant

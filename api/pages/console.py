@@ -565,9 +565,18 @@ def report_as_csv(
     return _report(access, session, request, ReportVariant(ReportFormat.CSV))
 
 
+@router.get("/{org}/assessments/{a}/report.xlsx")
+def report_as_xlsx(
+    access: ConsoleAssessmentReader, session: SessionDep, request: Request
+) -> Response:
+    return _report(access, session, request, ReportVariant(ReportFormat.XLSX))
+
+
 def _report(
     access: AssessmentAccess, session: Session, request: Request, variant: ReportVariant
 ) -> Response:
+    # The report's own bytes (no form, no CSRF token): gzipped when the browser accepts it.
+    variant = variant.for_encoding(request.headers.get("accept-encoding"))
     artifact = report_artifact(
         closed=request.app.state.closed_reports,
         session=session,

@@ -4,7 +4,10 @@ Columns: domain, stage, enabler, best practice (id and title), question id and t
 score, responses, dispersion, the best practice's score and credit (how close it is to being
 attained; repeated on each of its questions' rows, empty where the practice is not assessed or
 the card, of scoring version "1", has no credit), then one column per respondent with that
-respondent's value (`N/A` for not applicable, empty when unanswered). UTF-8 with a byte order
+respondent's value (`N/A` for not applicable, empty when unanswered) while the report lists
+individual answers (`api.services.answers_shown`: at most 12 respondents, not anonymous); else,
+instead, the distribution: how many answered each scale value (`answers_<value>`), N/A
+(`answers_na`) and don't know (`answers_dont_know`). UTF-8 with a byte order
 mark so that Excel reads accents; RFC 4180 quoting. A text cell that a spreadsheet would run as
 a formula (one that begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed
 with `'`; numbers are written as numbers.
@@ -15,9 +18,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from api.render.jinja import DONT_KNOW
+from api.services.answers_shown import Distribution
 from api.services.reports import Report
 from scoring import BestPracticeScore, BestPracticeScoreV2
 
@@ -58,18 +62,38 @@ def respondent_headers(names: Mapping[str, str]) -> list[str]:
     ]
 
 
+def distribution_headers(scale: Sequence[int]) -> list[str]:
+    """The columns of a question's distribution: one per scale value, N/A, don't know."""
+    return [*(f"answers_{value}" for value in scale), "answers_na", "answers_dont_know"]
+
+
+def distribution_cells(distribution: Distribution) -> list[Cell]:
+    return [
+        *(count for _, count in distribution.values),
+        distribution.not_applicable,
+        distribution.dont_know,
+    ]
+
+
 def _rows(report: Report) -> Iterable[list[Cell]]:
+    shown = report.answers_shown()
     respondents = list(report.respondent_names)  # every respondent, oldest first
     questionnaire = report.questionnaire.questionnaire
     values: dict[tuple[str, str], str | int] = {}
-    for answer in report.answers:
-        if answer.not_applicable:
-            values[(answer.question_id, answer.respondent_id)] = "N/A"
-        elif answer.dont_know:
-            values[(answer.question_id, answer.respondent_id)] = DONT_KNOW
-        elif answer.value is not None:
-            values[(answer.question_id, answer.respondent_id)] = answer.value
-    yield [*COLUMNS, *respondent_headers(report.respondent_names)]
+    for question_id, answers in shown.listed.items():
+        for answer in answers:
+            if answer.not_applicable:
+                values[(question_id, answer.respondent_id)] = "N/A"
+            elif answer.dont_know:
+                values[(question_id, answer.respondent_id)] = DONT_KNOW
+            elif answer.value is not None:
+                values[(question_id, answer.respondent_id)] = answer.value
+    answer_headers = (
+        respondent_headers(report.respondent_names)
+        if shown.individual
+        else distribution_headers(shown.scale)
+    )
+    yield [*COLUMNS, *answer_headers]
     for practice in report.card.best_practices:
         credit = (
             practice.credit
@@ -78,6 +102,11 @@ def _rows(report: Report) -> Iterable[list[Cell]]:
         )
         for question in practice.questions:
             text = questionnaire.questions[question.id].text
+            answer_cells = (
+                [values.get((question.id, respondent)) for respondent in respondents]
+                if shown.individual
+                else distribution_cells(shown.distribution(question.id))
+            )
             yield [
                 practice.domain,
                 practice.stage,
@@ -92,7 +121,7 @@ def _rows(report: Report) -> Iterable[list[Cell]]:
                 question.dispersion,
                 practice.score,
                 credit,
-                *(values.get((question.id, respondent)) for respondent in respondents),
+                *answer_cells,
             ]
 
 

@@ -8,7 +8,6 @@ becomes a link only for `http` and `https` URLs. The report layer computes nothi
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,9 +21,16 @@ from api.render.insights import at_a_glance, pmo_notes
 from api.render.jinja import DONT_KNOW, NONE_SHOWN, decimal, environment, evidence_link, percent
 from api.schemas import OrganizationProfile
 from api.services import consensus
+from api.services.answers_shown import (
+    COMMENTS_SHOWN,
+    INDIVIDUAL_LIMIT,
+    AnswerGiven,
+    AnswersShown,
+    PooledAnswers,
+)
 from api.services.reports import Report
 from api.services.trend import Overview
-from api.storage.tables import AnswerRow, ConsensusRow, RespondentRow
+from api.storage.tables import ConsensusRow, RespondentRow
 from questionnaires import Questionnaire
 from scoring import AnyCard, CardParameters, ScoreCard, ScoreCardV1
 from scoring.card_v2 import CardParametersV2
@@ -37,6 +43,7 @@ __all__ = [
     "RIGOR",
     "AnswerView",
     "ConsensusChange",
+    "DistributionView",
     "DomainTile",
     "Reading",
     "SideBySide",
@@ -106,7 +113,7 @@ class AnswerView:
     evidence: tuple[str, ...]
 
 
-def _value_label(questionnaire: Questionnaire, answer: AnswerRow) -> str:
+def _value_label(questionnaire: Questionnaire, answer: AnswerGiven) -> str:
     if answer.not_applicable:
         return "N/A"
     if answer.dont_know:
@@ -117,40 +124,57 @@ def _value_label(questionnaire: Questionnaire, answer: AnswerRow) -> str:
     return f"{answer.value} · {labels.get(answer.value, '')}".rstrip(" ·")
 
 
-def _answers_by_question(report: Report, order: Mapping[str, int]) -> dict[str, list[AnswerView]]:
-    """Each question's answers, respondents in the order they were added."""
-    views: dict[str, list[tuple[int, AnswerView]]] = defaultdict(list)
-    names = report.respondent_names  # built once: it is a dict over every respondent
-    for answer in report.answers:
-        if answer.value is None and not (
-            answer.not_applicable or answer.dont_know or answer.comment or answer.evidence
-        ):
-            continue  # a cleared answer says nothing
-        name = names.get(answer.respondent_id, answer.respondent_id)
-        views[answer.question_id].append(
-            (
-                order.get(answer.respondent_id, len(order)),
-                AnswerView(
-                    respondent=name,
-                    value=_value_label(report.questionnaire.questionnaire, answer),
-                    short=(
-                        "N/A"
-                        if answer.not_applicable
-                        else "?"
-                        if answer.dont_know
-                        else NONE_SHOWN
-                        if answer.value is None
-                        else str(answer.value)
-                    ),
-                    comment=answer.comment,
-                    evidence=tuple(answer.evidence),
-                ),
-            )
-        )
+def _short(answer: AnswerGiven) -> str:
+    if answer.not_applicable:
+        return "N/A"
+    if answer.dont_know:
+        return "?"
+    return NONE_SHOWN if answer.value is None else str(answer.value)
+
+
+def _answers_by_question(
+    shown: AnswersShown, questionnaire: Questionnaire
+) -> dict[str, list[AnswerView]]:
+    """Each question's answers by respondent, in the order respondents were added: only when
+    the report lists them (`AnswersShown.individual`), else empty."""
     return {
-        question: [view for _, view in sorted(items, key=lambda item: item[0])]
-        for question, items in views.items()
+        question: [
+            AnswerView(
+                respondent=answer.respondent,
+                value=_value_label(questionnaire, answer),
+                short=_short(answer),
+                comment=answer.comment,
+                evidence=answer.evidence,
+            )
+            for answer in answers
+        ]
+        for question, answers in shown.listed.items()
     }
+
+
+@dataclass(frozen=True)
+class DistributionView:
+    """A question's answers without names, as the page writes them."""
+
+    counts: tuple[tuple[str, str, int], ...]  # (short, label, count) of every scale value, N/A, ?
+    total: int
+    pooled: PooledAnswers
+
+
+def _distributions(
+    shown: AnswersShown, questionnaire: Questionnaire
+) -> dict[str, DistributionView]:
+    labels = {option.value: option.label for option in questionnaire.scale.options}
+    views: dict[str, DistributionView] = {}
+    for question, pooled in shown.pooled.items():
+        distribution = pooled.distribution
+        counts = [(str(value), labels.get(value, ""), n) for value, n in distribution.values]
+        if distribution.not_applicable:
+            counts.append(("N/A", "not applicable", distribution.not_applicable))
+        if distribution.dont_know:
+            counts.append(("?", DONT_KNOW, distribution.dont_know))
+        views[question] = DistributionView(tuple(counts), distribution.total, pooled)
+    return views
 
 
 def _appendix(card: AnyCard, questionnaire: Questionnaire) -> list[dict[str, Any]]:
@@ -421,8 +445,8 @@ def report_context(
         for practice in questionnaire.best_practices
         for question in practice.questions
     }
-    order = {respondent.id: position for position, respondent in enumerate(respondents)}
-    answers = _answers_by_question(report, order)
+    shown = report.answers_shown()
+    answers = _answers_by_question(shown, questionnaire)
     stage_names = {stage.id: stage.name for stage in questionnaire.stages}
     tiles = domain_tiles(card, stage_names, targets)
     profile = report.organization.profile
@@ -467,7 +491,8 @@ def report_context(
             domain.name for domain in card.domains if not charts.domain_in_scope(domain)
         ],
         "reading": reading(card, tiles),
-        "respondents": respondents,
+        # An anonymous assessment's page names no respondent, not even in a list apart.
+        "respondents": [] if shown.anonymous else respondents,
         "goals": report.goals,
         "stages": {stage.id: stage for stage in questionnaire.stages},
         "domain_names": {domain.id: domain.name for domain in card.domains},
@@ -485,6 +510,10 @@ def report_context(
         "questions": questions,
         "question_practice": question_practice,
         "answers": answers,
+        "shown": shown,
+        "distributions": _distributions(shown, questionnaire),
+        "comments_shown": COMMENTS_SHOWN,
+        "individual_limit": INDIVIDUAL_LIMIT,
         "appendix": _appendix(card, questionnaire),
     }
 

@@ -10,6 +10,7 @@ from pydantic import WithJsonSchema
 
 from api.core.enums import ReportFormat
 from api.http.access import AssessmentReader, OrganizationReader, TargetsReader, TargetsWriter
+from api.http.compression import gzipped
 from api.http.deps import SessionDep
 from api.http.report_responses import (
     ETAG,
@@ -19,6 +20,7 @@ from api.http.report_responses import (
     serve_report,
 )
 from api.render import html
+from api.render.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from api.schemas import ExportDocument, ReportDocument, Targets, TargetsPut
 from api.services import exports, goals, trend
 
@@ -34,11 +36,12 @@ router = APIRouter(prefix="/v1/organizations/{org}", tags=["reports"])
     responses={
         200: {
             "description": "The report in the format asked for: JSON (`ReportDocument`), "
-            "the HTML page or the CSV.",
+            "the HTML page, the CSV or the workbook (XLSX).",
             "headers": ETAG,
             "content": {
                 "text/html": {"schema": {"type": "string"}},
                 "text/csv": {"schema": {"type": "string"}},
+                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
             },
         },
         304: NOT_MODIFIED,
@@ -51,7 +54,8 @@ async def get_report(
         ReportFormat | None,
         Query(
             alias="format",
-            description="json (default), html (the page) or csv (one row per question).",
+            description="json (default), html (the page), csv (one row per question) or xlsx "
+            "(a workbook: Summary, Domains, Practices, Questions, Answers).",
         ),
     ] = None,
     if_none_match: Annotated[
@@ -68,7 +72,10 @@ async def get_report(
     For a closed assessment, `score_card` is the snapshot stored at close, byte for byte, and
     `organization` and `goals` are those in force at close. For an open one, the card is scored
     live and `provisional` is true. `?format=html` or `Accept: text/html` gives the report page
-    (self-contained: inline CSS and SVG, no script); `?format=csv` one row per question.
+    (self-contained: inline CSS and SVG, no script); `?format=csv` one row per question;
+    `?format=xlsx` a workbook. Individual answers are listed only while at most 12 respondents
+    have answers and the assessment is not anonymous; else distributions and comments without
+    names.
 
     A closed assessment's report, in each format, is made once and carries a strong `ETag`;
     `If-None-Match` with it answers 304 Not Modified (`api.http.report_responses`).
@@ -78,10 +85,10 @@ async def get_report(
         request,
         organization=access.organization,
         assessment=access.assessment,
-        variant=ReportVariant(chosen),
+        variant=ReportVariant(chosen).for_encoding(request.headers.get("accept-encoding")),
         if_none_match=if_none_match,
     )
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Encoding"
     return response
 
 
@@ -92,13 +99,15 @@ async def get_report(
     response_model=ExportDocument,
     response_class=JSONResponse,
 )
-def export_assessment(access: AssessmentReader, session: SessionDep) -> Response:
+def export_assessment(access: AssessmentReader, session: SessionDep, request: Request) -> Response:
     """Everything about one assessment, to archive: the `opm export` format (`scope: assessment`).
 
     The questionnaire version and content hash, the respondents (never their tokens), every
     answer with comment and evidence, the answer history, and for a closed assessment the
     stored score card (`score_card`, the snapshot text byte for byte) and close context. The
-    export is recorded in the organization's audit trail.
+    export is recorded in the organization's audit trail. An anonymous assessment's export
+    names respondents by pseudonym only (no name, e-mail, times, `written_by` or history).
+    Gzipped when the client accepts it.
     """
     document = exports.export_assessment(
         session=session,
@@ -106,7 +115,10 @@ def export_assessment(access: AssessmentReader, session: SessionDep) -> Response
         assessment=access.assessment,
         actor=access.principal.actor,
     )
-    return Response(exports.export_json(document), media_type="application/json")
+    return gzipped(
+        Response(exports.export_json(document), media_type="application/json"),
+        accept_encoding=request.headers.get("accept-encoding"),
+    )
 
 
 @router.get(

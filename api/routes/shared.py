@@ -178,7 +178,9 @@ def _shared_report(
     request: Request, session: Session, organization: OrganizationRow, assessment: AssessmentRow
 ) -> Response:
     """A shared report page, kept once made as every closed report (`api.http.report_responses`)."""
-    variant = ReportVariant(ReportFormat.HTML, shared=True)
+    variant = ReportVariant(ReportFormat.HTML, shared=True).for_encoding(
+        request.headers.get("accept-encoding")
+    )
     artifact = report_artifact(
         closed=request.app.state.closed_reports,
         session=session,

@@ -26,6 +26,7 @@ from api.services import (
     respondents,
     share_links,
 )
+from api.services.answers_shown import PooledAnswers, answers_shown
 from api.services.progress import progress_of
 from api.services.questionnaires import (
     StoredQuestionnaire,
@@ -231,11 +232,10 @@ def organization_page(*, session: Session, organization: OrganizationRow) -> Org
 
 
 def respondent_shown_as(assessment: AssessmentRow, respondent: RespondentRow) -> str | None:
-    """How the settle page names a respondent beside an answer: the one place where an
-    anonymous assessment (`api.md`, Anonymous assessments) will answer None, so that the page
-    shows the answers and comments without names. Anonymity is not built yet: every
-    assessment names its respondents."""
-    return respondent.name
+    """How the settle page names a respondent beside an answer: None in an anonymous assessment
+    (`api.md`, Anonymous assessments), whose page shows no answer by respondent at all (see
+    `settle_page`)."""
+    return None if assessment.anonymous else respondent.name
 
 
 @dataclass(frozen=True)
@@ -254,8 +254,11 @@ class SettleQuestion:
     practice_title: str
     dispersion: float
     blocks_close: bool  # a disagreement of a cell disputed at 0.25 or more, unsettled
-    answers: list[SettledAnswer]
+    answers: list[SettledAnswer]  # by respondent, named; empty when `pooled` is shown instead
     rating: ConsensusRow | None
+    # The distribution and the comments without names (`api.services.answers_shown`): in an
+    # anonymous assessment, or beyond 12 respondents with answers.
+    pooled: PooledAnswers | None = None
 
 
 @dataclass(frozen=True)
@@ -303,7 +306,8 @@ def _answers_of(
 
 def settle_page(*, session: Session, assessment: AssessmentRow) -> SettlePage:
     """The disagreements of the self-assessed card, by cell, with every answer, comment and
-    evidence, each question's consensus rating, and what still blocks the close."""
+    evidence (by respondent, or pooled as a report pools them), each question's consensus
+    rating, and what still blocks the close."""
     stored = questionnaires.questionnaire_of(session=session, assessment=assessment)
     questionnaire = stored.questionnaire
     rows = repository.list_answers(session=session, assessment_id=assessment.id)
@@ -321,7 +325,13 @@ def settle_page(*, session: Session, assessment: AssessmentRow) -> SettlePage:
     unsettled = consensus.unsettled(questionnaire, card, set(rated))
     blocking = set(unsettled) | set(consensus.unsettled(questionnaire, card, ()))
     dispersion = {item.id: item.dispersion for item in card.disagreements}
-    answers = _answers_of(assessment, rows, people)
+    shown = answers_shown(
+        questionnaire=questionnaire,
+        respondents=list(people.values()),
+        answers=rows,
+        anonymous=assessment.anonymous,
+    )
+    answers = _answers_of(assessment, rows, people) if shown.individual else {}
     stage_cells = {(domain.id, cell.id): cell for domain in card.domains for cell in domain.stages}
     domain_names = {domain.id: domain.name for domain in questionnaire.domains}
     stage_names = {stage.id: stage.name for stage in questionnaire.stages}
@@ -349,6 +359,7 @@ def settle_page(*, session: Session, assessment: AssessmentRow) -> SettlePage:
                     blocks_close=question.id in blocking,
                     answers=answers.get(question.id, []),
                     rating=rated.get(question.id),
+                    pooled=None if shown.individual else shown.pooled.get(question.id),
                 )
             )
     ordered = sorted(cells.values(), key=lambda cell: (not cell.flagged, -(cell.disputed or 0.0)))

@@ -18,10 +18,22 @@ An import refuses, writing nothing, when the organization's slug or any of its i
 is missing or has another content hash, or when the document does not hold together.
 Imported respondents get a fresh random token hash that no one knows: tokens must be
 re-issued (`POST .../respondents/{r}/token`) before anyone answers again.
+
+An anonymous assessment's export over HTTP (`GET .../export`, `api.md`, Anonymous assessments)
+is pseudonymized: each respondent appears under its stored pseudonym, with an id derived from
+it (`rsp_` and the first 20 hex digits of the SHA-256 of the assessment id and the pseudonym),
+without name, e-mail, creation or submission time (the console shows those beside the name),
+its role only when at least three respondents share it; the answers carry no `updated_at` or
+`written_by`, come in the order of those ids and of question ids, and there is no answer
+history. Importing it makes an anonymous assessment: each respondent is named by its pseudonym,
+created at the assessment's creation, each answer written by its respondent at the close.
+`opm export` (the operator's backup, `export_organization`) stays complete.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,7 +43,7 @@ from sqlmodel import Session
 
 from api.core.enums import ActorKind, AssessmentStatus
 from api.core.errors import NotFound
-from api.core.ids import is_id
+from api.core.ids import ID_BYTES, is_id
 from api.core.principals import Actor
 from api.schemas import (
     AnswerChangePart,
@@ -47,6 +59,7 @@ from api.schemas import (
     TargetPart,
 )
 from api.services.answers import item_problems
+from api.services.answers_shown import role_breakdown
 from api.services.audit import AuditAction, record_apart
 from api.services.organizations import get_organization
 from api.services.progress import questions_in_scope
@@ -77,6 +90,7 @@ __all__ = [
     "export_organization",
     "import_organization",
     "parse_document",
+    "pseudonymous_id",
     "record_export",
 ]
 
@@ -98,7 +112,11 @@ class ImportRefused(Exception):
 
 
 def _assessment_part(
-    *, session: Session, assessment: AssessmentRow, content_hashes: dict[tuple[str, str], str]
+    *,
+    session: Session,
+    assessment: AssessmentRow,
+    content_hashes: dict[tuple[str, str], str],
+    pseudonymized: bool = False,
 ) -> AssessmentPart:
     identity = (assessment.questionnaire_key, assessment.questionnaire_version)
     if identity not in content_hashes:
@@ -108,8 +126,19 @@ def _assessment_part(
         content_hashes[identity] = row.content_hash if row is not None else ""
     respondents = repository.list_all_respondents(session=session, assessment_id=assessment.id)
     answers = repository.list_answers_in_order(session=session, assessment_id=assessment.id)
-    history = repository.list_answer_history(session=session, assessment_id=assessment.id)
     ratings = repository.list_consensus_ratings(session=session, assessment_id=assessment.id)
+    if pseudonymized:
+        respondent_parts, answer_parts = _pseudonymized(assessment, respondents, answers)
+        history: list[AnswerChangePart] = []
+    else:
+        respondent_parts = [
+            RespondentPart.model_validate(r, from_attributes=True) for r in respondents
+        ]
+        answer_parts = [AnswerPart.model_validate(a, from_attributes=True) for a in answers]
+        history = [
+            AnswerChangePart.model_validate(h, from_attributes=True)
+            for h in repository.list_answer_history(session=session, assessment_id=assessment.id)
+        ]
     return AssessmentPart(
         id=assessment.id,
         questionnaire=QuestionnairePart(
@@ -128,11 +157,87 @@ def _assessment_part(
         score_card=assessment.score_card,
         validated_card=assessment.validated_card,
         close_context=assessment.close_context,
-        respondents=[RespondentPart.model_validate(r, from_attributes=True) for r in respondents],
-        answers=[AnswerPart.model_validate(a, from_attributes=True) for a in answers],
-        answer_history=[AnswerChangePart.model_validate(h, from_attributes=True) for h in history],
+        anonymous=assessment.anonymous,
+        respondents=respondent_parts,
+        answers=answer_parts,
+        answer_history=history,
         consensus=[ConsensusPart.model_validate(c, from_attributes=True) for c in ratings],
     )
+
+
+def pseudonymous_id(assessment_id: str, pseudonym: str) -> str:
+    """The id a respondent has in an anonymous assessment's export: derived from its pseudonym,
+    so that it says nothing of the stored id, which the console shows beside the name."""
+    digest = hashlib.sha256(f"{assessment_id}\n{pseudonym}".encode()).hexdigest()
+    return f"rsp_{digest[: 2 * ID_BYTES]}"
+
+
+def _pseudonyms(respondents: list[RespondentRow]) -> dict[str, str]:
+    """Each respondent's pseudonym by id, distinct within the assessment.
+
+    The stored one; one drawn now for a respondent without (made before pseudonyms were
+    stored), numbered in a random order; a pseudonym two share gets a number, in random order
+    too (never in the order respondents were added, which the console shows).
+    """
+    draw = secrets.SystemRandom()
+    unnamed = [r for r in respondents if not r.pseudonym]
+    draw.shuffle(unnamed)
+    chosen = {r.id: r.pseudonym for r in respondents if r.pseudonym}
+    for n, respondent in enumerate(unnamed, start=1):
+        chosen[respondent.id] = f"Respondent {n}"
+    by_pseudonym: dict[str, list[str]] = {}
+    for respondent_id, pseudonym in chosen.items():
+        by_pseudonym.setdefault(pseudonym or "", []).append(respondent_id)
+    distinct: dict[str, str] = {}
+    for pseudonym, ids in by_pseudonym.items():
+        draw.shuffle(ids)
+        for n, respondent_id in enumerate(ids, start=1):
+            distinct[respondent_id] = pseudonym if n == 1 else f"{pseudonym} {n}"[:40]
+    return distinct
+
+
+def _pseudonymized(
+    assessment: AssessmentRow, respondents: list[RespondentRow], answers: list[AnswerRow]
+) -> tuple[list[RespondentPart], list[AnswerPart]]:
+    """An anonymous assessment's respondents and answers as its export shows them (module
+    docstring)."""
+    pseudonyms = _pseudonyms(respondents)
+    ids = {rid: pseudonymous_id(assessment.id, name) for rid, name in pseudonyms.items()}
+    named_roles = {
+        item.role for item in role_breakdown(r.role for r in respondents) if item.role is not None
+    }
+    parts = sorted(
+        (
+            RespondentPart(
+                id=ids[r.id],
+                name=None,
+                role=r.role.strip() if r.role and r.role.strip() in named_roles else None,
+                email=None,
+                created_at=None,
+                submitted_at=None,
+                pseudonym=pseudonyms[r.id],
+            )
+            for r in respondents
+        ),
+        key=lambda part: part.id,
+    )
+    answer_parts = sorted(
+        (
+            AnswerPart(
+                respondent_id=ids[a.respondent_id],
+                question_id=a.question_id,
+                value=a.value,
+                not_applicable=a.not_applicable,
+                dont_know=a.dont_know,
+                comment=a.comment,
+                evidence=list(a.evidence),
+            )
+            for a in answers
+            if a.respondent_id in ids
+        ),
+        key=lambda part: (part.respondent_id, part.question_id),
+    )
+    return parts, answer_parts
 
 
 def export_organization(
@@ -209,7 +314,8 @@ def export_assessment(
     """Everything about one assessment, in the organization export format (`scope: assessment`).
 
     With the organization's header and its targets for the assessment's questionnaire key; the
-    export goes to the audit trail first.
+    export goes to the audit trail first. An anonymous assessment's is pseudonymized (module
+    docstring).
     """
     record_export(
         session=session, actor=actor, organization_id=organization.id, assessment_id=assessment.id
@@ -234,7 +340,14 @@ def export_assessment(
         ]
         if target is not None
         else [],
-        assessments=[_assessment_part(session=session, assessment=assessment, content_hashes={})],
+        assessments=[
+            _assessment_part(
+                session=session,
+                assessment=assessment,
+                content_hashes={},
+                pseudonymized=assessment.anonymous,
+            )
+        ],
     )
 
 
@@ -313,6 +426,17 @@ def _problems(session: Session, document: ExportDocument) -> list[str]:
         if strangers:
             problems.append(
                 f"assessment {assessment.id}: answers of unknown respondents {', '.join(strangers)}"
+            )
+        nameless = [r.id for r in assessment.respondents if not (r.name or r.pseudonym)]
+        if nameless:
+            problems.append(
+                f"assessment {assessment.id}: respondents without a name or a pseudonym: "
+                f"{', '.join(nameless[:10])}"
+            )
+        if not assessment.anonymous and any(not r.name for r in assessment.respondents):
+            problems.append(
+                f"assessment {assessment.id}: a respondent without a name in an assessment that "
+                "is not anonymous"
             )
         if (assessment.status == AssessmentStatus.CLOSED) != (assessment.score_card is not None):
             problems.append(f"assessment {assessment.id}: a closed one needs its score card")
@@ -491,6 +615,9 @@ def import_organization(
                 }
             ],
         )
+        # A pseudonymized export (module docstring) leaves out names and times: the
+        # pseudonym names the respondent, who wrote each answer at the close.
+        written_at = assessment.closed_at or assessment.created_at
         repository.insert_rows(
             session=session,
             table=RespondentRow,
@@ -499,6 +626,8 @@ def import_organization(
                     "assessment_id": assessment.id,
                     # No token: one must be issued before anyone answers.
                     **respondent.model_dump(),
+                    "name": respondent.name or respondent.pseudonym,
+                    "created_at": respondent.created_at or assessment.created_at,
                 }
                 for respondent in assessment.respondents
             ],
@@ -506,13 +635,25 @@ def import_organization(
         repository.insert_rows(
             session=session,
             table=AnswerRow,
-            rows=[{"assessment_id": assessment.id, **a.model_dump()} for a in assessment.answers],
+            rows=[
+                {
+                    "assessment_id": assessment.id,
+                    **a.model_dump(),
+                    "written_by": a.written_by or a.respondent_id,
+                    "updated_at": a.updated_at or written_at,
+                }
+                for a in assessment.answers
+            ],
         )
         repository.insert_rows(
             session=session,
             table=AnswerHistoryRow,
             rows=[
-                {"assessment_id": assessment.id, **h.model_dump()}
+                {
+                    "assessment_id": assessment.id,
+                    **h.model_dump(),
+                    "written_by": h.written_by or h.respondent_id,
+                }
                 for h in assessment.answer_history
             ],
         )

@@ -22,11 +22,12 @@ from sqlmodel import Session
 from api.core.enums import AssessmentStatus, Rigor
 from api.schemas import CloseContext, Goal, OrganizationSummary
 from api.services import consensus, goals
+from api.services.answers_shown import AnswersShown, answers_shown
 from api.services.assessments import assessment_public
 from api.services.questionnaires import StoredQuestionnaire, questionnaire_of
 from api.storage import repository
+from api.storage.repository import AnswerShown
 from api.storage.tables import (
-    AnswerRow,
     AssessmentRow,
     ConsensusRow,
     OrganizationRow,
@@ -53,7 +54,7 @@ class Report:
     questionnaire: StoredQuestionnaire
     # Every saved answer and every respondent, oldest first: for the page and the CSV. Built
     # without them (`with_answers=False`), a closed assessment's report reads neither.
-    answers: list[AnswerRow]
+    answers: Sequence[AnswerShown]
     respondents: list[RespondentRow]
     # The validated card, exactly as stored (closed) or as scored now (open), and the
     # consensus ratings in questionnaire order (read with the answers); None and empty for an
@@ -71,6 +72,16 @@ class Report:
     def respondent_names(self) -> dict[str, str]:
         """Each respondent's name by id, oldest respondent first."""
         return {respondent.id: respondent.name for respondent in self.respondents}
+
+    def answers_shown(self) -> AnswersShown:
+        """What any output of this report shows of the answers (the 12-respondent rule and
+        anonymity, `api.services.answers_shown`)."""
+        return answers_shown(
+            questionnaire=self.questionnaire.questionnaire,
+            respondents=self.respondents,
+            answers=self.answers,
+            anonymous=self.assessment.anonymous,
+        )
 
     def header_json(self) -> dict[str, Any]:
         return {
@@ -105,7 +116,7 @@ def build_report(
     stored = questionnaire_of(session=session, assessment=assessment)
     closed = assessment.status == AssessmentStatus.CLOSED and assessment.score_card is not None
     answers = (
-        repository.list_answers(session=session, assessment_id=assessment.id)
+        repository.list_answers_shown(session=session, assessment_id=assessment.id)
         if with_answers
         else []
     )

@@ -6,11 +6,13 @@ callers import the package (`from api.storage import repository`) and call
 """
 
 from api.storage.repository.answers import (
+    AnswerShown,
     AnswerState,
     list_answer_states,
     list_answer_states_by_assessment,
     list_answered_questions,
     list_answers,
+    list_answers_shown,
     replace_answers,
 )
 from api.storage.repository.assessments import (
@@ -98,6 +100,7 @@ from api.storage.repository.throttle import (
 )
 
 __all__ = [
+    "AnswerShown",
     "AnswerState",
     "KeyLookup",
     "PathRows",
@@ -140,6 +143,7 @@ __all__ = [
     "list_answered_questions",
     "list_answers",
     "list_answers_in_order",
+    "list_answers_shown",
     "list_api_keys",
     "list_assessments",
     "list_audit_entries",

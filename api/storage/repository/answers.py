@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, bindparam, delete, insert, or_
+from sqlalchemy import Table, Text, bindparam, delete, insert, or_, type_coerce
 from sqlalchemy import select as core_select  # Core columns, beyond sqlmodel's overloads
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
@@ -14,11 +15,13 @@ from api.storage.repository._shared import table_of
 from api.storage.tables import AnswerHistoryRow, AnswerRow
 
 __all__ = [
+    "AnswerShown",
     "AnswerState",
     "list_answer_states",
     "list_answer_states_by_assessment",
     "list_answered_questions",
     "list_answers",
+    "list_answers_shown",
     "replace_answers",
 ]
 
@@ -51,6 +54,36 @@ def list_answer_states(
         query = query.where(_ANSWER.c.respondent_id.in_(respondent_ids))
     rows = session.execute(query, {"assessment_id": assessment_id}).all()  # one fetch
     return list(map(AnswerState._make, rows))
+
+
+class AnswerShown(NamedTuple):
+    """What a report reads of an answer: its state, comment and evidence (no timestamps)."""
+
+    respondent_id: str
+    question_id: str
+    value: int | None
+    not_applicable: bool
+    dont_know: bool
+    comment: str | None
+    evidence: list[str]
+
+
+def list_answers_shown(*, session: Session, assessment_id: str) -> list[AnswerShown]:
+    """`list_answers` without the ORM (a report of 300 respondents reads 70,000 answers): the
+    columns a report shows, evidence decoded only where there is some."""
+    rows = session.execute(_ANSWERS_SHOWN, {"assessment_id": assessment_id}).all()
+    return [
+        AnswerShown(
+            respondent_id,
+            question_id,
+            value,
+            not_applicable,
+            dont_know,
+            comment,
+            [] if evidence in (None, "[]") else json.loads(evidence),
+        )
+        for respondent_id, question_id, value, not_applicable, dont_know, comment, evidence in rows
+    ]
 
 
 def list_answer_states_by_assessment(
@@ -169,6 +202,19 @@ _ANSWER_STATES = (
         _ANSWER.c.value,
         _ANSWER.c.not_applicable,
         _ANSWER.c.dont_know,
+    )
+    .where(_ANSWER.c.assessment_id == bindparam("assessment_id"))
+    .order_by(_ANSWER.c.respondent_id, _ANSWER.c.id)
+)
+_ANSWERS_SHOWN = (
+    core_select(
+        _ANSWER.c.respondent_id,
+        _ANSWER.c.question_id,
+        _ANSWER.c.value,
+        _ANSWER.c.not_applicable,
+        _ANSWER.c.dont_know,
+        _ANSWER.c.comment,
+        type_coerce(_ANSWER.c.evidence, Text),  # the JSON text, decoded above when not empty
     )
     .where(_ANSWER.c.assessment_id == bindparam("assessment_id"))
     .order_by(_ANSWER.c.respondent_id, _ANSWER.c.id)

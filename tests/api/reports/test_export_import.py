@@ -369,7 +369,7 @@ def test_the_export_of_a_closed_assessment_holds_everything(
     assert assessment["questionnaire"]["version"] == "1.0.0"
     assert len(assessment["questionnaire"]["content_hash"]) == 64
     assert [r["name"] for r in assessment["respondents"]] == ["Ann", "Bob"]
-    assert all(set(r) == {"id", "name", "role", "email", "created_at", "submitted_at"}
+    assert all(set(r) == {"id", "name", "role", "email", "created_at", "submitted_at", "pseudonym"}
                for r in assessment["respondents"])  # fmt: skip
     commented = [a for a in assessment["answers"] if a["question_id"] == "PGM-MEA-01-Q1"]
     ann = next(a for a in commented if a["value"] == 1)

@@ -303,7 +303,7 @@ def test_a_browser_accept_header_gets_the_page(client: TestClient, admin: Header
         scored["path"] + "/report", headers={**scored["owner"], "Accept": browser}
     )
     assert response.headers["content-type"].startswith("text/html")
-    assert response.headers["vary"] == "Accept"
+    assert response.headers["vary"] == "Accept, Accept-Encoding"
     plain = client.get(scored["path"] + "/report", headers={**scored["owner"], "Accept": "*/*"})
     assert plain.headers["content-type"] == "application/json"
 
