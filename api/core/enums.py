@@ -110,6 +110,7 @@ class ReportFormat(StrEnum):
     JSON = "json"
     HTML = "html"  # the page: self-contained, no script
     CSV = "csv"  # one row per question
+    PDF = "pdf"  # the executive summary, at most 3 A4 pages
 
 
 class TokenOrigin(StrEnum):

@@ -36,7 +36,7 @@ from sqlmodel import Session
 from api.core.enums import AssessmentStatus, ReportFormat
 from api.http.deps import get_engine
 from api.render import csv as report_csv
-from api.render import html
+from api.render import html, pdf
 from api.schemas import OrganizationSummary
 from api.services import reports
 from api.services.reports import Report
@@ -62,6 +62,7 @@ __all__ = [
 _OFFERED: tuple[tuple[str, ReportFormat], ...] = (
     ("text/html", ReportFormat.HTML),
     ("text/csv", ReportFormat.CSV),
+    ("application/pdf", ReportFormat.PDF),
 )
 
 MAX_BYTES = 32 * 1024 * 1024  # per process: a few dozen closed reports in every format
@@ -171,7 +172,8 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def negotiate(accept: str | None) -> ReportFormat:
-    """The format an `Accept` header prefers among JSON, HTML and CSV; JSON on a tie or none.
+    """The format an `Accept` header prefers among JSON, HTML, CSV and PDF; JSON on a tie or
+    none.
 
     A browser's `text/html,...,*/*;q=0.8` gets the page; `*/*` alone, or no header, gets JSON.
     """
@@ -208,14 +210,24 @@ class ReportVariant:
 
     format: ReportFormat
     shared: bool = False
+    console: bool = False  # the console's page, with its link back to the console
 
     @property
     def key(self) -> str:
-        return f"{self.format}:shared" if self.shared else self.format
+        if self.shared:
+            return f"{self.format}:shared"
+        return f"{self.format}:console" if self.console else self.format
+
+    @property
+    def with_previous(self) -> bool:
+        """Whether this kind shows the change since the assessment before (`Report.since`)."""
+        return self.format in (ReportFormat.HTML, ReportFormat.PDF)
 
     def render(self, report: Report) -> bytes:
         if self.format == ReportFormat.HTML:
-            return html.render_report(report, shared=self.shared).encode()
+            return html.render_report(report, shared=self.shared, console=self.console).encode()
+        if self.format == ReportFormat.PDF:
+            return pdf.report_pdf(report)
         if self.format == ReportFormat.CSV:
             return report_csv.report_csv(report).encode()
         return report.to_json().encode()
@@ -236,7 +248,8 @@ def report_artifact(
             session=session,
             organization=organization,
             assessment=assessment,
-            with_answers=variant.format != ReportFormat.JSON,
+            with_answers=variant.format not in (ReportFormat.JSON, ReportFormat.PDF),
+            with_previous=variant.with_previous,
         )
         return variant.render(report)
 
@@ -262,6 +275,13 @@ def report_response(
         response = Response(
             artifact.body,
             media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    elif variant.format == ReportFormat.PDF:
+        filename = pdf.pdf_filename(organization.slug, assessment.id)
+        response = Response(
+            artifact.body,
+            media_type="application/pdf",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
     else:

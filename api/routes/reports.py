@@ -34,11 +34,12 @@ router = APIRouter(prefix="/v1/organizations/{org}", tags=["reports"])
     responses={
         200: {
             "description": "The report in the format asked for: JSON (`ReportDocument`), "
-            "the HTML page or the CSV.",
+            "the HTML page, the CSV or the executive summary as PDF.",
             "headers": ETAG,
             "content": {
                 "text/html": {"schema": {"type": "string"}},
                 "text/csv": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
             },
         },
         304: NOT_MODIFIED,
@@ -51,7 +52,8 @@ async def get_report(
         ReportFormat | None,
         Query(
             alias="format",
-            description="json (default), html (the page) or csv (one row per question).",
+            description="json (default), html (the page), csv (one row per question) or pdf "
+            "(the executive summary, at most 3 A4 pages).",
         ),
     ] = None,
     if_none_match: Annotated[
@@ -68,7 +70,10 @@ async def get_report(
     For a closed assessment, `score_card` is the snapshot stored at close, byte for byte, and
     `organization` and `goals` are those in force at close. For an open one, the card is scored
     live and `provisional` is true. `?format=html` or `Accept: text/html` gives the report page
-    (self-contained: inline CSS and SVG, no script); `?format=csv` one row per question.
+    (self-contained: inline CSS and SVG, no script); `?format=csv` one row per question;
+    `?format=pdf` (or `Accept: application/pdf`) the executive summary: the headline, each
+    domain's level and index with the change since the assessment before it, the next steps
+    and the charts, on at most 3 A4 pages.
 
     A closed assessment's report, in each format, is made once and carries a strong `ETag`;
     `If-None-Match` with it answers 304 Not Modified (`api.http.report_responses`).
