@@ -725,7 +725,10 @@ def overview(
     base = f"/console/{access.organization.slug}/assessments/"
     return report_html.html_response(
         report_html.render_overview(
-            built, report_url=lambda assessment_id: f"{base}{assessment_id}/report", shared=False
+            built,
+            report_url=lambda assessment_id: f"{base}{assessment_id}/report",
+            shared=False,
+            console_url="../organization",
         )
     )
 

@@ -27,7 +27,7 @@ __all__ = [
     "signed",
 ]
 
-MINUS = "\u2212"
+_MINUS = "\u2212"
 
 
 def signed(delta: float) -> str:
@@ -35,7 +35,7 @@ def signed(delta: float) -> str:
     shown = f"{abs(delta):.2f}"
     if shown == "0.00":
         return "\u00b10.00"
-    return f"+{shown}" if delta > 0 else f"{MINUS}{shown}"
+    return f"+{shown}" if delta > 0 else f"{_MINUS}{shown}"
 
 
 @dataclass(frozen=True)

@@ -543,8 +543,15 @@ def render_summary(report: Report) -> str:
 # The overview of an organization
 
 
-def render_overview(overview: Overview, *, report_url: Callable[[str], str], shared: bool) -> str:
-    """The overview page: maturity index over time, overall and per domain, with links."""
+def render_overview(
+    overview: Overview,
+    *,
+    report_url: Callable[[str], str],
+    shared: bool,
+    console_url: str | None = None,
+) -> str:
+    """The overview page: maturity index over time, overall and per domain, with links;
+    `console_url`, opened from the console, the way back to it (never on a shared page)."""
     organization, trend, questionnaire = (
         overview.organization,
         overview.trend,
@@ -611,6 +618,7 @@ def render_overview(overview: Overview, *, report_url: Callable[[str], str], sha
         "scope_changes": scope_changes,
         "chart": charts.trend_lines("chart-trend", labels, series, maximum) if points else None,
         "report_url": report_url,
+        "console_url": None if shared else console_url,
     }
     return environment().get_template("overview.html").render(context)
 

@@ -110,7 +110,7 @@ def test_the_reports_json_is_typed_its_other_formats_named_and_its_304_declared(
     responses = DOCUMENT["paths"][REPORT]["get"]["responses"]
     content = responses["200"]["content"]
     assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/ReportDocument"}
-    assert set(content) == {"application/json", "text/html", "text/csv"}
+    assert set(content) == {"application/json", "text/html", "text/csv", "application/pdf"}
     assert "ETag" in responses["200"]["headers"]
     assert responses["304"]["headers"]["ETag"]["required"] is True
     assert "content" not in responses["304"]
