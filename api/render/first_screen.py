@@ -180,17 +180,20 @@ def _headline_step(domain: AnyDomain, stage_names: Mapping[str, str]) -> str:
     )
 
 
-def _since_clause(line: DomainLine, since: str | None) -> str:
+def _since_clause(line: DomainLine, since: str | None, named: bool) -> str:
+    """The change of the headline's domain; `named`: call it by its name (several are
+    named in the headline), else "its"."""
     if since is None:
         return "This is the first assessment"
     change = line.change
     if change is None:
         return f"{line.name} was not assessed in {since}"
+    its = f"{line.name}'s" if named else "Its"
     if change.direction == "same":
-        return f"Its index is unchanged since {since}"
+        return f"{its} index is unchanged since {since}"
     verb = "rose" if change.direction == "up" else "fell"
     level = f" ({change.level_words})" if change.level_delta else ""
-    return f"Its index {verb} {decimal(abs(change.index_delta))} since {since}{level}"
+    return f"{its} index {verb} {decimal(abs(change.index_delta))} since {since}{level}"
 
 
 def _headline(
@@ -220,7 +223,7 @@ def _headline(
         f"at level {first.level} ({first.level_name}), index {decimal(first.index)} of "
         f"{stage_count}"
     )
-    sentence = f"{subject} {figures}. {_since_clause(first, since)}."
+    sentence = f"{subject} {figures}. {_since_clause(first, since, len(weakest) > 1)}."
     return f"{sentence} {_headline_step(domains[first.id], stage_names)}"
 
 

@@ -13,6 +13,7 @@ import io
 import json
 import re
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,9 @@ from sqlalchemy import Engine, text
 
 from api.render.first_screen import signed
 from api.render.jinja import decimal
+from api.schemas import Goal, OrganizationSummary
+from api.services.reports import Report, Since
+from scoring import compare, score
 
 from ..factories import Headers, close, new_assessment, new_organization, new_respondent, save
 
@@ -378,3 +382,42 @@ def test_the_page_prints_headings_with_their_text_and_tables_with_their_headers(
     # The appendix of every question and answer is printed only when asked for.
     assert "body:not(:has(#print-appendix:checked)) #appendix { display: none; }" in print_css
     assert '<input type="checkbox" id="print-appendix">' in html
+
+
+def test_the_full_questionnaires_pdf_fits_three_pages_at_its_longest(tmp_path: Path) -> None:
+    """opm3-style, three domains at level 0 with every practice a candidate, targets, a
+    previous assessment and a validated card: the longest summary still fits three A4 pages."""
+    from api.render.pdf import report_pdf
+
+    from .test_rendering_properties import ORGANIZATION, _answers, _assessment, _questionnaire
+
+    stored = _questionnaire(2)
+    questionnaire = stored.questionnaire
+    domains = [domain.id for domain in questionnaire.domains]
+    low = [a for a in _answers(questionnaire, domains, 3, 3) if a.value is None or a.value < 2]
+    card = score(questionnaire, low, domains)
+    previous = score(questionnaire, _answers(questionnaire, domains, 4, 2), domains)
+    assert all(domain.level == 0 for domain in card.domains)
+    report = Report(
+        assessment=_assessment(stored, card, 2, closed=True),
+        organization=OrganizationSummary.model_validate(ORGANIZATION),
+        provisional=False,
+        card_json=card.model_dump_json(),
+        card=card,
+        goals={d: Goal(level=3, gap_levels=3, progress=-0.25) for d in domains},
+        questionnaire=stored,
+        answers=[],
+        respondents=[],
+        validated_json=card.model_dump_json(),
+        validated=card,
+        since=Since(
+            assessment=_assessment(stored, previous, 1, closed=True),
+            comparison=compare(previous, card, questionnaire, questionnaire),
+        ),
+    )
+    body = report_pdf(report)
+    (tmp_path / "longest.pdf").write_bytes(body)
+    pages = PdfReader(io.BytesIO(body)).pages
+    assert len(pages) <= 3
+    words = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Next steps" in words and "Progress by domain and stage" in words
