@@ -45,7 +45,9 @@ class DomainChangeView:
     index_delta: float  # rounded to 4 decimals, as the comparison has it
     level_delta: int | None
     level_before: int | None
+    level_after: int | None
     index_before: float | None
+    index_after: float | None
     direction: str  # "up", "down" or "same", from the index
     arrow: str
     figure: str  # "+0.42"
@@ -83,6 +85,9 @@ class FirstScreen:
     since: str | None  # "2025 (closed 2025-12-31 09:00 UTC)", None without a previous one
     since_short: str | None  # "2025"
     rescored: bool  # the change is measured under the current scoring rules
+    # "1.0.0" when the previous assessment used another questionnaire version: the change is
+    # then measured on the best practices both versions share.
+    other_version: str | None
     domains: tuple[DomainLine, ...]
     next_steps: tuple[NextStep, ...]
     stage_count: int
@@ -132,7 +137,9 @@ def _change(change: DomainChange) -> DomainChangeView | None:
         index_delta=delta,
         level_delta=level.delta,
         level_before=level.base,
+        level_after=level.target,
         index_before=change.index.base,
+        index_after=change.index.target,
         direction=direction,
         arrow={"up": "\u2191", "down": "\u2193", "same": "\u2192"}[direction],
         figure=signed(delta),
@@ -192,7 +199,10 @@ def _since_clause(line: DomainLine, since: str | None, named: bool) -> str:
     if change.direction == "same":
         return f"{its} index is unchanged since {since}"
     verb = "rose" if change.direction == "up" else "fell"
-    level = f" ({change.level_words})" if change.level_delta else ""
+    # Across questionnaire versions the comparison is made on the practices both share: its
+    # levels are then not this card's, and the sentence leaves them out.
+    same_figures = (change.level_after, change.index_after) == (line.level, line.index)
+    level = f" ({change.level_words})" if change.level_delta and same_figures else ""
     return f"{its} index {verb} {decimal(abs(change.index_delta))} since {since}{level}"
 
 
@@ -238,6 +248,7 @@ def first_screen(report: Report) -> FirstScreen:
     since = report.since
     changes = {change.id: change for change in since.comparison.domains} if since else {}
     since_short = _since_label(since) if since else None
+    weakest = _weakest(card)
     lines: list[DomainLine] = []
     for domain in card.domains:
         in_scope = domain_in_scope(domain)
@@ -260,12 +271,7 @@ def first_screen(report: Report) -> FirstScreen:
                 level=domain.level,
                 level_name=domain.level_name,
                 index=domain.index,
-                weakest=(
-                    in_scope
-                    and domain.assessed
-                    and card.overall.index is not None
-                    and domain.index == card.overall.index
-                ),
+                weakest=domain.id in weakest,
                 level_means=_level_means(domain, stage_list),
                 index_means=_index_means(card, domain, stage_count),
                 change=view,
@@ -275,7 +281,7 @@ def first_screen(report: Report) -> FirstScreen:
     domains = {domain.id: domain for domain in card.domains}
     assessed = sorted(
         (domain for domain in card.domains if domain_in_scope(domain) and domain.assessed),
-        key=lambda domain: domain.index if domain.index is not None else 0.0,
+        key=_weakness,
     )
     return FirstScreen(
         headline=_headline(
@@ -284,10 +290,31 @@ def first_screen(report: Report) -> FirstScreen:
         since=_since_long(since) if since else None,
         since_short=since_short,
         rescored=since is not None and since.comparison.scoring == "rescored",
+        other_version=(
+            since.comparison.questionnaire.base_version
+            if since is not None
+            and since.comparison.questionnaire.base_version
+            != since.comparison.questionnaire.target_version
+            else None
+        ),
         domains=tuple(lines),
         next_steps=tuple(_step(domain, stage_names, titles) for domain in assessed),
         stage_count=stage_count,
     )
+
+
+def _weakness(domain: AnyDomain) -> tuple[int, float]:
+    return (domain.level or 0, domain.index or 0.0)
+
+
+def _weakest(card: AnyCard) -> set[str]:
+    """The weakest domains in scope: the lowest level (what the organization can claim, the
+    card's overall level), then among those the lowest index."""
+    assessed = [domain for domain in card.domains if domain_in_scope(domain) and domain.assessed]
+    if not assessed:
+        return set()
+    lowest = min(_weakness(domain) for domain in assessed)
+    return {domain.id for domain in assessed if _weakness(domain) == lowest}
 
 
 def _since_label(since: Since) -> str:

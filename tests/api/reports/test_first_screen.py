@@ -105,7 +105,7 @@ def test_each_domains_change_is_the_difference_between_the_two_cards(
         assert f"Level {new['level']} {new['level_name']}" in shown
         assert f"Index {decimal(new['index'])}" in shown
         assert f"Since 2025 {'↑' if delta > 0 else '↓'} {signed(delta)}" in shown
-        assert f"index was {decimal(old['index'])}" in shown
+        assert f"index {decimal(old['index'])} → {decimal(new['index'])}" in shown
         if new["level"] != old["level"]:
             assert f"level {old['level']} → {new['level']}" in shown
 
