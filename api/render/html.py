@@ -501,6 +501,9 @@ def first_screen_context(report: Report, *, console: bool = False) -> dict[str, 
         "level_means": LEVEL_MEANS,
         "index_means": INDEX_MEANS,
         "console_url": f"../{report.assessment.id}" if console else None,
+        # The executive summary beside the page: the console's own route, else `?format=pdf`
+        # (the JSON API's report and a share link both take it).
+        "pdf_url": "report.pdf" if console else "?format=pdf",
     }
 
 

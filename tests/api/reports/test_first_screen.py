@@ -421,3 +421,35 @@ def test_the_full_questionnaires_pdf_fits_three_pages_at_its_longest(tmp_path: P
     assert len(pages) <= 3
     words = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Next steps" in words and "Progress by domain and stage" in words
+
+
+def test_a_shared_report_link_gives_its_pdf_and_an_overview_link_has_none(
+    client: TestClient, history: dict[str, Any]
+) -> None:
+    slug, assessment = history["slug"], history["second"]
+    links = [
+        client.post(
+            f"/v1/organizations/{slug}/share-links",
+            json={**target, "expires_in_days": 7},
+            headers=history["owner"],
+        ).json()["url"]
+        for target in ({"assessment_id": assessment}, {"questionnaire_key": "test-q"})
+    ]
+    page = client.get(links[0])
+    assert 'href="?format=pdf" id="pdf-link"' in page.text
+    shared = client.get(links[0], params={"format": "pdf"})
+    assert shared.status_code == 200 and shared.headers["content-type"] == "application/pdf"
+    assert shared.content == _get(client, history, assessment, format="pdf").content
+    reached = client.get(f"{links[1]}/assessments/{assessment}", params={"format": "pdf"})
+    assert reached.status_code == 200 and reached.content == shared.content
+    refused = client.get(links[1], params={"format": "pdf"})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert client.get(links[0], params={"format": "csv"}).status_code == 422
+
+
+def test_each_report_page_links_its_own_pdf(client: TestClient, history: dict[str, Any]) -> None:
+    assert 'href="?format=pdf" id="pdf-link"' in _page(client, history, history["second"])
+    _sign_in(client, history["owner"])
+    base = f"/console/{history['slug']}/assessments/{history['second']}"
+    assert 'href="report.pdf" id="pdf-link"' in client.get(f"{base}/report").text

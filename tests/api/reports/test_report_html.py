@@ -264,9 +264,10 @@ def test_the_page_is_self_contained_and_sent_with_a_strict_policy(
     assert "<script" not in html and "<link" not in html and "@import" not in html
     assert "@font-face" not in html and "url(http" not in html
     sources = re.findall(r'\s(?:src|href)="([^"]*)"', html)
-    # The evidence link, and links within the page (its contents list).
+    # The evidence link, links within the page (its contents list) and its own PDF.
     assert all(
-        s == "https://wiki.example.org/pmo?a=1&amp;b=2" or s.startswith("#") for s in sources
+        s in ("https://wiki.example.org/pmo?a=1&amp;b=2", "?format=pdf") or s.startswith("#")
+        for s in sources
     ), sources
     assert html.count("<svg") >= 3
     assert re.search(r'<svg[^>]+role="img"[^>]+aria-labelledby="chart-heatmap-title', html)
