@@ -421,6 +421,13 @@ def test_the_full_questionnaires_pdf_fits_three_pages_at_its_longest(tmp_path: P
     assert len(pages) <= 3
     words = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Next steps" in words and "Progress by domain and stage" in words
+    # No heading alone at a page's foot: the last line of a page is never one.
+    headings = {"In one sentence", "Each domain", "Next steps", "Maturity by domain"}
+    headings.add("Progress by domain and stage")
+    for page in pages[:-1]:
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        last = [line for line in lines if not line.startswith("Page ")][-1]
+        assert last not in headings and last.upper() not in headings, last
 
 
 def test_a_shared_report_link_gives_its_pdf_and_an_overview_link_has_none(

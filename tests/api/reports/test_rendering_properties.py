@@ -118,10 +118,14 @@ def _answers(questionnaire: Questionnaire, scope: Sequence[str], seed: int, peop
     draw = random.Random(seed)
     blank, not_applicable, unknown = draw.random() * 0.6, draw.random() * 0.3, draw.random() * 0.2
     top = max(option.value for option in questionnaire.scale.options)
+    # Often one cell (a domain's stage) nobody answered at all.
+    empty = (draw.choice(questionnaire.domains).id, draw.choice(questionnaire.stages).id)
     answers: list[Answer] = []
     for person in range(people):
         for practice in questionnaire.best_practices:
             if practice.domain is not None and practice.domain not in scope:
+                continue
+            if (practice.domain, practice.stage) == empty and seed % 2:
                 continue
             for question in practice.questions:
                 roll = draw.random()
