@@ -506,3 +506,18 @@ def test_the_printed_page_leaves_the_appendix_out_unless_asked(page: Any, scene:
     assert appendix.evaluate("e => getComputedStyle(e).display") == "block"
     full = len(PdfReader(io.BytesIO(page.pdf(format="A4"))).pages)
     assert full > short + 5, (short, full)
+
+
+def test_the_executive_summary_pdf_has_the_headline_on_at_most_three_pages(
+    page: Any, scene: Scene, artifacts: Path
+) -> None:
+    page.goto(scene.report_link)
+    headline = " ".join(page.locator("#headline").text_content().split())
+    with httpx.Client(base_url=scene.base_url, timeout=60) as http:
+        path = f"/v1/organizations/{scene.slug}/assessments/{scene.closed[-1]}/report"
+        response = http.get(path, params={"format": "pdf"}, headers=scene.owner)
+    assert response.status_code == 200
+    (artifacts / "report-summary.pdf").write_bytes(response.content)
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) <= 3
+    assert headline in " ".join(" ".join(p.extract_text() for p in pages).split())
