@@ -304,6 +304,8 @@ def test_the_pdf_is_the_executive_summary_on_at_most_three_a4_pages(
     assert response.headers["content-disposition"] == (
         f'attachment; filename="{history["slug"]}-{history["second"]}-summary.pdf"'
     )
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
     reader = PdfReader(io.BytesIO(response.content))
     assert 1 <= len(reader.pages) <= 3
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
