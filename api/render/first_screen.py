@@ -88,6 +88,8 @@ class FirstScreen:
     # "1.0.0" when the previous assessment used another questionnaire version: the change is
     # then measured on the best practices both versions share.
     other_version: str | None
+    weakest_tag: str  # "weakest in scope", or "lowest level in scope" when another has the
+    # lowest index
     domains: tuple[DomainLine, ...]
     next_steps: tuple[NextStep, ...]
     stage_count: int
@@ -223,17 +225,26 @@ def _headline(
     first = weakest[0]
     assessed = [line for line in lines if line.in_scope and line.assessed]
     names = _names([line.name for line in weakest])
-    if len(assessed) == 1:
-        subject = f"{first.name} stands"
-    elif len(weakest) == 1:
-        subject = f"{names}, the weakest domain in scope, stands"
-    else:
-        subject = f"{names}, the weakest domains in scope, stand"
-    figures = (
-        f"at level {first.level} ({first.level_name}), index {decimal(first.index)} of "
-        f"{stage_count}"
+    level = (
+        f"level {first.level} ({first.level_name}), index {decimal(first.index)} of {stage_count}"
     )
-    sentence = f"{subject} {figures}. {_since_clause(first, since, len(weakest) > 1)}."
+    # The lowest index may be another domain's (scoring.md section 5): then both are named.
+    lowest_index = [line for line in assessed if line.index == card.overall.index]
+    if len(assessed) == 1:
+        sentence = f"{first.name} stands at {level}."
+    elif first in lowest_index:
+        subject = "the weakest domain in scope" if len(weakest) == 1 else "the weakest domains"
+        verb = "stands" if len(weakest) == 1 else "stand"
+        sentence = f"{names}, {subject}, {verb} at {level}."
+    else:
+        has = "has" if len(weakest) == 1 else "have"
+        other = _names([line.name for line in lowest_index])
+        sentence = (
+            f"{names} {has} the lowest level in scope: {level} ({other} "
+            f"{'has' if len(lowest_index) == 1 else 'have'} the lowest index, "
+            f"{decimal(card.overall.index)})."
+        )
+    sentence += f" {_since_clause(first, since, len(weakest) > 1)}."
     return f"{sentence} {_headline_step(domains[first.id], stage_names)}"
 
 
@@ -298,6 +309,14 @@ def first_screen(report: Report) -> FirstScreen:
             else None
         ),
         domains=tuple(lines),
+        weakest_tag=(
+            "weakest in scope"
+            if any(
+                line.weakest and line.index == card.overall.index and card.overall.index is not None
+                for line in lines
+            )
+            else "lowest level in scope"
+        ),
         next_steps=tuple(_step(domain, stage_names, titles) for domain in assessed),
         stage_count=stage_count,
     )

@@ -462,3 +462,28 @@ def test_each_report_page_links_its_own_pdf(client: TestClient, history: dict[st
     _sign_in(client, history["owner"])
     base = f"/console/{history['slug']}/assessments/{history['second']}"
     assert 'href="report.pdf" id="pdf-link"' in client.get(f"{base}/report").text
+
+
+def test_when_another_domain_has_the_lowest_index_the_headline_names_both(
+    client: TestClient, admin: Headers
+) -> None:
+    """Project cannot claim Standardize (a question below the floor) but its practices have
+    come far: level 0, index 1.33; Program claims Standardize with nothing in Measure: level 1,
+    index 1.00 (scoring.md section 5: the overall level and index may be two domains')."""
+    body, owner = new_organization(client, admin, "Contoso")
+    slug = body["slug"]
+    answers = dict(PRJ_STD_01_Q1=4, PRJ_STD_01_Q2=1, PRJ_MEA_01_Q1=4, PGM_STD_01_Q1=4)
+    assessment = _assessment(client, owner, slug, "2026", {**answers, "PGM_MEA_01_Q1": 0})
+    history = {"slug": slug, "owner": owner}
+    card = _card(client, history, assessment)
+    project, program = card["domains"]
+    assert (project["level"], program["level"]) == (0, 1)
+    assert program["index"] < project["index"]
+    html = _page(client, history, assessment)
+    assert _headline(html).startswith(
+        f"Project has the lowest level in scope: level 0 (Initial), index "
+        f"{decimal(project['index'])} of 2 (Program has the lowest index, "
+        f"{decimal(program['index'])}). This is the first assessment."
+    )
+    assert "lowest level in scope" in _text(_line(html, "project"))
+    assert "weakest in scope" not in _text(_line(html, "program"))
