@@ -244,7 +244,8 @@ def _headline(
             f"{'has' if len(lowest_index) == 1 else 'have'} the lowest index, "
             f"{decimal(card.overall.index)})."
         )
-    sentence += f" {_since_clause(first, since, len(weakest) > 1)}."
+    named = len(weakest) > 1 or first not in lowest_index  # another domain was just named
+    sentence += f" {_since_clause(first, since, named)}."
     return f"{sentence} {_headline_step(domains[first.id], stage_names)}"
 
 
