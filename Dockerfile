@@ -7,6 +7,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     OPM_DATABASE_URL=sqlite:////data/opm.db
 
+# Pango (with HarfBuzz and fontconfig) for WeasyPrint, which renders the report's PDF
+# (`?format=pdf`), and one font family for it; nothing else from the distribution.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0=1.* libpangoft2-1.0-0=1.* fonts-dejavu-core=2.* \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 10001 --user-group opm \
     && mkdir /data \
     && chown 10001:10001 /data

@@ -233,6 +233,12 @@ class CloseContext(BaseModel):
     organization: OrganizationSummary | None = None
     targets: dict[str, int] | None = None
     baseline: Baseline | None = None
+    previous: str | None = Field(
+        default=None,
+        description="The assessment before this one in trend order at its close (same "
+        "questionnaire key), whose figures the report's change since last time is measured "
+        "from; null for the first. Closes made before it was stored lack it.",
+    )
 
 
 class OrganizationPublic(OrganizationSummary):

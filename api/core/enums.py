@@ -23,6 +23,7 @@ __all__ = [
     "PrincipalKind",
     "ReportFormat",
     "Rigor",
+    "SharedReportFormat",
     "TokenOrigin",
 ]
 
@@ -111,6 +112,14 @@ class ReportFormat(StrEnum):
     HTML = "html"  # the page: self-contained, no script
     CSV = "csv"  # one row per question
     XLSX = "xlsx"  # a workbook: Summary, Domains, Practices, Questions, Answers
+    PDF = "pdf"  # the executive summary, at most 3 A4 pages
+
+
+class SharedReportFormat(StrEnum):
+    """What a share link to a report opens: the page, or the executive summary as PDF."""
+
+    HTML = "html"
+    PDF = "pdf"
 
 
 class TokenOrigin(StrEnum):

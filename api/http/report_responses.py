@@ -39,7 +39,7 @@ from api.core.enums import AssessmentStatus, ReportFormat
 from api.http import compression
 from api.http.deps import get_engine
 from api.render import csv as report_csv
-from api.render import html, xlsx
+from api.render import html, pdf, xlsx
 from api.schemas import OrganizationSummary
 from api.services import reports
 from api.services.reports import Report
@@ -67,6 +67,7 @@ _OFFERED: tuple[tuple[str, ReportFormat], ...] = (
     ("text/html", ReportFormat.HTML),
     ("text/csv", ReportFormat.CSV),
     (xlsx.MEDIA_TYPE, ReportFormat.XLSX),
+    ("application/pdf", ReportFormat.PDF),
 )
 
 MAX_BYTES = 32 * 1024 * 1024  # per process: a few dozen closed reports in every format
@@ -176,7 +177,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def negotiate(accept: str | None) -> ReportFormat:
-    """The format an `Accept` header prefers among JSON, HTML, CSV and XLSX; JSON on a tie or
+    """The format an `Accept` header prefers among JSON, HTML, CSV, XLSX and PDF; JSON on a tie or
     none.
 
     A browser's `text/html,...,*/*;q=0.8` gets the page; `*/*` alone, or no header, gets JSON.
@@ -220,10 +221,18 @@ class ReportVariant:
     format: ReportFormat
     shared: bool = False
     gzip: bool = False  # gzipped: a variant of its own, with its own ETag (`for_encoding`)
+    console: bool = False  # the console's page, with its link back to the console
 
     @property
     def key(self) -> str:
-        return f"{self.format}:shared" if self.shared else self.format
+        if self.shared:
+            return f"{self.format}:shared"
+        return f"{self.format}:console" if self.console else self.format
+
+    @property
+    def with_previous(self) -> bool:
+        """Whether this kind shows the change since the assessment before (`Report.since`)."""
+        return self.format in (ReportFormat.HTML, ReportFormat.PDF)
 
     @property
     def cache_key(self) -> str:
@@ -244,7 +253,9 @@ class ReportVariant:
 
     def render(self, report: Report) -> bytes:
         if self.format == ReportFormat.HTML:
-            return html.render_report(report, shared=self.shared).encode()
+            return html.render_report(report, shared=self.shared, console=self.console).encode()
+        if self.format == ReportFormat.PDF:
+            return pdf.report_pdf(report)
         if self.format == ReportFormat.CSV:
             return report_csv.report_csv(report).encode()
         if self.format == ReportFormat.XLSX:
@@ -279,13 +290,22 @@ def report_artifact(
             session=session,
             organization=organization,
             assessment=assessment,
-            with_answers=variant.format != ReportFormat.JSON,
+            with_answers=variant.format not in (ReportFormat.JSON, ReportFormat.PDF),
+            with_previous=variant.with_previous,
         )
         return variant.render(report)
 
     return closed.report(
         assessment=assessment, organization=organization, variant=variant.cache_key, make=make
     )
+
+
+# The formats served as a file to download: their media type and file name.
+_DOWNLOADS: dict[ReportFormat, tuple[str, Callable[[str, str], str]]] = {
+    ReportFormat.CSV: ("text/csv; charset=utf-8", report_csv.csv_filename),
+    ReportFormat.XLSX: (xlsx.MEDIA_TYPE, xlsx.xlsx_filename),
+    ReportFormat.PDF: ("application/pdf", pdf.pdf_filename),
+}
 
 
 def report_response(
@@ -300,18 +320,12 @@ def report_response(
     response: Response
     if variant.format == ReportFormat.HTML:
         response = html.html_response(artifact.body, shared=variant.shared)
-    elif variant.format == ReportFormat.CSV:
-        filename = report_csv.csv_filename(organization.slug, assessment.id)
+    elif variant.format in _DOWNLOADS:
+        media_type, filename_of = _DOWNLOADS[variant.format]
+        filename = filename_of(organization.slug, assessment.id)
         response = Response(
             artifact.body,
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
-    elif variant.format == ReportFormat.XLSX:
-        filename = xlsx.xlsx_filename(organization.slug, assessment.id)
-        response = Response(
-            artifact.body,
-            media_type=xlsx.MEDIA_TYPE,
+            media_type=media_type,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
     else:

@@ -554,8 +554,17 @@ def close(access: ConsoleAssessmentWriter, form: PageForm, session: SessionDep) 
 
 @router.get("/{org}/assessments/{a}/report")
 def report(access: ConsoleAssessmentReader, session: SessionDep, request: Request) -> Response:
-    """The report page (the same page as `.../report?format=html`: inline styles, no script)."""
-    return _report(access, session, request, ReportVariant(ReportFormat.HTML))
+    """The report page (the same page as `.../report?format=html`: inline styles, no script),
+    with a link back to the assessment's console page."""
+    return _report(access, session, request, ReportVariant(ReportFormat.HTML, console=True))
+
+
+@router.get("/{org}/assessments/{a}/report.pdf")
+def report_as_pdf(
+    access: ConsoleAssessmentReader, session: SessionDep, request: Request
+) -> Response:
+    """The executive summary as PDF (the same bytes as `.../report?format=pdf`)."""
+    return _report(access, session, request, ReportVariant(ReportFormat.PDF))
 
 
 @router.get("/{org}/assessments/{a}/report.csv")
@@ -725,7 +734,10 @@ def overview(
     base = f"/console/{access.organization.slug}/assessments/"
     return report_html.html_response(
         report_html.render_overview(
-            built, report_url=lambda assessment_id: f"{base}{assessment_id}/report", shared=False
+            built,
+            report_url=lambda assessment_id: f"{base}{assessment_id}/report",
+            shared=False,
+            console_url="../organization",
         )
     )
 

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from api.core.enums import Rigor
 from api.render import charts
+from api.render.first_screen import first_screen
 from api.render.improvement_path import improvement_path
 from api.render.insights import at_a_glance, pmo_notes
 from api.render.jinja import DONT_KNOW, NONE_SHOWN, decimal, environment, evidence_link, percent
@@ -50,12 +51,14 @@ __all__ = [
     "consensus_changes",
     "domain_tiles",
     "evidence_link",
+    "first_screen_context",
     "html_response",
     "not_found_page",
     "pmo_description",
     "reading",
     "render_overview",
     "render_report",
+    "render_summary",
     "report_context",
 ]
 
@@ -518,17 +521,69 @@ def report_context(
     }
 
 
-def render_report(report: Report, *, shared: bool) -> str:
-    """The report page of one assessment (a report built `with_answers`)."""
+def first_screen_context(report: Report, *, console: bool = False) -> dict[str, Any]:
+    """What the first screen shows (`api.render.first_screen`), and the way back to the
+    console for a page opened from it (a link relative to the console's report page, so that
+    it holds whatever the organization's slug becomes)."""
+    return {
+        "first": first_screen(report),
+        "level_means": LEVEL_MEANS,
+        "index_means": INDEX_MEANS,
+        "console_url": f"../{report.assessment.id}" if console else None,
+        # The executive summary beside the page: the console's own route, else `?format=pdf`
+        # (the JSON API's report and a share link both take it).
+        "pdf_url": "report.pdf" if console else "?format=pdf",
+    }
+
+
+def render_report(report: Report, *, shared: bool, console: bool = False) -> str:
+    """The report page of one assessment (a report built `with_answers` and `with_previous`).
+
+    `console`: opened from the console, whose page it links back to (never a shared page).
+    """
     context = report_context(report, report.respondents, shared=shared)
+    context |= first_screen_context(report, console=console and not shared)
     return environment().get_template("report.html").render(context)
+
+
+def render_summary(report: Report) -> str:
+    """The executive summary (the PDF's HTML): the first screen, the levels chart and the
+    heatmap, and what the report rests on (a report built `with_previous`)."""
+    card = report.lead
+    questionnaire = report.questionnaire.questionnaire
+    stage_labels = [charts.StageLabel(stage.id, stage.name) for stage in questionnaire.stages]
+    targets = {domain: goal.level for domain, goal in report.goals.items()}
+    context = {
+        "organization": report.organization,
+        "assessment": report.assessment,
+        "questionnaire": questionnaire,
+        "stored": report.questionnaire,
+        "provisional": report.provisional,
+        "card": card,
+        "validated": report.validated is not None,
+        "rigor": RIGOR.get(report.assessment.rigor, report.assessment.rigor),
+        "version_1": isinstance(card, ScoreCardV1),
+        "version_3": isinstance(card, ScoreCard),
+        "indicative": isinstance(card, ScoreCard) and card.indicative,
+        "levels_chart": charts.domain_levels("chart-levels", card.domains, stage_labels, targets),
+        "heatmap": charts.stage_heatmap("chart-heatmap", card.domains, stage_labels),
+        **first_screen_context(report),
+    }
+    return environment().get_template("report_summary.html").render(context)
 
 
 # The overview of an organization
 
 
-def render_overview(overview: Overview, *, report_url: Callable[[str], str], shared: bool) -> str:
-    """The overview page: maturity index over time, overall and per domain, with links."""
+def render_overview(
+    overview: Overview,
+    *,
+    report_url: Callable[[str], str],
+    shared: bool,
+    console_url: str | None = None,
+) -> str:
+    """The overview page: maturity index over time, overall and per domain, with links;
+    `console_url`, opened from the console, the way back to it (never on a shared page)."""
     organization, trend, questionnaire = (
         overview.organization,
         overview.trend,
@@ -595,6 +650,7 @@ def render_overview(overview: Overview, *, report_url: Callable[[str], str], sha
         "scope_changes": scope_changes,
         "chart": charts.trend_lines("chart-trend", labels, series, maximum) if points else None,
         "report_url": report_url,
+        "console_url": None if shared else console_url,
     }
     return environment().get_template("overview.html").render(context)
 

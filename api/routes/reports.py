@@ -36,12 +36,13 @@ router = APIRouter(prefix="/v1/organizations/{org}", tags=["reports"])
     responses={
         200: {
             "description": "The report in the format asked for: JSON (`ReportDocument`), "
-            "the HTML page, the CSV or the workbook (XLSX).",
+            "the HTML page, the CSV, the workbook (XLSX) or the executive summary as PDF.",
             "headers": ETAG,
             "content": {
                 "text/html": {"schema": {"type": "string"}},
                 "text/csv": {"schema": {"type": "string"}},
                 XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
             },
         },
         304: NOT_MODIFIED,
@@ -54,8 +55,9 @@ async def get_report(
         ReportFormat | None,
         Query(
             alias="format",
-            description="json (default), html (the page), csv (one row per question) or xlsx "
-            "(a workbook: Summary, Domains, Practices, Questions, Answers).",
+            description="json (default), html (the page), csv (one row per question), xlsx "
+            "(a workbook: Summary, Domains, Practices, Questions, Answers) or pdf (the executive "
+            "summary, at most 3 A4 pages).",
         ),
     ] = None,
     if_none_match: Annotated[
@@ -76,6 +78,9 @@ async def get_report(
     `?format=xlsx` a workbook. Individual answers are listed only while at most 12 respondents
     have answers and the assessment is not anonymous; else distributions and comments without
     names.
+    `?format=pdf` (or `Accept: application/pdf`) the executive summary: the headline, each
+    domain's level and index with the change since the assessment before it, the next steps
+    and the charts, on at most 3 A4 pages.
 
     A closed assessment's report, in each format, is made once and carries a strong `ETag`;
     `If-None-Match` with it answers 304 Not Modified (`api.http.report_responses`).

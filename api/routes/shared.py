@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from api.core.enums import ReportFormat
+from api.core.enums import ReportFormat, SharedReportFormat
 from api.core.errors import NotFound
 from api.core.pagination import Page
 from api.http.access import OrganizationReader, OrganizationWriter, ShareLinkRevoker
@@ -30,6 +30,14 @@ from api.services import share_links, trend
 from api.storage.tables import AssessmentRow, OrganizationRow
 
 router = APIRouter(tags=["share links"])
+
+SharedFormat = Annotated[
+    SharedReportFormat | None,
+    Query(
+        alias="format",
+        description="html (default): the page; pdf: a shared report's executive summary.",
+    ),
+]
 
 
 @router.post(
@@ -109,7 +117,13 @@ def _gone(request: Request, error: NotFound) -> Response:
 
 
 PAGE_OR_GONE: dict[int | str, dict[str, Any]] = {
-    200: {"headers": ETAG, "content": {"text/html": {"schema": {"type": "string"}}}},
+    200: {
+        "headers": ETAG,
+        "content": {
+            "text/html": {"schema": {"type": "string"}},
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
     304: NOT_MODIFIED,  # a closed report's page, already held
     404: {"content": {"text/html": {"schema": {"type": "string"}}}},  # or problem JSON
 }
@@ -122,9 +136,17 @@ PAGE_OR_GONE: dict[int | str, dict[str, Any]] = {
     responses=PAGE_OR_GONE,
 )
 def open_shared(
-    token: str, request: Request, session: SessionDep, settings: SettingsDep
+    token: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    report_format: SharedFormat = None,
 ) -> Response:
-    """The shared report or overview page (no key: the token is the permission)."""
+    """The shared report or overview page (no key: the token is the permission).
+
+    A report's link also gives its executive summary as PDF (`?format=pdf`); an overview has
+    none (422).
+    """
     try:
         target = share_links.open_share_link(
             session=session,
@@ -141,7 +163,11 @@ def open_shared(
     except NotFound as error:
         return _gone(request, error)
     if target.assessment is not None:
-        return _shared_report(request, session, target.organization, target.assessment)
+        return _shared_report(
+            request, session, target.organization, target.assessment, report_format
+        )
+    if report_format == SharedReportFormat.PDF:
+        return problem(422, "An overview has no PDF: format=pdf opens a shared report's summary.")
     page = html.render_overview(
         overview,
         report_url=lambda assessment_id: f"{token}/assessments/{assessment_id}",
@@ -157,9 +183,15 @@ def open_shared(
     responses=PAGE_OR_GONE,
 )
 def open_shared_report(
-    token: str, assessment_id: str, request: Request, session: SessionDep, settings: SettingsDep
+    token: str,
+    assessment_id: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    report_format: SharedFormat = None,
 ) -> Response:
-    """A report reached from a shared overview: a closed assessment of its questionnaire key."""
+    """A report reached from a shared overview: a closed assessment of its questionnaire key
+    (`?format=pdf`: its executive summary as PDF)."""
     try:
         target = share_links.open_share_link(
             session=session,
@@ -171,16 +203,23 @@ def open_shared_report(
         )
     except NotFound as error:
         return _gone(request, error)
-    return _shared_report(request, session, target.organization, assessment)
+    return _shared_report(request, session, target.organization, assessment, report_format)
 
 
 def _shared_report(
-    request: Request, session: Session, organization: OrganizationRow, assessment: AssessmentRow
+    request: Request,
+    session: Session,
+    organization: OrganizationRow,
+    assessment: AssessmentRow,
+    report_format: SharedReportFormat | None,
 ) -> Response:
-    """A shared report page, kept once made as every closed report (`api.http.report_responses`)."""
-    variant = ReportVariant(ReportFormat.HTML, shared=True).for_encoding(
-        request.headers.get("accept-encoding")
-    )
+    """A shared report page, or its PDF (the same bytes as the key's: it names no one), kept
+    once made as every closed report (`api.http.report_responses`)."""
+    variant = (
+        ReportVariant(ReportFormat.PDF)
+        if report_format == SharedReportFormat.PDF
+        else ReportVariant(ReportFormat.HTML, shared=True)
+    ).for_encoding(request.headers.get("accept-encoding"))
     artifact = report_artifact(
         closed=request.app.state.closed_reports,
         session=session,

@@ -47,6 +47,7 @@ __all__ = [
     "get_targets",
     "goal_blocks",
     "goal_blocks_at_close",
+    "previous_in_trend",
     "set_targets",
     "snapshot",
     "stage_progress",
@@ -63,6 +64,17 @@ def trend_order(assessment: AssessmentRow) -> tuple[date, datetime, str]:
     assert assessment.closed_at is not None
     placed = assessment.period_end or assessment.closed_at.date()
     return placed, assessment.closed_at, assessment.id
+
+
+def previous_in_trend(
+    closed: Iterable[AssessmentRow], assessment: AssessmentRow
+) -> AssessmentRow | None:
+    """The assessment just before `assessment` in trend order among `closed` (which holds it,
+    or not: it is placed among them), None when it comes first."""
+    others = sorted((row for row in closed if row.id != assessment.id), key=trend_order)
+    placed = trend_order(assessment)
+    before = [row for row in others if trend_order(row) < placed]
+    return before[-1] if before else None
 
 
 # A domain as a goal measures it: its level, and its stages' progress in stage order (None
@@ -204,7 +216,8 @@ def snapshot(
     *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
 ) -> CloseContext:
     """The context in force at close, stored with the score card: profile, targets, baseline
-    (the baseline's G of each targeted domain, with the target in force).
+    (the baseline's G of each targeted domain, with the target in force), and the assessment
+    before it in trend order (`previous`, what its report's change is measured from).
 
     `assessment` is being closed: its card is already set.
     """
@@ -221,7 +234,9 @@ def snapshot(
         questionnaire_key=assessment.questionnaire_key,
     )
     targets = target.domains if target is not None else None
+    previous = previous_in_trend(closed, assessment)
     return CloseContext(
+        previous=None if previous is None else previous.id,
         organization=OrganizationSummary.model_validate(organization),
         targets=targets,
         baseline=Baseline(

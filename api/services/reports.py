@@ -4,6 +4,11 @@ A closed assessment's score card is the snapshot stored at close, spliced in byt
 with the organization and targets in force at close. An open one is scored live and marked
 provisional, with today's organization and targets.
 
+The page and the PDF also say what changed since the assessment before it
+(`close_context.previous` for a closed one, the newest closed one for an open one), as the
+comparison of `scoring.md` section 8 says it (`Since`): each side its validated card where it
+has one, an older card rescored.
+
 A facilitated or independent assessment with consensus ratings also has a validated card
 (`scoring.md` section 9): stored at close, or scored live while open. The report carries it
 beside the score card (`validated_card`, null otherwise) and leads with it: its goal blocks are
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session
@@ -24,6 +29,7 @@ from api.schemas import CloseContext, Goal, OrganizationSummary
 from api.services import consensus, goals
 from api.services.answers_shown import AnswersShown, answers_shown
 from api.services.assessments import assessment_public
+from api.services.cards import CardReader
 from api.services.questionnaires import StoredQuestionnaire, questionnaire_of
 from api.storage import repository
 from api.storage.repository import AnswerShown
@@ -33,12 +39,26 @@ from api.storage.tables import (
     OrganizationRow,
     RespondentRow,
 )
-from scoring import AnswerLike, AnyCard, ScoreCard, read_card, score
+from scoring import AnswerLike, AnyCard, Comparison, ScoreCard, compare, read_card, score
 
 __all__ = [
     "Report",
+    "Since",
     "build_report",
+    "previous_assessment",
 ]
+
+
+@dataclass(frozen=True)
+class Since:
+    """The assessment a report's change is measured from, and the comparison with it.
+
+    `comparison` is `scoring.compare(previous, this)`: its `domains` hold each domain in both
+    scopes, with `level` and `index` as `{base, target, delta}`.
+    """
+
+    assessment: AssessmentRow
+    comparison: Comparison
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,9 @@ class Report:
     validated_json: str | None = None
     validated: ScoreCard | None = None
     consensus: tuple[ConsensusRow, ...] = ()
+    # The change since the assessment before it (built `with_previous`): None when there is
+    # none (its first assessment), or when it was not asked for.
+    since: Since | None = None
 
     @property
     def lead(self) -> AnyCard:
@@ -107,12 +130,66 @@ def build_report(
     organization: OrganizationRow,
     assessment: AssessmentRow,
     with_answers: bool,
+    with_previous: bool = False,
 ) -> Report:
     """The report of one assessment (see the module docstring for closed and open).
 
     `with_answers` also reads every answer and respondent (the page and the CSV show them);
-    an open assessment's answers are read in any case, to score them.
+    an open assessment's answers are read in any case, to score them. `with_previous` also
+    compares it with the assessment before it (`Report.since`; the page and the PDF show it).
     """
+    report = _report(
+        session=session, organization=organization, assessment=assessment, with_answers=with_answers
+    )
+    if not with_previous:
+        return report
+    previous = previous_assessment(
+        session=session, organization=organization, assessment=assessment
+    )
+    if previous is None:
+        return report
+    reader = CardReader(session)
+    comparison = compare(
+        reader.stored(previous),
+        report.lead,
+        questionnaire_of(session=session, assessment=previous).questionnaire,
+        report.questionnaire.questionnaire,
+    )
+    return replace(report, since=Since(assessment=previous, comparison=comparison))
+
+
+def previous_assessment(
+    *, session: Session, organization: OrganizationRow, assessment: AssessmentRow
+) -> AssessmentRow | None:
+    """The closed assessment of the same questionnaire key that a report's change is measured
+    from: for a closed one, the one before it in trend order at its close
+    (`close_context.previous`); for an open one, the newest closed one. None when there is none
+    (or it was deleted since).
+    """
+    heads = repository.list_closed_assessment_heads(
+        session=session,
+        organization_id=organization.id,
+        questionnaire_key=assessment.questionnaire_key,
+    )
+    if assessment.status != AssessmentStatus.CLOSED or assessment.closed_at is None:
+        return max(heads, key=goals.trend_order) if heads else None
+    context = assessment.close_context
+    if context is not None and "previous" in context.model_fields_set:
+        return next((head for head in heads if head.id == context.previous), None)
+    # A close made before `previous` was stored: the trend order among the assessments closed
+    # by then, which no later close can change.
+    closed_at = assessment.closed_at
+    earlier = [head for head in heads if head.closed_at is not None and head.closed_at <= closed_at]
+    return goals.previous_in_trend(earlier, assessment)
+
+
+def _report(
+    *,
+    session: Session,
+    organization: OrganizationRow,
+    assessment: AssessmentRow,
+    with_answers: bool,
+) -> Report:
     stored = questionnaire_of(session=session, assessment=assessment)
     closed = assessment.status == AssessmentStatus.CLOSED and assessment.score_card is not None
     answers = (

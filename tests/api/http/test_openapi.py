@@ -114,6 +114,7 @@ def test_the_reports_json_is_typed_its_other_formats_named_and_its_304_declared(
         "application/json",
         "text/html",
         "text/csv",
+        "application/pdf",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
     assert "ETag" in responses["200"]["headers"]

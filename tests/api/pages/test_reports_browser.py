@@ -10,6 +10,7 @@ page must show the score card's numbers. Screenshots land in `tests/api/artifact
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import text
 
 from api.core.config import Settings
@@ -411,3 +413,111 @@ def test_a_browser_with_a_key_gets_the_page_by_its_accept_header(
         assert page.locator("#chart-heatmap").is_visible()
     finally:
         context.close()
+
+
+# Issue 25: the first screen on a phone and on a desktop, landmarks, printing
+
+
+PHONE, DESKTOP = 360, 1280
+
+
+def _overflow(page: Any) -> int:
+    """How far the page lays out beyond the viewport's width, in CSS pixels."""
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    return width - page.viewport_size["width"]
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_the_report_and_the_overview_do_not_scroll_sideways(
+    browser: Any, scene: Scene, artifacts: Path, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="en-GB")
+    try:
+        page = context.new_page()
+        for name, link in (("report", scene.report_link), ("overview", scene.overview_link)):
+            assert page.goto(link).status == 200
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+            page.screenshot(path=str(artifacts / f"{name}-first-screen-{width}.png"))
+        # A wide table scrolls inside its own box, which a keyboard can reach and names.
+        page.goto(scene.report_link)
+        boxes = page.locator("div.scroll")
+        assert boxes.count() >= 3
+        for position in range(boxes.count()):
+            box = boxes.nth(position)
+            assert box.get_attribute("tabindex") == "0" and box.get_attribute("aria-label")
+            assert box.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+        if width == PHONE:
+            domain_table = page.locator("div.scroll:has(> #domain-table)")
+            assert domain_table.evaluate("e => e.scrollWidth > e.clientWidth")
+    finally:
+        context.close()
+
+
+def test_the_first_screen_leads_with_the_headline_and_each_domains_change(
+    page: Any, scene: Scene
+) -> None:
+    assert page.goto(scene.report_link).status == 200
+    headline = page.locator("#headline")
+    assert headline.is_visible() and headline.bounding_box()["y"] < 400
+    card = _card(scene, scene.closed[-1])
+    for domain in card["domains"]:
+        line = page.locator(f'#levels li[data-domain="{domain["id"]}"]')
+        if not domain["in_scope"]:
+            assert "Not in this assessment's scope." in line.text_content()
+            continue
+        assert line.locator("strong.level").text_content() == str(domain["level"])
+        assert line.locator("strong.index").text_content() == decimal(domain["index"])
+        assert line.locator(".change .what").text_content() == "Since 2025"
+    facts = page.locator("#facts").bounding_box()
+    assert facts is not None and facts["y"] > page.locator("#next-steps").bounding_box()["y"]
+
+
+def test_axe_finds_no_landmark_or_serious_issue_on_the_report_and_overview(
+    page: Any, scene: Scene
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = []
+    for link in (scene.report_link, scene.overview_link):
+        page.goto(link)
+        for violation in Axe().run(page).response["violations"]:
+            landmark = violation["id"].startswith("landmark") or violation["id"] == "region"
+            if landmark or violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                found.append(f"{link}: {violation['id']} ({violation['impact']}) {targets}")
+    assert not found, "\n".join(found)
+
+
+def test_the_printed_page_leaves_the_appendix_out_unless_asked(page: Any, scene: Scene) -> None:
+    page.goto(scene.report_link)
+    page.emulate_media(media="print")
+    appendix = page.locator("#appendix")
+    assert appendix.evaluate("e => getComputedStyle(e).display") == "none"
+    assert page.locator("thead").first.evaluate("e => getComputedStyle(e).display") == (
+        "table-header-group"
+    )
+    for heading in ("h2", "#levels-heading", "h3"):
+        style = page.locator(heading).first.evaluate("e => getComputedStyle(e).breakAfter")
+        assert style == "avoid", heading
+    short = len(PdfReader(io.BytesIO(page.pdf(format="A4"))).pages)
+    page.emulate_media(media="screen")
+    page.locator("#print-appendix").check()
+    page.emulate_media(media="print")
+    assert appendix.evaluate("e => getComputedStyle(e).display") == "block"
+    full = len(PdfReader(io.BytesIO(page.pdf(format="A4"))).pages)
+    assert full > short + 5, (short, full)
+
+
+def test_the_executive_summary_pdf_has_the_headline_on_at_most_three_pages(
+    page: Any, scene: Scene, artifacts: Path
+) -> None:
+    page.goto(scene.report_link)
+    headline = " ".join(page.locator("#headline").text_content().split())
+    with httpx.Client(base_url=scene.base_url, timeout=60) as http:
+        path = f"/v1/organizations/{scene.slug}/assessments/{scene.closed[-1]}/report"
+        response = http.get(path, params={"format": "pdf"}, headers=scene.owner)
+    assert response.status_code == 200
+    (artifacts / "report-summary.pdf").write_bytes(response.content)
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) <= 3
+    assert headline in " ".join(" ".join(p.extract_text() for p in pages).split())

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import pytest
@@ -170,7 +171,13 @@ def test_the_shared_page_and_the_consoles_reports_are_served_from_the_same_cache
     console = f"/console/{scored['slug']}/assessments/{scored['assessment']}"
     page, csv = client.get(f"{console}/report"), client.get(f"{console}/report.csv")
     assert (page.status_code, csv.status_code) == (200, 200)
-    assert page.content == report(client, scored, "html").content
+    # The console's page is the API's page with its link back to the console, and its own
+    # route to the PDF.
+    back = re.search(r'<nav class="back screen-only" aria-label="Console">.*?</nav>', page.text)
+    assert back is not None and f'href="../{scored["assessment"]}"' in back.group(0)
+    assert page.text.replace(back.group(0), "").replace(
+        'href="report.pdf"', 'href="?format=pdf"'
+    ) == (report(client, scored, "html").text)
     assert csv.content == report(client, scored, "csv").content
     assert client.get(f"{console}/report").headers["etag"] == page.headers["etag"]
-    assert len(made) == 3  # the shared page, the page, the CSV: each made once
+    assert len(made) == 4  # the shared page, the console's page, the API's, the CSV: once each
