@@ -54,6 +54,8 @@ VIEWPORTS = {
     "1280": {"viewport": {"width": 1280, "height": 800}},
 }
 READING_WPM = 238
+# `--screenshots DIR`: the first page and a section at each width, as the first screen shows them.
+SHOTS = Path(sys.argv[sys.argv.index("--screenshots") + 1]) if "--screenshots" in sys.argv else None
 IS_NEXT = "e => e && e.tagName === 'BUTTON' && e.name === 'go' && e.value === 'next'"
 
 
@@ -153,6 +155,11 @@ def measure(browser: Any, link: str, name: str, options: dict[str, Any]) -> dict
         per_question_page.append(scroll / len(fieldsets))
         screens += scroll / height
         tabs.append(tab_until(page, IS_NEXT))
+    if SHOTS:
+        base = link.split("/a/")[0]
+        for shot, path in (("home", "/fill"), ("section", "/fill/project~control")):
+            page.goto(base + path)
+            page.screenshot(path=str(SHOTS / f"fill-{shot}-{name}.png"))
     page.goto(link.split("/a/")[0] + "/fill/submit")
     submit = page.get_by_role("button", name="Submit my answers").bounding_box()
     context.close()

@@ -127,7 +127,13 @@ def test_the_fill_page_offers_dont_know_on_every_question_and_saves_it(
     page = client.get(SECTION).text
     for question in ("PRJ-STD-01-Q1", "PRJ-STD-01-Q2"):  # neither allows N/A
         assert f'name="value:{question}" id="v-{question}-dk" value="dk"' in page
-        assert f'<label for="v-{question}-dk"><span class="option-label">Don\'t know<' in page
+        label = f'<label class="choice other" for="v-{question}-dk"><span class="choice-label">'
+        assert label + "Don't know<" in page
+        # Apart from the scale: in the other choices, after the scale's own row.
+        scale_row = page.index('<div class="scale-choices">', page.index(f'id="q-{question}"'))
+        apart = page.index('<div class="other-choices">', scale_row)
+        assert scale_row < page.index(f'id="v-{question}-4"') < apart < page.index(label)
+    assert "No answer yet" not in page and " checked" not in page  # nothing answered yet
     response = client.post(
         SECTION,
         data={
@@ -436,7 +442,7 @@ def test_the_first_page_shows_the_questionnaires_guidance_on_request(
     _, token = new_respondent(client, owner, org["slug"], quick["id"])
     client.get(f"/a/{token['Authorization'].removeprefix('Bearer ')}")
     home = client.get("/fill").text
-    assert '<details class="guidance" id="guidance">' in home
+    assert '<details class="fold guidance" id="guidance">' in home  # folded: opened on request
     assert "<summary>Evidence and sampling guidance</summary>" in home
     client.cookies.clear()
     plain = _invited(client, admin)  # test-q has no guidance: nothing to open
@@ -455,7 +461,7 @@ def test_progress_on_the_pages_counts_dont_know_as_gone_through(
     home = client.get("/fill").text
     assert "2 of 2 answered · complete" in home  # the project Standardize section
     assert "2 of 6 (33%), 2 don't know" in home
-    assert ">Continue with" in home
+    assert ">Continue where you left off</a>" in home
 
 
 def _options(html: str) -> list[str]:
