@@ -204,6 +204,7 @@
     // opened from the choices with H and C (or a click); Esc goes back to the choices.
     form.querySelectorAll(".more summary").forEach(function (summary) { summary.tabIndex = -1; });
     document.querySelectorAll("[data-key-hint]").forEach(function (hint) { hint.hidden = false; });
+    form.querySelectorAll("[data-without-script]").forEach(function (hint) { hint.hidden = true; });
 
     function choicesOf(fieldset) {
       return fieldset.querySelector("input[type=radio]:checked") || fieldset.querySelector("input[type=radio]");
@@ -294,7 +295,7 @@
     var id = window.location.hash.slice(1);
     if (id.indexOf("q-") !== 0) return;
     var fieldset = document.getElementById(id);
-    if (!fieldset) return;
+    if (!fieldset || !fieldset.contains(document.activeElement) && document.activeElement !== document.body && document.activeElement !== fieldset) return;
     var radio = fieldset.querySelector("input[type=radio]:checked") || fieldset.querySelector("input[type=radio]");
     if (radio) radio.focus({ preventScroll: true });
   }
@@ -323,5 +324,6 @@
 
   init(document);
   focusTarget();
+  window.addEventListener("load", focusTarget); // after the browser's own move to the fragment
   window.addEventListener("hashchange", focusTarget);
 })();
