@@ -1,10 +1,10 @@
 // The pages' one script (served by the app; the CSP allows no inline script). Everything
 // here is an addition: every page works without it.
 //  - answers forms: autosave a moment after a change; the save state always in view ("Saved",
-//    "Saving…", "Not saved: retrying", "Offline: …"); answers not sent yet are kept in this
-//    browser's localStorage (in memory where it is refused) until the server has them, sent
-//    again with backoff, at once when the browser is back online, and on the next visit of the
-//    section if the page was closed first; digits 0-4 answer the focused question;
+//    "Saving…", "Not saved: retrying", "Offline: …"); answers not sent yet are kept in memory
+//    (the page's own form: never in localStorage, SECURITY.md V8.2.2) until the server has
+//    them, sent again with backoff and at once when the browser is back online, and leaving
+//    the page while some are unsent asks first; digits 0-4 answer the focused question;
 //  - copy buttons for links shown once.
 "use strict";
 
@@ -12,7 +12,6 @@
   var RADIO_DELAY_MS = 300; // a choice is saved almost at once
   var TEXT_DELAY_MS = 1200; // typing is saved once it pauses
   var RETRY_MAX_MS = 30000;
-  var KEEP_DAYS = 14; // answers never sent are forgotten after this
   var STATES = {
     saved: "Saved",
     saving: "Saving…",
@@ -20,28 +19,7 @@
     offline: "Offline: your answers are kept and will be sent",
   };
   var CLEAR = "clear:";
-  var memory = {}; // where answers wait when localStorage is refused
-
-  var store = {
-    get: function (key) {
-      var text = null;
-      try { text = window.localStorage.getItem(key); } catch (refused) { text = memory[key] || null; }
-      if (!text) return null;
-      try {
-        var kept = JSON.parse(text);
-        if (Date.now() - kept.at > KEEP_DAYS * 86400000) { store.remove(key); return null; }
-        return kept;
-      } catch (broken) { store.remove(key); return null; }
-    },
-    set: function (key, value) {
-      var text = JSON.stringify(value);
-      try { window.localStorage.setItem(key, text); } catch (refused) { memory[key] = text; }
-    },
-    remove: function (key) {
-      try { window.localStorage.removeItem(key); } catch (refused) { /* memory below */ }
-      delete memory[key];
-    },
-  };
+  var unsent = 0; // answers forms with changes the server does not have yet
 
   function showProgress(kind, progress) {
     document.querySelectorAll('[data-progress="' + kind + '"]').forEach(function (block) {
@@ -64,7 +42,7 @@
   }
 
   function setUpAnswers(form) {
-    var key = "opm-unsent:" + form.getAttribute("data-autosave");
+    var pending = null; // the form's fields not yet saved, as they were when last changed
     var csrf = form.querySelector('input[type=hidden][name=csrf]');
     var status = form.querySelector("[data-autosave-status]");
     var timer = null;
@@ -96,7 +74,15 @@
       return data;
     }
 
-    function keep() { store.set(key, { at: Date.now(), fields: fields() }); }
+    function keep() {
+      if (!pending) unsent += 1;
+      pending = fields();
+    }
+
+    function sent() {
+      if (pending) unsent -= 1;
+      pending = null;
+    }
 
     function retryLater() {
       if (stopped) return;
@@ -111,7 +97,7 @@
       clearTimeout(timer); timer = null;
       clearTimeout(retryTimer); retryTimer = null;
       if (inFlight) { changedSince = true; return; }
-      var kept = store.get(key);
+      var kept = pending;
       if (!kept) { setState("saved"); return; }
       var request = {};
       inFlight = request;
@@ -120,7 +106,7 @@
       setState("saving");
       fetch(form.action, {
         method: "POST",
-        body: body(kept.fields, "autosave"),
+        body: body(kept, "autosave"),
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       }).then(function (response) {
@@ -130,7 +116,7 @@
           // A page, not the JSON of a save: the session ended, or the answers are read-only now.
           stopped = true;
           setState("problem", "Not saved: your session has ended or these answers can no longer " +
-            "change. Reload the page; what you typed is kept in this browser.");
+            "change. Copy what you typed before you reload the page.");
           return null;
         }
         return response.json().then(function (answer) {
@@ -139,11 +125,11 @@
             showProgress("overall", answer.progress);
             showProgress("section", answer.section);
             if (changedSince) { inFlight = null; send(); return; }
-            store.remove(key);
+            sent();
             setState("saved", "Saved at " + timeNow());
           } else if (response.status === 409) {
             stopped = true;
-            store.remove(key); // can never be saved: the answers are frozen
+            sent(); // can never be saved: the answers are frozen
             setState("problem", "Not saved: " + (answer.detail || "these answers can no longer change."));
           } else {
             stopped = true;
@@ -174,23 +160,6 @@
       var first = form.querySelector('input[type=radio][name="value:' + questionId + '"]');
       if (first) first.focus();
       changed(0);
-    }
-
-    function restore(kept) {
-      // Answers typed on an earlier visit that never reached the server: shown, then sent.
-      var byName = {};
-      kept.fields.forEach(function (pair) { byName[pair[0]] = pair[1]; });
-      form.querySelectorAll("fieldset[data-question]").forEach(function (fieldset) {
-        var id = fieldset.getAttribute("data-question");
-        fieldset.querySelectorAll("input[type=radio]").forEach(function (radio) {
-          radio.checked = byName["value:" + id] === radio.value;
-        });
-        ["comment:", "evidence:"].forEach(function (part) {
-          var area = fieldset.querySelector('textarea[name="' + part + id + '"]');
-          if (area && byName[part + id] !== undefined) area.value = byName[part + id];
-          if (area && area.value) area.closest("details").open = true;
-        });
-      });
     }
 
     form.addEventListener("change", function (event) {
@@ -243,9 +212,9 @@
         choice.dispatchEvent(new Event("change", { bubbles: true }));
       }
     });
-    window.addEventListener("online", function () { if (store.get(key)) send(); });
+    window.addEventListener("online", function () { if (pending) send(); });
     window.addEventListener("offline", function () {
-      if (store.get(key) && !inFlight) setState("offline");
+      if (pending && !inFlight) setState("offline");
     });
 
     form.addEventListener("submit", function (event) {
@@ -262,7 +231,7 @@
         credentials: "same-origin",
       }).then(function (response) {
         if (response.redirected) {
-          store.remove(key);
+          sent();
           window.location.assign(response.url);
           return null;
         }
@@ -272,6 +241,7 @@
           var next = new DOMParser().parseFromString(html, "text/html");
           var main = next.querySelector("main");
           if (!main) { setState("problem", "Not saved: the server answered unexpectedly; press Save again."); return; }
+          sent(); // the answered page shows the form as typed, with what to fix
           document.title = next.title;
           document.querySelector("main").replaceWith(main);
           init(main);
@@ -283,11 +253,6 @@
       });
     });
 
-    var kept = store.get(key);
-    if (kept) {
-      restore(kept);
-      send();
-    }
   }
 
   function focusTarget() {
@@ -321,6 +286,11 @@
     root.querySelectorAll("form[data-autosave]").forEach(setUpAnswers);
     root.querySelectorAll("button[data-copy]").forEach(setUpCopy);
   }
+
+  window.addEventListener("beforeunload", function (event) {
+    // Answers the server does not have yet would be lost with the page: the browser asks.
+    if (unsent > 0) { event.preventDefault(); event.returnValue = ""; }
+  });
 
   init(document);
   focusTarget();
