@@ -466,8 +466,31 @@ def test_a_section_is_a_row_of_choices_a_question_one_tab_stop_each_and_saves_in
     _saved(page)
     assert _in_viewport(page, status)
     assert _in_viewport(page, page.locator("[data-progress=section]"))
-    watch.check(page, f"fill-section-{width}")
     page.screenshot(path=str(watch.artifacts / f"pages-fill-section-{width}-first-screen.png"))
+    # From a question's choices: C to its comment, H to its help, Esc back; never a trap.
+    fourth = questions.nth(3)
+    fourth_id = fourth.get_attribute("data-question")
+    fourth.locator("input[type=radio]").first.focus()
+    active = "document.activeElement.name || document.activeElement.id"
+    page.keyboard.press("c")
+    assert page.evaluate(active) == f"comment:{fourth_id}"
+    page.keyboard.type("From the PMO handbook.")
+    page.keyboard.press("Tab")
+    assert page.evaluate(active) == f"evidence:{fourth_id}"
+    page.keyboard.press("Escape")
+    assert page.evaluate(active) == f"value:{fourth_id}"
+    page.keyboard.press("h")
+    assert fourth.locator("details.more-help").get_attribute("open") is not None
+    page.keyboard.press("Escape")
+    assert fourth.locator("details.more-help").get_attribute("open") is None
+    assert page.evaluate(active) == f"value:{fourth_id}"
+    _saved(page)
+    assert invited.read(base_url)[fourth_id]["comment"] == "From the PMO handbook."
+    # axe with a question's help and comment open too.
+    questions.nth(2).locator("summary", has_text="Help").click()
+    questions.nth(2).locator("summary", has_text="Add a comment or evidence").click()
+    assert questions.nth(2).get_by_role("button", name=re.compile("^Clear my answer")).is_visible()
+    watch.check(page, f"fill-section-{width}")
     saved = invited.read(base_url)
     assert saved[first_id]["value"] == 2
     dont_know = saved[second_id]
