@@ -675,3 +675,40 @@ def test_the_estimated_time_counts_15_seconds_a_question() -> None:
     from api.services.questionnaires import minutes_for
 
     assert [minutes_for(n) for n in (0, 1, 4, 5, 40, 41, 119, 238)] == [0, 1, 1, 2, 10, 10, 30, 60]
+
+
+def test_a_workshop_answers_on_the_same_compact_pages_from_the_console(
+    client: TestClient, admin: Headers
+) -> None:
+    from .test_form_validation import _console
+
+    scene = _console(client, admin)
+    base = f"{scene['base']}/assessments/{scene['assessment']}/respondents/{scene['respondent']}"
+    home = client.get(f"{base}/fill").text
+    assert "Workshop: answering for Ann" in home and ">Start</a>" in home
+    assert "Review and submit" not in home  # a workshop does not submit for the respondent
+    section = f"{base}/fill/project~standardize"
+    page = client.get(section).text
+    assert 'class="scale-choices"' in page and "Add a comment or evidence" in page
+    form = {
+        "csrf": _csrf(page),
+        "question": ["PRJ-STD-01-Q1", "PRJ-STD-01-Q2"],
+        "value:PRJ-STD-01-Q1": "3",
+        "value:PRJ-STD-01-Q2": "dk",
+    }
+    saved = client.post(section, data=form, headers=SAME_SITE, follow_redirects=False)
+    assert saved.status_code == 303
+    cleared = client.post(
+        section,
+        data={**form, "go": "clear:PRJ-STD-01-Q2"},
+        headers=SAME_SITE,
+        follow_redirects=False,
+    )
+    assert cleared.headers["location"] == f"{section}?saved=1#q-PRJ-STD-01-Q2"
+    path = answers_path(scene["org"], scene["assessment"], scene["respondent"])
+    answers = client.get(path, headers=scene["owner"]).json()["answers"]
+    # Q2 cleared: an answer without value, comment or evidence is no answer.
+    assert [(a["question_id"], a["value"], a["dont_know"]) for a in answers] == [
+        ("PRJ-STD-01-Q1", 3, False)
+    ]
+    assert "Save and finish" in client.get(f"{base}/fill/structural").text
