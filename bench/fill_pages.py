@@ -14,9 +14,9 @@ and prints, for a 360 x 740 phone and a 1280 x 800 desktop:
 - screens to scroll: each section page's height over the viewport's, added up over all sections;
 - the first page: Tab presses to its Start button, and whether that button is above the fold;
 - the review page: how far down its Submit button is, with every question unanswered;
-- a section answered with the keyboard alone (Tab, then a digit or arrow keys, at the machine's
-  pace): its wall time and key presses, and the reading time of its statements at 238 words a
-  minute (an adult's average silent reading rate, Brysbaert 2019).
+- a section answered with the keyboard alone (Tab, then an arrow key, at the machine's pace):
+  its wall time and key presses, the reading time of its statements at 238 words a minute (an
+  adult's average silent reading rate, Brysbaert 2019), and a Keystroke-Level Model of it.
 
 It asserts nothing about time; it prints figures. Issue 24's before and after (238 questions):
 
@@ -62,6 +62,10 @@ VIEWPORTS = {
     "1280": {"viewport": {"width": 1280, "height": 800}},
 }
 READING_WPM = 238
+# The Keystroke-Level Model (Card, Moran and Newell 1980): a key pressed by an average typist,
+# and the mental preparation before each choice. Recalling the cases is not in it.
+KEY_SECONDS = 0.28
+DECISION_SECONDS = 1.35
 # `--screenshots DIR`: the first page and a section at each width, as the first screen shows them.
 SHOTS = Path(sys.argv[sys.argv.index("--screenshots") + 1]) if "--screenshots" in sys.argv else None
 IS_NEXT = "e => e && e.tagName === 'BUTTON' && e.name === 'go' && e.value === 'next'"
@@ -266,6 +270,17 @@ def main() -> None:
                 f"reading its statements at {READING_WPM} wpm takes "
                 f"{timed['reading_seconds']:.0f} s ({timed['words']} words, "
                 f"{timed['reading_seconds'] / timed['questions']:.1f} s a question)"
+            )
+            modelled = (
+                timed["reading_seconds"]
+                + timed["questions"] * DECISION_SECONDS
+                + timed["keys"] * KEY_SECONDS
+            )
+            print(
+                f"   reading, one decision a question ({DECISION_SECONDS} s) and "
+                f"{timed['keys']} keys ({KEY_SECONDS} s each): {modelled:.0f} s, "
+                f"{modelled / timed['questions']:.1f} s a question before recalling any case "
+                "(the page's estimate: 15 s)"
             )
         finally:
             server.should_exit = True

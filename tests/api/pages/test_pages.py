@@ -594,6 +594,12 @@ def test_a_respondent_of_one_domain_is_asked_its_sections_and_the_enablers_only(
     assert "4 questions not answered yet" in review and "PGM-" not in review
     # The last of its sections leads to the review.
     assert "Save and review" in client.get("/fill/structural").text
+    # The enablers only: one section, said so.
+    _set(engine, RespondentRow, scene["respondent"], domains=[])
+    home = unescape(client.get("/fill").text)
+    assert re.findall(r'<li>\s*<a href="/fill/([^"]+)">', home) == ["structural"]
+    assert "Your questions are those of the organizational enablers." in home
+    assert client.get("/fill/project~standardize").status_code == 404
 
 
 def test_the_review_links_each_unanswered_question_lists_dont_know_apart_submit_first(
