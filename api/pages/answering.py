@@ -30,6 +30,7 @@ from api.services import answers, filling
 
 __all__ = [
     "AUTOSAVE",
+    "CLEAR",
     "FillContext",
     "overview_page",
     "save_section",
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 AUTOSAVE = "autosave"
+CLEAR = "clear:"  # `go=clear:<question id>`: save the form with that question's answer left blank
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ def _common(context: FillContext, state: filling.FillState) -> dict[str, Any]:
         "csrf": context.csrf,
         "signed_in": context.signed_in,
         "scale": state.questionnaire.scale.options,
+        "clear_prefix": CLEAR,
+        "contact_mail": filling.contact_address(state.assessment.contact),
     }
 
 
@@ -132,6 +136,9 @@ def save_section(
     # Only the questions of this section, as the page listed them.
     typed = typed_answers(form or FormData(), [q for q in question_ids if q in posted])
     go = text_of(form, "go")
+    cleared = go.removeprefix(CLEAR) if go.startswith(CLEAR) else None
+    if cleared is not None and cleared in typed:
+        typed[cleared].value = ""
     try:
         saved = answers.save_answers(
             session=session,
@@ -169,6 +176,8 @@ def save_section(
                 "section": after.section(section_id).progress.model_dump(),
             }
         )
+    if cleared is not None:
+        return redirect(f"{context.base}/{section_id}?saved=1#q-{cleared}")
     before, after_section = state.neighbours(section_id)
     if go == "previous":
         return redirect(f"{context.base}/{before.id}" if before else context.base)

@@ -131,6 +131,7 @@ def submit_form(access: FillReader, session: SessionDep, request: Request) -> Re
         csrf=context.csrf,
         signed_in=context.signed_in,
         unanswered=state.unanswered(),
+        dont_know=state.dont_know(),
     )
 
 

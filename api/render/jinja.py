@@ -21,6 +21,7 @@ __all__ = [
     "decimal",
     "environment",
     "evidence_link",
+    "long_date",
     "percent",
     "share_of_the_way",
     "when",
@@ -76,6 +77,13 @@ def when(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
+def long_date(value: date | None) -> str:
+    """A date as people write it: "Friday 18 December 2026"; `NONE_SHOWN` for None."""
+    if value is None:
+        return NONE_SHOWN
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
 def evidence_link(evidence: str) -> str | None:
     """The href for an evidence entry: only an absolute http or https URL becomes a link."""
     text = evidence.strip()
@@ -104,4 +112,5 @@ def environment() -> Environment:
     env.filters["coordinate"] = coordinate
     env.filters["when"] = when
     env.filters["evidence_link"] = evidence_link
+    env.filters["long_date"] = long_date
     return env

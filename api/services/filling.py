@@ -8,6 +8,8 @@ rule of the answers use case: not once the assessment is closed or the responden
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,7 +19,7 @@ from api.core.enums import AssessmentStatus
 from api.core.errors import NotFound
 from api.schemas import Progress
 from api.services.progress import progress_of, progress_over, respondent_scope
-from api.services.questionnaires import questionnaire_of
+from api.services.questionnaires import ANSWER_SECONDS, minutes_for, questionnaire_of
 from api.storage import repository
 from api.storage.tables import AnswerRow, AssessmentRow, OrganizationRow, RespondentRow
 from questionnaires import BestPractice, Domain, Questionnaire
@@ -27,14 +29,18 @@ __all__ = [
     "SECTION_SEPARATOR",
     "FillState",
     "Frozen",
+    "QuestionList",
     "Section",
     "SectionProgress",
+    "contact_address",
     "fill_state",
     "frozen_reason",
     "sections_of",
 ]
 
 SECTION_SEPARATOR = "~"  # between a domain id and a stage id; no id may hold it
+# An e-mail address in a contact such as "Ann Lee <ann@example.org>": shown as a mail link.
+_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 class Frozen(StrEnum):
@@ -56,12 +62,20 @@ class Section:
     def question_ids(self) -> list[str]:
         return [question.id for practice in self.practices for question in practice.questions]
 
+    @property
+    def allows_not_applicable(self) -> bool:
+        """Whether any of its questions may be answered N/A."""
+        return any(q.allow_not_applicable for p in self.practices for q in p.questions)
+
 
 @dataclass(frozen=True)
 class SectionProgress:
     number: int  # 1, 2, ... in questionnaire order
     section: Section
     progress: Progress
+
+
+QuestionList = list[tuple[SectionProgress, list[str]]]  # question ids by section
 
 
 @dataclass(frozen=True)
@@ -101,19 +115,46 @@ class FillState:
                 return entry.section
         return self.sections[0].section
 
-    def unanswered(self) -> list[tuple[SectionProgress, list[str]]]:
-        """Each section with questions not yet gone through (no value, N/A or don't know)."""
-        missing = []
+    @property
+    def answered(self) -> int:
+        """Questions gone through: a value, N/A or don't know."""
+        return self.progress.questions - self.progress.unanswered
+
+    @property
+    def answer_seconds(self) -> int:
+        """The time a question the estimates count (`questionnaires.ANSWER_SECONDS`)."""
+        return ANSWER_SECONDS
+
+    @property
+    def minutes_total(self) -> int:
+        """About how long this respondent's questions take (its domains and the enablers)."""
+        return minutes_for(self.progress.questions)
+
+    @property
+    def minutes_left(self) -> int:
+        """About how long the questions not gone through yet take."""
+        return minutes_for(self.progress.unanswered)
+
+    def _by_section(self, wanted: Callable[[AnswerRow | None], bool]) -> QuestionList:
+        found = []
         for entry in self.sections:
-            ids = [
-                question_id
-                for question_id in entry.section.question_ids
-                if (answer := self.answers.get(question_id)) is None
-                or (answer.value is None and not answer.not_applicable and not answer.dont_know)
-            ]
+            ids = [q for q in entry.section.question_ids if wanted(self.answers.get(q))]
             if ids:
-                missing.append((entry, ids))
-        return missing
+                found.append((entry, ids))
+        return found
+
+    def unanswered(self) -> QuestionList:
+        """Each section with questions not yet gone through (no value, N/A or don't know)."""
+        return self._by_section(
+            lambda answer: (
+                answer is None
+                or (answer.value is None and not answer.not_applicable and not answer.dont_know)
+            )
+        )
+
+    def dont_know(self) -> QuestionList:
+        """Each section with questions answered "don't know"."""
+        return self._by_section(lambda answer: answer is not None and answer.dont_know)
 
 
 def sections_of(questionnaire: Questionnaire, scope: list[str]) -> list[Section]:
@@ -140,6 +181,12 @@ def sections_of(questionnaire: Questionnaire, scope: list[str]) -> list[Section]
                 Section(id=enabler.id, title=f"Enabler · {enabler.name}", practices=category)
             )
     return sections
+
+
+def contact_address(contact: str | None) -> str | None:
+    """The e-mail address in an assessment's contact ("Ann Lee <ann@example.org>"), if any."""
+    found = _ADDRESS.search(contact or "")
+    return found.group(0) if found else None
 
 
 def frozen_reason(assessment: AssessmentRow, respondent: RespondentRow) -> Frozen | None:

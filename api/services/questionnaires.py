@@ -40,6 +40,7 @@ __all__ = [
     "list_newest",
     "list_versions",
     "load_and_register",
+    "minutes_for",
     "newest_versions",
     "questionnaire_directories",
     "questionnaire_of",
@@ -199,6 +200,17 @@ ANSWER_SECONDS = 15  # a question read, judged and answered, with a comment now 
 def estimated_minutes(questionnaire: Questionnaire) -> int:
     """About how long one respondent takes to answer every question, to 5 minutes."""
     return max(5, round(questionnaire.question_count * ANSWER_SECONDS / 60 / 5) * 5)
+
+
+def minutes_for(question_count: int) -> int:
+    """About how long one person takes to answer `question_count` questions (`ANSWER_SECONDS`).
+
+    In whole minutes, rounded up, at least 1 for any question; over 10 minutes, to 5 minutes.
+    """
+    if question_count <= 0:
+        return 0
+    minutes = -(-question_count * ANSWER_SECONDS // 60)
+    return minutes if minutes <= 10 else round(minutes / 5) * 5
 
 
 def newest_versions(*, session: Session) -> list[StoredQuestionnaire]:

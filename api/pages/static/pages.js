@@ -1,28 +1,25 @@
 // The pages' one script (served by the app; the CSP allows no inline script). Everything
 // here is an addition: every page works without it.
-//  - answers forms: autosave a moment after a change, a live progress bar, and a save that
-//    keeps the form as typed, with a clear message, when the network drops;
+//  - answers forms: autosave a moment after a change; the save state always in view ("Saved",
+//    "Saving…", "Not saved: retrying", "Offline: …"); answers not sent yet are kept in memory
+//    (the page's own form: never in localStorage, SECURITY.md V8.2.2) until the server has
+//    them, sent again with backoff and at once when the browser is back online, and leaving
+//    the page while some are unsent asks first; digits 0-4 answer the focused question;
 //  - copy buttons for links shown once.
 "use strict";
 
 (function () {
-  var AUTOSAVE_DELAY_MS = 1500;
-
-  function formBody(form, go) {
-    var data = new URLSearchParams();
-    new FormData(form).forEach(function (value, name) {
-      if (name !== "go") data.append(name, value);
-    });
-    data.append("go", go);
-    return data;
-  }
-
-  function setStatus(form, text, problem) {
-    var status = form.querySelector("[data-autosave-status]");
-    if (!status) return;
-    status.textContent = text;
-    status.classList.toggle("problem", Boolean(problem));
-  }
+  var RADIO_DELAY_MS = 300; // a choice is saved almost at once
+  var TEXT_DELAY_MS = 1200; // typing is saved once it pauses
+  var RETRY_MAX_MS = 30000;
+  var STATES = {
+    saved: "Saved",
+    saving: "Saving…",
+    retrying: "Not saved: retrying",
+    offline: "Offline: your answers are kept and will be sent",
+  };
+  var CLEAR = "clear:";
+  var unsent = 0; // answers forms with changes the server does not have yet
 
   function showProgress(kind, progress) {
     document.querySelectorAll('[data-progress="' + kind + '"]').forEach(function (block) {
@@ -44,76 +41,207 @@
     return String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0");
   }
 
-  var DROPPED = "Not saved: the connection to the server dropped. Everything you typed is still " +
-    "on this page; it will be saved when the connection returns, or press Save again.";
-
   function setUpAnswers(form) {
+    var pending = null; // the form's fields not yet saved, as they were when last changed
+    var csrf = form.querySelector('input[type=hidden][name=csrf]');
+    var status = form.querySelector("[data-autosave-status]");
     var timer = null;
-    var pending = false;
+    var retryTimer = null;
+    var inFlight = null; // the save on its way, if any
+    var changedSince = false; // a change came while a save was on its way
+    var attempt = 0;
+    var stopped = false; // the server refused for good: no more retries
 
-    function autosave() {
-      timer = null;
-      pending = false;
-      setStatus(form, "Saving…", false);
+    function setState(state, text) {
+      if (!status) return;
+      status.setAttribute("data-state", state);
+      status.textContent = text || STATES[state];
+    }
+
+    function fields() {
+      var out = [];
+      new FormData(form).forEach(function (value, name) {
+        if (name !== "go" && name !== "csrf") out.push([name, value]);
+      });
+      return out;
+    }
+
+    function body(pairs, go) {
+      var data = new URLSearchParams();
+      if (csrf) data.append("csrf", csrf.value);
+      pairs.forEach(function (pair) { data.append(pair[0], pair[1]); });
+      data.append("go", go);
+      return data;
+    }
+
+    function keep() {
+      if (!pending) unsent += 1;
+      pending = fields();
+    }
+
+    function sent() {
+      if (pending) unsent -= 1;
+      pending = null;
+    }
+
+    function retryLater() {
+      if (stopped) return;
+      if (navigator.onLine === false) { setState("offline"); return; } // "online" sends them
+      setState("retrying");
+      attempt += 1;
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(send, Math.min(RETRY_MAX_MS, 1000 * Math.pow(2, attempt)));
+    }
+
+    function send() {
+      clearTimeout(timer); timer = null;
+      clearTimeout(retryTimer); retryTimer = null;
+      if (inFlight) { changedSince = true; return; }
+      var kept = pending;
+      if (!kept) { setState("saved"); return; }
+      var request = {};
+      inFlight = request;
+      changedSince = false;
+      stopped = false;
+      setState("saving");
       fetch(form.action, {
         method: "POST",
-        body: formBody(form, "autosave"),
+        body: body(kept, "autosave"),
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       }).then(function (response) {
         var type = response.headers.get("content-type") || "";
+        if (response.status >= 500 || response.status === 429) throw new Error("server " + response.status);
         if (type.indexOf("application/json") === -1) {
-          setStatus(form, "Not saved automatically: these answers can no longer change here. " +
-            "Reload the page to see why.", true);
+          // A page, not the JSON of a save: the session ended, or the answers are read-only now.
+          stopped = true;
+          setState("problem", "Not saved: your session has ended or these answers can no longer " +
+            "change. Copy what you typed before you reload the page.");
           return null;
         }
-        return response.json().then(function (body) {
-          if (body.saved) {
-            showProgress("overall", body.progress);
-            showProgress("section", body.section);
-            setStatus(form, "Saved automatically at " + timeNow() + ".", false);
+        return response.json().then(function (answer) {
+          if (answer.saved) {
+            attempt = 0;
+            showProgress("overall", answer.progress);
+            showProgress("section", answer.section);
+            if (changedSince) { inFlight = null; send(); return; }
+            sent();
+            setState("saved", "Saved at " + timeNow());
+          } else if (response.status === 409) {
+            stopped = true;
+            sent(); // can never be saved: the answers are frozen
+            setState("problem", "Not saved: " + (answer.detail || "these answers can no longer change."));
           } else {
-            setStatus(form, "Not saved automatically: " + (body.detail || "a field needs attention") +
-              " Press Save to see where.", true);
+            stopped = true;
+            setState("problem", "Not saved: " + (answer.detail || "a field needs attention.") +
+              " Press Save to see where.");
           }
         });
-      }).catch(function () {
-        pending = true;
-        setStatus(form, DROPPED, true);
+      }).then(function () {
+        if (inFlight === request) inFlight = null;
+      }, function () {
+        if (inFlight === request) inFlight = null;
+        retryLater();
       });
     }
 
-    function schedule() {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(autosave, AUTOSAVE_DELAY_MS);
+    function changed(delay) {
+      keep();
+      stopped = false;
+      setState("saving");
+      clearTimeout(timer);
+      timer = setTimeout(send, delay);
     }
 
-    form.addEventListener("change", schedule);
-    form.addEventListener("input", function (event) {
-      if (event.target && event.target.tagName === "TEXTAREA") schedule();
+    function clearAnswer(questionId) {
+      form.querySelectorAll('input[type=radio][name="value:' + questionId + '"]').forEach(function (radio) {
+        radio.checked = false;
+      });
+      var first = form.querySelector('input[type=radio][name="value:' + questionId + '"]');
+      if (first) first.focus();
+      changed(0);
+    }
+
+    form.addEventListener("change", function (event) {
+      var target = event.target;
+      changed(target && target.type === "radio" ? RADIO_DELAY_MS : TEXT_DELAY_MS);
     });
-    window.addEventListener("online", function () { if (pending) autosave(); });
+    form.addEventListener("input", function (event) {
+      if (event.target && event.target.tagName === "TEXTAREA") changed(TEXT_DELAY_MS);
+    });
+    // One Tab stop a question: its choices (a radio group). The help and the comment are
+    // opened from the choices with H and C (or a click); Esc goes back to the choices.
+    form.querySelectorAll(".more summary").forEach(function (summary) { summary.tabIndex = -1; });
+    document.querySelectorAll("[data-key-hint]").forEach(function (hint) { hint.hidden = false; });
+    form.querySelectorAll("[data-without-script]").forEach(function (hint) { hint.hidden = true; });
+
+    function choicesOf(fieldset) {
+      return fieldset.querySelector("input[type=radio]:checked") || fieldset.querySelector("input[type=radio]");
+    }
+
+    form.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var fieldset = target && target.closest ? target.closest("fieldset[data-question]") : null;
+      if (!fieldset || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.key === "Escape" && target.type !== "radio") {
+        var details = target.closest("details");
+        if (details && details.classList.contains("more-help")) details.open = false;
+        event.preventDefault();
+        choicesOf(fieldset).focus();
+        return;
+      }
+      if (target.type !== "radio") return;
+      var key = event.key.toLowerCase();
+      if (key === "c") {
+        var note = fieldset.querySelector("details.more-note");
+        event.preventDefault();
+        note.open = true;
+        note.querySelector("textarea").focus();
+      } else if (key === "h") {
+        var help = fieldset.querySelector("details.more-help");
+        event.preventDefault();
+        help.open = true;
+        help.querySelector("summary").focus();
+      } else if (/^[0-9]$/.test(key)) {
+        // A digit answers the focused question with that value of the scale.
+        var choice = fieldset.querySelector('input[type=radio][value="' + key + '"]');
+        if (!choice) return;
+        event.preventDefault();
+        choice.checked = true;
+        choice.focus();
+        choice.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+    window.addEventListener("online", function () { if (pending) send(); });
+    window.addEventListener("offline", function () {
+      if (pending && !inFlight) setState("offline");
+    });
 
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter;
       var go = submitter && submitter.name === "go" ? submitter.value : "stay";
       event.preventDefault();
-      if (timer) { clearTimeout(timer); timer = null; }
-      setStatus(form, "Saving…", false);
+      if (go.indexOf(CLEAR) === 0) { clearAnswer(go.slice(CLEAR.length)); return; }
+      clearTimeout(timer); timer = null;
+      keep();
+      setState("saving");
       fetch(form.action, {
         method: "POST",
-        body: formBody(form, go),
+        body: body(fields(), go),
         credentials: "same-origin",
       }).then(function (response) {
         if (response.redirected) {
+          sent();
           window.location.assign(response.url);
           return null;
         }
+        if (response.status >= 500 || response.status === 429) throw new Error("server " + response.status);
         return response.text().then(function (html) {
           // The page with the errors next to their fields: shown in place of this one.
           var next = new DOMParser().parseFromString(html, "text/html");
           var main = next.querySelector("main");
-          if (!main) { setStatus(form, "The server answered unexpectedly; press Save again.", true); return; }
+          if (!main) { setState("problem", "Not saved: the server answered unexpectedly; press Save again."); return; }
+          sent(); // the answered page shows the form as typed, with what to fix
           document.title = next.title;
           document.querySelector("main").replaceWith(main);
           init(main);
@@ -121,10 +249,20 @@
           (summary || main).focus();
         });
       }).catch(function () {
-        pending = true;
-        setStatus(form, DROPPED, true);
+        retryLater();
       });
     });
+
+  }
+
+  function focusTarget() {
+    // A link to one question (`#q-<id>`, from the review): its choices take the focus.
+    var id = window.location.hash.slice(1);
+    if (id.indexOf("q-") !== 0) return;
+    var fieldset = document.getElementById(id);
+    if (!fieldset || !fieldset.contains(document.activeElement) && document.activeElement !== document.body && document.activeElement !== fieldset) return;
+    var radio = fieldset.querySelector("input[type=radio]:checked") || fieldset.querySelector("input[type=radio]");
+    if (radio) radio.focus({ preventScroll: true });
   }
 
   function setUpCopy(button) {
@@ -149,5 +287,13 @@
     root.querySelectorAll("button[data-copy]").forEach(setUpCopy);
   }
 
+  window.addEventListener("beforeunload", function (event) {
+    // Answers the server does not have yet would be lost with the page: the browser asks.
+    if (unsent > 0) { event.preventDefault(); event.returnValue = ""; }
+  });
+
   init(document);
+  focusTarget();
+  window.addEventListener("load", focusTarget); // after the browser's own move to the fragment
+  window.addEventListener("hashchange", focusTarget);
 })();

@@ -127,7 +127,13 @@ def test_the_fill_page_offers_dont_know_on_every_question_and_saves_it(
     page = client.get(SECTION).text
     for question in ("PRJ-STD-01-Q1", "PRJ-STD-01-Q2"):  # neither allows N/A
         assert f'name="value:{question}" id="v-{question}-dk" value="dk"' in page
-        assert f'<label for="v-{question}-dk"><span class="option-label">Don\'t know<' in page
+        label = f'<label class="choice other" for="v-{question}-dk"><span class="choice-label">'
+        assert label + "Don't know<" in page
+        # Apart from the scale: in the other choices, after the scale's own row.
+        scale_row = page.index('<div class="scale-choices">', page.index(f'id="q-{question}"'))
+        apart = page.index('<div class="other-choices">', scale_row)
+        assert scale_row < page.index(f'id="v-{question}-4"') < apart < page.index(label)
+    assert "No answer yet" not in page and " checked" not in page  # nothing answered yet
     response = client.post(
         SECTION,
         data={
@@ -436,7 +442,7 @@ def test_the_first_page_shows_the_questionnaires_guidance_on_request(
     _, token = new_respondent(client, owner, org["slug"], quick["id"])
     client.get(f"/a/{token['Authorization'].removeprefix('Bearer ')}")
     home = client.get("/fill").text
-    assert '<details class="guidance" id="guidance">' in home
+    assert '<details class="fold guidance" id="guidance">' in home  # folded: opened on request
     assert "<summary>Evidence and sampling guidance</summary>" in home
     client.cookies.clear()
     plain = _invited(client, admin)  # test-q has no guidance: nothing to open
@@ -455,7 +461,7 @@ def test_progress_on_the_pages_counts_dont_know_as_gone_through(
     home = client.get("/fill").text
     assert "2 of 2 answered · complete" in home  # the project Standardize section
     assert "2 of 6 (33%), 2 don't know" in home
-    assert ">Continue with" in home
+    assert ">Continue where you left off</a>" in home
 
 
 def _options(html: str) -> list[str]:
@@ -497,3 +503,218 @@ def test_saving_targets_says_so_and_what_they_apply_to(client: TestClient, admin
     assert "Targets saved for test-q." in saved.text
     assert "keep the targets of their close" in saved.text
     assert "Targets saved" not in client.get(f"/console/{org['slug']}/organization").text
+
+
+# Issue 24: the respondent's pages made light.
+
+
+def _set(engine: Engine, row_type: Any, row_id: str, **fields: Any) -> None:
+    """Fields written straight into a row (the API for them is another lane's)."""
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        row = session.get(row_type, row_id)
+        assert row is not None
+        for name, value in fields.items():
+            setattr(row, name, value)
+        session.commit()
+
+
+def test_the_first_page_says_who_asks_why_by_when_how_many_and_how_long(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    from datetime import date
+
+    from api.storage.tables import AssessmentRow
+
+    scene = _invited(client, admin)
+    _set(
+        engine,
+        AssessmentRow,
+        scene["assessment"],
+        message="Tell us how we run projects.\nIt takes an hour, at most.",
+        contact="Ann Lee <ann.lee@example.org>",
+        due_date=date(2026, 12, 18),
+    )
+    client.get(f"/a/{scene['token']}")
+    home = unescape(client.get("/fill").text)
+    assert "<strong>6 questions</strong> for you" in home  # test-q: 6 in scope
+    assert "about <strong>2 minutes</strong>" in home  # 6 x 15 s, rounded up
+    assert "please answer by <strong>Friday 18 December 2026</strong>" in home
+    assert "Tell us how we run projects.\nIt takes an hour, at most." in home
+    assert '<a href="mailto:ann.lee@example.org">Ann Lee <ann.lee@example.org></a>' in home
+    assert "How the time is estimated: 15 seconds a question" in home
+    assert ">Start</a>" in home and "Continue where you left off" not in home
+    # The start comes before the message and the guidance.
+    assert home.index(">Start</a>") < home.index("Tell us how") < home.index("How to answer")
+    path = answers_path(scene["org"], scene["assessment"], scene["respondent"])
+    saved = client.patch(
+        path,
+        json={"answers": [{"question_id": "PRJ-STD-01-Q1", "value": 2}]},
+        headers=scene["owner"],
+    )
+    assert saved.status_code == 200
+    home = client.get("/fill").text
+    assert ">Continue where you left off</a>" in home
+    assert "1 of 6 answered; next: Project · Standardize, about 2 minutes left." in unescape(home)
+
+
+def test_without_message_contact_or_due_date_the_first_page_says_nothing_of_them(
+    client: TestClient, admin: Headers
+) -> None:
+    scene = _invited(client, admin)
+    client.get(f"/a/{scene['token']}")
+    home = client.get("/fill").text
+    assert "Why we ask" not in home and "please answer by" not in home
+    assert "Questions? Ask" not in home
+
+
+def test_a_respondent_of_one_domain_is_asked_its_sections_and_the_enablers_only(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    from api.storage.tables import RespondentRow
+
+    scene = _invited(client, admin)
+    _set(engine, RespondentRow, scene["respondent"], domains=["project"])
+    client.get(f"/a/{scene['token']}")
+    home = unescape(client.get("/fill").text)
+    sections = re.findall(r'<li>\s*<a href="/fill/([^"]+)">', home)
+    assert sections == ["project~standardize", "project~measure", "structural"]
+    assert "<strong>4 questions</strong> for you" in home  # 3 of Project, 1 enabler
+    assert "Your questions are those of Project and the organizational enablers." in home
+    assert client.get("/fill/program~standardize").status_code == 404
+    refused = client.post(
+        "/fill/program~standardize",
+        data={"csrf": _csrf(home), "question": ["PGM-STD-01-Q1"], "value:PGM-STD-01-Q1": "2"},
+        headers=SAME_SITE,
+    )
+    assert refused.status_code == 404
+    assert _answers(client, scene) == []
+    review = client.get("/fill/submit").text
+    assert "4 questions not answered yet" in review and "PGM-" not in review
+    # The last of its sections leads to the review.
+    assert "Save and review" in client.get("/fill/structural").text
+    # The enablers only: one section, said so.
+    _set(engine, RespondentRow, scene["respondent"], domains=[])
+    home = unescape(client.get("/fill").text)
+    assert re.findall(r'<li>\s*<a href="/fill/([^"]+)">', home) == ["structural"]
+    assert "Your questions are those of the organizational enablers." in home
+    assert client.get("/fill/project~standardize").status_code == 404
+
+
+def test_the_review_links_each_unanswered_question_lists_dont_know_apart_submit_first(
+    client: TestClient, admin: Headers
+) -> None:
+    scene = _invited(client, admin)
+    path = answers_path(scene["org"], scene["assessment"], scene["respondent"])
+    items = [
+        {"question_id": "PRJ-STD-01-Q1", "value": 3},
+        {"question_id": "PGM-STD-01-Q1", "dont_know": True},
+        {"question_id": "PGM-MEA-01-Q1", "not_applicable": True},
+    ]
+    assert client.patch(path, json={"answers": items}, headers=scene["owner"]).status_code == 200
+    client.get(f"/a/{scene['token']}")
+    review = client.get("/fill/submit").text
+    unanswered = review[review.index('id="unanswered-heading"') : review.index('id="dont-know')]
+    links = re.findall(r'<li><a href="([^"]+)">', unanswered)
+    assert links == [
+        "/fill/project~standardize#q-PRJ-STD-01-Q2",
+        "/fill/project~measure#q-PRJ-MEA-01-Q1",
+        "/fill/structural#q-ENB-STR-01-Q1",
+    ]
+    dont_know = review[review.index('id="dont-know-heading"') :]
+    assert re.findall(r'<li><a href="([^"]+)">', dont_know) == [
+        "/fill/program~standardize#q-PGM-STD-01-Q1"
+    ]
+    assert 'href="#dont-know-heading">1 answered "don\'t know"</a>' in unescape(review)
+    # Submit comes before either list.
+    assert review.index("Submit my answers") < review.index('id="unanswered-heading"')
+
+
+def test_clear_my_answer_leaves_one_question_unanswered_and_keeps_the_rest(
+    client: TestClient, admin: Headers
+) -> None:
+    scene = _invited(client, admin)
+    client.get(f"/a/{scene['token']}")
+    page = client.get(SECTION).text
+    assert '<button type="submit" name="go" value="clear:PRJ-STD-01-Q1"' in page
+    form = {
+        "csrf": _csrf(page),
+        "question": ["PRJ-STD-01-Q1", "PRJ-STD-01-Q2"],
+        "value:PRJ-STD-01-Q1": "3",
+        "comment:PRJ-STD-01-Q1": "Handbook v3",
+        "value:PRJ-STD-01-Q2": "dk",
+    }
+    saved = client.post(SECTION, data=form, headers=SAME_SITE, follow_redirects=False)
+    assert saved.status_code == 303
+    cleared = client.post(
+        SECTION,
+        data={**form, "go": "clear:PRJ-STD-01-Q1"},
+        headers=SAME_SITE,
+        follow_redirects=False,
+    )
+    assert cleared.status_code == 303
+    assert cleared.headers["location"] == f"{SECTION}?saved=1#q-PRJ-STD-01-Q1"
+    by_id = {answer["question_id"]: answer for answer in _answers(client, scene)}
+    assert by_id["PRJ-STD-01-Q1"]["value"] is None
+    assert by_id["PRJ-STD-01-Q1"]["comment"] == "Handbook v3"  # only the choice is cleared
+    assert by_id["PRJ-STD-01-Q2"]["dont_know"] is True
+    again = client.get(SECTION).text
+    assert (
+        'name="value:PRJ-STD-01-Q1"' in again
+        and 'id="v-PRJ-STD-01-Q1-3" value="3" checked' not in again
+    )
+    # A filled comment shows its fold open.
+    assert re.search(r'<details class="more-note" open>', again)
+    # A clear naming a question that is not in the section changes nothing else.
+    other = client.post(
+        SECTION,
+        data={**form, "go": "clear:PGM-STD-01-Q1"},
+        headers=SAME_SITE,
+        follow_redirects=False,
+    )
+    assert other.status_code == 303
+    assert {a["question_id"]: a["value"] for a in _answers(client, scene)}["PRJ-STD-01-Q1"] == 3
+
+
+def test_the_estimated_time_counts_15_seconds_a_question() -> None:
+    from api.services.questionnaires import minutes_for
+
+    assert [minutes_for(n) for n in (0, 1, 4, 5, 40, 41, 119, 238)] == [0, 1, 1, 2, 10, 10, 30, 60]
+
+
+def test_a_workshop_answers_on_the_same_compact_pages_from_the_console(
+    client: TestClient, admin: Headers
+) -> None:
+    from .test_form_validation import _console
+
+    scene = _console(client, admin)
+    base = f"{scene['base']}/assessments/{scene['assessment']}/respondents/{scene['respondent']}"
+    home = client.get(f"{base}/fill").text
+    assert "Workshop: answering for Ann" in home and ">Start</a>" in home
+    assert "Review and submit" not in home  # a workshop does not submit for the respondent
+    section = f"{base}/fill/project~standardize"
+    page = client.get(section).text
+    assert 'class="scale-choices"' in page and "Add a comment or evidence" in page
+    form = {
+        "csrf": _csrf(page),
+        "question": ["PRJ-STD-01-Q1", "PRJ-STD-01-Q2"],
+        "value:PRJ-STD-01-Q1": "3",
+        "value:PRJ-STD-01-Q2": "dk",
+    }
+    saved = client.post(section, data=form, headers=SAME_SITE, follow_redirects=False)
+    assert saved.status_code == 303
+    cleared = client.post(
+        section,
+        data={**form, "go": "clear:PRJ-STD-01-Q2"},
+        headers=SAME_SITE,
+        follow_redirects=False,
+    )
+    assert cleared.headers["location"] == f"{section}?saved=1#q-PRJ-STD-01-Q2"
+    path = answers_path(scene["org"], scene["assessment"], scene["respondent"])
+    answers = client.get(path, headers=scene["owner"]).json()["answers"]
+    # Q2 cleared: an answer without value, comment or evidence is no answer.
+    assert [(a["question_id"], a["value"], a["dont_know"]) for a in answers] == [
+        ("PRJ-STD-01-Q1", 3, False)
+    ]
+    assert "Save and finish" in client.get(f"{base}/fill/structural").text

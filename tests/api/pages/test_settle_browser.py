@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from ..databases import ADMIN_KEY
-from .test_pages_browser import Watch, _context, _sign_in, base_url, watch
+from .test_pages_browser import Watch, _context, _sign_in, base_url, pages_database, watch
 
-__all__ = ["base_url", "watch"]  # the fixtures of the pages' browser story, shared
+# The fixtures of the pages' browser story, shared.
+__all__ = ["base_url", "pages_database", "watch"]
 
 pytestmark = pytest.mark.browser
 
