@@ -49,9 +49,13 @@ from api.storage.tables import AssessmentRow, MailRow, OrganizationRow, Responde
 
 __all__ = [
     "BACKOFF",
+    "BATCH",
     "CLAIM_FOR",
+    "GRACE_SECONDS",
     "MAX_ATTEMPTS",
+    "MAX_ERROR",
     "REMINDER_PASS",
+    "SMTP_TIMEOUT",
     "DeliveryFailed",
     "MailSender",
     "SmtpServer",
@@ -59,7 +63,7 @@ __all__ = [
     "mail_text",
 ]
 
-logger = logging.getLogger("api.mail")
+_logger = logging.getLogger("api.mail")
 
 # Waits after the 1st, 2nd, ... failed attempt: 8 attempts over about 21 hours.
 BACKOFF = tuple(timedelta(minutes=minutes) for minutes in (1, 5, 15, 60, 120, 360, 720))
@@ -343,7 +347,7 @@ class MailSender:
                 )
                 session.commit()
         if queued:
-            logger.info("automatic reminders queued: %d", queued)
+            _logger.info("automatic reminders queued: %d", queued)
         return queued
 
     def _release(self, mail_ids: list[str], until: datetime) -> None:
@@ -361,7 +365,7 @@ class MailSender:
         except DeliveryFailed as failed:
             if self._stopping.is_set():
                 # Cut short by a stop: record nothing; the claim runs out, it goes again later.
-                logger.info("mail %s: interrupted by shutdown, left for later", mail_id)
+                _logger.info("mail %s: interrupted by shutdown, left for later", mail_id)
                 return 0
             self._record_failure(mail_id, failed, ready.token)
             return 0
@@ -468,7 +472,7 @@ class MailSender:
                 respondent.reminded_at = now
             session.add_all([row, respondent])
             session.commit()
-        logger.info("mail %s sent (%s, attempt %d)", row.id, row.kind, row.attempts)
+        _logger.info("mail %s sent (%s, attempt %d)", row.id, row.kind, row.attempts)
 
     def _record_failure(self, mail_id: str, failed: DeliveryFailed, token: str) -> None:
         reason = self._scrubbed(failed.reason, token)
@@ -483,7 +487,7 @@ class MailSender:
                 row.claimed_until = None
                 row.next_attempt_at = self.clock() + BACKOFF[max(row.attempts, 1) - 1]
                 session.add(row)
-                logger.warning(
+                _logger.warning(
                     "mail %s not sent (attempt %d, trying again at %s): %s",
                     row.id,
                     row.attempts,
@@ -495,7 +499,7 @@ class MailSender:
     def _fail(self, session: Session, row: MailRow, reason: str) -> None:
         row.status, row.last_error, row.claimed_until = MailStatus.FAILED, reason, None
         session.add(row)
-        logger.warning("mail %s failed for good (attempt %d): %s", row.id, row.attempts, reason)
+        _logger.warning("mail %s failed for good (attempt %d): %s", row.id, row.attempts, reason)
 
     def _scrubbed(self, reason: str, token: str) -> str:
         """The reason as stored and logged: never the password, never the token."""
@@ -518,7 +522,7 @@ class MailSender:
             try:
                 await asyncio.to_thread(self.run_once)
             except Exception:  # the database away, say: the next pass tries again
-                logger.exception("mail sender: a pass failed; the next one tries again")
+                _logger.exception("mail sender: a pass failed; the next one tries again")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
             self._wake.clear()

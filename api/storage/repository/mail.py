@@ -1,11 +1,4 @@
-"""The mail outbox: rows queued, listed, claimed by a sender, cancelled.
-
-A claim is one conditional UPDATE: it takes the due rows nobody holds (`claimed_until` null or
-past) and stamps them as held until `until`. On PostgreSQL its subquery locks them `FOR UPDATE
-SKIP LOCKED`, so two processes claiming at once take different rows and neither waits; on
-SQLite the statement runs in a writing transaction (`BEGIN IMMEDIATE`), which no other writer
-enters before it commits.
-"""
+"""The mail outbox: rows queued, listed, claimed by a sender, cancelled."""
 
 from __future__ import annotations
 
@@ -94,7 +87,10 @@ def claim_mail(*, session: Session, now: datetime, until: datetime, limit: int) 
     """Claim up to `limit` due rows until `until`, counting an attempt each; their ids.
 
     Due: pending, `next_attempt_at` reached, held by nobody (never claimed, or the claim of a
-    sender that stopped or crashed has run out).
+    sender that stopped or crashed has run out). One conditional UPDATE: on PostgreSQL its
+    subquery locks the rows `FOR UPDATE SKIP LOCKED`, so two processes claiming at once take
+    different rows and neither waits; on SQLite it runs in a writing transaction (`BEGIN
+    IMMEDIATE`), which no other writer enters before it commits.
     """
     due = (
         select(col(MailRow.id))
