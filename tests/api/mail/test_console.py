@@ -19,6 +19,7 @@ from .conftest import Inbox, Scene, new_scene
 from .test_invitations import PEOPLE, _submit
 
 SAME_SITE = {"origin": "http://testserver"}
+NO_MAIL = "\u2013"  # the table's dash: no mail yet
 
 
 def _sign_in(client: TestClient, key: Headers) -> None:
@@ -74,7 +75,12 @@ def test_the_console_sends_invitations_and_reminders_and_shows_each_mail(
     assert "Send invitations (0)" in shown
     assert "Remind those who have not submitted (0)" in shown  # their mails are on their way
     cells = _mail_cells(shown)  # oldest respondent first: Ann, Bob, Cid, Dan
-    assert cells == ["Invitation waiting to leave", "Invitation waiting to leave", "–", "No e-mail"]
+    assert cells == [
+        "Invitation waiting to leave",
+        "Invitation waiting to leave",
+        NO_MAIL,
+        "No e-mail",
+    ]
     # A refresh of the page after the redirect queues nothing more.
     _page(client, scene, "?invited=2")
     assert len(scene.mail()) == 2
@@ -111,7 +117,7 @@ def test_a_reader_sees_the_mail_status_but_no_button(
     _sign_in(client, reader)
     html = _page(client, scene)
     assert "Send invitations" not in html and "Remind those" not in html
-    assert _mail_cells(html) == ["–"]
+    assert _mail_cells(html) == [NO_MAIL]
     forged = client.post(
         f"/console/{scene.slug}/assessments/{scene.assessment}/invitations",
         data={"csrf": _csrf(html)},
