@@ -42,7 +42,7 @@ from api.core.enums import AssessmentStatus, MailKind, MailStatus, TokenOrigin
 from api.core.secrets import RESPONDENT_PREFIX, new_secret, secret_hash
 from api.services import outbox
 from api.services.progress import progress_over, questions_in_scope, respondent_scope
-from api.services.questionnaires import estimated_minutes, questionnaire_of
+from api.services.questionnaires import ANSWER_SECONDS, estimated_minutes, questionnaire_of
 from api.storage import repository
 from api.storage.db import session_scope
 from api.storage.tables import AssessmentRow, MailRow, OrganizationRow, RespondentRow
@@ -231,8 +231,8 @@ def mail_text(letter: _Letter, link: str) -> tuple[str, str]:
         f"Your questionnaire: {link}",
         "",
         f"It asks you {letter.questions} questions and takes about {letter.minutes} minutes "
-        "(about 15 seconds a question). You can stop at any time and come back with the same "
-        "link: your answers are kept.",
+        f"(about {ANSWER_SECONDS} seconds a question). You can stop at any time and come back "
+        "with the same link: your answers are kept.",
     ]
     if due:
         lines.append(f"Please submit your answers by {due}.")
