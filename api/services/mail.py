@@ -52,6 +52,7 @@ __all__ = [
     "BATCH",
     "CLAIM_FOR",
     "GRACE_SECONDS",
+    "LOGIN_CODES",
     "MAX_ATTEMPTS",
     "MAX_ERROR",
     "REMINDER_PASS",
@@ -74,6 +75,8 @@ BATCH = 10  # mails claimed at once: others are left for the other processes
 SMTP_TIMEOUT = 30.0  # seconds, each step of a conversation: far below CLAIM_FOR
 GRACE_SECONDS = 10.0  # at shutdown, how long the mail being sent may take to finish
 MAX_ERROR = 500
+# Replies about the login (530 needed, 534/538 mechanism, 535 refused): not the mail's fault.
+LOGIN_CODES = frozenset({530, 534, 535, 538})
 
 
 @dataclass(frozen=True)
@@ -117,20 +120,21 @@ def _failure(error: Exception) -> DeliveryFailed:
     """What an error of `smtplib` or of the network means for the mail."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         replies = list(error.recipients.values())
-        permanent = all(500 <= code < 600 for code, _ in replies)
+        permanent = all(500 <= code < 600 and code not in LOGIN_CODES for code, _ in replies)
         return DeliveryFailed(
             "; ".join(_reply(code, message) for code, message in replies), permanent=permanent
         )
-    if isinstance(error, smtplib.SMTPAuthenticationError):
-        # The service's configuration, not the mail: worth trying again once it is fixed.
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code in LOGIN_CODES:
+        # The service's login, not the mail: worth trying again once OPM_SMTP_URL is fixed.
         reply = _reply(error.smtp_code, error.smtp_error)
-        return DeliveryFailed(f"login refused: {reply}", permanent=False)
+        return DeliveryFailed(f"login refused or needed: {reply}", permanent=False)
     if isinstance(error, smtplib.SMTPResponseException):
         return DeliveryFailed(
             _reply(error.smtp_code, error.smtp_error), permanent=500 <= error.smtp_code < 600
         )
     if isinstance(error, smtplib.SMTPNotSupportedError):
-        return DeliveryFailed(f"the mail server does not offer it: {error}", permanent=False)
+        # No AUTH offered, or an address that needs SMTPUTF8: trying again changes nothing.
+        return DeliveryFailed(f"the mail server does not support it: {error}", permanent=True)
     return DeliveryFailed(f"{type(error).__name__}: {error}", permanent=False)
 
 
@@ -357,7 +361,15 @@ class MailSender:
 
     def _send(self, mail_id: str, until: datetime) -> int:
         """Write, send and record one claimed mail; 1 when it was sent."""
-        ready = self._prepare(mail_id, until)
+        try:
+            ready = self._prepare(mail_id, until)
+        except Exception as error:  # a mail that cannot be written must not block the others
+            _logger.exception("mail %s could not be written", mail_id)
+            failed = DeliveryFailed(
+                f"could not be written: {type(error).__name__}", permanent=False
+            )
+            self._record_failure(mail_id, failed, token="")
+            return 0
         if ready is None:
             return 0
         try:
@@ -377,8 +389,8 @@ class MailSender:
 
     def _prepare(self, mail_id: str, until: datetime) -> _Ready | None:
         """The mail written for its respondent, with a fresh token; None when it must not go
-        (cancelled or claimed by another meanwhile, submitted, closed, no address)."""
-        with session_scope(self.engine, write=True) as session:
+        (cancelled or claimed by another meanwhile, submitted, closed, no usable address)."""
+        with session_scope(self.engine, write=False) as session:
             row = repository.get_mail(session=session, mail_id=mail_id)
             if row is None or row.status != MailStatus.PENDING or row.claimed_until != until:
                 return None
@@ -388,24 +400,34 @@ class MailSender:
             assessment = session.get(AssessmentRow, row.assessment_id)
             assert assessment is not None
             if respondent.submitted_at is not None or assessment.status != AssessmentStatus.OPEN:
-                row.status, row.claimed_until = MailStatus.CANCELLED, None
-                session.add(row)
-                session.commit()
+                self._settle(mail_id, MailStatus.CANCELLED, None)
                 return None
             if not respondent.email:
-                self._fail(session, row, "the respondent has no e-mail address any more")
-                session.commit()
+                self._settle(mail_id, MailStatus.FAILED, "the respondent has no e-mail address")
                 return None
             letter = self._letter(session, row, respondent, assessment)
-            token = new_secret(RESPONDENT_PREFIX)
-            link = f"{self.settings.public_url.rstrip('/')}/a/{token}"
-            try:
-                message = _message(letter, link, self.settings, self.clock())
-            except ValueError as wrong:
-                self._fail(session, row, f"the address cannot be written in a mail: {wrong}")
-                session.commit()
-                return None
+        token = new_secret(RESPONDENT_PREFIX)
+        link = f"{self.settings.public_url.rstrip('/')}/a/{token}"
+        try:
+            message = _message(letter, link, self.settings, self.clock())
+        except Exception as wrong:  # `email` raises several kinds on an address it cannot write
+            reason = f"the address cannot be written in a mail ({type(wrong).__name__})"
+            self._settle(mail_id, MailStatus.FAILED, reason)
+            return None
         return _Ready(mail_id=mail_id, kind=row.kind, message=message, token=token)
+
+    def _settle(self, mail_id: str, status: MailStatus, reason: str | None) -> None:
+        """A mail that will not go: cancelled, or failed for a reason of its own."""
+        with session_scope(self.engine, write=True) as session:
+            row = repository.get_mail(session=session, mail_id=mail_id)
+            if row is None:
+                return
+            if status == MailStatus.FAILED:
+                self._fail(session, row, reason or "")
+            else:
+                row.status, row.claimed_until = status, None
+                session.add(row)
+            session.commit()
 
     def _letter(
         self,

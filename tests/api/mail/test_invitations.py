@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.core.config import Settings
 from api.services.mail import MailSender
-from api.storage.tables import AssessmentRow, RespondentRow
+from api.storage.tables import AssessmentRow, RespondentRow, RespondentTokenRow
 
 from ..clock import FakeClock
 from ..factories import Headers, close, created, save
@@ -192,7 +192,12 @@ def test_a_temporary_refusal_is_delivered_on_a_retry(
 
 
 def test_a_permanent_refusal_is_recorded_failed_with_its_reply(
-    client: TestClient, admin: Headers, inbox: Inbox, sender: MailSender, clock: FakeClock
+    client: TestClient,
+    admin: Headers,
+    inbox: Inbox,
+    sender: MailSender,
+    clock: FakeClock,
+    engine: Engine,
 ) -> None:
     scene = new_scene(client, admin, {"Ann": "ann@example.org"})
     inbox.refusals.append("550 5.1.1 <ann@example.org>: no such user")
@@ -204,6 +209,37 @@ def test_a_permanent_refusal_is_recorded_failed_with_its_reply(
     assert mail["next_attempt_at"] is None
     clock.advance(days=1)
     assert sender.run_once() == 0 and inbox.messages == []
+    with Session(engine) as session:
+        tokens = session.exec(
+            select(RespondentTokenRow).where(RespondentTokenRow.respondent_id == scene.id_of("Ann"))
+        ).all()
+    assert [token.origin for token in tokens] == ["issued"], "no token for a mail not sent"
+
+
+def test_a_login_the_server_asks_for_is_a_temporary_failure(
+    client: TestClient, admin: Headers, inbox: Inbox, sender: MailSender, clock: FakeClock
+) -> None:
+    scene = new_scene(client, admin, {"Ann": "ann@example.org"})
+    inbox.refusals.append("530 5.7.0 Authentication required")
+    _invite(scene)
+    sender.run_once()
+    (mail,) = scene.mail()
+    assert mail["status"] == "pending"
+    assert mail["last_error"] == "530 5.7.0 Authentication required"
+    clock.advance(minutes=1)
+    assert sender.run_once() == 1
+
+
+def test_an_address_that_cannot_be_written_in_a_mail_fails_alone(
+    client: TestClient, admin: Headers, inbox: Inbox, sender: MailSender
+) -> None:
+    scene = new_scene(client, admin, {"Ann": "é@example.org", "Bob": "bob@example.org"})
+    _invite(scene)
+    assert sender.run_once() == 1
+    assert inbox.recipients() == ["bob@example.org"]
+    failed = [mail for mail in scene.mail() if mail["status"] == "failed"]
+    assert [mail["respondent_id"] for mail in failed] == [scene.id_of("Ann")]
+    assert "cannot be written in a mail" in failed[0]["last_error"]
 
 
 def test_an_unreachable_server_is_tried_8_times_over_about_a_day_then_given_up(
