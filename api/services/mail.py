@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import smtplib
 import socket
@@ -143,14 +144,17 @@ def deliver(
     server: SmtpServer,
     *,
     timeout: float = SMTP_TIMEOUT,
+    context: ssl.SSLContext | None = None,
     opened: Callable[[smtplib.SMTP | None], None] = lambda _: None,
 ) -> None:
     """Send one message through `server`; `DeliveryFailed` when it is not taken.
 
-    `opened` is told of the connection (and of None once it is closed), so that a sender that
-    stops can cut a conversation short.
+    `context` checks the server's certificate (the system's default when None: making one
+    reads every trusted certificate, so a sender keeps its own). `opened` is told of the
+    connection (and of None once it is closed), so that a sender that stops can cut a
+    conversation short.
     """
-    context = ssl.create_default_context()
+    context = context or ssl.create_default_context()
     try:
         connection = (
             smtplib.SMTP_SSL(server.host, server.port, timeout=timeout, context=context)
@@ -373,7 +377,7 @@ class MailSender:
         if ready is None:
             return 0
         try:
-            deliver(ready.message, self.server, opened=self._hold)
+            deliver(ready.message, self.server, context=self._tls, opened=self._hold)
         except DeliveryFailed as failed:
             if self._stopping.is_set():
                 # Cut short by a stop: record nothing; the claim runs out, it goes again later.
@@ -383,6 +387,10 @@ class MailSender:
             return 0
         self._record_sent(ready)
         return 1
+
+    @functools.cached_property
+    def _tls(self) -> ssl.SSLContext:
+        return ssl.create_default_context()
 
     def _hold(self, connection: smtplib.SMTP | None) -> None:
         self._connection = connection
