@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import smtplib
 import socket
@@ -300,13 +299,17 @@ class MailSender:
         settings: Settings,
         clock: Callable[[], datetime],
         poll_seconds: float | None = None,
+        tls_context: ssl.SSLContext | None = None,
     ) -> None:
+        """`tls_context`: what checks the mail server's certificate (the system's trusted
+        certificates when None)."""
         assert settings.smtp_url is not None
         self.engine = engine
         self.settings = settings
         self.clock = clock
         self.poll_seconds = poll_seconds or settings.mail_poll_seconds
         self.server = SmtpServer.from_url(settings.smtp_url.get_secret_value())
+        self._tls_context = tls_context
         self._stopping = threading.Event()
         self._connection: smtplib.SMTP | None = None
         self._reminded_at: datetime | None = None
@@ -377,7 +380,7 @@ class MailSender:
         if ready is None:
             return 0
         try:
-            deliver(ready.message, self.server, context=self._tls, opened=self._hold)
+            deliver(ready.message, self.server, context=self._tls(), opened=self._hold)
         except DeliveryFailed as failed:
             if self._stopping.is_set():
                 # Cut short by a stop: record nothing; the claim runs out, it goes again later.
@@ -388,9 +391,12 @@ class MailSender:
         self._record_sent(ready)
         return 1
 
-    @functools.cached_property
     def _tls(self) -> ssl.SSLContext:
-        return ssl.create_default_context()
+        """The context that checks the server's certificate, made once (it reads every trusted
+        certificate of the system)."""
+        if self._tls_context is None:
+            self._tls_context = ssl.create_default_context()
+        return self._tls_context
 
     def _hold(self, connection: smtplib.SMTP | None) -> None:
         self._connection = connection
