@@ -21,6 +21,7 @@ from api.http.request_log import RequestLog, configure_logging
 from api.http.throttle import failed_authentication_problem
 from api.pages import install_pages
 from api.routes import ROUTERS
+from api.services.mail import MailSender
 from api.services.questionnaires import load_and_register
 from api.storage.db import make_engine, session_scope, writer
 from api.storage.tables import utcnow
@@ -37,8 +38,14 @@ Errors are `application/problem+json`.
 """
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> FastAPI:
-    """The application for `settings` (the environment's when None), telling time by `clock`."""
+def create_app(
+    settings: Settings | None = None, *, clock: Clock = utcnow, send_mail: bool = True
+) -> FastAPI:
+    """The application for `settings` (the environment's when None), telling time by `clock`.
+
+    When mail is configured, the outbox's sender runs in the background while the app serves
+    (`api.services.mail`); `send_mail=False` leaves it out (tests that drive a sender).
+    """
     settings = settings or get_settings()
     configure_logging()
 
@@ -61,8 +68,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> Fa
                 logger.warning(
                     "No OPM_ADMIN_KEY: create an admin key with `opm key create --admin`."
                 )
+            if settings.mail_configured and send_mail:
+                app.state.mail_sender = MailSender(engine=engine, settings=settings, clock=clock)
+                app.state.mail_sender.start()
             yield
         finally:
+            if app.state.mail_sender is not None:
+                await app.state.mail_sender.stop()
+                app.state.mail_sender = None
             app.state.engine.dispose()
 
     app = FastAPI(
@@ -78,6 +91,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow) -> Fa
     app.state.settings = settings
     app.state.closed_reports = ClosedReports()
     app.state.clock = clock
+    app.state.mail_sender = None
     install_error_handlers(app)
     app.add_exception_handler(FailedAuthentication, failed_authentication_problem)
     for router in ROUTERS:

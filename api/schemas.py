@@ -23,6 +23,9 @@ from api.core.enums import (
     AssessmentStatus,
     EvidenceVerdict,
     KeyRole,
+    MailKind,
+    MailStatus,
+    MailTrigger,
     PmoPermanence,
     PmoScope,
     PmoType,
@@ -407,6 +410,53 @@ class TokenIssued(BaseModel):
     token: str | None = Field(description="The new token, shown only once.")
 
 
+# Mail: invitations and reminders through the outbox (`api.md`, running an assessment)
+
+MAX_INVITED_AT_ONCE = 1000
+
+
+class InvitationsCreate(Input):
+    respondents: list[RespondentId] | None = Field(
+        default=None,
+        max_length=MAX_INVITED_AT_ONCE,
+        description="Whom to invite; by default every respondent with an e-mail who has not "
+        "been invited yet and has not submitted.",
+    )
+
+
+class MailQueued(BaseModel):
+    queued: int = Field(description="Mails queued: each leaves with a new link when it is sent.")
+
+
+class RemindersQueued(MailQueued):
+    skipped: int = Field(
+        description="Respondents with an e-mail who have not submitted but were left out: "
+        "already reminded today (OPM_TIME_ZONE), or a mail to them is still waiting to leave."
+    )
+
+
+class MailPublic(BaseModel):
+    """A mail of the outbox: never its text, its address or the token it carried."""
+
+    id: str
+    respondent_id: str
+    kind: MailKind
+    trigger: MailTrigger = Field(
+        description="manual: asked for; due-3, due-0: automatic, 3 days before the due date "
+        "and on the day."
+    )
+    status: MailStatus
+    attempts: int
+    last_error: str | None = Field(
+        description="The mail server's last refusal, or why it could not be reached."
+    )
+    next_attempt_at: datetime | None = Field(
+        description="When a pending mail is tried (again); null once sent, failed or cancelled."
+    )
+    created_at: datetime
+    sent_at: datetime | None
+
+
 class AnswerItem(Input):
     question_id: str
     value: StrictInt | None = None
@@ -779,7 +829,9 @@ class AuditEntryPublic(BaseModel):
     id: str
     created_at: datetime
     action: str = Field(description="What was done, e.g. key.created, assessment.closed.")
-    actor_kind: str = Field(description="admin, key, respondent, share_link or cli.")
+    actor_kind: str = Field(
+        description="admin, key, respondent, share_link, cli or service (automatic reminders)."
+    )
     actor_id: str | None = Field(description="The key, respondent or share link id.")
     actor_role: str | None
     address: str | None = Field(description="The client's address (see OPM_TRUSTED_PROXIES).")

@@ -7,9 +7,17 @@ from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_ADMIN_KEY_LENGTH = 32
@@ -92,6 +100,15 @@ class Settings(BaseSettings):
         max_length=320,
         description="The From address of invitations and reminders (needed with OPM_SMTP_URL).",
     )
+    mail_poll_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description=(
+            "How often each app process's mail sender looks for mail due (and for automatic "
+            "reminders due); a process also sends at once what it queued itself."
+        ),
+    )
     time_zone: str = Field(
         default="UTC",
         min_length=1,
@@ -110,10 +127,49 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r} (an IANA name: Europe/Paris)") from error
         return value
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        # Never the value in the message: it holds the password.
+        parts = urlsplit(value.get_secret_value().strip())
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError(
+                "write it smtp://user:password@host:587 (STARTTLS when offered) or "
+                "smtps://user:password@host:465 (TLS from the start)"
+            )
+        try:
+            parts.port  # noqa: B018 - a port that is no number raises here
+        except ValueError:
+            raise ValueError("the port must be a number (587, 465, 25)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _whole_mail_configuration(self) -> Settings:
+        """Mail half configured is refused at start, never found out when the first invitation
+        does not arrive: the sender needs a From address, and links need the public address."""
+        if self.smtp_url is not None:
+            missing = [
+                name
+                for name, value in (
+                    ("OPM_MAIL_FROM", self.mail_from),
+                    ("OPM_PUBLIC_URL", self.public_url),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(
+                    f"OPM_SMTP_URL needs {' and '.join(missing)} (the From address of mails; "
+                    "the base of the links they carry, https://opm.example.org)"
+                )
+        return self
+
     @property
     def mail_configured(self) -> bool:
-        """Whether invitations and reminders can be sent (`OPM_SMTP_URL` and `OPM_MAIL_FROM`)."""
-        return self.smtp_url is not None and bool(self.mail_from)
+        """Whether invitations and reminders can be sent (`OPM_SMTP_URL`, with `OPM_MAIL_FROM`
+        and `OPM_PUBLIC_URL`, which the settings then require)."""
+        return self.smtp_url is not None and bool(self.mail_from) and bool(self.public_url)
 
     @field_validator("admin_key")
     @classmethod

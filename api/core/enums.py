@@ -80,6 +80,7 @@ class ActorKind(StrEnum):
     RESPONDENT = "respondent"
     SHARE_LINK = "share_link"  # its first opening
     CLI = "cli"  # the command line
+    SERVICE = "service"  # the service itself: automatic reminders by due date
     ANONYMOUS = "anonymous"  # a failed sign-in: no principal, only an address
 
 

@@ -24,11 +24,12 @@ from api.core.enums import PrincipalKind
 from api.core.errors import Forbidden
 from api.core.principals import Action, Principal
 from api.http.bearer import BearerCredentials, bearer_principal, path_ids, require
-from api.http.deps import SessionDep
+from api.http.deps import SessionDep, app_settings
 from api.services.consensus import ensure_known_question, ensure_settleable
 from api.services.guards import ensure_not_submitted, ensure_open
 from api.services.lookup import get_or_not_found
 from api.services.organizations import get_key
+from api.services.outbox import ensure_mail_configured
 from api.services.questionnaires import questionnaire_of, versions_of
 from api.services.share_links import get_share_link
 from api.storage import repository
@@ -359,3 +360,15 @@ RespondentInviter = Annotated[
 RespondentManager = Annotated[
     RespondentAccess, Depends(RespondentGuard("write", respondent_may=False))
 ]
+
+
+def _mailing(
+    access: Annotated[AssessmentAccess, Depends(AssessmentGuard("write", open_to="send mail"))],
+    request: Request,
+) -> AssessmentAccess:
+    """An assessment's writer, then 409 when this service cannot send mail (before the body)."""
+    ensure_mail_configured(app_settings(request))
+    return access
+
+
+Mailer = Annotated[AssessmentAccess, Depends(_mailing)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -40,6 +40,14 @@ def app_clock(request: Request) -> Clock:
     """
     clock: Clock = request.app.state.clock
     return clock
+
+
+def wake_mail_sender(app: Any) -> None:
+    """Tell this process's mail sender that mail was queued (once it is committed: call it as
+    a background task), so that it leaves now rather than at the sender's next look."""
+    sender = getattr(app.state, "mail_sender", None)
+    if sender is not None:
+        sender.wake()
 
 
 def get_engine(request: Request) -> Engine:

@@ -204,6 +204,9 @@ ConsoleAssessmentWriter = Annotated[AssessmentAccess, Depends(ConsoleAssessmentG
 ConsoleRespondentInviter = Annotated[
     AssessmentAccess, Depends(ConsoleAssessmentGuard("write", open_to="take new respondents"))
 ]
+ConsoleMailer = Annotated[
+    AssessmentAccess, Depends(ConsoleAssessmentGuard("write", open_to="send mail"))
+]
 ConsoleRespondentReader = Annotated[RespondentAccess, Depends(ConsoleRespondentGuard("read"))]
 ConsoleRespondentManager = Annotated[RespondentAccess, Depends(ConsoleRespondentGuard("write"))]
 ConsoleAnswerer = Annotated[

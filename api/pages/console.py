@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 from starlette.datastructures import FormData
@@ -24,7 +24,14 @@ from api.core.secrets import secret_hash
 from api.http.access import AssessmentAccess, RespondentAccess
 from api.http.bearer import authenticate
 from api.http.client_address import client_address, request_base_url
-from api.http.deps import SessionDep, SettingsDep, get_engine
+from api.http.deps import (
+    SessionDep,
+    SettingsDep,
+    app_clock,
+    app_settings,
+    get_engine,
+    wake_mail_sender,
+)
 from api.http.page_sessions import (
     CONSOLE_COOKIE,
     ConsoleAdmin,
@@ -32,6 +39,7 @@ from api.http.page_sessions import (
     ConsoleAssessmentReader,
     ConsoleAssessmentWriter,
     ConsoleKey,
+    ConsoleMailer,
     ConsoleOrganizationReader,
     ConsoleOrganizationWriter,
     ConsolePrincipal,
@@ -64,6 +72,7 @@ from api.services import (
     console_views,
     goals,
     organizations,
+    outbox,
     page_sessions,
     respondents,
     share_links,
@@ -297,6 +306,7 @@ def _assessment_page(
     invitation: dict[str, str] | None = None,
     errors: FieldErrors | None = None,
     status_code: int = 200,
+    mail_queued: dict[str, int] | None = None,
 ) -> Response:
     shown = console_views.assessment_page(session=session, assessment=access.assessment)
     return page(
@@ -306,13 +316,79 @@ def _assessment_page(
         base=f"/console/{access.organization.slug}/assessments/{access.assessment.id}",
         invitation=invitation,
         errors=errors or FieldErrors(),
+        mail=console_views.mail_panel(
+            session=session,
+            assessment=access.assessment,
+            settings=app_settings(request),
+            now=app_clock(request)(),
+        ),
+        mail_queued=mail_queued,
         **_chrome(request, access.principal, access.organization),
     )
 
 
+Count = Annotated[int | None, Query(ge=0, le=100_000)]
+
+
 @router.get("/{org}/assessments/{a}")
-def assessment(access: ConsoleAssessmentReader, session: SessionDep, request: Request) -> Response:
-    return _assessment_page(request, session, access)
+def assessment(
+    access: ConsoleAssessmentReader,
+    session: SessionDep,
+    request: Request,
+    invited: Count = None,
+    reminded: Count = None,
+    skipped: Count = None,
+) -> Response:
+    """The assessment; `?invited=N` or `?reminded=N&skipped=M` after mail was queued."""
+    queued = {
+        name: value
+        for name, value in (("invited", invited), ("reminded", reminded), ("skipped", skipped))
+        if value is not None
+    }
+    return _assessment_page(request, session, access, mail_queued=queued or None)
+
+
+@router.post("/{org}/assessments/{a}/invitations")
+def send_invitations(
+    access: ConsoleMailer,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+    background: BackgroundTasks,
+) -> Response:
+    """Invite everyone with an e-mail not invited yet; the page says how many were queued."""
+    queued = outbox.queue_invitations(
+        session=session,
+        assessment=access.assessment,
+        respondent_ids=None,
+        actor=access.principal.actor,
+        settings=settings,
+        now=app_clock(request)(),
+    )
+    background.add_task(wake_mail_sender, request.app)
+    base = f"/console/{access.organization.slug}/assessments/{access.assessment.id}"
+    return redirect(f"{base}?invited={queued.queued}#mail")
+
+
+@router.post("/{org}/assessments/{a}/reminders")
+def send_reminders(
+    access: ConsoleMailer,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+    background: BackgroundTasks,
+) -> Response:
+    """Remind everyone with an e-mail who has not submitted (but those reminded today)."""
+    queued = outbox.queue_reminders(
+        session=session,
+        assessment=access.assessment,
+        actor=access.principal.actor,
+        settings=settings,
+        now=app_clock(request)(),
+    )
+    background.add_task(wake_mail_sender, request.app)
+    base = f"/console/{access.organization.slug}/assessments/{access.assessment.id}"
+    return redirect(f"{base}?reminded={queued.queued}&skipped={queued.skipped}#mail")
 
 
 def _invitation_url(request: Request, settings: Settings, token: str | None) -> str:

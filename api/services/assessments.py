@@ -24,7 +24,7 @@ from api.schemas import (
     Progress,
     QuestionnaireRef,
 )
-from api.services import consensus, goals
+from api.services import consensus, goals, outbox
 from api.services.audit import AuditAction, record
 from api.services.guards import lock_assessment
 from api.services.lookup import get_or_not_found
@@ -294,6 +294,7 @@ def close_assessment(
     )
     session.add(locked)
     session.flush()
+    outbox.cancel_assessment_mail(session=session, assessment=locked)
     detail = _described(locked) | {"scoring_version": SCORING_VERSION}
     if accept_disputes:
         detail |= {"accept_disputes": True, "unsettled_left": len(left)}

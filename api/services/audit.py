@@ -60,6 +60,8 @@ class AuditAction(StrEnum):
     CONSENSUS_CHANGED = "consensus.changed"
     CONSENSUS_REMOVED = "consensus.removed"
     EXPORT_RUN = "export.run"
+    MAIL_INVITATIONS_QUEUED = "mail.invitations_queued"
+    MAIL_REMINDERS_QUEUED = "mail.reminders_queued"
     SIGNED_IN = "page_session.signed_in"
     SIGNED_OUT = "page_session.signed_out"
     SIGN_IN_FAILED = "page_session.sign_in_failed"

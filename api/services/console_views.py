@@ -8,9 +8,11 @@ organization's profile, targets and share links.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
+from api.core.config import Settings
 from api.core.enums import AssessmentStatus, Rigor
 from api.core.errors import NotFound
 from api.schemas import (
@@ -22,6 +24,7 @@ from api.services import (
     assessments,
     consensus,
     goals,
+    outbox,
     questionnaires,
     respondents,
     share_links,
@@ -36,6 +39,7 @@ from api.services.questionnaires import (
     versions_of,
 )
 from api.storage import repository
+from api.storage.repository import MailHistory
 from api.storage.tables import (
     AnswerRow,
     AssessmentRow,
@@ -49,6 +53,7 @@ from scoring import score
 __all__ = [
     "LISTED",
     "AssessmentPage",
+    "MailPanel",
     "NewAssessmentChoices",
     "OrganizationPage",
     "QuestionnaireChoice",
@@ -59,6 +64,7 @@ __all__ = [
     "SettledAnswer",
     "assessment_page",
     "list_with_progress",
+    "mail_panel",
     "new_assessment_choices",
     "organization_page",
     "respondent_shown_as",
@@ -371,3 +377,28 @@ def settle_page(*, session: Session, assessment: AssessmentRow) -> SettlePage:
         unsettled=unsettled,
         ratings=ratings,
     )
+
+
+# Mail: the console's buttons and each respondent's latest mail
+
+
+@dataclass(frozen=True)
+class MailPanel:
+    configured: bool  # whether this service sends mail at all
+    invitations: int  # how many "Send invitations" would queue now
+    reminders: int  # how many "Remind those who have not submitted" would queue now
+    latest: dict[str, MailHistory]  # each respondent's latest mail, by respondent id
+
+
+def mail_panel(
+    *, session: Session, assessment: AssessmentRow, settings: Settings, now: datetime
+) -> MailPanel:
+    """What the assessment page shows of mail: the count each button would mail (the rules of
+    `outbox`), and each respondent's latest mail and its status."""
+    latest = outbox.latest_mail(session=session, assessment=assessment)
+    if not settings.mail_configured or assessment.status != AssessmentStatus.OPEN:
+        return MailPanel(settings.mail_configured, 0, 0, latest)
+    counts = outbox.mail_counts(
+        session=session, assessment=assessment, now=now, time_zone=settings.time_zone
+    )
+    return MailPanel(True, counts.invitations, counts.reminders, latest)

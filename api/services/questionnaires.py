@@ -197,9 +197,11 @@ def _stored(row: QuestionnaireVersionRow) -> StoredQuestionnaire:
 ANSWER_SECONDS = 15  # a question read, judged and answered, with a comment now and then
 
 
-def estimated_minutes(questionnaire: Questionnaire) -> int:
-    """About how long one respondent takes to answer every question, to 5 minutes."""
-    return max(5, round(questionnaire.question_count * ANSWER_SECONDS / 60 / 5) * 5)
+def estimated_minutes(questionnaire: Questionnaire, question_count: int | None = None) -> int:
+    """About how long one respondent takes to answer every question (or `question_count` of
+    them: a respondent asked its own domains only), to 5 minutes."""
+    count = questionnaire.question_count if question_count is None else question_count
+    return max(5, round(count * ANSWER_SECONDS / 60 / 5) * 5)
 
 
 def minutes_for(question_count: int) -> int:

@@ -19,6 +19,7 @@ from api.schemas import (
     RespondentPublic,
     TokenIssued,
 )
+from api.services import outbox
 from api.services.audit import AuditAction, record
 from api.services.guards import ensure_not_submitted, lock_assessment
 from api.services.progress import progress_of
@@ -211,6 +212,7 @@ def submit_respondent(
     locked.submitted_at = utcnow()
     session.add(locked)
     session.flush()
+    outbox.cancel_respondent_mail(session=session, respondent=locked)
     rows = repository.list_answer_states(
         session=session, assessment_id=assessment.id, respondent_ids=[locked.id]
     )

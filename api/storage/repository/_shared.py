@@ -15,6 +15,7 @@ from api.storage.tables import (
     ApiKeyRow,
     AssessmentRow,
     AuditEntryRow,
+    MailRow,
     OrganizationRow,
     RespondentRow,
     ShareLinkRow,
@@ -32,6 +33,7 @@ _Listed = TypeVar(
     RespondentRow,
     ShareLinkRow,
     AuditEntryRow,
+    MailRow,
 )
 
 

@@ -355,6 +355,7 @@ VALID_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
         "value": 3,
         "rationale": "The group agreed after looking at the method document.",
     },
+    ("POST", ORG_PREFIX + "/assessments/{a}/invitations"): lambda w: {},
     ("POST", ORG_PREFIX + "/share-links"): lambda w: {
         "assessment_id": w.ids["a"],
         "expires_in_days": 7,

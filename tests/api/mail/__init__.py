@@ -1,0 +1,1 @@
+"""Mail: the outbox, its sender, invitations and reminders (issue 23)."""
