@@ -198,10 +198,9 @@ ANSWER_SECONDS = 15  # a question read, judged and answered, with a comment now 
 
 
 def estimated_minutes(questionnaire: Questionnaire, question_count: int | None = None) -> int:
-    """About how long one respondent takes to answer every question (or `question_count` of
-    them: a respondent asked its own domains only), to 5 minutes."""
-    count = questionnaire.question_count if question_count is None else question_count
-    return max(5, round(count * ANSWER_SECONDS / 60 / 5) * 5)
+    """`minutes_for` every question of the questionnaire (or `question_count` of them: a
+    respondent asked its own domains only)."""
+    return minutes_for(questionnaire.question_count if question_count is None else question_count)
 
 
 def minutes_for(question_count: int) -> int:
