@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlmodel import Session, select
 
 from api.core.config import Settings
 from api.services.mail import MailSender
+from api.services.questionnaires import minutes_for
 from api.storage.tables import AssessmentRow, RespondentRow, RespondentTokenRow
 
 from ..clock import FakeClock
@@ -73,7 +75,8 @@ def test_invitations_arrive_once_each_with_a_link_that_opens_the_respondents_pag
         assert "2026" in message["Subject"] and "Acme Énergie" in message["Subject"]
         text = text_of(message)
         assert f"Hello {name}," in text
-        assert "takes about 5 minutes" in text and "questions" in text
+        asked = re.search(r"It asks you (\d+) questions and takes about (\d+) minutes", text)
+        assert asked is not None and int(asked[2]) == minutes_for(int(asked[1])) > 0
         assert "Why it matters" in text
         token = token_in(message)
         assert f"{PUBLIC_URL}/a/{token}" in text
