@@ -359,3 +359,6 @@ RespondentInviter = Annotated[
 RespondentManager = Annotated[
     RespondentAccess, Depends(RespondentGuard("write", respondent_may=False))
 ]
+AssessmentChanger = Annotated[
+    AssessmentAccess, Depends(AssessmentGuard("write", open_to="be changed"))
+]

@@ -11,6 +11,7 @@ from api.core.enums import AssessmentStatus
 from api.core.pagination import Page
 from api.http.access import (
     Answerer,
+    AssessmentChanger,
     AssessmentReader,
     AssessmentWriter,
     OrganizationReader,
@@ -28,6 +29,7 @@ from api.schemas import (
     AnswersPatch,
     AnswersSaved,
     AssessmentCreate,
+    AssessmentPatch,
     AssessmentPublic,
     AssessmentQuestionnaire,
     RespondentAnswers,
@@ -59,6 +61,10 @@ def create_assessment(
             rigor=body.rigor,
             scope=body.scope,
             seed_from=body.seed_from,
+            due_date=body.due_date,
+            message=body.message,
+            contact=body.contact,
+            anonymous=body.anonymous,
         )
         return assessments.describe_assessment(session=session, assessment=assessment)
 
@@ -89,6 +95,18 @@ def list_assessments(
 @router.get("/{a}", operation_id="getAssessment", response_model=AssessmentPublic)
 def get_assessment(access: AssessmentReader, session: SessionDep) -> AssessmentPublic:
     return assessments.describe_assessment(session=session, assessment=access.assessment)
+
+
+@router.patch("/{a}", operation_id="updateAssessment", response_model=AssessmentPublic)
+def update_assessment(
+    body: AssessmentPatch, access: AssessmentChanger, session: SessionDep
+) -> AssessmentPublic:
+    """Change `due_date`, `message` or `contact` while open (409 closed); a field given as null
+    is cleared, one left out stays; `anonymous` answers 422 (set at creation only)."""
+    changed = assessments.update_assessment(
+        session=session, assessment=access.assessment, changes=body, actor=access.principal.actor
+    )
+    return assessments.describe_assessment(session=session, assessment=changed)
 
 
 @router.get(
