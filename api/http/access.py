@@ -290,6 +290,12 @@ class RespondentGuard:
                 raise Forbidden("A respondent token may only use its own respondent's answers.")
         else:
             require(principal, self.action)
+            if self.respondent_may and assessment.anonymous:
+                # One respondent's answers are its own alone (`api.md`, Anonymous assessments).
+                raise Forbidden(
+                    "This assessment is anonymous: no key reads, writes or submits one "
+                    "respondent's answers."
+                )
         if self.answering:
             ensure_open(assessment, "take answers")
             ensure_not_submitted(respondent)
@@ -362,3 +368,4 @@ RespondentManager = Annotated[
 AssessmentChanger = Annotated[
     AssessmentAccess, Depends(AssessmentGuard("write", open_to="be changed"))
 ]
+LinksIssuer = Annotated[AssessmentAccess, Depends(AssessmentGuard("write", open_to="issue links"))]

@@ -30,7 +30,7 @@ from api.services import consensus, goals
 from api.services.audit import AuditAction, record
 from api.services.guards import lock_assessment
 from api.services.lookup import get_or_not_found
-from api.services.progress import progress_of
+from api.services.progress import progress_of, respondent_scope
 from api.services.questionnaires import get_questionnaire, questionnaire_of
 from api.services.seeding import seed_assessment, seed_source
 from api.storage import repository
@@ -49,6 +49,7 @@ from scoring import (
 )
 
 __all__ = [
+    "ANONYMOUS_MINIMUM",
     "assessment_public",
     "assessment_questionnaire",
     "close_assessment",
@@ -56,6 +57,7 @@ __all__ = [
     "create_assessment",
     "delete_assessment",
     "describe_assessment",
+    "ensure_anonymous_closable",
     "get_assessment",
     "list_assessments",
     "update_assessment",
@@ -63,21 +65,29 @@ __all__ = [
 
 
 def assessment_questionnaire(
-    *, session: Session, assessment: AssessmentRow
+    *, session: Session, assessment: AssessmentRow, respondent_id: str | None = None
 ) -> AssessmentQuestionnaire:
     """What the assessment's respondents answer: its questionnaire version, scoped (`api.md`).
 
     Best practices of domains outside the scope are left out, and so are `depends_on` links
-    to them; each domain says whether it is in scope.
+    to them; each domain says whether it is in scope. For a respondent (`respondent_id`, its
+    token asking), the scope is its own domains (`respondent_scope`): what it is asked.
     """
     questionnaire = questionnaire_of(session=session, assessment=assessment).questionnaire
-    practices = practices_in_scope(questionnaire, assessment.scope)
+    scope = assessment.scope
+    if respondent_id is not None:
+        respondent = repository.get_respondent(
+            session=session, assessment_id=assessment.id, respondent_id=respondent_id
+        )
+        if respondent is not None:
+            scope = respondent_scope(assessment.scope, respondent.domains)
+    practices = practices_in_scope(questionnaire, scope)
     kept = {practice.id for practice in practices}
     return AssessmentQuestionnaire(
         **questionnaire.model_dump(exclude={"domains", "best_practices"}),
-        scope=assessment.scope,
+        scope=scope,
         domains=[
-            DomainInScope(**domain.model_dump(), in_scope=domain.id in assessment.scope)
+            DomainInScope(**domain.model_dump(), in_scope=domain.id in scope)
             for domain in questionnaire.domains
         ],
         best_practices=[
@@ -342,6 +352,46 @@ def delete_assessment(*, session: Session, assessment: AssessmentRow, actor: Act
     )
 
 
+ANONYMOUS_MINIMUM = 3
+
+
+def ensure_anonymous_closable(
+    questionnaire: Questionnaire, rows: list[repository.AnswerState]
+) -> None:
+    """409 unless at least 3 respondents answered (a value, N/A or don't know), and at least
+    3 in each domain anyone answered (`api.md`, Anonymous assessments): fewer, and a card
+    read beside a list of respondents says who gave which answer. Enabler questions, asked of
+    everyone, count toward the first rule only."""
+    domain_of = {
+        question.id: practice.domain
+        for practice in questionnaire.best_practices
+        for question in practice.questions
+    }
+    answering: set[str] = set()
+    by_domain: dict[str, set[str]] = {}
+    for row in rows:
+        if row.value is None and not row.not_applicable and not row.dont_know:
+            continue
+        answering.add(row.respondent_id)
+        domain = domain_of.get(row.question_id)
+        if domain is not None:
+            by_domain.setdefault(domain, set()).add(row.respondent_id)
+    if len(answering) < ANONYMOUS_MINIMUM:
+        raise Conflict(
+            f"This assessment is anonymous: it closes once at least {ANONYMOUS_MINIMUM} "
+            f"respondents have answered; {len(answering)} have.",
+            extensions={"answering": len(answering)},
+        )
+    thin = {domain: len(people) for domain, people in by_domain.items() if len(people) < 3}
+    if thin:
+        named = ", ".join(f"{domain} ({count})" for domain, count in sorted(thin.items()))
+        raise Conflict(
+            f"This assessment is anonymous: each domain anyone answered needs at least "
+            f"{ANONYMOUS_MINIMUM} respondents answering it; too few in {named}.",
+            extensions={"domains": thin},
+        )
+
+
 def close_assessment(
     *,
     session: Session,
@@ -363,6 +413,8 @@ def close_assessment(
     if not any(row.value is not None or row.not_applicable for row in rows):
         raise Conflict("Nothing was answered yet: there is nothing to score.")
     stored = questionnaire_of(session=session, assessment=locked)
+    if locked.anonymous:
+        ensure_anonymous_closable(stored.questionnaire, rows)
     card: ScoreCard = score(stored.questionnaire, rows, locked.scope)
     ratings = []
     left: list[str] = []

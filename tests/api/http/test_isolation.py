@@ -350,6 +350,11 @@ VALID_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("POST", ORG_PREFIX + "/assessments"): lambda w: {"questionnaire_key": "test-q", "title": "t"},
     ("POST", ORG_PREFIX + "/assessments/{a}/respondents"): lambda w: {"name": "Cid"},
     ("PATCH", ANSWERS): lambda w: {"answers": [{"question_id": "PRJ-STD-01-Q1", "value": 2}]},
+    ("PATCH", ORG_PREFIX + "/assessments/{a}"): lambda w: {"message": "Answer by Friday."},
+    ("POST", ORG_PREFIX + "/assessments/{a}/respondents/bulk"): lambda w: {
+        "respondents": [{"name": "Dee", "role": "Project manager"}]
+    },
+    ("PATCH", ORG_PREFIX + "/assessments/{a}/respondents/{r}"): lambda w: {"role": "Sponsor"},
     ("PUT", ORG_PREFIX + "/targets/{questionnaire_key}"): lambda w: {"domains": {"project": 2}},
     ("PUT", ORG_PREFIX + "/assessments/{a}/consensus/{question_id}"): lambda w: {
         "value": 3,
