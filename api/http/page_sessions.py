@@ -150,8 +150,10 @@ class ConsoleAssessmentGuard:
 class ConsoleRespondentGuard:
     """`RespondentGuard` for the console (a key answering for a respondent, in a workshop)."""
 
-    def __init__(self, action: Action, *, answering: bool = False) -> None:
-        self.guard = RespondentGuard(action, respondent_may=False, answering=answering)
+    def __init__(self, action: Action, *, answering: bool = False, answers: bool = False) -> None:
+        self.guard = RespondentGuard(
+            action, respondent_may=False, answering=answering, answers=answers
+        )
 
     def __call__(
         self, org: str, a: str, r: str, principal: ConsolePrincipal, session: SessionDep
@@ -204,11 +206,21 @@ ConsoleAssessmentWriter = Annotated[AssessmentAccess, Depends(ConsoleAssessmentG
 ConsoleRespondentInviter = Annotated[
     AssessmentAccess, Depends(ConsoleAssessmentGuard("write", open_to="take new respondents"))
 ]
-ConsoleRespondentReader = Annotated[RespondentAccess, Depends(ConsoleRespondentGuard("read"))]
+ConsoleAssessmentChanger = Annotated[
+    AssessmentAccess, Depends(ConsoleAssessmentGuard("write", open_to="be changed"))
+]
+ConsoleLinksIssuer = Annotated[
+    AssessmentAccess, Depends(ConsoleAssessmentGuard("write", open_to="issue links"))
+]
+ConsoleRespondentSeer = Annotated[RespondentAccess, Depends(ConsoleRespondentGuard("read"))]
+# The workshop: one respondent's answers (403 in an anonymous assessment).
+ConsoleRespondentReader = Annotated[
+    RespondentAccess, Depends(ConsoleRespondentGuard("read", answers=True))
+]
 ConsoleRespondentManager = Annotated[RespondentAccess, Depends(ConsoleRespondentGuard("write"))]
 ConsoleAnswerer = Annotated[
     RespondentAccess,
-    Depends(ConsoleRespondentGuard("write", answering=True)),
+    Depends(ConsoleRespondentGuard("write", answering=True, answers=True)),
 ]
 FillReader = Annotated[RespondentAccess, Depends(OwnRespondentGuard("read"))]
 FillAnswerer = Annotated[RespondentAccess, Depends(OwnRespondentGuard("write", answering=True))]

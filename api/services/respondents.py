@@ -48,6 +48,7 @@ __all__ = [
     "create_respondents",
     "domain_problems",
     "ensure_tokens_shown",
+    "holder_of_token",
     "invite_respondent",
     "issue_links",
     "list_respondents",
@@ -573,3 +574,14 @@ def _ensure_no_answers_left_out(
             "domain.",
             extensions={"answers": sorted(left_out)},
         )
+
+
+def holder_of_token(
+    *, session: Session, assessment: AssessmentRow, token: str
+) -> RespondentRow | None:
+    """The respondent of this assessment holding `token`, or None (a page checks a link it is
+    about to show once again before showing it: `api.pages.shown_once`)."""
+    found = repository.get_respondent_by_token_hash(session=session, token_hash=secret_hash(token))
+    if found is None or found[0].assessment_id != assessment.id:
+        return None
+    return found[0]

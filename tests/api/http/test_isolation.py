@@ -689,7 +689,9 @@ PAGE_PATH_VALUES = {
     "question_id": "PRJ-STD-01-Q1",
 }
 # Console pages a reader's session may not even see (their forms change something).
-WRITERS_ONLY = ("/assessments/new", "/close")
+WRITERS_ONLY = ("/assessments/new", "/close", "/invite-several", "/edit", "/token")
+# Addresses a form posts to, asked with GET (a refresh, a bookmark): a redirect to their page.
+FORM_ADDRESSES = ("/respondents", "/respondents/{r}", "/invite-several/preview", "/share-links")
 
 
 @dataclass(frozen=True)
@@ -752,7 +754,8 @@ def _page_cases(endpoint: Endpoint) -> Iterator[Case]:
         return
     yield Case(endpoint, "other-org-session", 404)
     writes = not reading or path.endswith(WRITERS_ONLY)
-    yield Case(endpoint, "reader-session", 403 if writes else 200)
+    seen = 303 if reading and path.endswith(FORM_ADDRESSES) else 200
+    yield Case(endpoint, "reader-session", 403 if writes else seen)
     for param in endpoint.params:
         name = _param_name(endpoint, param)
         if name in ("a", "r", "link_id"):
