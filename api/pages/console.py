@@ -262,6 +262,12 @@ def new_assessment(
     )
 
 
+@router.get("/{org}/assessments")
+def assessments_address(access: ConsoleOrganizationReader) -> Response:
+    """The address the new-assessment form posts to, asked with GET: the list."""
+    return redirect(f"/console/{access.organization.slug}")
+
+
 @router.post("/{org}/assessments")
 def create_assessment(
     access: ConsoleOrganizationWriter, form: PageForm, session: SessionDep, request: Request
@@ -375,6 +381,12 @@ def assessment(
 ) -> Response:
     """The assessment; `?invited=<n>` after "Invite several" created n respondents."""
     return _assessment_page(request, session, settings, access, invited=invited)
+
+
+@router.get("/{org}/assessments/{a}/details")
+def details_address(access: ConsoleAssessmentReader) -> Response:
+    """The address the details form posts to, asked with GET: the assessment's page."""
+    return redirect(f"{_assessment_base(access)}#details")
 
 
 @router.post("/{org}/assessments/{a}/details")
@@ -637,12 +649,17 @@ def _uploaded_text(form: FormData) -> tuple[str, str | None]:
     """The text of the uploaded file (UTF-8, a spreadsheet's byte order mark allowed), or
     why it cannot be read. The body is read already, within `OPM_MAX_BODY_BYTES`."""
     upload = form.get("file")
-    if not isinstance(upload, StarletteUploadFile) or not upload.filename:
+    if not isinstance(upload, StarletteUploadFile):
         return "", None
-    if not upload.filename.lower().endswith((".csv", ".txt")):
-        return "", f"{upload.filename}: a .csv or .txt file is expected"
-    upload.file.seek(0)
-    content = upload.file.read()
+    try:
+        if not upload.filename:
+            return "", None
+        if not upload.filename.lower().endswith((".csv", ".txt")):
+            return "", f"{upload.filename}: a .csv or .txt file is expected"
+        upload.file.seek(0)
+        content = upload.file.read()
+    finally:
+        upload.file.close()
     try:
         return content.decode("utf-8-sig"), None
     except UnicodeDecodeError:
@@ -852,6 +869,12 @@ def _rating_from(form: FormData) -> ConsensusPut:
     )
 
 
+@router.get("/{org}/assessments/{a}/settle/{question_id}")
+def settle_question_address(question_id: str, access: ConsoleAssessmentReader) -> Response:
+    """The address a rating form posts to, asked with GET: the settle page at that question."""
+    return redirect(f"{_assessment_base(access)}/settle#q-{question_id}")
+
+
 @router.post("/{org}/assessments/{a}/settle/{question_id}")
 def settle_question(
     question_id: str,
@@ -1042,6 +1065,11 @@ def _profile_from(form: FormData) -> OrganizationProfile:
     )
 
 
+@router.get("/{org}/organization/profile")
+def profile_address(access: ConsoleOrganizationReader) -> Response:
+    return redirect(f"/console/{access.organization.slug}/organization#profile")
+
+
 @router.post("/{org}/organization/profile")
 def update_profile(
     access: ConsoleOrganizationWriter, form: PageForm, session: SessionDep, request: Request
@@ -1066,6 +1094,11 @@ def update_profile(
         changes={"name": None, "profile": profile.model_dump()},
     )
     return redirect(f"/console/{access.organization.slug}/organization#profile")
+
+
+@router.get("/{org}/targets/{questionnaire_key}")
+def targets_address(questionnaire_key: str, access: ConsoleOrganizationReader) -> Response:
+    return redirect(f"/console/{access.organization.slug}/organization#targets")
 
 
 @router.post("/{org}/targets/{questionnaire_key}")

@@ -691,7 +691,17 @@ PAGE_PATH_VALUES = {
 # Console pages a reader's session may not even see (their forms change something).
 WRITERS_ONLY = ("/assessments/new", "/close", "/invite-several", "/edit", "/token")
 # Addresses a form posts to, asked with GET (a refresh, a bookmark): a redirect to their page.
-FORM_ADDRESSES = ("/respondents", "/respondents/{r}", "/invite-several/preview", "/share-links")
+FORM_ADDRESSES = (
+    "/assessments",
+    "/details",
+    "/respondents",
+    "/respondents/{r}",
+    "/invite-several/preview",
+    "/share-links",
+    "/profile",
+    "/targets/{questionnaire_key}",
+    "/settle/{question_id}",
+)
 
 
 @dataclass(frozen=True)
