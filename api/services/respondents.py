@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -147,7 +148,7 @@ def _new_rows(
     now = utcnow()
     made: list[dict[str, Any]] = []
     tokens: list[str | None] = []
-    for row, pseudonym in zip(rows, pseudonyms, strict=True):
+    for n, (row, pseudonym) in enumerate(zip(rows, pseudonyms, strict=True)):
         made.append(
             {
                 "id": new_id("rsp"),
@@ -157,7 +158,8 @@ def _new_rows(
                 "email": row.email or None,
                 "domains": _stored_domains(assessment.scope, row.domains),
                 "pseudonym": pseudonym,
-                "created_at": now,
+                # A microsecond apart: lists (newest first) keep the order they were given in.
+                "created_at": now + timedelta(microseconds=n),
             }
         )
         tokens.append(None if assessment.anonymous else new_secret(RESPONDENT_PREFIX))
