@@ -42,11 +42,17 @@ FILL_COOKIE = "opm_fill"
 CSRF_FIELD = "csrf"
 
 
+# Starlette's default of 1,000 fields is below what "Invite several" confirms (1,000 people,
+# a field each and one per domain ticked); the body is capped at `OPM_MAX_BODY_BYTES` before
+# it is read (1 MiB by default), which bounds the parsing work whatever the number of fields.
+MAX_FORM_FIELDS = 25_000
+
+
 async def read_page_form(request: Request) -> FormData | None:
     """The form a page request sent (None for a reading method), read once for everyone."""
     if request.method in READ_METHODS:
         return None
-    return await request.form()
+    return await request.form(max_fields=MAX_FORM_FIELDS)
 
 
 PageForm = Annotated[FormData | None, Depends(read_page_form)]

@@ -53,7 +53,14 @@ from api.http.throttle import count_failure
 from api.pages import shown_once
 from api.pages.answering import FillContext, overview_page, save_section, section_page
 from api.pages.forms import FieldErrors, errors_by_field, form_integer, text_of, validated
-from api.pages.invite_lines import InviteLine, check_lines, read_lines, rows_of
+from api.pages.invite_lines import (
+    InviteLine,
+    check_lines,
+    decode_row,
+    encode_row,
+    read_lines,
+    rows_of,
+)
 from api.pages.rendering import (
     PAGE_HEADERS,
     csrf_of,
@@ -625,6 +632,7 @@ def _invite_several_page(
     bad = [line for line in lines or [] if line.problems]
     return page(
         "console_invite_several.html",
+        encoded=[encode_row(line) for line in lines or []],
         status_code=status_code,
         shown=shown,
         base=_assessment_base(access),
@@ -707,11 +715,6 @@ def invite_several_preview_address(access: ConsoleAssessmentReader) -> Response:
     return redirect(f"{_assessment_base(access)}/invite-several")
 
 
-def _line_number(text: str, otherwise: int) -> int:
-    number = form_integer(text)
-    return number if isinstance(number, int) else otherwise
-
-
 @router.post("/{org}/assessments/{a}/invite-several")
 def invite_several(
     access: ConsoleRespondentInviter,
@@ -728,11 +731,9 @@ def invite_several(
     count = form_integer(text_of(form, "count"))
     numbers = range(int(count)) if isinstance(count, int) else range(0)
     lines = [
-        InviteLine(
-            number=_line_number(text_of(form, f"line:{n}"), n + 1),
-            name=text_of(form, f"name:{n}"),
-            role=text_of(form, f"role:{n}"),
-            email=text_of(form, f"email:{n}"),
+        decode_row(
+            text_of(form, f"row:{n}"),
+            fallback_number=n + 1,
             domains=_domains_from(form, f"domains:{n}", scope),
         )
         for n in numbers

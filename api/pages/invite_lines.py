@@ -14,6 +14,7 @@ names each bad line before anything is created.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,7 @@ from api.services.role_domains import suggested_domains
 from api.storage.tables import AssessmentRow
 from questionnaires import Domain
 
-__all__ = ["InviteLine", "check_lines", "read_lines", "rows_of"]
+__all__ = ["InviteLine", "check_lines", "decode_row", "encode_row", "read_lines", "rows_of"]
 
 _HEADER_NAMES = {"name", "names", "nom", "full name"}
 _DOMAIN_SEPARATORS = re.compile(r"[\s|/+]+")
@@ -151,3 +152,28 @@ def rows_of(lines: list[InviteLine], rows: list[RespondentCreate | None]) -> lis
     return [
         row for line, row in zip(lines, rows, strict=True) if row is not None and not line.problems
     ]
+
+
+def encode_row(line: InviteLine) -> str:
+    """A previewed line as the confirming form carries it: one field (number, name, role,
+    e-mail as a CSV record), so that a thousand people stay within a form's field limit."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([line.number, line.name, line.role, line.email])
+    return buffer.getvalue()
+
+
+def decode_row(text: str, *, fallback_number: int, domains: list[str] | None) -> InviteLine:
+    """`encode_row` read back; a garbled record (not from the preview) keeps what it can, and
+    the checks that follow name what is wrong with it."""
+    try:
+        cells = next(csv.reader([text]), [])
+    except csv.Error:
+        cells = []
+    number, name, role, email = [*cells, "", "", "", ""][:4]
+    return InviteLine(
+        number=int(number) if number.isascii() and number.isdigit() else fallback_number,
+        name=name,
+        role=role,
+        email=email,
+        domains=domains,
+    )
