@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -308,9 +309,17 @@ MAX_MESSAGE = 2000
 Message = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_MESSAGE)]
 Contact = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)]
 # An address as a mail can be sent to: one "@", something before it, a dotted domain after.
-EMAIL_PATTERN = r"^[^@\s<>,;]+@[^@\s<>,;.]+(\.[^@\s<>,;.]+)+$"
+EMAIL_PATTERN = re.compile(r"[^@\s<>,;]+@[^@\s<>,;.]+(\.[^@\s<>,;.]+)+")
+
+
+def _email(value: str) -> str:
+    if not EMAIL_PATTERN.fullmatch(value):
+        raise ValueError("not an e-mail address (such as name@example.org)")
+    return value
+
+
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=320, pattern=EMAIL_PATTERN)
+    str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_email)
 ]
 MAX_BULK_RESPONDENTS = 1000
 

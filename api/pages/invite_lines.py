@@ -111,7 +111,8 @@ def read_lines(
 def _message(error: dict[str, Any]) -> str:
     where = ".".join(str(part) for part in error.get("loc", ()))
     names = {"name": "name", "role": "role", "email": "e-mail", "domains": "domains"}
-    return f"{names.get(where.split('.')[0], where)}: {error['msg']}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{names.get(where.split('.')[0], where)}: {message}"
 
 
 def check_lines(

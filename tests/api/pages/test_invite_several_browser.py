@@ -93,6 +93,19 @@ def test_a_pmo_lead_pastes_twenty_people_fixes_two_lines_and_invites_them(
     watch.check(page, "invite-several-table")
     page.reload()
     assert page.locator("#respondents tbody tr").count() == 20  # a refresh invited no one
+
+    # One more, alone: the link is shown once after the redirect, and gone on a reload.
+    page.locator("#invite-name").fill("Zoe Late")
+    page.locator("#invite-role").fill("Portfolio manager")
+    page.get_by_role("button", name="Invite and show the link").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("#invitation")
+    link = page.locator("#invitation-link").input_value()
+    assert "/a/opmr_" in link
+    watch.check(page, "invite-one-link")
+    page.reload()
+    assert page.locator("#invitation-link").count() == 0
+    assert page.locator("#respondents tbody tr").count() == 21
     context.close()
     # The preview with bad lines answers 422 on purpose (nothing was created); the browser
     # logs that status, once.
