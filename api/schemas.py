@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -312,6 +313,26 @@ class Progress(BaseModel):
     )
 
 
+MAX_MESSAGE = 2000
+
+Message = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_MESSAGE)]
+Contact = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)]
+# An address as a mail can be sent to: one "@", something before it, a dotted domain after.
+EMAIL_PATTERN = re.compile(r"[^@\s<>,;]+@[^@\s<>,;.]+(\.[^@\s<>,;.]+)+")
+
+
+def _email(value: str) -> str:
+    if not EMAIL_PATTERN.fullmatch(value):
+        raise ValueError("not an e-mail address (such as name@example.org)")
+    return value
+
+
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_email)
+]
+MAX_BULK_RESPONDENTS = 1000
+
+
 class AssessmentCreate(Input):
     questionnaire_key: Annotated[str, StringConstraints(min_length=1, max_length=63)]
     questionnaire_version: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = (
@@ -330,6 +351,26 @@ class AssessmentCreate(Input):
         default=None,
         description="A closed assessment of the same organization, on the same questionnaire "
         "key, a short form of it or its full form, whose respondents and answers are copied.",
+    )
+    due_date: IsoDate | None = None
+    message: Message | None = None
+    contact: Contact | None = None
+    anonymous: StrictBool | None = Field(
+        default=None,
+        description="No output links a respondent to an answer; set only at creation "
+        "(default false).",
+    )
+
+
+class AssessmentPatch(Input):
+    """What may change while an assessment is open; a field given as null is cleared, a field
+    left out stays. `anonymous` is set at creation only (422 when given)."""
+
+    due_date: IsoDate | None = None
+    message: Message | None = None
+    contact: Contact | None = None
+    anonymous: StrictBool | None = Field(
+        default=None, description="Refused (422): anonymity is set when the assessment is created."
     )
 
 
@@ -359,6 +400,16 @@ class AssessmentQuestionnaire(BaseModel):
     best_practices: list[BestPractice]
 
 
+class RespondentCounts(BaseModel):
+    """Respondents counted by where they are: started means at least one question answered
+    (a value, N/A or don't know) and not submitted."""
+
+    total: int
+    not_started: int
+    started: int
+    submitted: int
+
+
 class AssessmentPublic(BaseModel):
     id: str
     organization: str
@@ -378,18 +429,50 @@ class AssessmentPublic(BaseModel):
     progress: Progress | None = Field(
         default=None, description="Over every respondent's answers; in single reads, not lists."
     )
+    due_date: date | None = None
+    message: str | None = None
+    contact: str | None = None
+    anonymous: bool = False
+    respondents: RespondentCounts | None = Field(
+        default=None, description="Respondents by where they are; in single reads, not lists."
+    )
+
+
+Domains = list[Annotated[str, StringConstraints(max_length=63)]]
 
 
 class RespondentCreate(Input):
     name: Name
     role: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
-    email: (
-        Annotated[
-            str,
-            StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$"),
-        ]
-        | None
-    ) = None
+    email: Email | None = None
+    domains: Domains | None = Field(
+        default=None,
+        max_length=20,
+        description="The domain ids of the scope this respondent is asked (enablers always); "
+        "null: the whole scope, following it; [] the enablers only.",
+    )
+
+
+class RespondentPatch(Input):
+    """What may change of a respondent while it has not submitted; a field left out stays.
+    `domains` given as null follows the whole scope; `email` and `role` given as null clear."""
+
+    name: Name | None = None
+    role: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    email: Email | None = None
+    domains: Domains | None = Field(default=None, max_length=20)
+
+
+class RespondentsBulk(Input):
+    respondents: list[RespondentCreate] = Field(
+        description=f"At most {MAX_BULK_RESPONDENTS} rows, created all or none."
+    )
+
+
+class RespondentProgress(BaseModel):
+    """A respondent's progress in an anonymous assessment: how far through, nothing more."""
+
+    ratio: float
 
 
 class RespondentPublic(BaseModel):
@@ -397,13 +480,35 @@ class RespondentPublic(BaseModel):
     name: str
     role: str | None
     email: str | None
+    domains: list[str] | None = Field(
+        default=None, description="Null: the whole scope; [] the enablers only."
+    )
     created_at: datetime
+    invited_at: datetime | None = None
+    reminded_at: datetime | None = None
+    last_activity_at: datetime | None = None
     submitted_at: datetime | None
-    progress: Progress
+    progress: Progress | RespondentProgress = Field(
+        description="Counts and ratio; in an anonymous assessment the ratio only."
+    )
 
 
 class RespondentCreated(RespondentPublic):
-    token: str | None = Field(description="The invitation token, shown only once.")
+    token: str | None = Field(
+        description="The invitation token, shown only once (null in an anonymous assessment)."
+    )
+
+
+class BulkRespondent(BaseModel):
+    id: str
+    name: str
+    token: str | None = Field(
+        description="The invitation token, shown only once (null in an anonymous assessment)."
+    )
+
+
+class BulkRespondents(BaseModel):
+    items: list[BulkRespondent]
 
 
 class TokenIssued(BaseModel):

@@ -236,13 +236,23 @@ class RespondentGuard:
     """Resolves `{org}`, `{a}`, `{r}` (404); a respondent token may act on itself only (403).
 
     With `answering`, a closed assessment or a submitted respondent answers 409 here already
-    (checked again under the lock by the use case).
+    (checked again under the lock by the use case). On the paths of one respondent's answers
+    (those a respondent token may use, and the console's workshop: `answers`), a key answers
+    403 in an anonymous assessment.
     """
 
-    def __init__(self, action: Action, *, respondent_may: bool, answering: bool = False) -> None:
+    def __init__(
+        self,
+        action: Action,
+        *,
+        respondent_may: bool,
+        answering: bool = False,
+        answers: bool = False,
+    ) -> None:
         self.action = action
         self.respondent_may = respondent_may
         self.answering = answering
+        self.answers = respondent_may or answers
 
     def __call__(
         self,
@@ -291,6 +301,12 @@ class RespondentGuard:
                 raise Forbidden("A respondent token may only use its own respondent's answers.")
         else:
             require(principal, self.action)
+            if self.answers and assessment.anonymous:
+                # One respondent's answers are its own alone (`api.md`, Anonymous assessments).
+                raise Forbidden(
+                    "This assessment is anonymous: no key reads, writes or submits one "
+                    "respondent's answers."
+                )
         if self.answering:
             ensure_open(assessment, "take answers")
             ensure_not_submitted(respondent)
@@ -360,6 +376,10 @@ RespondentInviter = Annotated[
 RespondentManager = Annotated[
     RespondentAccess, Depends(RespondentGuard("write", respondent_may=False))
 ]
+AssessmentChanger = Annotated[
+    AssessmentAccess, Depends(AssessmentGuard("write", open_to="be changed"))
+]
+LinksIssuer = Annotated[AssessmentAccess, Depends(AssessmentGuard("write", open_to="issue links"))]
 
 
 def _mailing(

@@ -82,6 +82,11 @@ class Retry:
         for field in (*SECRET_FIELDS, *secret_fields):
             if field in kept:
                 kept[field] = None
+        # A bulk creation's `items` each carry a token (`POST .../respondents/bulk`).
+        for item in kept.get("items") or []:
+            for field in SECRET_FIELDS:
+                if isinstance(item, dict) and field in item:
+                    item[field] = None
         session.add(
             IdempotencyRow(
                 principal=self.principal,

@@ -42,11 +42,17 @@ FILL_COOKIE = "opm_fill"
 CSRF_FIELD = "csrf"
 
 
+# Starlette's default of 1,000 fields is below what "Invite several" confirms (1,000 people,
+# a field each and one per domain ticked); the body is capped at `OPM_MAX_BODY_BYTES` before
+# it is read (1 MiB by default), which bounds the parsing work whatever the number of fields.
+MAX_FORM_FIELDS = 25_000
+
+
 async def read_page_form(request: Request) -> FormData | None:
     """The form a page request sent (None for a reading method), read once for everyone."""
     if request.method in READ_METHODS:
         return None
-    return await request.form()
+    return await request.form(max_fields=MAX_FORM_FIELDS)
 
 
 PageForm = Annotated[FormData | None, Depends(read_page_form)]
@@ -150,8 +156,10 @@ class ConsoleAssessmentGuard:
 class ConsoleRespondentGuard:
     """`RespondentGuard` for the console (a key answering for a respondent, in a workshop)."""
 
-    def __init__(self, action: Action, *, answering: bool = False) -> None:
-        self.guard = RespondentGuard(action, respondent_may=False, answering=answering)
+    def __init__(self, action: Action, *, answering: bool = False, answers: bool = False) -> None:
+        self.guard = RespondentGuard(
+            action, respondent_may=False, answering=answering, answers=answers
+        )
 
     def __call__(
         self, org: str, a: str, r: str, principal: ConsolePrincipal, session: SessionDep
@@ -207,11 +215,21 @@ ConsoleRespondentInviter = Annotated[
 ConsoleMailer = Annotated[
     AssessmentAccess, Depends(ConsoleAssessmentGuard("write", open_to="send mail"))
 ]
-ConsoleRespondentReader = Annotated[RespondentAccess, Depends(ConsoleRespondentGuard("read"))]
+ConsoleAssessmentChanger = Annotated[
+    AssessmentAccess, Depends(ConsoleAssessmentGuard("write", open_to="be changed"))
+]
+ConsoleLinksIssuer = Annotated[
+    AssessmentAccess, Depends(ConsoleAssessmentGuard("write", open_to="issue links"))
+]
+ConsoleRespondentSeer = Annotated[RespondentAccess, Depends(ConsoleRespondentGuard("read"))]
+# The workshop: one respondent's answers (403 in an anonymous assessment).
+ConsoleRespondentReader = Annotated[
+    RespondentAccess, Depends(ConsoleRespondentGuard("read", answers=True))
+]
 ConsoleRespondentManager = Annotated[RespondentAccess, Depends(ConsoleRespondentGuard("write"))]
 ConsoleAnswerer = Annotated[
     RespondentAccess,
-    Depends(ConsoleRespondentGuard("write", answering=True)),
+    Depends(ConsoleRespondentGuard("write", answering=True, answers=True)),
 ]
 FillReader = Annotated[RespondentAccess, Depends(OwnRespondentGuard("read"))]
 FillAnswerer = Annotated[RespondentAccess, Depends(OwnRespondentGuard("write", answering=True))]

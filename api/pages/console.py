@@ -15,10 +15,11 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from api.core.config import Settings
 from api.core.enums import PmoPermanence, PmoScope, PmoType, PrincipalKind, ReportFormat, Rigor
-from api.core.errors import FailedAuthentication, Invalid, TooManyRequests
+from api.core.errors import Conflict, FailedAuthentication, Invalid, TooManyRequests
 from api.core.principals import Principal
 from api.core.secrets import secret_hash
 from api.http.access import AssessmentAccess, RespondentAccess
@@ -32,13 +33,16 @@ from api.http.deps import (
     get_engine,
     wake_mail_sender,
 )
+from api.http.invitation_links import invitation_url
 from api.http.page_sessions import (
     CONSOLE_COOKIE,
     ConsoleAdmin,
     ConsoleAnswerer,
+    ConsoleAssessmentChanger,
     ConsoleAssessmentReader,
     ConsoleAssessmentWriter,
     ConsoleKey,
+    ConsoleLinksIssuer,
     ConsoleMailer,
     ConsoleOrganizationReader,
     ConsoleOrganizationWriter,
@@ -46,6 +50,7 @@ from api.http.page_sessions import (
     ConsoleRespondentInviter,
     ConsoleRespondentManager,
     ConsoleRespondentReader,
+    ConsoleRespondentSeer,
     ConsoleShareLinkRevoker,
     ConsoleTargetsWriter,
     PageForm,
@@ -53,15 +58,36 @@ from api.http.page_sessions import (
 )
 from api.http.report_responses import ReportVariant, report_artifact, report_response
 from api.http.throttle import count_failure
+from api.pages import shown_once
 from api.pages.answering import FillContext, overview_page, save_section, section_page
 from api.pages.forms import FieldErrors, errors_by_field, form_integer, text_of, validated
-from api.pages.rendering import csrf_of, end_cookie, page, redirect, set_session_cookie
+from api.pages.invite_lines import (
+    InviteLine,
+    check_lines,
+    decode_row,
+    encode_row,
+    read_lines,
+    rows_of,
+)
+from api.pages.rendering import (
+    PAGE_HEADERS,
+    csrf_of,
+    end_cookie,
+    page,
+    redirect,
+    set_session_cookie,
+)
+from api.pages.shown_once import ShownKind, ShownOnce
 from api.render import html as report_html
+from api.render.links_csv import links_csv, links_filename
 from api.schemas import (
+    MAX_BULK_RESPONDENTS,
     AssessmentCreate,
+    AssessmentPatch,
     ConsensusPut,
     OrganizationProfile,
     RespondentCreate,
+    RespondentPatch,
     ShareLinkCreate,
     TargetsPut,
 )
@@ -78,6 +104,7 @@ from api.services import (
     share_links,
     trend,
 )
+from api.services.role_domains import suggested_domains
 from api.storage.db import session_scope
 from api.storage.tables import OrganizationRow
 
@@ -251,6 +278,12 @@ def new_assessment(
     )
 
 
+@router.get("/{org}/assessments")
+def assessments_address(access: ConsoleOrganizationReader) -> Response:
+    """The address the new-assessment form posts to, asked with GET: the list."""
+    return redirect(f"/console/{access.organization.slug}")
+
+
 @router.post("/{org}/assessments")
 def create_assessment(
     access: ConsoleOrganizationWriter, form: PageForm, session: SessionDep, request: Request
@@ -270,6 +303,10 @@ def create_assessment(
                 "scope": [value for value in form.getlist("scope") if isinstance(value, str)]
                 or None,
                 "seed_from": text_of(form, "seed_from") or None,
+                "due_date": text_of(form, "due_date") or None,
+                "message": text_of(form, "message") or None,
+                "contact": text_of(form, "contact") or None,
+                "anonymous": text_of(form, "anonymous") == "yes",
             },
         )
         created = assessments.create_assessment(
@@ -284,6 +321,10 @@ def create_assessment(
             rigor=new.rigor,
             scope=new.scope,
             seed_from=new.seed_from,
+            due_date=new.due_date,
+            message=new.message,
+            contact=new.contact,
+            anonymous=new.anonymous,
         )
     except Invalid as invalid:
         return _new_assessment_page(
@@ -298,23 +339,45 @@ def create_assessment(
     return redirect(f"/console/{access.organization.slug}/assessments/{created.id}")
 
 
+def _assessment_base(access: AssessmentAccess | RespondentAccess) -> str:
+    return f"/console/{access.organization.slug}/assessments/{access.assessment.id}"
+
+
 def _assessment_page(
     request: Request,
     session: Session,
+    settings: Settings,
     access: AssessmentAccess | RespondentAccess,
     *,
-    invitation: dict[str, str] | None = None,
     errors: FieldErrors | None = None,
+    form: FormData | None = None,
     status_code: int = 200,
     mail_queued: dict[str, int] | None = None,
+    added: int | None = None,
 ) -> Response:
+    """The assessment page; a link handed over by the form before (`shown_once`) is shown
+    once, checked against what is stored, and its cookie ended in this response."""
+    base = _assessment_base(access)
     shown = console_views.assessment_page(session=session, assessment=access.assessment)
-    return page(
+    held = shown_once.held(request)
+    invitation: dict[str, str] | None = None
+    if held is not None and held.kind in (ShownKind.INVITATION, ShownKind.REISSUED):
+        holder = respondents.holder_of_token(
+            session=session, assessment=access.assessment, token=held.secret
+        )
+        if holder is not None and holder.id == held.subject_id:
+            invitation = {
+                "name": holder.name,
+                "url": invitation_url(request, settings, held.secret),
+                **({"reissued": "yes"} if held.kind == ShownKind.REISSUED else {}),
+            }
+    response = page(
         "console_assessment.html",
         status_code=status_code,
         shown=shown,
-        base=f"/console/{access.organization.slug}/assessments/{access.assessment.id}",
+        base=base,
         invitation=invitation,
+        added=added,
         errors=errors or FieldErrors(),
         mail=console_views.mail_panel(
             session=session,
@@ -323,8 +386,13 @@ def _assessment_page(
             now=app_clock(request)(),
         ),
         mail_queued=mail_queued,
+        form=form or FormData(),
+        mail_configured=settings.mail_configured,
         **_chrome(request, access.principal, access.organization),
     )
+    if held is not None:
+        shown_once.forget(response, request, path=base)
+    return response
 
 
 Count = Annotated[int | None, Query(ge=0, le=100_000)]
@@ -334,18 +402,23 @@ Count = Annotated[int | None, Query(ge=0, le=100_000)]
 def assessment(
     access: ConsoleAssessmentReader,
     session: SessionDep,
+    settings: SettingsDep,
     request: Request,
+    added: Annotated[int | None, Query(ge=0, le=MAX_BULK_RESPONDENTS)] = None,
     invited: Count = None,
     reminded: Count = None,
     skipped: Count = None,
 ) -> Response:
-    """The assessment; `?invited=N` or `?reminded=N&skipped=M` after mail was queued."""
+    """The assessment; `?added=<n>` after "Invite several" created n respondents, `?invited=N`
+    or `?reminded=N&skipped=M` after mail was queued."""
     queued = {
         name: value
         for name, value in (("invited", invited), ("reminded", reminded), ("skipped", skipped))
         if value is not None
     }
-    return _assessment_page(request, session, access, mail_queued=queued or None)
+    return _assessment_page(
+        request, session, settings, access, added=added, mail_queued=queued or None
+    )
 
 
 @router.post("/{org}/assessments/{a}/invitations")
@@ -391,9 +464,56 @@ def send_reminders(
     return redirect(f"{base}?reminded={queued.queued}&skipped={queued.skipped}#mail")
 
 
-def _invitation_url(request: Request, settings: Settings, token: str | None) -> str:
-    base = settings.public_url or request_base_url(request, settings.trusted_proxies)
-    return f"{base.rstrip('/')}/a/{token}"
+@router.get("/{org}/assessments/{a}/details")
+def details_address(access: ConsoleAssessmentReader) -> Response:
+    """The address the details form posts to, asked with GET: the assessment's page."""
+    return redirect(f"{_assessment_base(access)}#details")
+
+
+@router.post("/{org}/assessments/{a}/details")
+def update_details(
+    access: ConsoleAssessmentChanger,
+    form: PageForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+) -> Response:
+    """Change the due date, message and contact (an empty field clears it)."""
+    form = form or FormData()
+    try:
+        changes = validated(
+            AssessmentPatch,
+            {
+                "due_date": text_of(form, "due_date") or None,
+                "message": text_of(form, "message") or None,
+                "contact": text_of(form, "contact") or None,
+            },
+        )
+        assessments.update_assessment(
+            session=session,
+            assessment=access.assessment,
+            changes=changes,
+            actor=access.principal.actor,
+        )
+    except Invalid as invalid:
+        return _assessment_page(
+            request,
+            session,
+            settings,
+            access,
+            errors=errors_by_field(invalid),
+            form=form,
+            status_code=422,
+        )
+    return redirect(f"{_assessment_base(access)}#details")
+
+
+def _domains_from(form: FormData, name: str, scope: list[str]) -> list[str] | None:
+    """The domains a form's checkboxes `name` chose: every domain of the scope is the whole
+    scope (null, following it); none ticked is the enablers only."""
+    ticked = [value for value in form.getlist(name) if isinstance(value, str)]
+    chosen = [domain for domain in scope if domain in ticked]
+    return None if chosen == scope else chosen
 
 
 @router.post("/{org}/assessments/{a}/respondents")
@@ -404,54 +524,329 @@ def invite(
     settings: SettingsDep,
     request: Request,
 ) -> Response:
+    """One respondent: its domains as ticked, or suggested from its role (`role_domains`);
+    then back to the assessment, which shows its link once (`shown_once`)."""
+    form = form or FormData()
+    scope = access.assessment.scope
+    role = text_of(form, "role").strip() or None
+    domains = (
+        suggested_domains(role, scope)
+        if text_of(form, "domains_from") != "chosen"
+        else _domains_from(form, "domains", scope)
+    )
     try:
         new = validated(
             RespondentCreate,
-            {"name": text_of(form, "name"), "role": text_of(form, "role").strip() or None},
+            {
+                "name": text_of(form, "name"),
+                "role": role,
+                "email": text_of(form, "email").strip() or None,
+                "domains": domains,
+            },
+        )
+        created = respondents.invite_respondent(
+            actor=access.principal.actor,
+            max_respondents=settings.max_respondents,
+            session=session,
+            assessment=access.assessment,
+            name=new.name,
+            role=new.role,
+            email=new.email,
+            domains=new.domains,
         )
     except Invalid as invalid:
         return _assessment_page(
-            request, session, access, errors=errors_by_field(invalid), status_code=422
+            request,
+            session,
+            settings,
+            access,
+            errors=errors_by_field(invalid),
+            form=form,
+            status_code=422,
         )
-    created = respondents.invite_respondent(
-        actor=access.principal.actor,
-        max_respondents=settings.max_respondents,
-        session=session,
-        assessment=access.assessment,
-        name=new.name,
-        role=new.role,
-        email=new.email,
-    )
-    return _assessment_page(
-        request,
-        session,
-        access,
-        invitation={
-            "name": created.name,
-            "url": _invitation_url(request, settings, created.token),
-        },
+    base = _assessment_base(access)
+    response = redirect(f"{base}#invitation" if created.token else f"{base}#respondents")
+    if created.token is not None:
+        shown_once.hold(
+            response,
+            request,
+            path=base,
+            shown=ShownOnce(ShownKind.INVITATION, created.id, created.token),
+        )
+    return response
+
+
+@router.get("/{org}/assessments/{a}/respondents")
+def respondents_address(access: ConsoleAssessmentReader) -> Response:
+    """The address a form posts to, asked with GET (a bookmark, a refresh): the assessment."""
+    return redirect(f"{_assessment_base(access)}#respondents")
+
+
+@router.get("/{org}/assessments/{a}/respondents/{r}/token")
+def reissue_confirmation(access: ConsoleRespondentManager, request: Request) -> Response:
+    """What "New link" ends, before it does: the respondent's current links and its open
+    sessions on the questionnaire (its answers stay)."""
+    respondents.ensure_tokens_shown(access.assessment, "issue a new link")
+    return page(
+        "console_reissue.html",
+        respondent=access.respondent,
+        a=access.assessment,
+        base=_assessment_base(access),
+        **_chrome(request, access.principal, access.organization),
     )
 
 
 @router.post("/{org}/assessments/{a}/respondents/{r}/token")
-def reissue(
-    access: ConsoleRespondentManager, session: SessionDep, settings: SettingsDep, request: Request
-) -> Response:
+def reissue(access: ConsoleRespondentManager, session: SessionDep, request: Request) -> Response:
     issued = respondents.reissue_token(
         actor=access.principal.actor,
         session=session,
         assessment=access.assessment,
         respondent=access.respondent,
     )
-    return _assessment_page(
+    base = _assessment_base(access)
+    response = redirect(f"{base}#invitation")
+    if issued.token is not None:
+        shown_once.hold(
+            response,
+            request,
+            path=base,
+            shown=ShownOnce(ShownKind.REISSUED, access.respondent.id, issued.token),
+        )
+    return response
+
+
+def _respondent_page(
+    request: Request,
+    session: Session,
+    access: RespondentAccess,
+    *,
+    errors: FieldErrors | None = None,
+    form: FormData | None = None,
+    status_code: int = 200,
+) -> Response:
+    shown = console_views.assessment_page(session=session, assessment=access.assessment)
+    respondent = access.respondent
+    return page(
+        "console_respondent.html",
+        status_code=status_code,
+        shown=shown,
+        respondent=respondent,
+        base=_assessment_base(access),
+        suggested=suggested_domains(respondent.role, access.assessment.scope),
+        errors=errors or FieldErrors(),
+        form=form,
+        **_chrome(request, access.principal, access.organization),
+    )
+
+
+@router.get("/{org}/assessments/{a}/respondents/{r}/edit")
+def respondent_form(
+    access: ConsoleRespondentManager, session: SessionDep, request: Request
+) -> Response:
+    """A respondent's name, role, e-mail and domains, to change while it has not submitted."""
+    return _respondent_page(request, session, access)
+
+
+@router.get("/{org}/assessments/{a}/respondents/{r}")
+def respondent_address(access: ConsoleRespondentSeer) -> Response:
+    return redirect(f"{_assessment_base(access)}/respondents/{access.respondent.id}/edit")
+
+
+@router.post("/{org}/assessments/{a}/respondents/{r}")
+def update_respondent(
+    access: ConsoleRespondentManager, form: PageForm, session: SessionDep, request: Request
+) -> Response:
+    form = form or FormData()
+    try:
+        changes = validated(
+            RespondentPatch,
+            {
+                "name": text_of(form, "name"),
+                "role": text_of(form, "role").strip() or None,
+                "email": text_of(form, "email").strip() or None,
+                "domains": _domains_from(form, "domains", access.assessment.scope),
+            },
+        )
+        respondents.update_respondent(
+            session=session,
+            assessment=access.assessment,
+            respondent=access.respondent,
+            changes=changes,
+            actor=access.principal.actor,
+        )
+    except (Invalid, Conflict) as refused:
+        return _respondent_page(
+            request,
+            session,
+            access,
+            errors=errors_by_field(refused),
+            form=form,
+            status_code=refused.status,
+        )
+    return redirect(f"{_assessment_base(access)}#respondent-{access.respondent.id}")
+
+
+# Invite several: paste or upload lines, preview, create all at once
+
+
+def _invite_several_page(
+    request: Request,
+    session: Session,
+    access: AssessmentAccess,
+    *,
+    text: str = "",
+    lines: list[InviteLine] | None = None,
+    same_for_all: bool = False,
+    for_all: list[str] | None = None,
+    errors: FieldErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    shown = console_views.assessment_page(session=session, assessment=access.assessment)
+    bad = [line for line in lines or [] if line.problems]
+    return page(
+        "console_invite_several.html",
+        encoded=[encode_row(line) for line in lines or []],
+        status_code=status_code,
+        shown=shown,
+        base=_assessment_base(access),
+        text=text,
+        lines=lines,
+        bad=bad,
+        same_for_all=same_for_all,
+        for_all=for_all,
+        errors=errors or FieldErrors(),
+        **_chrome(request, access.principal, access.organization),
+    )
+
+
+@router.get("/{org}/assessments/{a}/invite-several")
+def invite_several_form(
+    access: ConsoleRespondentInviter, session: SessionDep, request: Request
+) -> Response:
+    return _invite_several_page(request, session, access)
+
+
+def _uploaded_text(form: FormData) -> tuple[str, str | None]:
+    """The text of the uploaded file (UTF-8, a spreadsheet's byte order mark allowed), or
+    why it cannot be read. The body is read already, within `OPM_MAX_BODY_BYTES`."""
+    upload = form.get("file")
+    if not isinstance(upload, StarletteUploadFile):
+        return "", None
+    try:
+        if not upload.filename:
+            return "", None
+        if not upload.filename.lower().endswith((".csv", ".txt")):
+            return "", f"{upload.filename}: a .csv or .txt file is expected"
+        upload.file.seek(0)
+        content = upload.file.read()
+    finally:
+        upload.file.close()
+    try:
+        return content.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return "", f"{upload.filename}: the file is not UTF-8 text (save it as CSV UTF-8)"
+
+
+@router.post("/{org}/assessments/{a}/invite-several/preview")
+def invite_several_preview(
+    access: ConsoleRespondentInviter, form: PageForm, session: SessionDep, request: Request
+) -> Response:
+    """The people read from the pasted text and the uploaded file, each bad line named, the
+    domains of each: nothing is created yet (a refresh repeats nothing)."""
+    form = form or FormData()
+    uploaded, unreadable = _uploaded_text(form)
+    text = "\n".join(part for part in (text_of(form, "lines"), uploaded) if part.strip())
+    scope = access.assessment.scope
+    same_for_all = text_of(form, "domains_from") == "chosen"
+    for_all = _domains_from(form, "domains", scope) if same_for_all else None
+    shown = console_views.assessment_page(session=session, assessment=access.assessment)
+    lines = read_lines(
+        text, scope=scope, domains=shown.domains, for_all=for_all, same_for_all=same_for_all
+    )
+    check_lines(session=session, assessment=access.assessment, lines=lines)
+    errors = FieldErrors()
+    if unreadable:
+        errors.general.append(unreadable)
+    if not lines and not unreadable:
+        errors.general.append("No one to invite: paste lines, or choose a file.")
+    bad = any(line.problems for line in lines) or bool(errors.general)
+    return _invite_several_page(
         request,
         session,
         access,
-        invitation={
-            "name": access.respondent.name,
-            "url": _invitation_url(request, settings, issued.token),
-            "reissued": "yes",
-        },
+        text=text,
+        lines=lines,
+        same_for_all=same_for_all,
+        for_all=for_all,
+        errors=errors,
+        status_code=422 if bad else 200,
+    )
+
+
+@router.get("/{org}/assessments/{a}/invite-several/preview")
+def invite_several_preview_address(access: ConsoleAssessmentReader) -> Response:
+    return redirect(f"{_assessment_base(access)}/invite-several")
+
+
+@router.post("/{org}/assessments/{a}/invite-several")
+def invite_several(
+    access: ConsoleRespondentInviter,
+    form: PageForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+) -> Response:
+    """Create everyone of the preview, as its rows were confirmed (with the domains ticked
+    on each), through the bulk use case: all or none. Their links are not shown (a page
+    cannot hand on sixty secrets): "Send invitations", or "Download links (CSV)"."""
+    form = form or FormData()
+    scope = access.assessment.scope
+    count = form_integer(text_of(form, "count"))
+    numbers = range(int(count)) if isinstance(count, int) else range(0)
+    lines = [
+        decode_row(
+            text_of(form, f"row:{n}"),
+            fallback_number=n + 1,
+            domains=_domains_from(form, f"domains:{n}", scope),
+        )
+        for n in numbers
+    ]
+    rows = check_lines(session=session, assessment=access.assessment, lines=lines)
+    if not lines or any(line.problems for line in lines):
+        errors = FieldErrors()
+        if not lines:
+            errors.general.append("No one to invite: paste lines, or choose a file.")
+        return _invite_several_page(
+            request, session, access, lines=lines, errors=errors, status_code=422
+        )
+    made = respondents.create_respondents(
+        session=session,
+        assessment=access.assessment,
+        rows=rows_of(lines, rows),
+        max_respondents=settings.max_respondents,
+        actor=access.principal.actor,
+    )
+    return redirect(f"{_assessment_base(access)}?added={len(made.items)}#respondents")
+
+
+@router.post("/{org}/assessments/{a}/links.csv")
+def download_links(
+    access: ConsoleLinksIssuer, session: SessionDep, settings: SettingsDep, request: Request
+) -> Response:
+    """`POST .../links.csv` for the console: a download, the page stays where it is."""
+    links = respondents.issue_links(
+        session=session, assessment=access.assessment, actor=access.principal.actor
+    )
+    text = links_csv(
+        (link.name, link.role, link.email, invitation_url(request, settings, link.token))
+        for link in links
+    )
+    filename = links_filename(access.organization.slug, access.assessment.id)
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={**PAGE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -547,6 +942,12 @@ def _rating_from(form: FormData) -> ConsensusPut:
             "evidence_verdict": text_of(form, "evidence_verdict") or None,
         },
     )
+
+
+@router.get("/{org}/assessments/{a}/settle/{question_id}")
+def settle_question_address(question_id: str, access: ConsoleAssessmentReader) -> Response:
+    """The address a rating form posts to, asked with GET: the settle page at that question."""
+    return redirect(f"{_assessment_base(access)}/settle#q-{question_id}")
 
 
 @router.post("/{org}/assessments/{a}/settle/{question_id}")
@@ -711,11 +1112,31 @@ def _organization_page(
 def organization(
     access: ConsoleOrganizationReader,
     session: SessionDep,
+    settings: SettingsDep,
     request: Request,
     saved: Annotated[str | None, Query(max_length=63)] = None,
 ) -> Response:
-    """The organization; `?saved=<questionnaire key>` after its targets were saved."""
-    return _organization_page(request, session, access.principal, access.organization, saved=saved)
+    """The organization; `?saved=<questionnaire key>` after its targets were saved. A share
+    link handed over by the form before (`shown_once`) is shown once, checked first."""
+    held = shown_once.held(request)
+    share_url = None
+    if held is not None and held.kind == ShownKind.SHARE_LINK:
+        link = share_links.link_of_token(
+            session=session, organization=access.organization, token=held.secret
+        )
+        if link is not None and link.id == held.subject_id:
+            share_url = share_links.share_url(
+                settings.public_url or request_base_url(request, settings.trusted_proxies),
+                held.secret,
+            )
+    response = _organization_page(
+        request, session, access.principal, access.organization, saved=saved, share_url=share_url
+    )
+    if held is not None:
+        shown_once.forget(
+            response, request, path=f"/console/{access.organization.slug}/organization"
+        )
+    return response
 
 
 def _profile_from(form: FormData) -> OrganizationProfile:
@@ -735,6 +1156,11 @@ def _profile_from(form: FormData) -> OrganizationProfile:
             "pmo": pmo,
         },
     )
+
+
+@router.get("/{org}/organization/profile")
+def profile_address(access: ConsoleOrganizationReader) -> Response:
+    return redirect(f"/console/{access.organization.slug}/organization#profile")
 
 
 @router.post("/{org}/organization/profile")
@@ -761,6 +1187,11 @@ def update_profile(
         changes={"name": None, "profile": profile.model_dump()},
     )
     return redirect(f"/console/{access.organization.slug}/organization#profile")
+
+
+@router.get("/{org}/targets/{questionnaire_key}")
+def targets_address(questionnaire_key: str, access: ConsoleOrganizationReader) -> Response:
+    return redirect(f"/console/{access.organization.slug}/organization#targets")
 
 
 @router.post("/{org}/targets/{questionnaire_key}")
@@ -857,9 +1288,18 @@ def create_share_link(
             form=form,
             status_code=422,
         )
-    return _organization_page(
-        request, session, access.principal, access.organization, share_url=created.url
+    path = f"/console/{access.organization.slug}/organization"
+    response = redirect(f"{path}#share-links")
+    token = (created.url or "").rsplit("/", 1)[-1]
+    shown_once.hold(
+        response, request, path=path, shown=ShownOnce(ShownKind.SHARE_LINK, created.id, token)
     )
+    return response
+
+
+@router.get("/{org}/share-links")
+def share_links_address(access: ConsoleOrganizationReader) -> Response:
+    return redirect(f"/console/{access.organization.slug}/organization#share-links")
 
 
 @router.post("/{org}/share-links/{link_id}/revoke")

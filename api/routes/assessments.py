@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.core.enums import AssessmentStatus
 from api.core.pagination import Page
 from api.http.access import (
     Answerer,
+    AssessmentChanger,
     AssessmentReader,
     AssessmentWriter,
+    LinksIssuer,
     OrganizationReader,
     OrganizationWriter,
     QuestionnaireReader,
@@ -23,17 +25,23 @@ from api.http.access import (
 )
 from api.http.deps import SessionDep, SettingsDep
 from api.http.idempotency import RetryDep
+from api.http.invitation_links import invitation_url
+from api.render.links_csv import links_csv, links_filename
 from api.routes.params import Cursor, Limit
 from api.schemas import (
     AnswersPatch,
     AnswersSaved,
     AssessmentCreate,
+    AssessmentPatch,
     AssessmentPublic,
     AssessmentQuestionnaire,
+    BulkRespondents,
     RespondentAnswers,
     RespondentCreate,
     RespondentCreated,
+    RespondentPatch,
     RespondentPublic,
+    RespondentsBulk,
     TokenIssued,
 )
 from api.services import answers, assessments, respondents
@@ -59,6 +67,10 @@ def create_assessment(
             rigor=body.rigor,
             scope=body.scope,
             seed_from=body.seed_from,
+            due_date=body.due_date,
+            message=body.message,
+            contact=body.contact,
+            anonymous=body.anonymous,
         )
         return assessments.describe_assessment(session=session, assessment=assessment)
 
@@ -91,6 +103,18 @@ def get_assessment(access: AssessmentReader, session: SessionDep) -> AssessmentP
     return assessments.describe_assessment(session=session, assessment=access.assessment)
 
 
+@router.patch("/{a}", operation_id="updateAssessment", response_model=AssessmentPublic)
+def update_assessment(
+    body: AssessmentPatch, access: AssessmentChanger, session: SessionDep
+) -> AssessmentPublic:
+    """Change `due_date`, `message` or `contact` while open (409 closed); a field given as null
+    is cleared, one left out stays; `anonymous` answers 422 (set at creation only)."""
+    changed = assessments.update_assessment(
+        session=session, assessment=access.assessment, changes=body, actor=access.principal.actor
+    )
+    return assessments.describe_assessment(session=session, assessment=changed)
+
+
 @router.get(
     "/{a}/questionnaire",
     operation_id="getAssessmentQuestionnaire",
@@ -99,7 +123,9 @@ def get_assessment(access: AssessmentReader, session: SessionDep) -> AssessmentP
 def get_assessment_questionnaire(
     access: QuestionnaireReader, session: SessionDep
 ) -> AssessmentQuestionnaire:
-    return assessments.assessment_questionnaire(session=session, assessment=access.assessment)
+    return assessments.assessment_questionnaire(
+        session=session, assessment=access.assessment, respondent_id=access.principal.respondent_id
+    )
 
 
 @router.delete("/{a}", operation_id="deleteAssessment", status_code=204, response_class=Response)
@@ -159,6 +185,36 @@ def create_respondent(
             name=body.name,
             role=body.role,
             email=body.email,
+            domains=body.domains,
+        )
+
+    return retry.respond(session=session, status_code=201, create=create)
+
+
+@router.post(
+    "/{a}/respondents/bulk",
+    operation_id="createRespondents",
+    status_code=201,
+    response_model=BulkRespondents,
+)
+def create_respondents(
+    body: RespondentsBulk,
+    access: RespondentInviter,
+    session: SessionDep,
+    settings: SettingsDep,
+    retry: RetryDep,
+) -> BulkRespondents | JSONResponse:
+    """Many respondents, all or none, each with its token (shown once; null in an anonymous
+    assessment): 422 naming each bad row, over 1,000 rows, or an e-mail twice in the
+    assessment; 409 when closed or past `OPM_MAX_RESPONDENTS`."""
+
+    def create() -> BulkRespondents:
+        return respondents.create_respondents(
+            session=session,
+            assessment=access.assessment,
+            rows=body.respondents,
+            max_respondents=settings.max_respondents,
+            actor=access.principal.actor,
         )
 
     return retry.respond(session=session, status_code=201, create=create)
@@ -172,6 +228,49 @@ def list_respondents(
 ) -> Page[RespondentPublic]:
     return respondents.list_respondents(
         session=session, assessment=access.assessment, limit=limit, cursor=cursor
+    )
+
+
+@router.post(
+    "/{a}/links.csv",
+    operation_id="issueLinks",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "name, role, email, link"}},
+)
+def issue_links(
+    access: LinksIssuer, session: SessionDep, settings: SettingsDep, request: Request
+) -> Response:
+    """A new link for each respondent who has not submitted (earlier links keep working):
+    the fallback when mail is not configured. 409 when closed or anonymous; audited."""
+    links = respondents.issue_links(
+        session=session, assessment=access.assessment, actor=access.principal.actor
+    )
+    text = links_csv(
+        (link.name, link.role, link.email, invitation_url(request, settings, link.token))
+        for link in links
+    )
+    filename = links_filename(access.organization.slug, access.assessment.id)
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.patch(
+    "/{a}/respondents/{r}", operation_id="updateRespondent", response_model=RespondentPublic
+)
+def update_respondent(
+    body: RespondentPatch, access: RespondentManager, session: SessionDep
+) -> RespondentPublic:
+    """Change `name`, `role`, `email` or `domains`; 409 when closed or submitted, or naming
+    the answers that removing a domain would leave out."""
+    return respondents.update_respondent(
+        session=session,
+        assessment=access.assessment,
+        respondent=access.respondent,
+        changes=body,
+        actor=access.principal.actor,
     )
 
 

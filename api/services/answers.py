@@ -188,6 +188,10 @@ def save_answers(
             if _is_empty(item)
         ],
     )
+    # The PMO sees who is active (`api.md`): a key answering for the respondent counts too.
+    respondent.last_activity_at = now
+    session.add(respondent)
+    session.flush()
     counted = repository.list_answered_questions(session=session, respondent_id=respondent.id)
     return AnswersSaved(saved=len(items), progress=progress_over(questions, counted))
 

@@ -18,17 +18,19 @@ from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, keyset_page
 from api.core.principals import Actor
 from api.schemas import (
+    AssessmentPatch,
     AssessmentPublic,
     AssessmentQuestionnaire,
     DomainInScope,
     Progress,
     QuestionnaireRef,
+    RespondentCounts,
 )
 from api.services import consensus, goals, outbox
 from api.services.audit import AuditAction, record
 from api.services.guards import lock_assessment
 from api.services.lookup import get_or_not_found
-from api.services.progress import progress_of
+from api.services.progress import progress_of, respondent_scope
 from api.services.questionnaires import get_questionnaire, questionnaire_of
 from api.services.seeding import seed_assessment, seed_source
 from api.storage import repository
@@ -47,33 +49,45 @@ from scoring import (
 )
 
 __all__ = [
+    "ANONYMOUS_MINIMUM",
     "assessment_public",
     "assessment_questionnaire",
     "close_assessment",
+    "count_respondents",
     "create_assessment",
     "delete_assessment",
     "describe_assessment",
+    "ensure_anonymous_closable",
     "get_assessment",
     "list_assessments",
+    "update_assessment",
 ]
 
 
 def assessment_questionnaire(
-    *, session: Session, assessment: AssessmentRow
+    *, session: Session, assessment: AssessmentRow, respondent_id: str | None = None
 ) -> AssessmentQuestionnaire:
     """What the assessment's respondents answer: its questionnaire version, scoped (`api.md`).
 
     Best practices of domains outside the scope are left out, and so are `depends_on` links
-    to them; each domain says whether it is in scope.
+    to them; each domain says whether it is in scope. For a respondent (`respondent_id`, its
+    token asking), the scope is its own domains (`respondent_scope`): what it is asked.
     """
     questionnaire = questionnaire_of(session=session, assessment=assessment).questionnaire
-    practices = practices_in_scope(questionnaire, assessment.scope)
+    scope = assessment.scope
+    if respondent_id is not None:
+        respondent = repository.get_respondent(
+            session=session, assessment_id=assessment.id, respondent_id=respondent_id
+        )
+        if respondent is not None:
+            scope = respondent_scope(assessment.scope, respondent.domains)
+    practices = practices_in_scope(questionnaire, scope)
     kept = {practice.id for practice in practices}
     return AssessmentQuestionnaire(
         **questionnaire.model_dump(exclude={"domains", "best_practices"}),
-        scope=assessment.scope,
+        scope=scope,
         domains=[
-            DomainInScope(**domain.model_dump(), in_scope=domain.id in assessment.scope)
+            DomainInScope(**domain.model_dump(), in_scope=domain.id in scope)
             for domain in questionnaire.domains
         ],
         best_practices=[
@@ -85,7 +99,11 @@ def assessment_questionnaire(
     )
 
 
-def assessment_public(row: AssessmentRow, progress: Progress | None = None) -> AssessmentPublic:
+def assessment_public(
+    row: AssessmentRow,
+    progress: Progress | None = None,
+    respondents: RespondentCounts | None = None,
+) -> AssessmentPublic:
     return AssessmentPublic(
         id=row.id,
         organization=row.organization_id,
@@ -103,6 +121,11 @@ def assessment_public(row: AssessmentRow, progress: Progress | None = None) -> A
         closed_at=row.closed_at,
         scoring_version=row.scoring_version,
         progress=progress,
+        due_date=row.due_date,
+        message=row.message,
+        contact=row.contact,
+        anonymous=row.anonymous,
+        respondents=respondents,
     )
 
 
@@ -133,12 +156,17 @@ def create_assessment(
     scope: list[str] | None,
     seed_from: str | None,
     actor: Actor,
+    due_date: date | None = None,
+    message: str | None = None,
+    contact: str | None = None,
+    anonymous: bool | None = None,
 ) -> AssessmentRow:
     """A new open assessment pinned to a questionnaire version (the newest when none is named).
 
     `scope` lists the domains it covers (every domain when None; 422 when empty, unknown or
     repeated). With `seed_from`, the respondents and answers of that closed assessment are
-    copied in (`seed_assessment`).
+    copied in (`seed_assessment`); an anonymous source seeds only an anonymous assessment
+    (422 otherwise: its respondents were promised that no one would see who answered what).
     """
     try:
         stored = get_questionnaire(
@@ -159,8 +187,18 @@ def create_assessment(
         status=AssessmentStatus.OPEN,
         scope=_scope(stored.questionnaire, scope),
         created_at=utcnow(),
+        due_date=due_date,
+        message=message or None,
+        contact=contact or None,
+        anonymous=bool(anonymous),
     )
     source = seed_source(session, organization, seed_from, stored.questionnaire)
+    if source is not None and source.assessment.anonymous and not assessment.anonymous:
+        wrong = (
+            f"{seed_from!r} is anonymous: it seeds only an anonymous assessment "
+            "(set anonymous: true)."
+        )
+        raise Invalid(wrong, errors=[field_problem("seed_from", wrong)])
     session.add(assessment)
     session.flush()
     if source is not None:
@@ -223,10 +261,79 @@ def list_assessments(
 
 
 def describe_assessment(*, session: Session, assessment: AssessmentRow) -> AssessmentPublic:
-    """The assessment with its progress over every respondent's answers."""
+    """The assessment with its progress over every respondent's answers, and its respondents
+    counted by where they are."""
     rows = repository.list_answer_states(session=session, assessment_id=assessment.id)
     stored = questionnaire_of(session=session, assessment=assessment)
-    return assessment_public(assessment, progress_of(stored.questionnaire, assessment.scope, rows))
+    return assessment_public(
+        assessment,
+        progress_of(stored.questionnaire, assessment.scope, rows),
+        count_respondents(session=session, assessment=assessment, rows=rows),
+    )
+
+
+def count_respondents(
+    *, session: Session, assessment: AssessmentRow, rows: list[repository.AnswerState]
+) -> RespondentCounts:
+    """Respondents by where they are (`api.md`): submitted; started (at least one question
+    gone through, a value, N/A or don't know, and not submitted); not started (the rest: a
+    comment alone is not an answer)."""
+    submitted = repository.list_respondent_submissions(session=session, assessment_id=assessment.id)
+    answering = {
+        row.respondent_id
+        for row in rows
+        if row.value is not None or row.not_applicable or row.dont_know
+    }
+    done = sum(submitted.values())
+    started = sum(
+        1
+        for respondent_id, is_done in submitted.items()
+        if not is_done and respondent_id in answering
+    )
+    return RespondentCounts(
+        total=len(submitted),
+        not_started=len(submitted) - done - started,
+        started=started,
+        submitted=done,
+    )
+
+
+def update_assessment(
+    *, session: Session, assessment: AssessmentRow, changes: AssessmentPatch, actor: Actor
+) -> AssessmentRow:
+    """Change the due date, message or contact of an open assessment (409 closed).
+
+    A field left out stays; given as null it is cleared. `anonymous` is set at creation only:
+    422 when given at all, naming it. What changed is audited (from, to).
+    """
+    if "anonymous" in changes.model_fields_set:
+        wrong = "anonymity is set when the assessment is created and cannot change"
+        raise Invalid(f"Invalid change: {wrong}.", errors=[field_problem("anonymous", wrong)])
+    locked = lock_assessment(session=session, assessment=assessment, action="be changed")
+    changed: dict[str, Any] = {}
+    for field in ("due_date", "message", "contact"):
+        if field not in changes.model_fields_set:
+            continue
+        new = getattr(changes, field) or None
+        old = getattr(locked, field)
+        if new != old:
+            changed[field] = {
+                "from": old.isoformat() if isinstance(old, date) else old,
+                "to": new.isoformat() if isinstance(new, date) else new,
+            }
+            setattr(locked, field, new)
+    session.add(locked)
+    session.flush()
+    if changed:
+        record(
+            session=session,
+            actor=actor,
+            organization_id=locked.organization_id,
+            action=AuditAction.ASSESSMENT_CHANGED,
+            subject_id=locked.id,
+            detail=changed,
+        )
+    return locked
 
 
 def delete_assessment(*, session: Session, assessment: AssessmentRow, actor: Actor) -> None:
@@ -243,6 +350,46 @@ def delete_assessment(*, session: Session, assessment: AssessmentRow, actor: Act
         subject_id=assessment.id,
         detail=detail,
     )
+
+
+ANONYMOUS_MINIMUM = 3
+
+
+def ensure_anonymous_closable(
+    questionnaire: Questionnaire, rows: list[repository.AnswerState]
+) -> None:
+    """409 unless at least 3 respondents answered (a value, N/A or don't know), and at least
+    3 in each domain anyone answered (`api.md`, Anonymous assessments): fewer, and a card
+    read beside a list of respondents says who gave which answer. Enabler questions, asked of
+    everyone, count toward the first rule only."""
+    domain_of = {
+        question.id: practice.domain
+        for practice in questionnaire.best_practices
+        for question in practice.questions
+    }
+    answering: set[str] = set()
+    by_domain: dict[str, set[str]] = {}
+    for row in rows:
+        if row.value is None and not row.not_applicable and not row.dont_know:
+            continue
+        answering.add(row.respondent_id)
+        domain = domain_of.get(row.question_id)
+        if domain is not None:
+            by_domain.setdefault(domain, set()).add(row.respondent_id)
+    if len(answering) < ANONYMOUS_MINIMUM:
+        raise Conflict(
+            f"This assessment is anonymous: it closes once at least {ANONYMOUS_MINIMUM} "
+            f"respondents have answered; {len(answering)} have.",
+            extensions={"answering": len(answering)},
+        )
+    thin = {domain: len(people) for domain, people in by_domain.items() if len(people) < 3}
+    if thin:
+        named = ", ".join(f"{domain} ({count})" for domain, count in sorted(thin.items()))
+        raise Conflict(
+            f"This assessment is anonymous: each domain anyone answered needs at least "
+            f"{ANONYMOUS_MINIMUM} respondents answering it; too few in {named}.",
+            extensions={"domains": thin},
+        )
 
 
 def close_assessment(
@@ -266,6 +413,8 @@ def close_assessment(
     if not any(row.value is not None or row.not_applicable for row in rows):
         raise Conflict("Nothing was answered yet: there is nothing to score.")
     stored = questionnaire_of(session=session, assessment=locked)
+    if locked.anonymous:
+        ensure_anonymous_closable(stored.questionnaire, rows)
     card: ScoreCard = score(stored.questionnaire, rows, locked.scope)
     ratings = []
     left: list[str] = []

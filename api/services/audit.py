@@ -49,11 +49,15 @@ class AuditAction(StrEnum):
     KEY_REVOKED = "key.revoked"
     RESPONDENT_INVITED = "respondent.invited"  # a new respondent and its first token
     RESPONDENT_TOKEN_REISSUED = "respondent.token_reissued"  # noqa: S105 - a name, no secret
+    RESPONDENT_CHANGED = "respondent.changed"  # name, role, e-mail, domains
+    RESPONDENTS_CREATED = "respondents.created"  # POST .../respondents/bulk, one entry
+    LINKS_ISSUED = "respondents.links_issued"  # POST .../links.csv: a new token each
     SHARE_LINK_CREATED = "share_link.created"
     SHARE_LINK_REVOKED = "share_link.revoked"
     SHARE_LINK_OPENED = "share_link.first_opened"
     TARGETS_SET = "targets.set"
     ASSESSMENT_CREATED = "assessment.created"
+    ASSESSMENT_CHANGED = "assessment.changed"  # due date, message, contact
     ASSESSMENT_CLOSED = "assessment.closed"
     ASSESSMENT_DELETED = "assessment.deleted"
     CONSENSUS_SET = "consensus.set"

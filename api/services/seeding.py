@@ -12,7 +12,8 @@ from api.core.enums import AssessmentStatus
 from api.core.errors import Invalid, NotFound, field_problem
 from api.core.ids import new_id
 from api.services.lookup import get_or_not_found
-from api.services.progress import questions_in_scope
+from api.services.progress import questions_in_scope, respondent_scope
+from api.services.pseudonyms import draw_pseudonyms
 from api.services.questionnaires import questionnaire_of
 from api.storage import repository
 from api.storage.tables import (
@@ -76,8 +77,9 @@ def seed_assessment(
 ) -> None:
     """Copy the source's respondents and the answers the new assessment accepts as they are.
 
-    Each respondent (name, role, email; not submitted; no token until one is issued) and each
-    of its answers to a question of the new assessment's scope: a value only when both scales
+    Each respondent (name, role, email, `domains` cut to the new scope; not submitted; no
+    token until one is issued; a new pseudonym in an anonymous assessment) and each of its
+    answers to a question it is asked in the new assessment: a value only when both scales
     have the same values, N/A only where the new question allows it (`api.md`, seed_from).
     Answers keep who wrote them; the history records their arrival.
     """
@@ -89,8 +91,25 @@ def seed_assessment(
     respondents = repository.list_all_respondents(
         session=session, assessment_id=source.assessment.id
     )
+    domains: dict[str, list[str] | None] = {}
+    asked: dict[str, set[str]] = {}
     for respondent in respondents:
         respondent_ids[respondent.id] = new_id("rsp")
+        domains[respondent.id] = (
+            None
+            if respondent.domains is None
+            else [domain for domain in assessment.scope if domain in respondent.domains]
+        )
+        asked[respondent.id] = set(
+            questions_in_scope(
+                questionnaire, respondent_scope(assessment.scope, domains[respondent.id])
+            )
+        )
+    pseudonyms: list[str | None] = (
+        list(draw_pseudonyms(len(respondents)))
+        if assessment.anonymous
+        else [None] * len(respondents)
+    )
     repository.insert_rows(
         session=session,
         table=RespondentRow,
@@ -101,16 +120,18 @@ def seed_assessment(
                 "name": respondent.name,
                 "role": respondent.role,
                 "email": respondent.email,
+                "domains": domains[respondent.id],
+                "pseudonym": pseudonym,
                 "created_at": now,
                 "submitted_at": None,
             }
-            for respondent in respondents
+            for respondent, pseudonym in zip(respondents, pseudonyms, strict=True)
         ],
     )
     states = []
     for answer in repository.list_answers(session=session, assessment_id=source.assessment.id):
         question = accepting.get(answer.question_id)
-        if question is None:
+        if question is None or answer.question_id not in asked[answer.respondent_id]:
             continue
         value = answer.value if same_scale else None
         not_applicable = answer.not_applicable and question.allow_not_applicable

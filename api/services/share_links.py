@@ -37,6 +37,7 @@ __all__ = [
     "SharedTarget",
     "create_share_link",
     "get_share_link",
+    "link_of_token",
     "list_share_links",
     "open_share_link",
     "revoke_share_link",
@@ -239,3 +240,12 @@ def shared_overview_assessment(
     ):
         raise NotFound(f"No closed assessment {assessment_id!r} behind this link.")
     return assessment
+
+
+def link_of_token(
+    *, session: Session, organization: OrganizationRow, token: str
+) -> ShareLinkRow | None:
+    """The organization's share link of `token`, or None (a page checks a link it is about
+    to show once again before showing it: `api.pages.shown_once`)."""
+    link = repository.get_share_link_by_hash(session=session, token_hash=secret_hash(token))
+    return link if link is not None and link.organization_id == organization.id else None

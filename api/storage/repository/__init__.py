@@ -88,6 +88,7 @@ from api.storage.repository.respondents import (
     get_respondent,
     get_respondent_by_token_hash,
     list_all_respondents,
+    list_respondent_submissions,
     list_respondents,
     refresh_respondent,
 )
@@ -173,6 +174,7 @@ __all__ = [
     "list_organization_assessments",
     "list_organizations",
     "list_questionnaire_versions",
+    "list_respondent_submissions",
     "list_respondents",
     "list_share_links",
     "list_targets",

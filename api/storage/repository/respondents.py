@@ -18,6 +18,7 @@ __all__ = [
     "get_respondent",
     "get_respondent_by_token_hash",
     "list_all_respondents",
+    "list_respondent_submissions",
     "list_respondents",
     "refresh_respondent",
 ]
@@ -114,3 +115,13 @@ def end_respondent_tokens(*, session: Session, respondent_id: str) -> None:
     session.execute(
         delete(RespondentTokenRow).where(col(RespondentTokenRow.respondent_id) == respondent_id)
     )
+
+
+def list_respondent_submissions(*, session: Session, assessment_id: str) -> dict[str, bool]:
+    """Each respondent of the assessment: whether it has submitted (two columns, one fetch)."""
+    rows = session.execute(
+        select(col(RespondentRow.id), col(RespondentRow.submitted_at)).where(
+            RespondentRow.assessment_id == assessment_id
+        )
+    ).all()
+    return {respondent_id: submitted_at is not None for respondent_id, submitted_at in rows}

@@ -350,6 +350,11 @@ VALID_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("POST", ORG_PREFIX + "/assessments"): lambda w: {"questionnaire_key": "test-q", "title": "t"},
     ("POST", ORG_PREFIX + "/assessments/{a}/respondents"): lambda w: {"name": "Cid"},
     ("PATCH", ANSWERS): lambda w: {"answers": [{"question_id": "PRJ-STD-01-Q1", "value": 2}]},
+    ("PATCH", ORG_PREFIX + "/assessments/{a}"): lambda w: {"message": "Answer by Friday."},
+    ("POST", ORG_PREFIX + "/assessments/{a}/respondents/bulk"): lambda w: {
+        "respondents": [{"name": "Dee", "role": "Project manager"}]
+    },
+    ("PATCH", ORG_PREFIX + "/assessments/{a}/respondents/{r}"): lambda w: {"role": "Sponsor"},
     ("PUT", ORG_PREFIX + "/targets/{questionnaire_key}"): lambda w: {"domains": {"project": 2}},
     ("PUT", ORG_PREFIX + "/assessments/{a}/consensus/{question_id}"): lambda w: {
         "value": 3,
@@ -685,7 +690,19 @@ PAGE_PATH_VALUES = {
     "question_id": "PRJ-STD-01-Q1",
 }
 # Console pages a reader's session may not even see (their forms change something).
-WRITERS_ONLY = ("/assessments/new", "/close")
+WRITERS_ONLY = ("/assessments/new", "/close", "/invite-several", "/edit", "/token")
+# Addresses a form posts to, asked with GET (a refresh, a bookmark): a redirect to their page.
+FORM_ADDRESSES = (
+    "/assessments",
+    "/details",
+    "/respondents",
+    "/respondents/{r}",
+    "/invite-several/preview",
+    "/share-links",
+    "/profile",
+    "/targets/{questionnaire_key}",
+    "/settle/{question_id}",
+)
 
 
 @dataclass(frozen=True)
@@ -748,7 +765,8 @@ def _page_cases(endpoint: Endpoint) -> Iterator[Case]:
         return
     yield Case(endpoint, "other-org-session", 404)
     writes = not reading or path.endswith(WRITERS_ONLY)
-    yield Case(endpoint, "reader-session", 403 if writes else 200)
+    seen = 303 if reading and path.endswith(FORM_ADDRESSES) else 200
+    yield Case(endpoint, "reader-session", 403 if writes else seen)
     for param in endpoint.params:
         name = _param_name(endpoint, param)
         if name in ("a", "r", "link_id"):

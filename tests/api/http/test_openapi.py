@@ -163,8 +163,9 @@ def _calls(dependant: Dependant) -> Iterator[Any]:
 
 def test_every_post_that_takes_an_idempotency_key_declares_it() -> None:
     taking = {path for path, route in _routes() if get_retry in _calls(route.dependant)}
-    # organizations, keys, assessments, respondents, tokens, share links, invitations, reminders
-    assert len(taking) == 8
+    # organizations, keys, assessments, respondents, bulk respondents, tokens, share links,
+    # invitations, reminders
+    assert len(taking) == 9
     for path, method, operation in _operations():
         headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         assert ("Idempotency-Key" in headers) == (path in taking and method == "post"), path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -522,3 +523,132 @@ def test_a_close_after_the_upgrade_stores_version_3_and_the_baselines_g(
         ("2", True),
         ("3", False),
     ]
+
+
+# 0008: a respondent's tokens move to their own table
+
+
+OPEN_ASSESSMENT, OLD_RESPONDENT = "asm_00000000000000000008", "rsp_00000000000000000008"
+OLD_TOKEN = "opmr_" + "k" * 43  # what revision 0007 stored the SHA-256 of
+
+
+def _insert_an_open_assessment_at_0007(url: str) -> None:
+    """What a database at revision 0007 held: an open assessment, a respondent whose token's
+    hash lies in `respondent.token_hash`, and its two answers."""
+    engine = make_engine(url)
+    loaded = load_file(DATA / "test-q-1.0.0.yaml")
+    when = datetime(2026, 11, 30, 9, 0)
+    statements: list[tuple[str, dict[str, Any]]] = [
+        (
+            "INSERT INTO questionnaire_version (key, version, title, content_hash, content,"
+            " loaded_at) VALUES ('test-q', '1.0.0', :title, :hash, :content, :when)",
+            {
+                "title": loaded.questionnaire.title,
+                "hash": loaded.content_hash,
+                "content": json.dumps(loaded.data, sort_keys=True, separators=(",", ":")),
+                "when": when,
+            },
+        ),
+        (
+            "INSERT INTO organization (id, slug, name, profile, created_at)"
+            " VALUES (:org, 'before', 'Before Ltd', '{}', :when)",
+            {"org": ORGANIZATION, "when": when},
+        ),
+        (
+            "INSERT INTO assessment (id, organization_id, questionnaire_key, questionnaire_version,"
+            " title, rigor, status, scope, created_at) VALUES (:a, :org, 'test-q', '1.0.0',"
+            " 'Open at upgrade', 'self', 'open', :scope, :when)",
+            {
+                "a": OPEN_ASSESSMENT,
+                "org": ORGANIZATION,
+                "scope": json.dumps(["project", "program"]),
+                "when": when,
+            },
+        ),
+        (
+            "INSERT INTO respondent (id, assessment_id, name, email, token_hash, created_at)"
+            " VALUES (:r, :a, 'Ann', 'ann@example.org', :hash, :when)",
+            {
+                "r": OLD_RESPONDENT,
+                "a": OPEN_ASSESSMENT,
+                "hash": hashlib.sha256(OLD_TOKEN.encode()).hexdigest(),
+                "when": when,
+            },
+        ),
+        *[
+            (
+                "INSERT INTO answer (assessment_id, respondent_id, question_id, value,"
+                " not_applicable, dont_know, comment, evidence, written_by, updated_at)"
+                " VALUES (:a, :r, :q, :value, :no, :no, :comment, '[]', :r, :when)",
+                {
+                    "a": OPEN_ASSESSMENT,
+                    "r": OLD_RESPONDENT,
+                    "q": question,
+                    "value": value,
+                    "no": False,
+                    "comment": comment,
+                    "when": when,
+                },
+            )
+            for question, value, comment in [
+                ("PRJ-STD-01-Q1", 3, "Kept"),
+                ("PGM-STD-01-Q1", 2, None),
+            ]
+        ],
+    ]
+    try:
+        with engine.begin() as connection:
+            for statement, parameters in statements:
+                connection.execute(text(statement), parameters)
+    finally:
+        engine.dispose()
+
+
+def test_a_token_issued_before_0008_still_opens_its_answers_which_are_kept(
+    empty_database: str,
+) -> None:
+    upgrade(empty_database, "0007")
+    _insert_an_open_assessment_at_0007(empty_database)
+    upgrade(empty_database)
+    settings = Settings(
+        database_url=empty_database,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        token = bearer(OLD_TOKEN)
+        me = client.get("/v1/me", headers=token)
+        assert me.status_code == 200, me.text
+        assert me.json()["respondent"] == OLD_RESPONDENT
+        path = (
+            f"/v1/organizations/before/assessments/{OPEN_ASSESSMENT}"
+            f"/respondents/{OLD_RESPONDENT}/answers"
+        )
+        answers = client.get(path, headers=token)
+        assert answers.status_code == 200, answers.text
+        assert [
+            (a["question_id"], a["value"], a["comment"]) for a in answers.json()["answers"]
+        ] == [
+            ("PRJ-STD-01-Q1", 3, "Kept"),
+            ("PGM-STD-01-Q1", 2, None),
+        ]
+        # The respondent is whole after the upgrade: its whole scope, no activity yet.
+        (listed,) = client.get(
+            f"/v1/organizations/before/assessments/{OPEN_ASSESSMENT}/respondents",
+            headers=bearer(ADMIN_KEY),
+        ).json()["items"]
+        assert (listed["email"], listed["domains"], listed["last_activity_at"]) == (
+            "ann@example.org",
+            None,
+            None,
+        )
+        # It still answers with that token, and the invitation link still opens its pages.
+        saved = client.patch(
+            path,
+            json={"answers": [{"question_id": "PRJ-MEA-01-Q1", "value": 1}]},
+            headers=token,
+        )
+        assert saved.status_code == 200, saved.text
+        opened = client.get(f"/a/{OLD_TOKEN}", follow_redirects=False)
+        assert opened.status_code in (302, 303), opened.text
