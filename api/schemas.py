@@ -840,6 +840,12 @@ class RespondentPart(_ExportPart):
     created_at: datetime | None
     submitted_at: datetime | None
     pseudonym: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
+    # Absent from documents made before respondents had domains and mail (null in an anonymous
+    # assessment's export: who was asked what, and when, could name them).
+    domains: list[str] | None = None
+    invited_at: datetime | None = None
+    reminded_at: datetime | None = None
+    last_activity_at: datetime | None = None
 
 
 class _AnswerStatePart(_ExportPart):
@@ -890,8 +896,11 @@ class AssessmentPart(_ExportPart):
     # documents made before consensus ratings existed).
     validated_card: str | None = None
     close_context: CloseContext | None
-    # Absent from documents made before anonymous assessments existed.
+    # Absent from documents made before anonymous assessments and mail existed.
     anonymous: bool = False
+    due_date: date | None = None
+    message: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    contact: Annotated[str, StringConstraints(max_length=320)] | None = None
     respondents: list[RespondentPart]
     answers: list[AnswerPart]
     answer_history: list[AnswerChangePart]

@@ -158,6 +158,9 @@ def _assessment_part(
         validated_card=assessment.validated_card,
         close_context=assessment.close_context,
         anonymous=assessment.anonymous,
+        due_date=assessment.due_date,
+        message=assessment.message,
+        contact=assessment.contact,
         respondents=respondent_parts,
         answers=answer_parts,
         answer_history=history,
@@ -432,6 +435,14 @@ def _problems(session: Session, document: ExportDocument) -> list[str]:
             problems.append(
                 f"assessment {assessment.id}: respondents without a name or a pseudonym: "
                 f"{', '.join(nameless[:10])}"
+            )
+        scope = set(assessment.scope or [])
+        if assessment.scope is not None and any(
+            r.domains is not None and not scope.issuperset(r.domains)
+            for r in assessment.respondents
+        ):
+            problems.append(
+                f"assessment {assessment.id}: a respondent asked domains outside the scope"
             )
         if not assessment.anonymous and any(not r.name for r in assessment.respondents):
             problems.append(

@@ -76,6 +76,17 @@ def source(sqlite_template: Path, tmp_path: Path) -> Iterator[Source]:
             client, owner, slug, title="Running", rigor="facilitated", scope=["project"]
         )
         r, token = new_respondent(client, owner, slug, still_open["id"], "Cleo")
+        running = f"/v1/organizations/{slug}/assessments/{still_open['id']}"
+        details = {"due_date": "2027-01-15", "message": "Please answer.", "contact": "Ann Lee"}
+        created(client.patch(running, json=details, headers=owner), 200)
+        created(
+            client.post(
+                f"{running}/respondents",
+                json={"name": "Dora", "email": "dora@example.org", "domains": []},
+                headers=owner,
+            ),
+            201,
+        )
         save(client, owner, slug, still_open["id"], r["id"], PRJ_STD_01_Q1=1)
         save(client, owner, slug, still_open["id"], r["id"], PRJ_STD_01_Q1=2, ENB_STR_01_Q1=3)
         dont_know = [{"question_id": "PRJ-MEA-01-Q1", "dont_know": True}]
@@ -126,7 +137,7 @@ def test_an_organization_round_trips_losslessly(
     first = export_file(monkeypatch, source.url, source.slug, tmp_path / "first.json")
     imported = opm(monkeypatch, database_url, "import", str(tmp_path / "first.json"))
     assert imported.exit_code == 0, imported.output
-    assert "2 assessments, 3 respondents" in imported.stdout
+    assert "2 assessments, 4 respondents" in imported.stdout
     assert "tokens must be re-issued" in imported.stdout
     second = export_file(monkeypatch, database_url, source.slug, tmp_path / "second.json")
     assert without_time_of_export(second) == without_time_of_export(first)
@@ -134,6 +145,39 @@ def test_an_organization_round_trips_losslessly(
         ["project"],
         ["project", "program"],
     ]
+
+
+def test_due_dates_messages_and_respondents_domains_survive_export_and_import(
+    monkeypatch: pytest.MonkeyPatch, source: Source, database_url: str, tmp_path: Path
+) -> None:
+    document = export_file(monkeypatch, source.url, source.slug, tmp_path / "export.json")
+    [running] = [a for a in document["assessments"] if a["id"] == source.still_open]
+    assert (running["due_date"], running["message"], running["contact"]) == (
+        "2027-01-15",
+        "Please answer.",
+        "Ann Lee",
+    )
+    assert {r["name"]: r["domains"] for r in running["respondents"]} == {"Cleo": None, "Dora": []}
+    assert opm(monkeypatch, database_url, "import", str(tmp_path / "export.json")).exit_code == 0
+    settings = Settings(
+        database_url=database_url,
+        admin_key=ADMIN_KEY,
+        questionnaire_dirs=[DATA],
+        allowed_hosts=["testserver"],
+    )
+    with TestClient(create_app(settings)) as client:
+        path = f"/v1/organizations/{source.slug}/assessments/{source.still_open}"
+        imported = client.get(path, headers=bearer(ADMIN_KEY)).json()
+        listed = client.get(f"{path}/respondents", headers=bearer(ADMIN_KEY)).json()["items"]
+    assert (imported["due_date"], imported["message"], imported["contact"]) == (
+        "2027-01-15",
+        "Please answer.",
+        "Ann Lee",
+    )
+    assert {r["name"]: (r["domains"], r["email"]) for r in listed} == {
+        "Cleo": (None, None),
+        "Dora": ([], "dora@example.org"),
+    }
 
 
 def test_an_imported_report_is_the_same_byte_for_byte(
@@ -369,7 +413,8 @@ def test_the_export_of_a_closed_assessment_holds_everything(
     assert assessment["questionnaire"]["version"] == "1.0.0"
     assert len(assessment["questionnaire"]["content_hash"]) == 64
     assert [r["name"] for r in assessment["respondents"]] == ["Ann", "Bob"]
-    assert all(set(r) == {"id", "name", "role", "email", "created_at", "submitted_at", "pseudonym"}
+    assert all(set(r) == {"id", "name", "role", "email", "created_at", "submitted_at", "pseudonym",
+                          "domains", "invited_at", "reminded_at", "last_activity_at"}
                for r in assessment["respondents"])  # fmt: skip
     commented = [a for a in assessment["answers"] if a["question_id"] == "PGM-MEA-01-Q1"]
     ann = next(a for a in commented if a["value"] == 1)
