@@ -24,6 +24,7 @@ __all__ = [
     "long_date",
     "percent",
     "share_of_the_way",
+    "short_when",
     "when",
 ]
 
@@ -77,6 +78,13 @@ def when(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
+def short_when(value: datetime | None) -> str:
+    """A moment in UTC as a table cell has room for: "6 Dec 19:40"; `NONE_SHOWN` for None."""
+    if value is None:
+        return NONE_SHOWN
+    return f"{value.day} {value:%b %H:%M}"
+
+
 def long_date(value: date | None) -> str:
     """A date as people write it: "Friday 18 December 2026"; `NONE_SHOWN` for None."""
     if value is None:
@@ -111,6 +119,7 @@ def environment() -> Environment:
     env.filters["share_of_the_way"] = share_of_the_way
     env.filters["coordinate"] = coordinate
     env.filters["when"] = when
+    env.filters["short_when"] = short_when
     env.filters["evidence_link"] = evidence_link
     env.filters["long_date"] = long_date
     return env
