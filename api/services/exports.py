@@ -61,6 +61,7 @@ from api.schemas import (
 from api.services.answers import item_problems
 from api.services.answers_shown import role_breakdown
 from api.services.audit import AuditAction, record_apart
+from api.services.guards import ensure_anonymous_closed
 from api.services.organizations import get_organization
 from api.services.progress import questions_in_scope
 from api.services.questionnaires import get_questionnaire
@@ -320,6 +321,7 @@ def export_assessment(
     export goes to the audit trail first. An anonymous assessment's is pseudonymized (module
     docstring).
     """
+    ensure_anonymous_closed(assessment, "export")
     record_export(
         session=session, actor=actor, organization_id=organization.id, assessment_id=assessment.id
     )

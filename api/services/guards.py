@@ -14,13 +14,21 @@ from api.storage.tables import (
     RespondentRow,
 )
 
-__all__ = ["ensure_not_submitted", "ensure_open", "lock_assessment"]
+__all__ = ["ensure_anonymous_closed", "ensure_not_submitted", "ensure_open", "lock_assessment"]
 
 
 def ensure_open(assessment: AssessmentRow, action: str) -> None:
     """409 for a closed assessment: its answers, respondents and score card are frozen."""
     if assessment.status == AssessmentStatus.CLOSED:
         raise Conflict(f"The assessment is closed: it cannot {action}.")
+
+
+def ensure_anonymous_closed(assessment: AssessmentRow, what: str) -> None:
+    """409 for an open anonymous assessment: none of its figures or answers is shown before it
+    closes, so that no one watches them move as one person answers (`api.md`, Anonymous)."""
+    closed = assessment.status == AssessmentStatus.CLOSED and assessment.score_card is not None
+    if assessment.anonymous and not closed:
+        raise Conflict(f"This assessment is anonymous: it has no {what} until it is closed.")
 
 
 def ensure_not_submitted(respondent: RespondentRow) -> None:

@@ -25,12 +25,12 @@ from typing import Any
 from sqlmodel import Session
 
 from api.core.enums import AssessmentStatus, Rigor
-from api.core.errors import Conflict
 from api.schemas import CloseContext, Goal, OrganizationSummary
 from api.services import consensus, goals
 from api.services.answers_shown import AnswersShown, answers_shown
 from api.services.assessments import assessment_public
 from api.services.cards import CardReader
+from api.services.guards import ensure_anonymous_closed
 from api.services.questionnaires import StoredQuestionnaire, questionnaire_of
 from api.storage import repository
 from api.storage.repository import AnswerShown
@@ -193,11 +193,7 @@ def _report(
 ) -> Report:
     stored = questionnaire_of(session=session, assessment=assessment)
     closed = assessment.status == AssessmentStatus.CLOSED and assessment.score_card is not None
-    if assessment.anonymous and not closed:
-        # No one may watch the figures move as one person answers (`api.md`, Anonymous).
-        raise Conflict(
-            "This assessment is anonymous: it has no report, card or CSV until it is closed."
-        )
+    ensure_anonymous_closed(assessment, "report, card, CSV, workbook or PDF")
     answers = (
         repository.list_answers_shown(session=session, assessment_id=assessment.id)
         if with_answers

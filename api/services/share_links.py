@@ -25,6 +25,7 @@ from api.core.secrets import SHARE_PREFIX, new_secret, secret_hash
 from api.schemas import ShareLinkCreated, ShareLinkPublic
 from api.services.assessments import get_assessment
 from api.services.audit import AuditAction, record
+from api.services.guards import ensure_anonymous_closed
 from api.services.lookup import get_or_not_found
 from api.services.questionnaires import versions_of
 from api.storage import repository
@@ -90,13 +91,17 @@ def create_share_link(
     # questionnaire; it says no more about another organization's ids than a 404.
     try:
         if assessment_id is not None:
-            get_assessment(session=session, organization=organization, assessment_id=assessment_id)
+            shared = get_assessment(
+                session=session, organization=organization, assessment_id=assessment_id
+            )
         else:
             assert questionnaire_key is not None
             versions_of(session=session, key=questionnaire_key)
     except NotFound as missing:
         field = "assessment_id" if assessment_id is not None else "questionnaire_key"
         raise Invalid.field(field, missing.detail) from None
+    if assessment_id is not None:
+        ensure_anonymous_closed(shared, "share link")
     token = new_secret(SHARE_PREFIX)
     now = utcnow()
     link = ShareLinkRow(

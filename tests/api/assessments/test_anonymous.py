@@ -153,7 +153,7 @@ def test_respondent_lists_show_the_progress_ratio_only(
     assert listed["progress"] == {"ratio": round(2 / 6, 4)}
 
 
-@pytest.mark.parametrize("fmt", ["json", "html", "csv"])
+@pytest.mark.parametrize("fmt", ["json", "html", "csv", "xlsx", "pdf"])
 def test_an_open_anonymous_assessment_has_no_report(
     client: TestClient, org: tuple[str, Headers], engine: Engine, fmt: str
 ) -> None:
@@ -170,6 +170,44 @@ def test_an_open_anonymous_assessment_has_no_report(
     close(client, owner, slug, assessment)
     closed = client.get(f"{_path(slug, assessment)}/report", params={"format": fmt}, headers=owner)
     assert closed.status_code == 200
+
+
+def test_an_open_anonymous_assessment_has_no_export_and_no_share_link(
+    client: TestClient, org: tuple[str, Headers], engine: Engine
+) -> None:
+    """Exporting, or sharing, before the close would let a key watch answers arrive one
+    pseudonym at a time, beside the named list of who answered last."""
+    slug, owner = org
+    assessment = _anonymous(client, owner, slug)
+    people = _with_tokens(client, engine, owner, slug, assessment, 3)
+    for respondent, token in people:
+        save(client, token, slug, assessment, respondent, PRJ_STD_01_Q1=2, PGM_STD_01_Q1=3)
+    export = client.get(f"{_path(slug, assessment)}/export", headers=owner)
+    assert export.status_code == 409 and "anonymous" in export.json()["detail"]
+    link = {"assessment_id": assessment, "expires_in_days": 7}
+    shared = client.post(f"/v1/organizations/{slug}/share-links", json=link, headers=owner)
+    assert shared.status_code == 409 and "anonymous" in shared.json()["detail"]
+    close(client, owner, slug, assessment)
+    assert client.get(f"{_path(slug, assessment)}/export", headers=owner).status_code == 200
+    shared = client.post(f"/v1/organizations/{slug}/share-links", json=link, headers=owner)
+    assert shared.status_code == 201
+
+
+def test_a_started_anonymous_respondents_domains_no_longer_change(
+    client: TestClient, org: tuple[str, Headers], engine: Engine
+) -> None:
+    """Refusing with the questions answered (as for a named respondent) would tell the key
+    which ones this person answered."""
+    slug, owner = org
+    assessment = _anonymous(client, owner, slug)
+    (ann, token), (bob, _) = _with_tokens(client, engine, owner, slug, assessment, 2)
+    save(client, token, slug, assessment, ann, PRJ_STD_01_Q1=2)
+    respondents = f"{_path(slug, assessment)}/respondents"
+    refused = client.patch(f"{respondents}/{ann}", json={"domains": ["program"]}, headers=owner)
+    assert refused.status_code == 409
+    assert "answers" not in refused.json() and "PRJ" not in refused.text
+    changed = client.patch(f"{respondents}/{bob}", json={"domains": ["program"]}, headers=owner)
+    assert changed.status_code == 200 and changed.json()["domains"] == ["program"]
 
 
 def _close(client: TestClient, owner: Headers, org: str, assessment: str) -> Any:
