@@ -573,3 +573,14 @@ def test_invite_several_confirms_more_people_than_a_form_has_fields_by_default(
     assert done.status_code == 303, done.text[:300]
     counts = client.get(scene["api"], headers=scene["owner"]).json()["respondents"]
     assert counts["total"] == 400
+
+
+def test_invite_several_reads_the_rows_the_form_carries_not_a_count_it_claims(
+    client: TestClient, admin: Headers
+) -> None:
+    """A forged `count` of a billion once made a billion rows in memory before any check."""
+    scene = _scene(client, admin)
+    data = {"csrf": scene["csrf"], "count": "999999999", "row:0": "1,Ann,Analyst,ann@example.org"}
+    done = _post(client, f"{scene['base']}/invite-several", data)
+    assert done.status_code == 303, done.text[:300]
+    assert client.get(scene["api"], headers=scene["owner"]).json()["respondents"]["total"] == 1
