@@ -803,7 +803,7 @@ def invite_several(
     form = form or FormData()
     scope = access.assessment.scope
     # The rows the form carries (at most its field limit), whatever a `count` field claims.
-    numbers = range(sum(1 for name in form.keys() if name.startswith("row:")))
+    numbers = range(sum(1 for name in form if name.startswith("row:")))
     lines = [
         decode_row(
             text_of(form, f"row:{n}"),

@@ -27,7 +27,7 @@ import socket
 import ssl
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -73,6 +73,10 @@ CLAIM_FOR = timedelta(minutes=5)
 REMINDER_PASS = timedelta(minutes=1)
 BATCH = 10  # mails claimed at once: others are left for the other processes
 SMTP_TIMEOUT = 30.0  # seconds, each step of a conversation: far below CLAIM_FOR
+# The longest one mail may take (connect, greet, STARTTLS, login, send: each a timeout): a
+# claimed mail is begun only while its claim lasts that long still, so a slow server never
+# lets a claim run out under a mail being sent (another sender would send it again).
+MAIL_BUDGET = timedelta(seconds=5 * SMTP_TIMEOUT)
 GRACE_SECONDS = 10.0  # at shutdown, how long the mail being sent may take to finish
 MAX_ERROR = 500
 # Replies about the login (530 needed, 534/538 mechanism, 535 refused): not the mail's fault.
@@ -87,7 +91,7 @@ class SmtpServer:
     port: int
     tls: bool  # smtps://: TLS from the start; smtp://: STARTTLS when the server offers it
     username: str | None
-    password: str | None
+    password: str | None = field(repr=False)  # never in a log line, an assertion, a traceback
 
     @classmethod
     def from_url(cls, url: str) -> SmtpServer:
@@ -336,7 +340,7 @@ class MailSender:
             if not claimed:
                 break
             for index, mail_id in enumerate(claimed):
-                if self._stopping.is_set():
+                if self._stopping.is_set() or until - self.clock() < MAIL_BUDGET:
                     self._release(claimed[index:], until)
                     break
                 sent += self._send(mail_id, until)
@@ -375,7 +379,7 @@ class MailSender:
             failed = DeliveryFailed(
                 f"could not be written: {type(error).__name__}", permanent=False
             )
-            self._record_failure(mail_id, failed, token="")
+            self._record_failure(mail_id, until, failed, token="")
             return 0
         if ready is None:
             return 0
@@ -386,7 +390,7 @@ class MailSender:
                 # Cut short by a stop: record nothing; the claim runs out, it goes again later.
                 _logger.info("mail %s: interrupted by shutdown, left for later", mail_id)
                 return 0
-            self._record_failure(mail_id, failed, ready.token)
+            self._record_failure(mail_id, until, failed, ready.token)
             return 0
         self._record_sent(ready)
         return 1
@@ -510,11 +514,15 @@ class MailSender:
             session.commit()
         _logger.info("mail %s sent (%s, attempt %d)", row.id, row.kind, row.attempts)
 
-    def _record_failure(self, mail_id: str, failed: DeliveryFailed, token: str) -> None:
+    def _record_failure(
+        self, mail_id: str, until: datetime, failed: DeliveryFailed, token: str
+    ) -> None:
+        """A try that failed, recorded only while this sender's claim holds (a mail cancelled,
+        or claimed by another sender, meanwhile is theirs to record)."""
         reason = self._scrubbed(failed.reason, token)
         with session_scope(self.engine, write=True) as session:
             row = repository.get_mail(session=session, mail_id=mail_id)
-            if row is None:
+            if row is None or row.status != MailStatus.PENDING or row.claimed_until != until:
                 return
             if failed.permanent or row.attempts >= MAX_ATTEMPTS:
                 self._fail(session, row, reason)

@@ -573,8 +573,7 @@ def _ensure_no_answers_left_out(
     if assessment.anonymous and answers:
         # Which questions it answered would say more than the progress ratio keys may see.
         raise Conflict(
-            "This respondent of an anonymous assessment has started: its domains no longer "
-            "change."
+            "This respondent of an anonymous assessment has started: its domains no longer change."
         )
     left_out = [answer.question_id for answer in answers if answer.question_id not in kept]
     if left_out:

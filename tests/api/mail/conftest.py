@@ -10,7 +10,7 @@ import asyncio
 import re
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -44,6 +44,7 @@ class Inbox:
     messages: list[EmailMessage] = field(default_factory=list)
     refusals: deque[str] = field(default_factory=deque)
     hold: threading.Event | None = None
+    on_arrival: Callable[[], None] | None = None  # a slow server: the test's clock moves on
     arrived: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
@@ -64,6 +65,8 @@ class Inbox:
         with self.lock:
             self.messages.append(message)
         self.arrived.set()
+        if self.on_arrival is not None:
+            self.on_arrival()
         if self.hold is not None:
             await asyncio.to_thread(self.hold.wait, 30)
         return "250 Message accepted for delivery"

@@ -12,13 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.app import create_app
 from api.core.config import Settings, configuration_problem
-from api.services.mail import CLAIM_FOR, MailSender
+from api.services.mail import CLAIM_FOR, MAIL_BUDGET, MailSender
 from api.storage.db import make_engine
-from api.storage.tables import AssessmentRow
+from api.storage.tables import AssessmentRow, MailRow
 
 from ..clock import FakeClock
 from ..factories import Headers, bearer, created
@@ -173,6 +173,29 @@ def test_a_stopping_sender_gives_back_the_mails_it_had_not_begun(
     restarted = MailSender(engine=sender.engine, settings=settings, clock=clock)
     assert restarted.run_once() == 2, "the two not begun were given back, due at once"
     assert sorted(inbox.recipients()) == sorted(PEOPLE.values())
+
+
+def test_a_slow_server_never_lets_a_claim_run_out_under_a_mail(
+    client: TestClient, admin: Headers, inbox: Inbox, sender: MailSender, clock: FakeClock
+) -> None:
+    """Each mail takes 2 minutes of a 5-minute claim: the third is not begun on what is left
+    of the first claim (another sender could claim it meanwhile and send it too); it is given
+    back, claimed afresh, and sent once."""
+    scene = new_scene(client, admin, PEOPLE)
+    _invite(scene)
+    left: list[timedelta] = []  # how long the claim still lasts as each mail arrives
+
+    def slow() -> None:
+        with Session(sender.engine) as session:
+            claims = session.exec(select(MailRow.claimed_until).where(MailRow.status == "pending"))
+            left.extend(until - clock() for until in claims if until is not None)
+        clock.advance(minutes=2)
+
+    inbox.on_arrival = slow
+    assert sender.run_once() == 3
+    assert len(left) >= 3 and min(left) >= MAIL_BUDGET, left
+    assert sorted(inbox.recipients()) == sorted(PEOPLE.values())
+    assert sorted(mail["attempts"] for mail in scene.mail()) == [1, 1, 1]
 
 
 def test_two_senders_on_one_outbox_send_each_mail_exactly_once(
