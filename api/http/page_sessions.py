@@ -221,9 +221,9 @@ ConsoleAssessmentChanger = Annotated[
 ConsoleLinksIssuer = Annotated[
     AssessmentAccess, Depends(ConsoleAssessmentGuard("write", open_to="issue links"))
 ]
-ConsoleRespondentSeer = Annotated[RespondentAccess, Depends(ConsoleRespondentGuard("read"))]
+ConsoleRespondentReader = Annotated[RespondentAccess, Depends(ConsoleRespondentGuard("read"))]
 # The workshop: one respondent's answers (403 in an anonymous assessment).
-ConsoleRespondentReader = Annotated[
+ConsoleWorkshopReader = Annotated[
     RespondentAccess, Depends(ConsoleRespondentGuard("read", answers=True))
 ]
 ConsoleRespondentManager = Annotated[RespondentAccess, Depends(ConsoleRespondentGuard("write"))]

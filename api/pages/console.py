@@ -33,7 +33,7 @@ from api.http.deps import (
     get_engine,
     wake_mail_sender,
 )
-from api.http.invitation_links import invitation_url
+from api.http.invitation_links import invitation_url, links_response
 from api.http.page_sessions import (
     CONSOLE_COOKIE,
     ConsoleAdmin,
@@ -50,9 +50,9 @@ from api.http.page_sessions import (
     ConsoleRespondentInviter,
     ConsoleRespondentManager,
     ConsoleRespondentReader,
-    ConsoleRespondentSeer,
     ConsoleShareLinkRevoker,
     ConsoleTargetsWriter,
+    ConsoleWorkshopReader,
     PageForm,
     same_origin,
 )
@@ -79,7 +79,6 @@ from api.pages.rendering import (
 )
 from api.pages.shown_once import ShownKind, ShownOnce
 from api.render import html as report_html
-from api.render.links_csv import links_csv, links_filename
 from api.schemas import (
     MAX_BULK_RESPONDENTS,
     AssessmentCreate,
@@ -439,7 +438,7 @@ def send_invitations(
         now=app_clock(request)(),
     )
     background.add_task(wake_mail_sender, request.app)
-    base = f"/console/{access.organization.slug}/assessments/{access.assessment.id}"
+    base = _assessment_base(access)
     return redirect(f"{base}?invited={queued.queued}#mail")
 
 
@@ -460,7 +459,7 @@ def send_reminders(
         now=app_clock(request)(),
     )
     background.add_task(wake_mail_sender, request.app)
-    base = f"/console/{access.organization.slug}/assessments/{access.assessment.id}"
+    base = _assessment_base(access)
     return redirect(f"{base}?reminded={queued.queued}&skipped={queued.skipped}#mail")
 
 
@@ -649,7 +648,7 @@ def respondent_form(
 
 
 @router.get("/{org}/assessments/{a}/respondents/{r}")
-def respondent_address(access: ConsoleRespondentSeer) -> Response:
+def respondent_address(access: ConsoleRespondentReader) -> Response:
     return redirect(f"{_assessment_base(access)}/respondents/{access.respondent.id}/edit")
 
 
@@ -838,15 +837,13 @@ def download_links(
     links = respondents.issue_links(
         session=session, assessment=access.assessment, actor=access.principal.actor
     )
-    text = links_csv(
-        (link.name, link.role, link.email, invitation_url(request, settings, link.token))
-        for link in links
-    )
-    filename = links_filename(access.organization.slug, access.assessment.id)
-    return Response(
-        text,
-        media_type="text/csv; charset=utf-8",
-        headers={**PAGE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'},
+    return links_response(
+        request,
+        settings,
+        links,
+        organization_slug=access.organization.slug,
+        assessment_id=access.assessment.id,
+        headers=PAGE_HEADERS,
     )
 
 
@@ -867,14 +864,14 @@ def _workshop_context(request: Request, access: RespondentAccess) -> FillContext
 
 
 @router.get("/{org}/assessments/{a}/respondents/{r}/fill")
-def workshop(access: ConsoleRespondentReader, session: SessionDep, request: Request) -> Response:
+def workshop(access: ConsoleWorkshopReader, session: SessionDep, request: Request) -> Response:
     return overview_page(session, access, _workshop_context(request, access))
 
 
 @router.get("/{org}/assessments/{a}/respondents/{r}/fill/{section}")
 def workshop_section(
     section: str,
-    access: ConsoleRespondentReader,
+    access: ConsoleWorkshopReader,
     session: SessionDep,
     request: Request,
     saved: Annotated[bool, Query()] = False,
@@ -977,7 +974,7 @@ def settle_question(
             form=form,
             status_code=422,
         )
-    base = f"/console/{access.organization.slug}/assessments/{access.assessment.id}"
+    base = _assessment_base(access)
     return redirect(f"{base}/settle#q-{question_id}")
 
 
@@ -991,7 +988,7 @@ def unsettle_question(
         question_id=question_id,
         actor=access.principal.actor,
     )
-    base = f"/console/{access.organization.slug}/assessments/{access.assessment.id}"
+    base = _assessment_base(access)
     return redirect(f"{base}/settle#q-{question_id}")
 
 

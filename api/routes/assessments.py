@@ -25,8 +25,7 @@ from api.http.access import (
 )
 from api.http.deps import SessionDep, SettingsDep
 from api.http.idempotency import RetryDep
-from api.http.invitation_links import invitation_url
-from api.render.links_csv import links_csv, links_filename
+from api.http.invitation_links import links_response
 from api.routes.params import Cursor, Limit
 from api.schemas import (
     AnswersPatch,
@@ -245,15 +244,12 @@ def issue_links(
     links = respondents.issue_links(
         session=session, assessment=access.assessment, actor=access.principal.actor
     )
-    text = links_csv(
-        (link.name, link.role, link.email, invitation_url(request, settings, link.token))
-        for link in links
-    )
-    filename = links_filename(access.organization.slug, access.assessment.id)
-    return Response(
-        text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return links_response(
+        request,
+        settings,
+        links,
+        organization_slug=access.organization.slug,
+        assessment_id=access.assessment.id,
     )
 
 

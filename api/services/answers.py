@@ -151,12 +151,11 @@ def save_answers(
     locked = lock_assessment(
         session=session, assessment=assessment, action="take answers", shared=True
     )
-    ensure_not_submitted(
-        repository.refresh_respondent(session=session, respondent_id=respondent.id, lock=True)
-    )
+    current = repository.refresh_respondent(session=session, respondent_id=respondent.id, lock=True)
+    ensure_not_submitted(current)
     stored = questionnaire_of(session=session, assessment=locked)
     questions = questions_in_scope(
-        stored.questionnaire, respondent_scope(locked.scope, respondent.domains)
+        stored.questionnaire, respondent_scope(locked.scope, current.domains)
     )
     validate_items(stored.questionnaire, questions, items)
     now = utcnow()

@@ -7,7 +7,7 @@ each question shows the distribution of its answers (a count per scale value, N/
 know) and its comments without names: all of them in an anonymous assessment of at most
 `INDIVIDUAL_LIMIT` respondents, else the `COMMENTS_SHOWN` longest (ties by text) and how many
 more. Comments and evidence are never in the respondents' order, so that their order cannot
-name an author. A breakdown by role names only the roles that at least `ROLE_MINIMUM`
+name an author. A breakdown by role names only the roles that at least `ANONYMITY_MINIMUM`
 respondents share; the others are pooled, and the pool is hidden too below that.
 
 The HTML page, the CSV, the workbook and the console's settle page all read this module.
@@ -23,9 +23,9 @@ from typing import Protocol
 from questionnaires import Questionnaire
 
 __all__ = [
+    "ANONYMITY_MINIMUM",
     "COMMENTS_SHOWN",
     "INDIVIDUAL_LIMIT",
-    "ROLE_MINIMUM",
     "AnswerGiven",
     "AnswersShown",
     "Distribution",
@@ -41,7 +41,10 @@ __all__ = [
 
 INDIVIDUAL_LIMIT = 12  # at most this many respondents with answers: answers are listed by name
 COMMENTS_SHOWN = 5  # beyond it, per question at most this many comments (and "N more")
-ROLE_MINIMUM = 3  # a role is named in an anonymous breakdown only when this many share it
+# The fewest people an anonymous assessment shows anything of together (`api.md`): a role is
+# named in a breakdown only when this many share it; it closes only when this many answered,
+# and this many in each domain anyone answered.
+ANONYMITY_MINIMUM = 3
 
 
 class StoredAnswer(Protocol):
@@ -205,17 +208,17 @@ def _pooled(
 
 
 def role_breakdown(roles: Iterable[str | None]) -> tuple[RoleCount, ...]:
-    """Respondents by role for an anonymous assessment: each role that at least `ROLE_MINIMUM`
+    """Respondents by role for an anonymous assessment: each role that at least `ANONYMITY_MINIMUM`
     share (most first, then by name), then the others pooled (`role` None), the pool left out
-    when it has fewer than `ROLE_MINIMUM`."""
+    when it has fewer than `ANONYMITY_MINIMUM`."""
     counted = Counter(role.strip() if role and role.strip() else None for role in roles)
     named = sorted(
-        ((role, count) for role, count in counted.items() if role and count >= ROLE_MINIMUM),
+        ((role, count) for role, count in counted.items() if role and count >= ANONYMITY_MINIMUM),
         key=lambda item: (-item[1], item[0]),
     )
     pool = sum(counted.values()) - sum(count for _, count in named)
     breakdown = [RoleCount(role, count) for role, count in named]
-    if pool >= ROLE_MINIMUM:
+    if pool >= ANONYMITY_MINIMUM:
         breakdown.append(RoleCount(None, pool))
     return tuple(breakdown)
 

@@ -27,6 +27,7 @@ from api.schemas import (
     RespondentCounts,
 )
 from api.services import consensus, goals, outbox
+from api.services.answers_shown import ANONYMITY_MINIMUM
 from api.services.audit import AuditAction, record
 from api.services.guards import lock_assessment
 from api.services.lookup import get_or_not_found
@@ -49,7 +50,6 @@ from scoring import (
 )
 
 __all__ = [
-    "ANONYMOUS_MINIMUM",
     "assessment_public",
     "assessment_questionnaire",
     "close_assessment",
@@ -352,9 +352,6 @@ def delete_assessment(*, session: Session, assessment: AssessmentRow, actor: Act
     )
 
 
-ANONYMOUS_MINIMUM = 3
-
-
 def ensure_anonymous_closable(
     questionnaire: Questionnaire, rows: list[repository.AnswerState]
 ) -> None:
@@ -376,18 +373,22 @@ def ensure_anonymous_closable(
         domain = domain_of.get(row.question_id)
         if domain is not None:
             by_domain.setdefault(domain, set()).add(row.respondent_id)
-    if len(answering) < ANONYMOUS_MINIMUM:
+    if len(answering) < ANONYMITY_MINIMUM:
         raise Conflict(
-            f"This assessment is anonymous: it closes once at least {ANONYMOUS_MINIMUM} "
+            f"This assessment is anonymous: it closes once at least {ANONYMITY_MINIMUM} "
             f"respondents have answered; {len(answering)} have.",
             extensions={"answering": len(answering)},
         )
-    thin = {domain: len(people) for domain, people in by_domain.items() if len(people) < 3}
+    thin = {
+        domain: len(people)
+        for domain, people in by_domain.items()
+        if len(people) < ANONYMITY_MINIMUM
+    }
     if thin:
         named = ", ".join(f"{domain} ({count})" for domain, count in sorted(thin.items()))
         raise Conflict(
             f"This assessment is anonymous: each domain anyone answered needs at least "
-            f"{ANONYMOUS_MINIMUM} respondents answering it; too few in {named}.",
+            f"{ANONYMITY_MINIMUM} respondents answering it; too few in {named}.",
             extensions={"domains": thin},
         )
 

@@ -29,7 +29,7 @@ from api.services import (
     respondents,
     share_links,
 )
-from api.services.answers_shown import PooledAnswers, answers_shown
+from api.services.answers_shown import PooledAnswers, answers_shown, says_something
 from api.services.progress import progress_of
 from api.services.questionnaires import (
     StoredQuestionnaire,
@@ -292,7 +292,7 @@ def _answers_of(
 ) -> dict[str, list[SettledAnswer]]:
     shown: dict[str, list[SettledAnswer]] = {}
     for row in rows:
-        if row.value is None and not (row.not_applicable or row.dont_know or row.comment):
+        if not says_something(row):
             continue
         respondent = names.get(row.respondent_id)
         shown.setdefault(row.question_id, []).append(

@@ -53,6 +53,7 @@ __all__ = [
     "CLAIM_FOR",
     "GRACE_SECONDS",
     "LOGIN_CODES",
+    "MAIL_BUDGET",
     "MAX_ATTEMPTS",
     "MAX_ERROR",
     "REMINDER_PASS",

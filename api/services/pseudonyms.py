@@ -2,7 +2,7 @@
 
 Drawn at random when a respondent is created and stored with it, so that every output naming
 respondents (the export) can name them without saying who they are. Letters and digits that
-cannot be mistaken for one another (no 0/O, 1/I/L), four of them: 32**4 = 1,048,576 names,
+cannot be mistaken for one another (no 0/O, 1/I/L), four of them: 31**4 = 923,521 names,
 ample for the 1,000 respondents an assessment may have; a name already drawn in the
 assessment is drawn again.
 """
