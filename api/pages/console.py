@@ -29,7 +29,6 @@ from api.http.deps import (
     SessionDep,
     SettingsDep,
     app_clock,
-    app_settings,
     get_engine,
     wake_mail_sender,
 )
@@ -381,12 +380,11 @@ def _assessment_page(
         mail=console_views.mail_panel(
             session=session,
             assessment=access.assessment,
-            settings=app_settings(request),
+            settings=settings,
             now=app_clock(request)(),
         ),
         mail_queued=mail_queued,
         form=form or FormData(),
-        mail_configured=settings.mail_configured,
         **_chrome(request, access.principal, access.organization),
     )
     if held is not None:
